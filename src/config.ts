@@ -1,0 +1,146 @@
+/**
+ * The one reader of `process.env`. Every setting is declared once here, with its
+ * schema, default and description; README's configuration table is checked
+ * against this list by a test.
+ */
+import { z } from 'zod';
+
+export interface Setting<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  description: string;
+  /** Never printed: error lines say `[redacted]` instead of the value. */
+  secret?: boolean;
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = z.url();
+const secret = (min: number) => z.string().min(min, `at least ${min} characters`);
+
+function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
+  return s;
+}
+
+export const settings = {
+  NODE_ENV: setting({
+    schema: z.enum(['development', 'test', 'production']).default('development'),
+    description: 'development reloads flow files when they change; production requires credentials',
+  }),
+  HOST: setting({ schema: z.string().min(1).default('0.0.0.0'), description: 'Address the HTTP server binds to' }),
+  PORT: setting({ schema: port.default(3978), description: 'HTTP port for the widget, Direct Line, Bot Framework, Slack and health routes' }),
+  LOG_LEVEL: setting({
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'pino log level; message text and personal data appear only at debug or below',
+  }),
+  DATABASE_URL: setting({
+    schema: url.optional(),
+    description: 'PostgreSQL connection string; when unset the embedded PGlite database in DATA_DIR is used',
+    secret: true,
+  }),
+  DATA_DIR: setting({ schema: z.string().min(1).default('./data'), description: 'Folder of the embedded PGlite database' }),
+  DB_POOL_MAX: setting({ schema: positiveInt.max(200).default(20), description: 'Maximum PostgreSQL connections per process' }),
+  FLOWS_DIR: setting({ schema: z.string().min(1).default('./flows'), description: 'Folder of coordinator-edited flow files' }),
+  LOCALES_DIR: setting({ schema: z.string().min(1).default('./locales'), description: 'Folder of i18next resources, one folder per language' }),
+  FLOWS_WATCH: setting({ schema: bool.optional(), description: 'Reload changed flow files (default: on in development, off otherwise)' }),
+  DEFAULT_LOCALE: setting({ schema: z.string().min(2).default('en'), description: 'Language used until the resident picks one' }),
+  ADMIN_TOKEN: setting({
+    schema: secret(16).optional(),
+    description: 'Bearer token for /admin routes; admin routes are refused while unset',
+    secret: true,
+  }),
+  BODY_LIMIT: setting({ schema: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 64kb').default('64kb'), description: 'Largest accepted request body' }),
+  SHUTDOWN_TIMEOUT_MS: setting({ schema: positiveInt.default(10000), description: 'How long shutdown waits for in-flight work' }),
+  ACTION_TIMEOUT_MS: setting({ schema: positiveInt.default(5000), description: 'Time limit for one domain action inside a turn' }),
+  INACTIVITY_MINUTES: setting({ schema: positiveInt.default(60), description: 'Idle time after which a conversation resumes with "welcome back"' }),
+  POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), description: 'postcodes.io base URL' }),
+  DIRECTLINE_SECRET: setting({
+    schema: secret(16).optional(),
+    description: 'When set, /v3/directline/tokens/generate requires it as a Bearer token',
+    secret: true,
+  }),
+  TOKEN_SIGNING_KEY: setting({
+    schema: secret(32).optional(),
+    description: 'Key that signs Direct Line tokens; set it when several processes serve one database (default: a random key per process)',
+    secret: true,
+  }),
+  WIDGET_ORIGINS: setting({
+    schema: z.string().default('http://localhost:3978'),
+    description: 'Comma-separated origins allowed to call Direct Line from a browser',
+  }),
+  PARTNER_NAME: setting({ schema: z.string().min(1).default('Birmingham & Solihull Anchor Network'), description: 'Partner name on the demo page' }),
+  PARTNER_COLOUR: setting({
+    schema: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #005eb8').default('#005eb8'),
+    description: 'Partner brand colour on the demo page and widget',
+  }),
+  MicrosoftAppId: setting({ schema: z.string().optional(), description: 'Bot Framework app id (required in production for /api/messages)' }),
+  MicrosoftAppPassword: setting({ schema: z.string().optional(), description: 'Bot Framework app password', secret: true }),
+  MicrosoftAppTenantId: setting({ schema: z.string().optional(), description: 'Bot Framework tenant id (SingleTenant apps)' }),
+  MicrosoftAppType: setting({
+    schema: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    description: 'Bot Framework app type',
+  }),
+  SLACK_BOT_TOKEN: setting({ schema: z.string().regex(/^xoxb-/, 'a bot token starting xoxb-').optional(), description: 'Slack bot token; Slack is off while unset', secret: true }),
+  SLACK_SIGNING_SECRET: setting({ schema: z.string().min(8).optional(), description: 'Slack signing secret', secret: true }),
+  SLACK_APP_TOKEN: setting({ schema: z.string().regex(/^xapp-/, 'an app token starting xapp-').optional(), description: 'Use Socket Mode with this app-level token', secret: true }),
+  SLACK_HANDOFF_CHANNEL: setting({ schema: z.string().optional(), description: 'Channel id where handoff cards are posted' }),
+  SLACK_API_URL: setting({ schema: url.optional(), description: 'Slack Web API base URL (tests point it at a stand-in)' }),
+} as const;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+  }
+}
+
+function describe(value: string | undefined, isSecret: boolean | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (isSecret) return '[redacted]';
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}
+
+/** Parses the environment; throws ConfigError listing one line per bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(settings) as [string, Setting][]) {
+    const raw = env[name];
+    const value = raw === '' ? undefined : raw;
+    const result = s.schema.safeParse(value);
+    if (result.success) {
+      out[name] = result.data;
+    } else {
+      const expected = result.error.issues.map((i) => i.message).join('; ');
+      problems.push(`${name}: expected ${expected}, found ${describe(value, s.secret)}`);
+    }
+  }
+  const cfg = out as Config;
+  if (problems.length === 0) {
+    if (cfg.NODE_ENV === 'production' && !cfg.MicrosoftAppId) {
+      problems.push('MicrosoftAppId: expected a Bot Framework app id in production, found nothing');
+    }
+    if (cfg.MicrosoftAppId && !cfg.MicrosoftAppPassword && cfg.MicrosoftAppType !== 'UserAssignedMSI') {
+      problems.push('MicrosoftAppPassword: expected a password when MicrosoftAppId is set, found nothing');
+    }
+    if (cfg.SLACK_BOT_TOKEN && !cfg.SLACK_SIGNING_SECRET && !cfg.SLACK_APP_TOKEN) {
+      problems.push('SLACK_SIGNING_SECRET: expected a signing secret when SLACK_BOT_TOKEN is set, found nothing');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return cfg;
+}
+
+export function widgetOrigins(cfg: Config): string[] {
+  return cfg.WIDGET_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function flowsWatch(cfg: Config): boolean {
+  return cfg.FLOWS_WATCH ?? cfg.NODE_ENV === 'development';
+}

@@ -1,0 +1,117 @@
+import pg from 'pg';
+import type { Db, Queryable, QueryResult, Row, TransactionOptions } from './db.ts';
+import { withRetries } from './db.ts';
+
+// int8 and numeric come back as strings by default; int8 fits a JS number for our ids
+// and counters (PGlite does the same), numeric stays a string on both to keep precision.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface PgDriverOptions {
+  connectionString: string;
+  max?: number;
+  /** Extra search_path, used by tests to give each test file its own schema. */
+  schema?: string;
+}
+
+type Conn = pg.PoolClient | pg.Pool;
+
+export class PgDb implements Db {
+  readonly driver = 'pg' as const;
+  readonly pool: pg.Pool;
+  #roundTrips = 0;
+
+  constructor(opts: PgDriverOptions) {
+    this.pool = new pg.Pool({
+      connectionString: opts.connectionString,
+      max: opts.max ?? 20,
+      connectionTimeoutMillis: 5000,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
+    // An idle client losing its connection must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  get roundTrips(): number {
+    return this.#roundTrips;
+  }
+
+  #wrap(conn: Conn): Queryable {
+    return {
+      query: async <R extends Row>(sql: string, params?: unknown[]): Promise<QueryResult<R>> => {
+        this.#roundTrips++;
+        const r = await conn.query(sql, params as unknown[]);
+        return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+      },
+      multi: async (sql: string): Promise<QueryResult[]> => {
+        this.#roundTrips++;
+        const r = (await conn.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+        const list = Array.isArray(r) ? r : [r];
+        return list.map((x) => ({ rows: x.rows as Row[], rowCount: x.rowCount ?? 0 }));
+      },
+    };
+  }
+
+  query<R extends Row = Row>(sql: string, params?: unknown[]): Promise<QueryResult<R>> {
+    return this.#wrap(this.pool).query<R>(sql, params);
+  }
+
+  multi(sql: string): Promise<QueryResult[]> {
+    return this.#wrap(this.pool).multi(sql);
+  }
+
+  async session<T>(fn: (conn: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await fn(this.#wrap(client));
+    } catch (err) {
+      // A connection left inside a failed transaction must not go back to the pool.
+      broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      if (broken) {
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+      client.release();
+    }
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    return withRetries(async () => {
+      const client = await this.pool.connect();
+      const tx = this.#wrap(client);
+      try {
+        await tx.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN');
+        const out = await fn(tx);
+        await tx.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    }, opts.retries ?? 5);
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+    const client = await this.pool.connect();
+    client.on('notification', (msg) => {
+      if (msg.channel === channel) onPayload(msg.payload ?? '');
+    });
+    await client.query(`LISTEN ${channel}`);
+    return async () => {
+      await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
+      client.release();
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
