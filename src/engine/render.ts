@@ -1,0 +1,65 @@
+import type { TFunction } from 'i18next';
+import type { ChoiceWords } from '../flows/answers.ts';
+import type { AskStep } from '../flows/schema.ts';
+import { dirOf, type Translator } from '../i18n.ts';
+import type { Choice, Reply } from './reply.ts';
+
+/** Turns keys into Replies in one language. */
+export class Renderer {
+  readonly t: TFunction;
+  readonly dir: 'ltr' | 'rtl';
+
+  constructor(
+    readonly translator: Translator,
+    readonly locale: string,
+  ) {
+    this.t = translator.t(locale);
+    this.dir = dirOf(locale);
+  }
+
+  /** Translated string (missing keys fall back to English, then to the key itself). */
+  s(key: string, params: Record<string, unknown> = {}): string {
+    return String((this.t as unknown as (k: string, o: object) => unknown)(key, params));
+  }
+
+  text(key: string, params: Record<string, unknown> = {}): Reply {
+    return { type: 'text', text: this.s(key, params), locale: this.locale, dir: this.dir };
+  }
+
+  choices(key: string, choices: Choice[], params: Record<string, unknown> = {}): Reply {
+    return { type: 'choices', text: this.s(key, params), choices, locale: this.locale, dir: this.dir };
+  }
+
+  /** The question of an ask step, with buttons for choice and yes/no questions. */
+  question(step: AskStep, data: Record<string, unknown>, prefix?: string): Reply[] {
+    const text = this.s(step.question, data);
+    const full = prefix ? `${prefix}\n\n${text}` : text;
+    const buttons = this.buttons(step);
+    if (buttons.length) return [{ type: 'choices', text: full, choices: buttons, locale: this.locale, dir: this.dir }];
+    return [{ type: 'text', text: full, locale: this.locale, dir: this.dir }];
+  }
+
+  buttons(step: AskStep): Choice[] {
+    if (step.type === 'choice') return (step.choices ?? []).map((c) => ({ value: c.value, label: this.s(c.label) }));
+    if (step.type === 'yesno') {
+      return [
+        { value: 'yes', label: this.s('answers.yesLabel') },
+        { value: 'no', label: this.s('answers.noLabel') },
+      ];
+    }
+    return [];
+  }
+
+  /** Labels and synonyms of each choice in this language and in English. */
+  choiceWords(step: AskStep): ChoiceWords[] {
+    const langs = [...new Set([this.locale, 'en'])];
+    return (step.choices ?? []).map((c) => ({
+      value: c.value,
+      words: langs.flatMap((l) => [String(this.translator.t(l)(c.label)), ...(c.synonyms ? this.translator.list(l, c.synonyms) : [])]),
+    }));
+  }
+
+  list(key: string): string[] {
+    return [...new Set([...this.translator.list(this.locale, key), ...this.translator.list('en', key)])];
+  }
+}

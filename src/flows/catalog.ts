@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ActionRegistry } from '../engine/actions.ts';
+import { createTranslator, flatKeys, loadLocales, type Translator } from '../i18n.ts';
+import type { Db } from '../store/db.ts';
+import { checkFlows } from './check.ts';
+import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
+import { compileFlow, type CompiledFlow } from './compile.ts';
+import { parseFlowFile, type Locator } from './parseFlowFile.ts';
+import { hasErrors, type Problem } from './problem.ts';
+import type { Flow } from './schema.ts';
+
+export const FLOW_SUFFIX = '.flow.yaml';
+export const COMMANDS_FILE = 'commands.yaml';
+
+export interface FlowSet {
+  /** Current version of every startable flow, by id. */
+  flows: Map<string, CompiledFlow>;
+  commands: Command[];
+  translator: Translator;
+  /** Warnings of this load (errors mean it was refused). */
+  warnings: Problem[];
+  /** Flow texts by id (to persist versions). */
+  texts: Map<string, string>;
+  loadedAt: Date;
+}
+
+export interface LoadOptions {
+  flowsDir: string;
+  localesDir: string;
+  actions: ActionRegistry;
+  runAction: (name: string, params: Record<string, unknown>) => Promise<unknown>;
+}
+
+export type LoadResult = { ok: true; set: FlowSet } | { ok: false; problems: Problem[] };
+
+/** Content hash over a flow and every flow it uses. */
+export function flowVersion(id: string, flows: ReadonlyMap<string, Flow>, texts: ReadonlyMap<string, string>): string {
+  const seen = new Set<string>();
+  const visit = (fid: string) => {
+    if (seen.has(fid)) return;
+    seen.add(fid);
+    for (const s of flows.get(fid)?.steps.values() ?? []) if (s.kind === 'use') visit(s.use);
+  };
+  visit(id);
+  const h = createHash('sha256');
+  for (const fid of [...seen].sort()) h.update(`${fid}\0${texts.get(fid) ?? ''}\0`);
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Parses texts (file name → content) without touching the disk; used for stored versions too. */
+export function parseFlowTexts(files: ReadonlyMap<string, string>): { flows: Map<string, { flow: Flow; locator: Locator }>; texts: Map<string, string>; problems: Problem[] } {
+  const flows = new Map<string, { flow: Flow; locator: Locator }>();
+  const texts = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const [file, text] of files) {
+    const parsed = parseFlowFile(file, text);
+    problems.push(...parsed.problems);
+    if (!parsed.flow) continue;
+    const expected = path.basename(file, FLOW_SUFFIX);
+    if (parsed.flow.id !== expected) {
+      problems.push(parsed.locator.problem(['id'], 'schema', `id "${parsed.flow.id}" must match the file name "${expected}"`));
+      continue;
+    }
+    flows.set(parsed.flow.id, { flow: parsed.flow, locator: parsed.locator });
+    texts.set(parsed.flow.id, text);
+  }
+  return { flows, texts, problems };
+}
+
+async function readFlowFiles(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const f of (await readdir(dir)).filter((x) => x.endsWith(FLOW_SUFFIX)).sort()) {
+    files.set(path.join(dir, f), await readFile(path.join(dir, f), 'utf8'));
+  }
+  return files;
+}
+
+/** Reads, checks and compiles every flow. Nothing goes live unless the whole set passes. */
+export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
+  let resources;
+  try {
+    resources = await loadLocales(opts.localesDir);
+  } catch (err) {
+    return { ok: false, problems: [{ severity: 'error', code: 'locale', file: opts.localesDir, line: 1, col: 1, path: '', message: (err as Error).message }] };
+  }
+  const files = await readFlowFiles(opts.flowsDir);
+  const { flows, texts, problems } = parseFlowTexts(files);
+  const commandsPath = path.join(opts.flowsDir, COMMANDS_FILE);
+  const commandsFile = parseCommandsFile(commandsPath, await readFile(commandsPath, 'utf8').catch(() => 'commands: []'));
+  problems.push(...commandsFile.problems);
+  if (hasErrors(problems)) return { ok: false, problems };
+
+  const locales = Object.fromEntries(Object.entries(resources).map(([l, r]) => [l, flatKeys(r)]));
+  problems.push(...checkFlows({ flows, actions: opts.actions, locales, extraKeys: commandKeys(commandsFile) }));
+  if (hasErrors(problems)) return { ok: false, problems };
+
+  const plain = new Map([...flows].map(([id, f]) => [id, f.flow]));
+  const compiled = new Map<string, CompiledFlow>();
+  for (const [id, { flow }] of flows) {
+    if (flow.subflow) continue;
+    compiled.set(id, compileFlow(flow, flowVersion(id, plain, texts), { flows: plain, runAction: opts.runAction }));
+  }
+  return {
+    ok: true,
+    set: {
+      flows: compiled,
+      commands: commandsFile.commands,
+      translator: await createTranslator(resources),
+      warnings: problems,
+      texts,
+      loadedAt: new Date(),
+    },
+  };
+}
+
+/**
+ * Holds the live flow set and every version a stored conversation may still use.
+ * A reload that fails the checker leaves the last good set live.
+ */
+export class FlowCatalog {
+  #set: FlowSet | undefined;
+  #lastProblems: Problem[] = [];
+  readonly #versions = new Map<string, CompiledFlow>();
+
+  constructor(
+    readonly opts: LoadOptions,
+    readonly db: Db,
+  ) {}
+
+  get current(): FlowSet {
+    if (!this.#set) throw new Error('flows are not loaded');
+    return this.#set;
+  }
+
+  get loaded(): boolean {
+    return this.#set !== undefined;
+  }
+
+  /** Problems of the last refused reload (empty when the last load succeeded). */
+  get lastProblems(): Problem[] {
+    return this.#lastProblems;
+  }
+
+  async reload(): Promise<LoadResult> {
+    const r = await loadFlowSet(this.opts);
+    if (!r.ok) {
+      this.#lastProblems = r.problems;
+      return r;
+    }
+    this.#lastProblems = [];
+    this.#set = r.set;
+    for (const c of r.set.flows.values()) {
+      this.#versions.set(`${c.id}@${c.version}`, c);
+      await this.#persist(c, r.set);
+    }
+    return r;
+  }
+
+  async #persist(c: CompiledFlow, set: FlowSet): Promise<void> {
+    const texts: Record<string, string> = {};
+    const visit = (id: string) => {
+      if (texts[id] !== undefined) return;
+      texts[id] = set.texts.get(id) ?? '';
+      const f = id === c.id ? c.flow : undefined;
+      for (const s of (f ?? this.#flowFromTexts(id, set))?.steps.values() ?? []) if (s.kind === 'use') visit(s.use);
+    };
+    visit(c.id);
+    await this.db.query(
+      `INSERT INTO flow_versions (flow_id, version, texts) VALUES ($1, $2, $3) ON CONFLICT (flow_id, version) DO NOTHING`,
+      [c.id, c.version, JSON.stringify(texts)],
+    );
+  }
+
+  #flowFromTexts(id: string, set: FlowSet): Flow | undefined {
+    const text = set.texts.get(id);
+    return text === undefined ? undefined : parseFlowFile(`${id}${FLOW_SUFFIX}`, text).flow;
+  }
+
+  /** A flow at a given version: live, cached, or rebuilt from its stored text. */
+  async get(id: string, version: string): Promise<CompiledFlow | undefined> {
+    const key = `${id}@${version}`;
+    const hit = this.#versions.get(key);
+    if (hit) return hit;
+    const { rows } = await this.db.query<{ texts: Record<string, string> }>(
+      'SELECT texts FROM flow_versions WHERE flow_id = $1 AND version = $2',
+      [id, version],
+    );
+    const texts = rows[0]?.texts;
+    if (!texts) return undefined;
+    const parsed = parseFlowTexts(new Map(Object.entries(texts).map(([fid, t]) => [`${fid}${FLOW_SUFFIX}`, t])));
+    const plain = new Map([...parsed.flows].map(([fid, f]) => [fid, f.flow]));
+    const flow = plain.get(id);
+    if (!flow) return undefined;
+    const compiled = compileFlow(flow, version, { flows: plain, runAction: this.opts.runAction });
+    this.#versions.set(key, compiled);
+    return compiled;
+  }
+}

@@ -1,0 +1,71 @@
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { Locator } from './parseFlowFile.ts';
+import type { Problem } from './problem.ts';
+import { keySchema } from './schema.ts';
+
+/**
+ * Global commands work in every state and every language. They are data
+ * (`flows/commands.yaml`): the phrases are i18n lists, the effect one of a fixed set.
+ */
+export const commandSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  do: z.enum(['say', 'restart', 'changeLanguage', 'handoff', 'deleteData', 'stop', 'call']),
+  /** i18n key of a list of phrases that trigger the command (matched whole, any case). */
+  phrases: keySchema,
+  /** Label of the command's button, where one is offered. */
+  label: keySchema.optional(),
+  say: keySchema.optional(),
+  /** For `do: call`: a domain action, its result shown with the `say` key. */
+  call: z.string().optional(),
+});
+export type Command = z.infer<typeof commandSchema>;
+
+export const commandsFileSchema = z.strictObject({
+  commands: z.array(commandSchema).min(1),
+  /** Wording the engine itself uses (welcome back, apology...), listed so the checker verifies every locale has it. */
+  engineKeys: z.array(keySchema).default([]),
+});
+
+export interface CommandsFile {
+  commands: Command[];
+  engineKeys: string[];
+  locator: Locator;
+  problems: Problem[];
+}
+
+export function parseCommandsFile(file: string, text: string): CommandsFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const locator = new Locator(file, doc, lines);
+  if (doc.errors.length || !isMap(doc.contents)) {
+    return { commands: [], engineKeys: [], locator, problems: [locator.problem([], 'yaml', doc.errors[0]?.message.split('\n')[0] ?? 'must be a mapping')] };
+  }
+  const r = commandsFileSchema.safeParse(doc.toJS());
+  if (!r.success) {
+    return {
+      commands: [],
+      engineKeys: [],
+      locator,
+      problems: r.error.issues.map((i) => locator.problem(i.path as (string | number)[], 'schema', i.message)),
+    };
+  }
+  const problems: Problem[] = [];
+  r.data.commands.forEach((c, i) => {
+    if ((c.do === 'say' || c.do === 'call') && !c.say) problems.push(locator.problem(['commands', i], 'schema', `command ${c.id} needs say`));
+    if (c.do === 'call' && !c.call) problems.push(locator.problem(['commands', i], 'schema', `command ${c.id} needs call`));
+  });
+  return { ...r.data, locator, problems };
+}
+
+/** Keys a commands file uses, with their locations, for the checker. */
+export function commandKeys(f: CommandsFile): Array<{ key: string; locator: Locator; path: (string | number)[] }> {
+  const out: Array<{ key: string; locator: Locator; path: (string | number)[] }> = [];
+  f.commands.forEach((c, i) => {
+    out.push({ key: c.phrases, locator: f.locator, path: ['commands', i, 'phrases'] });
+    if (c.say) out.push({ key: c.say, locator: f.locator, path: ['commands', i, 'say'] });
+    if (c.label) out.push({ key: c.label, locator: f.locator, path: ['commands', i, 'label'] });
+  });
+  f.engineKeys.forEach((k, i) => out.push({ key: k, locator: f.locator, path: ['engineKeys', i] }));
+  return out;
+}

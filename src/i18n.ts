@@ -1,0 +1,88 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import i18next, { type i18n, type TFunction } from 'i18next';
+
+export type Resources = Record<string, Record<string, unknown>>;
+
+/** Languages written right to left. */
+export const RTL = new Set(['ur', 'ar']);
+export const dirOf = (lng: string): 'ltr' | 'rtl' => (RTL.has(lng.split('-')[0]!) ? 'rtl' : 'ltr');
+
+export class LocaleError extends Error {
+  readonly code = 'locale_invalid';
+}
+
+function merge(into: Record<string, unknown>, from: Record<string, unknown>, file: string, prefix = ''): void {
+  for (const [k, v] of Object.entries(from)) {
+    const existing = into[k];
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if (existing !== undefined && (typeof existing !== 'object' || Array.isArray(existing))) {
+        throw new LocaleError(`${file}: key ${prefix}${k} is defined twice`);
+      }
+      into[k] ??= {};
+      merge(into[k] as Record<string, unknown>, v as Record<string, unknown>, file, `${prefix}${k}.`);
+    } else {
+      if (existing !== undefined) throw new LocaleError(`${file}: key ${prefix}${k} is defined twice`);
+      into[k] = v;
+    }
+  }
+}
+
+/** Reads `locales/<lng>/*.json` into one resource tree per language. */
+export async function loadLocales(dir: string): Promise<Resources> {
+  const out: Resources = {};
+  for (const lng of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    out[lng] = {};
+    for (const f of (await readdir(path.join(dir, lng))).filter((x) => x.endsWith('.json')).sort()) {
+      const file = path.join(dir, lng, f);
+      let json: unknown;
+      try {
+        json = JSON.parse(await readFile(file, 'utf8'));
+      } catch (err) {
+        throw new LocaleError(`${file}: not valid JSON (${(err as Error).message})`);
+      }
+      if (!json || typeof json !== 'object' || Array.isArray(json)) throw new LocaleError(`${file}: must be a JSON object`);
+      merge(out[lng], json as Record<string, unknown>, file);
+    }
+  }
+  return out;
+}
+
+/** Flat key list (`a.b.c`); arrays count as one key (lists of synonyms and phrases). */
+export function flatKeys(tree: Record<string, unknown>, prefix = ''): Set<string> {
+  const out = new Set<string>();
+  for (const [k, v] of Object.entries(tree)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const x of flatKeys(v as Record<string, unknown>, `${prefix}${k}.`)) out.add(x);
+    else out.add(`${prefix}${k}`);
+  }
+  return out;
+}
+
+export interface Translator {
+  i18n: i18n;
+  languages: string[];
+  t(lng: string): TFunction;
+  /** A list (synonyms, phrases) in one language; empty when the key is absent. */
+  list(lng: string, key: string): string[];
+}
+
+export async function createTranslator(resources: Resources, fallbackLng = 'en'): Promise<Translator> {
+  const inst = i18next.createInstance();
+  await inst.init({
+    resources: Object.fromEntries(Object.entries(resources).map(([l, r]) => [l, { translation: r }])),
+    fallbackLng,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initAsync: false,
+  });
+  const languages = Object.keys(resources);
+  return {
+    i18n: inst,
+    languages,
+    t: (lng) => inst.getFixedT(languages.includes(lng) ? lng : fallbackLng),
+    list: (lng, key) => {
+      const v = inst.getFixedT(lng)(key, { returnObjects: true, defaultValue: [] }) as unknown;
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    },
+  };
+}

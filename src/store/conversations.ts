@@ -1,0 +1,123 @@
+import type { Queryable, Row } from './db.ts';
+import { literal as L } from './literal.ts';
+
+export interface ConversationRow {
+  id: string;
+  channel: string;
+  user_id: string;
+  flow_id: string | null;
+  flow_version: string | null;
+  snapshot: unknown;
+  locale: string;
+  owner: 'bot' | 'person';
+  status: 'active' | 'ended';
+  consent: boolean;
+  last_seq: number;
+  turns: number;
+  last_activity_at: Date;
+  created: boolean;
+}
+
+export interface Loaded {
+  conversation: ConversationRow;
+  /** Replies stored for this activity id when it was handled before. */
+  duplicateReplies: unknown[] | undefined;
+}
+
+/**
+ * Round trip 1 of a turn: create the conversation if new, read (and on PostgreSQL lock)
+ * its row, and look the activity id up. One multi-statement request.
+ */
+export async function loadForTurn(
+  conn: Queryable,
+  t: { conversationId: string; channel: string; userId: string; locale: string; activityId: string },
+  lock: boolean,
+): Promise<Loaded> {
+  const id = L(t.conversationId);
+  const results = await conn.multi(
+    `${lock ? 'BEGIN;' : ''}
+     INSERT INTO conversations (id, channel, user_id, locale) VALUES (${id}, ${L(t.channel)}, ${L(t.userId)}, ${L(t.locale)})
+       ON CONFLICT (id) DO NOTHING;
+     SELECT id, channel, user_id, flow_id, flow_version, snapshot, locale, owner, status, consent, last_seq, turns,
+            last_activity_at, (turns = 0 AND snapshot IS NULL) AS created
+       FROM conversations WHERE id = ${id}${lock ? ' FOR UPDATE' : ''};
+     SELECT replies FROM processed_activities WHERE conversation_id = ${id} AND activity_id = ${L(t.activityId)};`,
+  );
+  const conv = results[results.length - 2]!.rows[0] as unknown as ConversationRow | undefined;
+  if (!conv) throw new Error(`conversation ${t.conversationId} vanished`);
+  const dup = results[results.length - 1]!.rows[0] as Row | undefined;
+  return { conversation: { ...conv, last_seq: Number(conv.last_seq) }, duplicateReplies: dup ? (dup.replies as unknown[]) : undefined };
+}
+
+export interface TurnWrite {
+  conversationId: string;
+  activityId: string;
+  /** Only the fields that change. */
+  set: {
+    snapshot?: unknown;
+    flowId?: string | null;
+    flowVersion?: string | null;
+    locale?: string;
+    status?: 'active' | 'ended';
+    consent?: boolean;
+    owner?: 'bot' | 'person';
+  };
+  lastSeq: number;
+  replies: unknown[];
+  /** Messages to append: inbound first, then replies. */
+  messages: Array<{ seq: number; direction: 'in' | 'out'; activityId: string | null; body: unknown }>;
+  /** Erase the transcript before writing (delete my data, consent refused). */
+  eraseMessages?: boolean;
+  notifyChannel: string;
+}
+
+/** Round trip 2: everything the turn changed, then COMMIT (when a transaction is open). */
+export async function writeTurn(conn: Queryable, w: TurnWrite, inTransaction: boolean): Promise<void> {
+  const id = L(w.conversationId);
+  const sets: string[] = [`last_seq = ${L(w.lastSeq)}`, 'turns = turns + 1', 'last_activity_at = now()'];
+  const s = w.set;
+  if ('snapshot' in s) sets.push(`snapshot = ${s.snapshot === null ? 'NULL' : L(s.snapshot)}`);
+  if ('flowId' in s) sets.push(`flow_id = ${L(s.flowId)}`);
+  if ('flowVersion' in s) sets.push(`flow_version = ${L(s.flowVersion)}`);
+  if (s.locale) sets.push(`locale = ${L(s.locale)}`);
+  if (s.status) sets.push(`status = ${L(s.status)}`);
+  if (s.consent !== undefined) sets.push(`consent = ${L(s.consent)}`);
+  if (s.owner) sets.push(`owner = ${L(s.owner)}`);
+  const parts = [inTransaction ? '' : 'BEGIN;'];
+  if (w.eraseMessages) parts.push(`DELETE FROM messages WHERE conversation_id = ${id}; DELETE FROM processed_activities WHERE conversation_id = ${id};`);
+  parts.push(`UPDATE conversations SET ${sets.join(', ')} WHERE id = ${id};`);
+  parts.push(
+    `INSERT INTO processed_activities (conversation_id, activity_id, replies) VALUES (${id}, ${L(w.activityId)}, ${L(w.replies)}) ON CONFLICT DO NOTHING;`,
+  );
+  if (w.messages.length) {
+    parts.push(
+      `INSERT INTO messages (conversation_id, seq, direction, activity_id, body) VALUES ${w.messages
+        .map((m) => `(${id}, ${L(m.seq)}, ${L(m.direction)}, ${L(m.activityId)}, ${L(m.body)})`)
+        .join(', ')};`,
+    );
+    parts.push(`SELECT pg_notify(${L(w.notifyChannel)}, ${id});`);
+  }
+  parts.push('COMMIT;');
+  await conn.multi(parts.join('\n'));
+}
+
+/** Appends replies outside a turn (adviser relay, reminders); returns their seq numbers. */
+export async function appendReplies(conn: Queryable, conversationId: string, bodies: unknown[], notifyChannel: string): Promise<number[]> {
+  const { rows } = await conn.query<{ last_seq: number }>(
+    'UPDATE conversations SET last_seq = last_seq + $2 WHERE id = $1 RETURNING last_seq',
+    [conversationId, bodies.length],
+  );
+  const last = rows[0]?.last_seq;
+  if (last === undefined) throw new Error(`no conversation ${conversationId}`);
+  const first = Number(last) - bodies.length + 1;
+  const seqs = bodies.map((_, i) => first + i);
+  for (const [i, body] of bodies.entries()) {
+    await conn.query(`INSERT INTO messages (conversation_id, seq, direction, body) VALUES ($1, $2, 'out', $3)`, [
+      conversationId,
+      seqs[i],
+      JSON.stringify(body),
+    ]);
+  }
+  await conn.query('SELECT pg_notify($1, $2)', [notifyChannel, conversationId]);
+  return seqs;
+}
