@@ -94,7 +94,7 @@ export async function bookSession(
   if (seat.rowCount === 0) {
     // Full. Take the row lock before settling for the waiting list: a cancellation that
     // holds it may be freeing a seat without seeing our uncommitted row (see offerFreeSeats).
-    await tx.query(`SELECT 1 FROM course_sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
+    await tx.query(`SELECT 1 FROM course_sessions WHERE id = $1 FOR NO KEY UPDATE`, [sessionId]);
     seat = await tx.query(
       `UPDATE course_sessions SET taken = taken + 1, updated_at = now() WHERE id = $1 AND taken < capacity`,
       [sessionId],

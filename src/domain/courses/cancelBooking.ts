@@ -23,7 +23,7 @@ export async function cancelBooking(
   const { rows } = await tx.query(
     `SELECT id, status FROM bookings
      WHERE conversation_id = $1 AND session_id = $2 AND status IN ('booked', 'waiting', 'offered')
-     FOR UPDATE`,
+     FOR NO KEY UPDATE`,
     [input.conversationId, input.sessionId],
   );
   if (!rows[0]) return { type: 'notFound', sessionId: input.sessionId };

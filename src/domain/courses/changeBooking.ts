@@ -30,7 +30,7 @@ export async function changeBooking(
     `SELECT 1 FROM bookings WHERE conversation_id = $1 AND session_id = $2 AND status = 'booked'`,
     [conversationId, fromSessionId],
   );
-  if (held.rowCount === 0) return { type: 'notBooked', fromSessionId };
+  if (held.rows.length === 0) return { type: 'notBooked', fromSessionId };
   await tx.query('SAVEPOINT change_booking');
   const booked = await bookSession(tx, { conversationId, sessionId: toSessionId }, env);
   switch (booked.type) {

@@ -13,7 +13,7 @@ const sessionLockRow = z.object({ taken: z.number(), capacity: z.number(), start
  * before they settle for the waiting list, so no one is left waiting beside a free seat.
  */
 export async function offerFreeSeats(tx: Queryable, sessionId: string, env: BookingEnv): Promise<number[]> {
-  const { rows } = await tx.query(`SELECT taken, capacity, starts_at FROM course_sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
+  const { rows } = await tx.query(`SELECT taken, capacity, starts_at FROM course_sessions WHERE id = $1 FOR NO KEY UPDATE`, [sessionId]);
   if (!rows[0]) return [];
   const s = sessionLockRow.parse(rows[0]);
   if (s.starts_at <= env.now) return [];
@@ -67,7 +67,7 @@ async function lockOpenOffer(tx: Queryable, where: { conversationId: string; off
      FROM seat_offers o JOIN bookings b ON b.id = o.booking_id JOIN course_sessions s ON s.id = b.session_id
      WHERE o.status = 'open' AND ($1::text IS NULL OR b.conversation_id = $1) AND ($2::bigint IS NULL OR o.id = $2)
      ORDER BY o.id LIMIT 1
-     FOR UPDATE OF o, b`,
+     FOR NO KEY UPDATE OF o, b`,
     ['conversationId' in where ? where.conversationId : null, where.offerId ?? null],
   );
   return rows[0] ? openOfferRow.parse(rows[0]) : undefined;
