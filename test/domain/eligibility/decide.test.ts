@@ -107,26 +107,24 @@ describe('each rule passes, fails and goes missing', () => {
       failKey: 'eligibility.rule.rightToWork.failed',
     },
   ];
-  for (const c of cases) {
-    describe(c.name, () => {
-      const p = programme([c.rule]);
-      it('passes', () => {
-        const { d, r } = only(p, c.pass);
-        expect(r).toMatchObject({ rule: c.name, outcome: 'passed' });
-        expect(d.eligible).toBe(true);
-      });
-      it('fails with a reason', () => {
-        const { d, r } = only(p, c.fail);
-        expect(r).toMatchObject({ rule: c.name, outcome: 'failed', key: c.failKey });
-        expect(d).toMatchObject({ eligible: false, status: 'notEligible' });
-      });
-      it('is missing when not answered', () => {
-        const { d, r } = only(p, {});
-        expect(r).toMatchObject({ rule: c.name, outcome: 'missing', needs: c.missingNeeds });
-        expect(d.needs).toEqual(c.missingNeeds);
-      });
+  describe.each(cases)('$name', (c) => {
+    const p = programme([c.rule]);
+    it('passes', () => {
+      const { d, r } = only(p, c.pass);
+      expect(r).toMatchObject({ rule: c.name, outcome: 'passed' });
+      expect(d.eligible).toBe(true);
     });
-  }
+    it('fails with a reason', () => {
+      const { d, r } = only(p, c.fail);
+      expect(r).toMatchObject({ rule: c.name, outcome: 'failed', key: c.failKey });
+      expect(d).toMatchObject({ eligible: false, status: 'notEligible' });
+    });
+    it('is missing when not answered', () => {
+      const { d, r } = only(p, {});
+      expect(r).toMatchObject({ rule: c.name, outcome: 'missing', needs: c.missingNeeds });
+      expect(d.needs).toEqual(c.missingNeeds);
+    });
+  });
 
   it('reason params carry the numbers the message needs', () => {
     const { r } = only(programme([{ type: 'imdDecile', max: 2 }]), { imdDecile: 5 });
