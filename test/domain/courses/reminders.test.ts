@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookSession } from '../../../src/domain/courses/bookSession.ts';
+import { cancelBooking } from '../../../src/domain/courses/cancelBooking.ts';
+import { courseJobHandlers } from '../../../src/domain/courses/courseJobHandlers.ts';
+import type { Send } from '../../../src/domain/shared/send.ts';
+import { JobRunner } from '../../../src/jobs/JobRunner.ts';
+import type { Db } from '../../../src/store/db.ts';
+import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../../helpers/testDb.ts';
+import { addConversations, env, NOW, seedSession } from './fixtures.ts';
+
+// The seeded sessions start 2027-01-11 09:30 London time (= 09:30 UTC in January).
+const START = new Date('2027-01-11T09:30:00Z');
+const AFTER_2D = new Date(START.getTime() - 2 * 24 * 3600_000 + 60_000);
+const AFTER_2H = new Date(START.getTime() - 2 * 3600_000 + 60_000);
+
+const runner = (db: Db, send: Send, clock: () => Date) =>
+  new JobRunner({ db, clock, batchSize: 5, backoffBaseMs: 60_000, handlers: courseJobHandlers({ send, options: env.options }) });
+
+const drain = async (w: JobRunner) => {
+  while ((await w.runOnce()) > 0);
+};
+
+describe('course reminders', () => {
+  let t: TestDb;
+  let other: Db;
+  beforeAll(async () => {
+    t = await createTestDb();
+    other = TEST_DATABASE_URL ? await t.another() : t.db;
+  });
+  afterAll(() => t.close());
+
+  it('two workers deliver each due reminder exactly once', async () => {
+    await seedSession(t.db, 'rem', 20);
+    const people = await addConversations(t.db, 'rem', 20);
+    for (const p of people) await t.db.transaction((tx) => bookSession(tx, { conversationId: p, sessionId: 'rem' }, env));
+    const sent: string[] = [];
+    const byWorker = [0, 0];
+    const send =
+      (worker: number): Send =>
+      async (to) => {
+        // Yield so the two workers really interleave.
+        await new Promise((r) => setTimeout(r, 1));
+        sent.push(to);
+        byWorker[worker]!++;
+      };
+    let clock = NOW;
+    const w1 = runner(t.db, send(0), () => clock);
+    const w2 = runner(other, send(1), () => clock);
+    expect(await w1.runOnce()).toBe(0);
+
+    clock = AFTER_2D;
+    await Promise.all([drain(w1), drain(w2)]);
+    console.error(`[reminders] driver=${t.db.driver} workers=2 two-day reminders sent=${sent.length} (worker 1: ${byWorker[0]}, worker 2: ${byWorker[1]})`);
+    expect(sent.length).toBe(20);
+    expect(new Set(sent).size).toBe(20);
+
+    clock = AFTER_2H;
+    sent.length = 0;
+    await Promise.all([drain(w1), drain(w2)]);
+    expect([...sent].sort()).toEqual([...people].sort());
+  });
+
+  it('a cancelled booking gets no reminders', async () => {
+    await seedSession(t.db, 'remc', 5);
+    const [a, b] = await addConversations(t.db, 'remc', 2);
+    for (const p of [a!, b!]) await t.db.transaction((tx) => bookSession(tx, { conversationId: p, sessionId: 'remc' }, env));
+    await t.db.transaction((tx) => cancelBooking(tx, { conversationId: a!, sessionId: 'remc' }, env));
+    const sent: string[] = [];
+    const w = runner(t.db, async (to) => void sent.push(to), () => AFTER_2H);
+    while ((await w.runOnce()) > 0);
+    expect(sent.filter((s) => s.startsWith('remc'))).toEqual([b, b]);
+    const jobs = await t.db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM jobs WHERE payload->>'bookingId' IN
+         (SELECT id::text FROM bookings WHERE conversation_id = $1) GROUP BY status`,
+      [a],
+    );
+    expect(jobs.rows).toEqual([{ status: 'cancelled', n: 2 }]);
+  });
+
+  it('a failing send is retried with backoff, then delivered', async () => {
+    await seedSession(t.db, 'remf', 5);
+    const [a] = await addConversations(t.db, 'remf', 1);
+    await t.db.transaction((tx) => bookSession(tx, { conversationId: a!, sessionId: 'remf' }, env));
+    let fail = 2;
+    const sent: string[] = [];
+    let clock = AFTER_2D;
+    const w = runner(t.db, async (to) => {
+      if (to !== a) return;
+      if (fail-- > 0) throw new Error('channel down');
+      sent.push(to);
+    }, () => clock);
+    const job = async () =>
+      (
+        await t.db.query<{ status: string; attempts: number; run_at: Date; last_error: string | null }>(
+          `SELECT status, attempts, run_at, last_error FROM jobs WHERE key LIKE 'course-reminder:%:172800000'
+           AND (payload->>'bookingId')::bigint = (SELECT id FROM bookings WHERE conversation_id = $1)`,
+          [a],
+        )
+      ).rows[0];
+    while ((await w.runOnce()) > 0);
+    expect(await job()).toMatchObject({ status: 'pending', attempts: 1, run_at: new Date(AFTER_2D.getTime() + 60_000), last_error: 'channel down' });
+    expect(await w.runOnce()).toBe(0);
+    clock = new Date(AFTER_2D.getTime() + 60_000);
+    await w.runOnce();
+    expect(await job()).toMatchObject({ status: 'pending', attempts: 2, run_at: new Date(clock.getTime() + 120_000) });
+    clock = new Date(clock.getTime() + 120_000);
+    await w.runOnce();
+    expect(sent).toEqual([a]);
+    expect(await job()).toMatchObject({ status: 'done', attempts: 3 });
+  });
+});
