@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next, { type TFunction } from 'i18next';
+import { z } from 'zod';
+import type { Reply } from '../../engine/reply.ts';
+import { OFFICE_TIME_ZONE } from './officeHours.ts';
+
+const RTL = new Set(['ar', 'ur', 'he', 'fa', 'ps']);
+
+const textsSchema = z.record(z.string(), z.string());
+
+export type HandoffTextKey =
+  | 'queued'
+  | 'alreadyWaiting'
+  | 'slackOff'
+  | 'outOfHours'
+  | 'callbackOffer'
+  | 'urgent'
+  | 'claimed'
+  | 'claimedNoName'
+  | 'released'
+  | 'returned'
+  | 'closed'
+  | 'fileRefused'
+  | 'callbackSaved'
+  | 'callbackInvalid';
+
+export interface HandoffText {
+  /** A handoff status line in the resident's language (English when missing). */
+  status(status: Extract<Reply, { type: 'handoffStatus' }>['status'], key: HandoffTextKey, locale: string, vars?: Record<string, string>): Reply;
+  /** A plain line (file refused, call-back saved...). */
+  line(key: HandoffTextKey, locale: string, vars?: Record<string, string>): Reply;
+  /** "Monday 09:00" in the resident's language, London time. */
+  when(at: Date, locale: string): string;
+}
+
+/** Loads `locales/<lang>/handoff.json` for every language folder present. */
+export function loadHandoffText(localesDir: string, fallbackLng = 'en'): HandoffText {
+  const resources: Record<string, { handoff: Record<string, string> }> = {};
+  for (const lng of readdirSync(localesDir)) {
+    const file = path.join(localesDir, lng, 'handoff.json');
+    let raw: string;
+    try {
+      raw = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    resources[lng] = { handoff: textsSchema.parse(JSON.parse(raw)) };
+  }
+  const i18n = i18next.createInstance();
+  void i18n.init({ resources, fallbackLng, ns: ['handoff'], defaultNS: 'handoff', initAsync: false, interpolation: { escapeValue: false } });
+  const langOf = (locale: string) => {
+    const base = locale.split('-')[0]!;
+    return resources[locale] ? locale : resources[base] ? base : fallbackLng;
+  };
+  const tr = (key: HandoffTextKey, locale: string, vars?: Record<string, string>) => {
+    const lng = langOf(locale);
+    const t: TFunction = i18n.getFixedT(lng);
+    return { text: t(key, vars ?? {}), locale: lng, dir: RTL.has(lng) ? ('rtl' as const) : ('ltr' as const) };
+  };
+  return {
+    status: (status, key, locale, vars) => ({ type: 'handoffStatus', status, ...tr(key, locale, vars) }),
+    line: (key, locale, vars) => ({ type: 'text', ...tr(key, locale, vars) }),
+    when: (at, locale) => {
+      try {
+        return new Intl.DateTimeFormat(langOf(locale) === 'en' ? 'en-GB' : langOf(locale), {
+          timeZone: OFFICE_TIME_ZONE,
+          weekday: 'long',
+          hour: '2-digit',
+          minute: '2-digit',
+        }).format(at);
+      } catch {
+        return at.toISOString();
+      }
+    },
+  };
+}
