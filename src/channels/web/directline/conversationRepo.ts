@@ -1,0 +1,25 @@
+import type { Queryable } from '../../../store/db.ts';
+
+export interface DirectLineConversation {
+  id: string;
+  userId: string;
+  locale: string | null;
+}
+
+/** Records a conversation id handed out by /conversations or /tokens/generate (idempotent). */
+export async function saveConversation(db: Queryable, c: DirectLineConversation): Promise<void> {
+  await db.query(`INSERT INTO directline_conversations (id, user_id, locale) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [
+    c.id,
+    c.userId,
+    c.locale,
+  ]);
+}
+
+export async function findConversation(db: Queryable, id: string): Promise<DirectLineConversation | null> {
+  const { rows } = await db.query<{ id: string; user_id: string; locale: string | null }>(
+    `SELECT id, user_id, locale FROM directline_conversations WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  return r ? { id: r.id, userId: r.user_id, locale: r.locale } : null;
+}

@@ -1,0 +1,378 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { z } from 'zod';
+import type { Engine } from '../../../engine/port.ts';
+import type { Turn } from '../../../engine/turn.ts';
+import type { Db } from '../../../store/db.ts';
+import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from '../inboundActivity.ts';
+import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
+import { findConversation, saveConversation } from './conversationRepo.ts';
+import { DirectLineError } from './directLineError.ts';
+import { createRateLimiter } from './rateLimiter.ts';
+import { createStreamHub } from './streamHub.ts';
+import { createTokenSigner, type TokenClaims } from './tokenSigner.ts';
+
+export interface DirectLineOptions {
+  db: Db;
+  engine: Engine;
+  logger: Logger;
+  /** Signs tokens; every process serving one database needs the same key. */
+  tokenSigningKey: string | Buffer;
+  /** When set, /tokens/generate and token-less /conversations require it as a Bearer token. */
+  directLineSecret?: string | undefined;
+  /** Browser origins allowed to call the API (CORS); the server's own origin is always allowed. */
+  widgetOrigins: string[];
+  /** Token lifetime (default 1800 s, as Direct Line; clients refresh every 15 minutes). */
+  tokenTtlSeconds?: number;
+  /** Token generations per client address per minute without a secret (default 20). */
+  tokensPerMinute?: number;
+  /** Where the router is mounted (default /v3/directline); used for the WebSocket path. */
+  basePath?: string;
+  /** Largest activity body (default 64kb). */
+  bodyLimit?: string;
+  /** WebSocket ping interval (default 20 s). */
+  keepAliveMs?: number;
+}
+
+export interface DirectLine {
+  router: express.Router;
+  /** Handles WebSocket upgrades on `<basePath>/conversations/:id/stream`; other paths are left alone. */
+  attachWebSocket(server: http.Server): void;
+  close(): Promise<void>;
+}
+
+const localeSchema = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/);
+const startBodySchema = z
+  .object({
+    user: z.object({ id: z.string().min(1).max(200).optional(), name: z.string().max(200).optional() }).loose().optional(),
+    locale: z.string().optional(),
+  })
+  .loose();
+const watermarkSchema = z.union([z.literal(''), z.string().regex(/^\d{1,15}$/)]).optional();
+
+type Auth = { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
+
+const START_ACTIVITY_ID = 'start';
+
+function newConversationId(): string {
+  return `dl-${randomBytes(16).toString('base64url')}`;
+}
+function newUserId(): string {
+  return `dl_user_${randomBytes(9).toString('base64url')}`;
+}
+function validLocale(v: unknown): string | undefined {
+  const r = localeSchema.safeParse(v);
+  return r.success ? r.data : undefined;
+}
+function parseWatermark(v: unknown): number {
+  const r = watermarkSchema.safeParse(v);
+  if (!r.success) throw new DirectLineError(400, 'bad_watermark', 'watermark must be a number returned by this service');
+  return r.data ? Number(r.data) : 0;
+}
+function ownOrigin(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? ''}`;
+}
+function bearer(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+}
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+function sameSecret(given: string, secret: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * A Direct Line 3.0-compatible endpoint (issue 4), so Microsoft's `botframework-webchat` and
+ * `botframework-directlinejs` talk to Anchorline with no cloud service in between. The
+ * activity log is the engine's `messages` table and the watermark its per-conversation seq.
+ */
+export function createDirectLine(opts: DirectLineOptions): DirectLine {
+  const { db, engine, logger } = opts;
+  const basePath = opts.basePath ?? '/v3/directline';
+  const signer = createTokenSigner(opts.tokenSigningKey, opts.tokenTtlSeconds ?? 1800);
+  const limiter = createRateLimiter(opts.tokensPerMinute ?? 20);
+  const hub = createStreamHub({ db, logger, ...(opts.keepAliveMs ? { keepAliveMs: opts.keepAliveMs } : {}) });
+  const allowedOrigins = new Set(opts.widgetOrigins);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const attached: Array<[http.Server, (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void]> = [];
+
+  const originAllowed = (req: Request, origin: string) => allowedOrigins.has(origin) || origin === ownOrigin(req);
+
+  /** Who is calling: the secret (any conversation) or a token (its own conversation only). */
+  function authenticate(req: Request): Auth | null {
+    const given = bearer(req);
+    if (!given) return null;
+    if (opts.directLineSecret && sameSecret(given, opts.directLineSecret)) return { kind: 'secret' };
+    const check = signer.verify(given);
+    if (!check.ok) {
+      // Direct Line answers 403 for an expired token; directlinejs then reports ExpiredToken.
+      throw new DirectLineError(403, check.code, check.code === 'token_expired' ? 'the token has expired' : 'the token is not valid');
+    }
+    return { kind: 'token', claims: check.claims };
+  }
+
+  function requireConversationAccess(req: Request, conversationId: string): Auth {
+    const auth = authenticate(req);
+    if (!auth) throw new DirectLineError(401, 'unauthorized', 'a Bearer token is required');
+    if (auth.kind === 'token' && auth.claims.cid !== conversationId) {
+      throw new DirectLineError(403, 'wrong_conversation', 'the token belongs to another conversation');
+    }
+    return auth;
+  }
+
+  /** The embedded default has no secret: anyone on an allowed origin may start, at a limited rate. */
+  function admitAnonymous(req: Request): void {
+    const origin = req.get('origin');
+    if (origin && !originAllowed(req, origin)) throw new DirectLineError(403, 'origin_not_allowed', 'this origin may not start conversations');
+    const verdict = limiter.take(req.ip ?? 'unknown');
+    if (!verdict.allowed) {
+      throw new DirectLineError(429, 'rate_limited', 'too many conversations started from this address; try again shortly', {
+        'Retry-After': String(verdict.retryAfterSeconds),
+      });
+    }
+  }
+
+  function streamUrl(req: Request, conversationId: string, token: string, watermark?: number): string {
+    const proto = req.protocol === 'https' ? 'wss' : 'ws';
+    const q = new URLSearchParams({ t: token, ...(watermark ? { watermark: String(watermark) } : {}) });
+    return `${proto}://${req.get('host') ?? 'localhost'}${basePath}/conversations/${encodeURIComponent(conversationId)}/stream?${q}`;
+  }
+
+  /** Runs the flow's greeting once per conversation (idempotent on the activity id). */
+  async function startTurn(conversationId: string, userId: string, locale: string | undefined): Promise<void> {
+    const turn: Turn = {
+      conversationId,
+      channel: 'directline',
+      activityId: START_ACTIVITY_ID,
+      user: { id: userId },
+      ...(locale ? { locale } : {}),
+      receivedAt: new Date(),
+    };
+    try {
+      await engine.handleTurn(turn);
+    } catch (err) {
+      // The conversation exists; the resident can still type, so the start itself does not fail.
+      logger.error({ err, conversationId }, 'directline start turn failed');
+    }
+  }
+
+  const router = express.Router();
+
+  router.use((req, res, next) => {
+    const origin = req.get('origin');
+    if (origin && originAllowed(req, origin)) {
+      res.set({
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type, x-ms-bot-agent',
+        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Max-Age': '600',
+      });
+    }
+    res.vary('Origin');
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next();
+  });
+  router.use(express.json({ limit: opts.bodyLimit ?? '64kb' }));
+
+  router.post('/tokens/generate', async (req, res) => {
+    const auth = authenticate(req);
+    if (opts.directLineSecret && auth?.kind !== 'secret') throw new DirectLineError(401, 'unauthorized', 'the Direct Line secret is required');
+    if (!opts.directLineSecret) admitAnonymous(req);
+    const body = startBodySchema.safeParse(req.body ?? {});
+    // Only a caller holding the secret (a partner's back end) may choose the user id.
+    const userId = (auth?.kind === 'secret' && body.success && body.data.user?.id) || newUserId();
+    const conversationId = newConversationId();
+    await saveConversation(db, { id: conversationId, userId, locale: null });
+    const { token, expiresIn } = signer.sign({ conversationId, userId });
+    res.json({ conversationId, token, expires_in: expiresIn });
+  });
+
+  router.post('/tokens/refresh', (req, res) => {
+    const auth = authenticate(req);
+    if (auth?.kind !== 'token') throw new DirectLineError(401, 'unauthorized', 'a Direct Line token is required');
+    const { token, expiresIn } = signer.sign({ conversationId: auth.claims.cid, userId: auth.claims.uid });
+    res.json({ conversationId: auth.claims.cid, token, expires_in: expiresIn });
+  });
+
+  router.post('/conversations', async (req, res) => {
+    const auth = authenticate(req);
+    const body = startBodySchema.safeParse(req.body ?? {});
+    if (!body.success) throw new DirectLineError(400, 'bad_request', 'the body must be a JSON object');
+    const locale = validLocale(body.data.locale);
+    let conversationId: string;
+    let userId: string;
+    if (auth?.kind === 'token') {
+      ({ cid: conversationId, uid: userId } = auth.claims);
+    } else {
+      if (!auth && opts.directLineSecret) throw new DirectLineError(401, 'unauthorized', 'a Direct Line secret or token is required');
+      if (!auth) admitAnonymous(req);
+      conversationId = newConversationId();
+      userId = (auth?.kind === 'secret' && body.data.user?.id) || newUserId();
+    }
+    await saveConversation(db, { id: conversationId, userId, locale: locale ?? null });
+    await startTurn(conversationId, userId, locale);
+    const { token, expiresIn } = signer.sign({ conversationId, userId });
+    res.status(201).json({ conversationId, token, expires_in: expiresIn, streamUrl: streamUrl(req, conversationId, token) });
+  });
+
+  router.get('/conversations/:id', async (req, res) => {
+    const conversationId = req.params.id;
+    const auth = requireConversationAccess(req, conversationId);
+    const watermark = parseWatermark(req.query.watermark);
+    const conversation = await findConversation(db, conversationId);
+    if (!conversation) throw new DirectLineError(404, 'conversation_not_found', 'no such conversation');
+    const userId = auth.kind === 'token' ? auth.claims.uid : conversation.userId;
+    const { token, expiresIn } = signer.sign({ conversationId, userId });
+    res.json({ conversationId, token, expires_in: expiresIn, streamUrl: streamUrl(req, conversationId, token, watermark) });
+  });
+
+  router.get('/conversations/:id/activities', async (req, res) => {
+    const conversationId = req.params.id;
+    const auth = requireConversationAccess(req, conversationId);
+    const watermark = parseWatermark(req.query.watermark);
+    if (auth.kind === 'secret' && !(await findConversation(db, conversationId))) {
+      throw new DirectLineError(404, 'conversation_not_found', 'no such conversation');
+    }
+    res.json(await readActivityLog(db, conversationId, watermark));
+  });
+
+  router.post('/conversations/:id/activities', async (req, res) => {
+    const conversationId = req.params.id;
+    const auth = requireConversationAccess(req, conversationId);
+    const parsed = inboundActivitySchema.safeParse(req.body);
+    if (!parsed.success) throw new DirectLineError(400, 'bad_activity', 'the body is not an activity');
+    const a = parsed.data;
+    if (a.text !== undefined && a.text.length > MAX_TEXT_LENGTH) {
+      throw new DirectLineError(413, 'message_too_large', `a message may hold at most ${MAX_TEXT_LENGTH} characters`);
+    }
+    let userId: string;
+    if (auth.kind === 'token') {
+      userId = auth.claims.uid;
+    } else {
+      const conversation = await findConversation(db, conversationId);
+      if (!conversation) throw new DirectLineError(404, 'conversation_not_found', 'no such conversation');
+      userId = conversation.userId;
+    }
+    const locale = validLocale(a.locale);
+    const clientActivityId = a.channelData?.clientActivityID;
+
+    if (a.type !== 'message') {
+      if (a.type === 'event' && a.name === 'webchat/join') {
+        const value = z.object({ locale: z.string() }).loose().safeParse(a.value);
+        await startTurn(conversationId, userId, validLocale(value.success ? value.data.locale : undefined) ?? locale);
+      }
+      // Events are not stored; echo them to this process's open streams so Web Chat settles them.
+      const id = `${conversationId}|e${randomBytes(6).toString('hex')}`;
+      if (a.type === 'event') {
+        const echo: DirectLineActivity = {
+          type: 'event',
+          ...(a.name ? { name: a.name } : {}),
+          id,
+          conversation: { id: conversationId },
+          channelId: 'directline',
+          timestamp: new Date().toISOString(),
+          from: { id: userId, role: 'user' },
+          ...(clientActivityId ? { channelData: { clientActivityID: clientActivityId } } : {}),
+        };
+        hub.sendEphemeral(conversationId, echo);
+      }
+      res.json({ id });
+      return;
+    }
+
+    const input = residentInput(a);
+    if (input.text === undefined && input.value === undefined) throw new DirectLineError(400, 'empty_message', 'a message needs text or a value');
+    const turnActivityId = clientActivityId ?? a.id ?? randomUUID();
+    const turn: Turn = {
+      conversationId,
+      channel: 'directline',
+      activityId: turnActivityId,
+      user: { id: userId, ...(a.from?.name ? { name: a.from.name } : {}) },
+      ...input,
+      ...(locale ? { locale } : {}),
+      ...(clientActivityId ? { clientActivityId } : {}),
+      receivedAt: new Date(),
+    };
+    let seqs: number[];
+    try {
+      ({ seqs } = await engine.handleTurn(turn));
+    } catch (err) {
+      logger.error({ err, conversationId }, 'directline turn failed');
+      throw new DirectLineError(503, 'try_again', 'the message was not processed; please send it again');
+    }
+    res.json({ id: seqs[0] !== undefined ? activityId(conversationId, seqs[0]) : `${conversationId}|${turnActivityId}` });
+  });
+
+  const onError: ErrorRequestHandler = (err: unknown, _req: Request, res: Response, next) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof DirectLineError) {
+      res.set(err.headers).status(err.status).json({ error: { code: err.code, message: err.message } });
+      return;
+    }
+    const e = err as { type?: string } | null;
+    if (e?.type === 'entity.parse.failed') {
+      res.status(400).json({ error: { code: 'malformed_json', message: 'the request body is not valid JSON' } });
+    } else if (e?.type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'body_too_large', message: 'the request body is too large' } });
+    } else {
+      logger.error({ err }, 'directline request failed');
+      res.status(500).json({ error: { code: 'internal', message: 'something went wrong' } });
+    }
+  };
+  router.use(onError);
+
+  const streamPath = new RegExp(`^${basePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/conversations/([^/?]+)/stream$`);
+
+  function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const m = streamPath.exec(url.pathname);
+    if (!m) return;
+    socket.on('error', (err) => logger.debug({ err }, 'directline upgrade socket error'));
+    let conversationId: string;
+    try {
+      conversationId = decodeURIComponent(m[1]!);
+    } catch {
+      refuse(socket, 400, 'Bad Request');
+      return;
+    }
+    const check = signer.verify(url.searchParams.get('t') ?? '');
+    if (!check.ok || check.claims.cid !== conversationId) {
+      refuse(socket, 403, 'Forbidden');
+      return;
+    }
+    const wm = watermarkSchema.safeParse(url.searchParams.get('watermark') ?? '');
+    if (!wm.success) {
+      refuse(socket, 400, 'Bad Request');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      hub.add(ws, conversationId, wm.data ? Number(wm.data) : 0).catch((err: unknown) => {
+        logger.error({ err, conversationId }, 'directline stream failed to start');
+        ws.close(1011, 'stream unavailable');
+      });
+    });
+  }
+
+  return {
+    router,
+    attachWebSocket(server) {
+      server.on('upgrade', onUpgrade);
+      attached.push([server, onUpgrade]);
+    },
+    async close() {
+      for (const [server, fn] of attached) server.off('upgrade', fn);
+      await hub.close();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

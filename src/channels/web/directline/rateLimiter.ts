@@ -1,0 +1,28 @@
+/**
+ * Token bucket per key (client address): `capacity` requests at once, refilled at
+ * `perMinute`. Idle buckets are dropped so the map stays small.
+ */
+export interface RateLimiter {
+  take(key: string, now?: number): { allowed: true } | { allowed: false; retryAfterSeconds: number };
+}
+
+export function createRateLimiter(perMinute: number, capacity = perMinute): RateLimiter {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const ratePerMs = perMinute / 60_000;
+  let lastSweep = 0;
+  return {
+    take(key, now = Date.now()) {
+      if (now - lastSweep > 60_000) {
+        lastSweep = now;
+        for (const [k, b] of buckets) if (b.tokens + (now - b.at) * ratePerMs >= capacity) buckets.delete(k);
+      }
+      const b = buckets.get(key) ?? { tokens: capacity, at: now };
+      b.tokens = Math.min(capacity, b.tokens + (now - b.at) * ratePerMs);
+      b.at = now;
+      buckets.set(key, b);
+      if (b.tokens < 1) return { allowed: false, retryAfterSeconds: Math.ceil((1 - b.tokens) / ratePerMs / 1000) };
+      b.tokens -= 1;
+      return { allowed: true };
+    },
+  };
+}
