@@ -10,6 +10,8 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   description: string;
   /** Never printed: error lines say `[redacted]` instead of the value. */
   secret?: boolean;
+  /** What a bad value is told it should be (default: zod's message). */
+  expected?: string;
 }
 
 const bool = z
@@ -17,6 +19,8 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const port = z.coerce.number().int().min(1).max(65535);
+const PORT_EXPECTED = 'a port number from 1 to 65535';
+const INT_EXPECTED = 'a whole number above 0';
 const positiveInt = z.coerce.number().int().positive();
 const url = z.url();
 const secret = (min: number) => z.string().min(min, `at least ${min} characters`);
@@ -31,21 +35,22 @@ export const settings = {
     description: 'development reloads flow files when they change; production requires credentials',
   }),
   HOST: setting({ schema: z.string().min(1).default('0.0.0.0'), description: 'Address the HTTP server binds to' }),
-  PORT: setting({ schema: port.default(3978), description: 'HTTP port for the widget, Direct Line, Bot Framework, Slack and health routes' }),
+  PORT: setting({ schema: port.default(3978), expected: PORT_EXPECTED, description: 'HTTP port for the widget, Direct Line, Bot Framework, Slack and health routes' }),
   LOG_LEVEL: setting({
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     description: 'pino log level; message text and personal data appear only at debug or below',
   }),
   DATABASE_URL: setting({
     schema: url.optional(),
+    expected: 'a URL such as postgres://user@host:5432/db',
     description: 'PostgreSQL connection string; when unset the embedded PGlite database in DATA_DIR is used',
     secret: true,
   }),
   DATA_DIR: setting({ schema: z.string().min(1).default('./data'), description: 'Folder of the embedded PGlite database' }),
-  DB_POOL_MAX: setting({ schema: positiveInt.max(200).default(20), description: 'Maximum PostgreSQL connections per process' }),
+  DB_POOL_MAX: setting({ schema: positiveInt.max(200).default(20), expected: 'a whole number from 1 to 200', description: 'Maximum PostgreSQL connections per process' }),
   FLOWS_DIR: setting({ schema: z.string().min(1).default('./flows'), description: 'Folder of coordinator-edited flow files' }),
   LOCALES_DIR: setting({ schema: z.string().min(1).default('./locales'), description: 'Folder of i18next resources, one folder per language' }),
-  FLOWS_WATCH: setting({ schema: bool.optional(), description: 'Reload changed flow files (default: on in development, off otherwise)' }),
+  FLOWS_WATCH: setting({ schema: bool.optional(), expected: 'true or false', description: 'Reload changed flow files (default: on in development, off otherwise)' }),
   DEFAULT_LOCALE: setting({ schema: z.string().min(2).default('en'), description: 'Language used until the resident picks one' }),
   ADMIN_TOKEN: setting({
     schema: secret(16).optional(),
@@ -53,10 +58,10 @@ export const settings = {
     secret: true,
   }),
   BODY_LIMIT: setting({ schema: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 64kb').default('64kb'), description: 'Largest accepted request body' }),
-  SHUTDOWN_TIMEOUT_MS: setting({ schema: positiveInt.default(10000), description: 'How long shutdown waits for in-flight work' }),
-  ACTION_TIMEOUT_MS: setting({ schema: positiveInt.default(5000), description: 'Time limit for one domain action inside a turn' }),
-  INACTIVITY_MINUTES: setting({ schema: positiveInt.default(60), description: 'Idle time after which a conversation resumes with "welcome back"' }),
-  POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), description: 'postcodes.io base URL' }),
+  SHUTDOWN_TIMEOUT_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(10000), description: 'How long shutdown waits for in-flight work' }),
+  ACTION_TIMEOUT_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(5000), description: 'Time limit for one domain action inside a turn' }),
+  INACTIVITY_MINUTES: setting({ expected: INT_EXPECTED, schema: positiveInt.default(60), description: 'Idle time after which a conversation resumes with "welcome back"' }),
+  POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), expected: 'a URL', description: 'postcodes.io base URL' }),
   DIRECTLINE_SECRET: setting({
     schema: secret(16).optional(),
     description: 'When set, /v3/directline/tokens/generate requires it as a Bearer token',
@@ -87,7 +92,7 @@ export const settings = {
   SLACK_SIGNING_SECRET: setting({ schema: z.string().min(8).optional(), description: 'Slack signing secret', secret: true }),
   SLACK_APP_TOKEN: setting({ schema: z.string().regex(/^xapp-/, 'an app token starting xapp-').optional(), description: 'Use Socket Mode with this app-level token', secret: true }),
   SLACK_HANDOFF_CHANNEL: setting({ schema: z.string().optional(), description: 'Channel id where handoff cards are posted' }),
-  SLACK_API_URL: setting({ schema: url.optional(), description: 'Slack Web API base URL (tests point it at a stand-in)' }),
+  SLACK_API_URL: setting({ schema: url.optional(), expected: 'a URL', description: 'Slack Web API base URL (tests point it at a stand-in)' }),
 } as const;
 
 type Settings = typeof settings;
@@ -117,7 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (result.success) {
       out[name] = result.data;
     } else {
-      const expected = result.error.issues.map((i) => i.message).join('; ');
+      const expected = s.expected ?? result.error.issues.map((i) => i.message).join('; ');
       problems.push(`${name}: expected ${expected}, found ${describe(value, s.secret)}`);
     }
   }
