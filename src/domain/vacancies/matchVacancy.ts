@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { jobFamilySchema } from '../courses/courseFileSchema.ts';
+import type { PersonSpec } from './personSpec.ts';
+import type { VacancySummary } from './vacancySummary.ts';
+
+/** Why a vacancy does not fit: one entry per rule that failed, so the bot can say each. */
+export const mismatchSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('closed'), closingDate: z.string() }),
+  z.object({ type: z.literal('jobFamily'), jobFamily: jobFamilySchema }),
+  z.object({ type: z.literal('hours'), hoursPerWeek: z.number() }),
+  z.object({ type: z.literal('site'), siteName: z.string() }),
+  z.object({ type: z.literal('startDate'), startDate: z.string() }),
+  z.object({ type: z.literal('minAge'), minAge: z.number() }),
+  z.object({ type: z.literal('drivingLicence') }),
+]);
+export type Mismatch = z.infer<typeof mismatchSchema>;
+
+/**
+ * Pure: the reasons a vacancy does not fit a person ([] = it fits). `today` is a
+ * YYYY-MM-DD date; a vacancy is open up to and including its closing date.
+ */
+export function matchVacancy(v: VacancySummary, spec: PersonSpec, today: string): Mismatch[] {
+  const out: Mismatch[] = [];
+  if (v.closingDate < today) out.push({ type: 'closed', closingDate: v.closingDate });
+  if (!spec.jobFamilies.includes(v.jobFamily)) out.push({ type: 'jobFamily', jobFamily: v.jobFamily });
+  const { min, max } = spec.hoursPerWeek;
+  if ((min !== undefined && v.hoursPerWeek < min) || (max !== undefined && v.hoursPerWeek > max)) {
+    out.push({ type: 'hours', hoursPerWeek: v.hoursPerWeek });
+  }
+  if (spec.sites && !spec.sites.includes(v.site.id)) out.push({ type: 'site', siteName: v.site.name });
+  if (v.startDate && spec.availableFrom && spec.availableFrom > v.startDate) {
+    out.push({ type: 'startDate', startDate: v.startDate });
+  }
+  if (spec.age < v.minAge) out.push({ type: 'minAge', minAge: v.minAge });
+  for (const r of v.requirements) {
+    switch (r) {
+      case 'drivingLicence':
+        if (!spec.hasDrivingLicence) out.push({ type: 'drivingLicence' });
+        break;
+    }
+  }
+  return out;
+}
+
+/** Plain words for a mismatch (English; flows may translate by `type`). */
+export function describeMismatch(m: Mismatch): string {
+  switch (m.type) {
+    case 'closed':
+      return `It closed on ${m.closingDate}.`;
+    case 'jobFamily':
+      return `It is a ${m.jobFamily} job.`;
+    case 'hours':
+      return `It is ${m.hoursPerWeek} hours a week.`;
+    case 'site':
+      return `It is at ${m.siteName}.`;
+    case 'startDate':
+      return `It starts on ${m.startDate}, before you can start.`;
+    case 'minAge':
+      return `You need to be ${m.minAge} or older.`;
+    case 'drivingLicence':
+      return 'You need a driving licence.';
+  }
+}
