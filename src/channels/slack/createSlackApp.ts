@@ -1,0 +1,249 @@
+import { App, type Authorize, ExpressReceiver, type types, webApi } from '@slack/bolt';
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { AdviserSide } from '../../domain/handoffs/createHandoffService.ts';
+import { getHandoff, type Handoff, listClaimedBy, listOpenHandoffs } from '../../domain/handoffs/handoffStore.ts';
+import type { Db } from '../../store/db.ts';
+import { listMessages } from '../../store/messages.ts';
+import { buttonRefusal, claimLost, threadReplyNotice } from './adviserReplies.ts';
+import { boltLogger } from './boltLogger.ts';
+import { escapeSlackText } from './escapeSlackText.ts';
+import { ACTIONS, transcriptLines } from './handoffCard.ts';
+import { SlackOutboxWorker } from './SlackOutboxWorker.ts';
+import { slackToPlain } from './slackToPlain.ts';
+
+export interface SlackAppOptions {
+  botToken: string;
+  /** HTTP mode (POST /slack/events): requests are verified with it. */
+  signingSecret?: string;
+  /** Socket Mode when set (local use without a public URL). */
+  appToken?: string;
+  handoffChannel: string;
+  /** Web API base URL, e.g. a local stand-in in tests (must end with /api/). */
+  apiUrl?: string;
+  notePrefix: string;
+  escalationMinutes: number;
+  dutyGroupId?: string;
+  safeguardingGroupId?: string;
+  db: Db;
+  handoffs: AdviserSide;
+  logger: Logger;
+  now?: () => Date;
+  /** Outbox poll interval (ms). */
+  pollMs?: number;
+}
+
+export interface SlackChannel {
+  /** Mount on the one Express app (the router handles POST /slack/events itself); undefined in Socket Mode. */
+  router: Router | undefined;
+  app: App;
+  worker: SlackOutboxWorker;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): { slack: 'http' | 'socket' };
+}
+
+const handoffIdSchema = z.coerce.number().int().positive();
+
+const actionBodySchema = z.object({
+  user: z.object({ id: z.string(), username: z.string().optional(), name: z.string().optional() }),
+  channel: z.object({ id: z.string() }).optional(),
+  actions: z.array(z.object({ value: z.string().optional() })).min(1),
+});
+
+const threadMessageSchema = z.object({
+  type: z.literal('message'),
+  subtype: z.string().optional(),
+  channel: z.string(),
+  user: z.string().optional(),
+  bot_id: z.string().optional(),
+  text: z.string().default(''),
+  ts: z.string(),
+  thread_ts: z.string().optional(),
+  files: z.array(z.unknown()).optional(),
+});
+
+/**
+ * Caches a successful auth.test and tries again after a failure, so a Slack blip at boot
+ * does not break every later request (Bolt's built-in check caches the failure too).
+ */
+function cachedAuthorize(client: webApi.WebClient, botToken: string): Authorize<boolean> {
+  let cached: Promise<{ botId: string; botUserId: string }> | undefined;
+  return async () => {
+    cached ??= client.auth.test({ token: botToken }).then(
+      (r) => ({ botId: String(r.bot_id ?? ''), botUserId: String(r.user_id ?? '') }),
+      (err: unknown) => {
+        cached = undefined;
+        throw err;
+      },
+    );
+    return { botToken, ...(await cached) };
+  };
+}
+
+function queueBlocks(open: Handoff[], now: Date): types.KnownBlock[] {
+  if (open.length === 0) return [{ type: 'section', text: { type: 'mrkdwn', text: 'No open handoffs. :tada:' } }];
+  const lines = open.map((h) => {
+    const mins = Math.round((now.getTime() - h.requestedAt.getTime()) / 60_000);
+    const who = h.adviserId ? `claimed by <@${h.adviserId}>` : 'unclaimed';
+    return `${h.urgency === 'urgent' ? ':red_circle: ' : ''}*#${h.id}* ${h.reason.replace('_', ' ')}, ${escapeSlackText(h.locale)}, ${h.status} (${who}), waiting ${mins} min`;
+  });
+  return [{ type: 'section', text: { type: 'mrkdwn', text: `*Open handoffs (${open.length})*\n${lines.join('\n')}`.slice(0, 2900) } }];
+}
+
+function homeView(mine: Handoff[]): types.HomeView {
+  const blocks: types.KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'Your claimed handoffs' } }];
+  if (mine.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'You have no claimed handoffs. Use `/anchorline queue` to see waiting ones.' } });
+  for (const h of mine.slice(0, 40)) {
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${h.urgency === 'urgent' ? ':red_circle: ' : ''}*#${h.id}* ${h.status}, ${escapeSlackText(h.locale)}, claimed <!date^${Math.floor((h.claimedAt ?? h.requestedAt).getTime() / 1000)}^{date_short_pretty} {time}|earlier>` },
+    });
+  }
+  return { type: 'home', blocks };
+}
+
+/** The Slack side of handoffs: Bolt app (HTTP or Socket Mode) plus the outbox worker. */
+export function createSlackApp(o: SlackAppOptions): SlackChannel {
+  const now = o.now ?? (() => new Date());
+  const log = o.logger.child({ module: 'slack' });
+  const clientOptions: webApi.WebClientOptions = {
+    ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
+    // Never re-send on our behalf: the outbox decides (see SlackOutboxWorker).
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+  };
+  const client = new webApi.WebClient(o.botToken, clientOptions);
+  const authorize = cachedAuthorize(client, o.botToken);
+  const logger = boltLogger(log);
+  let receiver: ExpressReceiver | undefined;
+  let app: App;
+  if (o.appToken) {
+    app = new App({ appToken: o.appToken, socketMode: true, authorize, clientOptions, logger });
+  } else {
+    if (!o.signingSecret) throw Object.assign(new Error('SLACK_SIGNING_SECRET is needed unless SLACK_APP_TOKEN is set'), { code: 'slack_config' });
+    receiver = new ExpressReceiver({ signingSecret: o.signingSecret, endpoints: '/slack/events', processBeforeResponse: false, logger });
+    app = new App({ receiver, authorize, clientOptions, logger });
+  }
+
+  const worker = new SlackOutboxWorker({
+    db: o.db,
+    client,
+    channel: o.handoffChannel,
+    notePrefix: o.notePrefix,
+    escalationMinutes: o.escalationMinutes,
+    ...(o.dutyGroupId ? { dutyGroupId: o.dutyGroupId } : {}),
+    ...(o.safeguardingGroupId ? { safeguardingGroupId: o.safeguardingGroupId } : {}),
+    logger: log,
+    now,
+    ...(o.pollMs ? { pollMs: o.pollMs } : {}),
+  });
+
+  const ephemeral = async (channel: string | undefined, user: string, text: string, threadTs?: string) => {
+    if (!channel) return;
+    await client.chat
+      .postEphemeral({ channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) })
+      .catch((err: unknown) => log.warn({ err }, 'slack: ephemeral not sent'));
+  };
+
+  // A retried event (X-Slack-Retry-Num, or the same event_id again) is acknowledged and dropped.
+  app.use(async ({ body, next, context }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === 'string') {
+      const { rowCount } = await o.db.query(`INSERT INTO slack_events_seen (event_id) VALUES ($1) ON CONFLICT DO NOTHING`, [eventId]);
+      if (rowCount === 0) {
+        log.info({ eventId, retryNum: context.retryNum }, 'slack: repeated event ignored');
+        return;
+      }
+    }
+    await next();
+  });
+
+  const button = (actionId: string, verb: string, run: (id: number, adviser: { id: string; name?: string }) => ReturnType<AdviserSide['claim']>) => {
+    app.action(actionId, async ({ ack, body }) => {
+      await ack();
+      const parsed = actionBodySchema.safeParse(body);
+      if (!parsed.success) return log.warn({ actionId }, 'slack: unexpected action payload');
+      const b = parsed.data;
+      const id = handoffIdSchema.safeParse(b.actions[0]!.value);
+      if (!id.success) return log.warn({ actionId }, 'slack: action without a handoff id');
+      const adviser = { id: b.user.id, ...((b.user.name ?? b.user.username) ? { name: b.user.name ?? b.user.username } : {}) };
+      const r = await run(id.data, adviser);
+      if (r.ok) return;
+      let text = buttonRefusal(r, adviser.id, verb);
+      if (actionId === ACTIONS.claim && !r.ok && r.code === 'not_allowed') {
+        const current = await getHandoff(o.db, id.data);
+        text = current && (current.status === 'claimed' || current.status === 'active') ? claimLost(current.adviserId, adviser.id) : text;
+      }
+      if (text) await ephemeral(b.channel?.id, adviser.id, text);
+    });
+  };
+  button(ACTIONS.claim, 'claim', (id, a) => o.handoffs.claim(id, a));
+  button(ACTIONS.release, 'release', (id, a) => o.handoffs.release(id, a));
+  button(ACTIONS.return, 'return', (id, a) => o.handoffs.returnToBot(id, a));
+  button(ACTIONS.close, 'close', (id, a) => o.handoffs.close(id, a));
+
+  app.action(ACTIONS.view, async ({ ack, body }) => {
+    await ack();
+    const parsed = actionBodySchema.safeParse(body);
+    const id = handoffIdSchema.safeParse(parsed.data?.actions[0]?.value);
+    if (!parsed.success || !id.success) return;
+    const h = await o.handoffs.recordView(id.data, { id: parsed.data.user.id });
+    if (!h) return;
+    const messages = await listMessages(o.db, h.conversationId, 0, 500);
+    await ephemeral(parsed.data.channel?.id, parsed.data.user.id, `Transcript of handoff #${h.id} (newest last):\n${transcriptLines(messages, 3800)}`);
+  });
+
+  app.event('message', async ({ event }) => {
+    const parsed = threadMessageSchema.safeParse(event);
+    if (!parsed.success) return;
+    const m = parsed.data;
+    if (m.channel !== o.handoffChannel || !m.thread_ts || m.thread_ts === m.ts || !m.user || m.bot_id) return;
+    if (m.subtype && m.subtype !== 'file_share') return;
+    if (m.subtype === 'file_share' || (m.files && m.files.length > 0)) {
+      await ephemeral(m.channel, m.user, 'Files are not sent to residents. Please type your message.', m.thread_ts);
+      if (!m.text.trim()) return;
+    }
+    const outcome = await o.handoffs.adviserMessage({ channel: m.channel, threadTs: m.thread_ts, adviser: { id: m.user }, text: slackToPlain(m.text) });
+    const notice = threadReplyNotice(outcome, o.notePrefix);
+    if (notice) await ephemeral(m.channel, m.user, notice, m.thread_ts);
+  });
+
+  app.command('/anchorline', async ({ ack, command, respond }) => {
+    await ack();
+    const sub = command.text.trim().split(/\s+/)[0]?.toLowerCase() || 'queue';
+    if (sub !== 'queue') {
+      await respond({ response_type: 'ephemeral', text: 'Try `/anchorline queue` to list open handoffs.' });
+      return;
+    }
+    const open = await listOpenHandoffs(o.db);
+    await respond({ response_type: 'ephemeral', text: `Open handoffs: ${open.length}`, blocks: queueBlocks(open, now()) });
+  });
+
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    const mine = await listClaimedBy(o.db, event.user);
+    await client.views.publish({ user_id: event.user, view: homeView(mine) });
+  });
+
+  app.error(async (err) => {
+    log.error({ err: { message: err.message, code: err.code } }, 'slack: handler failed');
+  });
+
+  return {
+    router: receiver?.router,
+    app,
+    worker,
+    async start() {
+      await worker.start();
+      if (o.appToken) await app.start();
+    },
+    async stop() {
+      await worker.stop();
+      if (o.appToken) await app.stop();
+    },
+    status: () => ({ slack: o.appToken ? 'socket' : 'http' }),
+  };
+}
