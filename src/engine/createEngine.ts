@@ -292,7 +292,8 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
     }
     const newSet: Plan['set'] = {
       ...keep.set,
-      snapshot: ended ? null : run.persisted,
+      // An ended flow keeps its final snapshot (answers for the record); the next message starts afresh.
+      snapshot: run.persisted,
       flowId: flow.id,
       flowVersion: flow.version,
       status: ended ? 'ended' : 'active',

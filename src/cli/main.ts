@@ -1,0 +1,130 @@
+/**
+ * The coordinator's and operator's command line:
+ *   anchorline flows check [--db]   every problem with file:line:col (exit 1 on errors)
+ *   anchorline flows graph <flow>   Mermaid state diagram
+ *   anchorline flows test [file…]   run scripted conversations in flows/tests
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { allActions } from '../domain/allActions.ts';
+import { ActionRegistry } from '../engine/actions.ts';
+import { makeActionRunner } from '../engine/runAction.ts';
+import { loadFlowSet, parseFlowTexts, FLOW_SUFFIX, FlowCatalog } from '../flows/catalog.ts';
+import { readFlowTest, runFlowTest } from '../flows/flowTest.ts';
+import { flowToMermaid } from '../flows/graph.ts';
+import { formatProblem } from '../flows/problem.ts';
+import { migrate } from '../store/migrate.ts';
+import { openDb } from '../store/openDb.ts';
+import { PgliteDb } from '../store/pgliteDriver.ts';
+
+const USAGE = `usage:
+  anchorline flows check [--db]
+  anchorline flows graph <flow-id>
+  anchorline flows test [file.test.yaml ...]`;
+
+class UsageError extends Error {}
+
+async function flowsCheck(config: Config, withDb: boolean): Promise<number> {
+  const actions = new ActionRegistry().register(...(await allActions(config)));
+  const logger = pino({ level: 'silent' });
+  const r = await loadFlowSet({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction: makeActionRunner(actions, 1000, logger) });
+  const problems = r.ok ? r.set.warnings : r.problems;
+  for (const p of problems) console.log(formatProblem(p));
+  if (!r.ok) {
+    console.log(`${problems.filter((p) => p.severity === 'error').length} error(s): these flows would not go live.`);
+    return 1;
+  }
+  console.log(`ok: ${[...r.set.flows.values()].map((f) => `${f.id}@${f.version}`).join(', ')} (${problems.length} warning(s))`);
+  if (!withDb) return 0;
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    await migrate(db);
+    const { rows } = await db.query<{ id: string; flow_id: string; flow_version: string; value: unknown }>(
+      `SELECT id, flow_id, flow_version, snapshot->'value' AS value FROM conversations WHERE status = 'active' AND snapshot IS NOT NULL`,
+    );
+    const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction: makeActionRunner(actions, 1000, logger) }, db);
+    let orphans = 0;
+    for (const row of rows) {
+      const live = r.set.flows.get(row.flow_id);
+      if (!live || live.version === row.flow_version) continue;
+      const migration = live.flow.migrations.find((m) => row.flow_version.startsWith(m.from));
+      const old = await catalog.get(row.flow_id, row.flow_version);
+      const leaves = (v: unknown, prefix = ''): string[] =>
+        typeof v === 'string' ? [`${prefix}${v}`] : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => leaves(x, `${prefix}${k}.`)) : [];
+      const states = leaves(row.value).map((s) => s.split('.').map((p) => migration?.steps[p] ?? p).join('.'));
+      const missing = states.filter((s) => !live.statePaths.has(s));
+      if (migration && missing.length === 0) continue;
+      if (!migration && old) {
+        console.log(`conversation ${row.id}: stays on ${row.flow_id}@${row.flow_version} until it ends (no migration declared)`);
+        if (missing.length) console.log(`  after it ends nothing is lost; a migration would need to map: ${missing.join(', ')}`);
+        continue;
+      }
+      orphans++;
+      console.log(`conversation ${row.id}: would be orphaned (state ${states.join(', ')} does not exist in ${row.flow_id}@${live.version})`);
+    }
+    console.log(`${rows.length} live conversation(s), ${orphans} would be orphaned`);
+    return orphans ? 1 : 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function flowsGraph(config: Config, id: string | undefined): Promise<number> {
+  if (!id) throw new UsageError('flows graph needs a flow id');
+  const files = new Map<string, string>();
+  const { readFile } = await import('node:fs/promises');
+  for (const f of (await readdir(config.FLOWS_DIR)).filter((x) => x.endsWith(FLOW_SUFFIX))) files.set(path.join(config.FLOWS_DIR, f), await readFile(path.join(config.FLOWS_DIR, f), 'utf8'));
+  const parsed = parseFlowTexts(files);
+  const flow = parsed.flows.get(id)?.flow;
+  if (!flow) {
+    console.error(`no flow "${id}" (flows: ${[...parsed.flows.keys()].join(', ')})`);
+    return 1;
+  }
+  console.log(flowToMermaid(flow));
+  return 0;
+}
+
+async function flowsTest(config: Config, files: string[]): Promise<number> {
+  const dir = path.join(config.FLOWS_DIR, 'tests');
+  const list = files.length ? files : (await readdir(dir)).filter((f) => f.endsWith('.test.yaml')).sort().map((f) => path.join(dir, f));
+  let failed = 0;
+  for (const file of list) {
+    const db = await PgliteDb.open();
+    try {
+      await migrate(db);
+      const test = await readFlowTest(file);
+      const { turns } = await runFlowTest(test, { db, flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions: await allActions(config) });
+      console.log(`ok   ${path.basename(file)}: ${test.name} (${turns} turns)`);
+    } catch (err) {
+      failed++;
+      console.log(`FAIL ${path.basename(file)}: ${(err as Error).message}`);
+    } finally {
+      await db.close();
+    }
+  }
+  console.log(`${list.length - failed} passed, ${failed} failed`);
+  return failed ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { db: { type: 'boolean', default: false } } });
+  const config = loadConfig();
+  const [group, cmd, ...rest] = positionals;
+  if (group === 'flows' && cmd === 'check') return flowsCheck(config, values.db ?? false);
+  if (group === 'flows' && cmd === 'graph') return flowsGraph(config, rest[0]);
+  if (group === 'flows' && cmd === 'test') return flowsTest(config, rest);
+  throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(`configuration problems:\n${err.problems.join('\n')}`);
+    else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`${(err as Error).message}\n${USAGE}`);
+    else console.error((err as Error).message);
+    process.exit(2);
+  },
+);

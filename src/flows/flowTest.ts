@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import pino from 'pino';
+import { ActionRegistry, defineAction, type DomainAction } from '../engine/actions.ts';
+import { createEngine } from '../engine/createEngine.ts';
+import type { Reply } from '../engine/reply.ts';
+import { makeActionRunner } from '../engine/runAction.ts';
+import type { Db } from '../store/db.ts';
+import { FlowCatalog } from './catalog.ts';
+import { formatProblem } from './problem.ts';
+
+/**
+ * Scripted conversations a coordinator writes beside the flows (flows/tests/*.test.yaml):
+ * what the resident says or clicks, and what the bot must answer.
+ */
+const expectation = z.union([z.string(), z.array(z.string()).min(1)]);
+export const flowTestStepSchema = z.union([
+  z.strictObject({ send: z.string() }),
+  z.strictObject({ click: z.string() }),
+  z.strictObject({
+    expect: expectation,
+    choices: z.array(z.string()).optional(),
+    dir: z.enum(['ltr', 'rtl']).optional(),
+  }),
+  z.strictObject({ state: z.string() }),
+  z.strictObject({ called: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+  z.strictObject({ answers: z.record(z.string(), z.unknown()) }),
+]);
+export const flowTestSchema = z.strictObject({
+  name: z.string(),
+  locale: z.string().default('en'),
+  /** Domain actions replaced by in-memory fakes: name → the result they return. */
+  fakes: z.record(z.string(), z.strictObject({ result: z.unknown(), fails: z.boolean().default(false) })).default({}),
+  steps: z.array(flowTestStepSchema).min(1),
+});
+export type FlowTest = z.infer<typeof flowTestSchema>;
+
+export interface FlowTestOptions {
+  db: Db;
+  flowsDir: string;
+  localesDir: string;
+  /** The real actions (their schemas are kept; fakes replace only `run`). */
+  actions: DomainAction[];
+}
+
+export class FlowTestFailure extends Error {
+  readonly code = 'flow_test_failed';
+}
+
+export async function readFlowTest(file: string): Promise<FlowTest> {
+  const r = flowTestSchema.safeParse(parse(await readFile(file, 'utf8')));
+  if (!r.success) throw new FlowTestFailure(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+const replyText = (r: Reply): string => ('text' in r ? r.text : r.type === 'card' ? r.card.fallback : '');
+
+/** Runs one scripted conversation through the real engine; throws FlowTestFailure at the first mismatch. */
+export async function runFlowTest(test: FlowTest, opts: FlowTestOptions): Promise<{ turns: number }> {
+  const calls: Array<{ name: string; params: Record<string, unknown> }> = [];
+  const registry = new ActionRegistry();
+  for (const a of opts.actions) {
+    const fake = test.fakes[a.name];
+    registry.register(
+      defineAction({
+        ...a,
+        run: async (params) => {
+          calls.push({ name: a.name, params: params as Record<string, unknown> });
+          if (!fake) throw new Error(`action ${a.name} has no fake in this test`);
+          if (fake.fails) throw new Error(`fake ${a.name} fails`);
+          return fake.result as never;
+        },
+      }),
+    );
+  }
+  const logger = pino({ level: 'silent' });
+  const catalog = new FlowCatalog({ flowsDir: opts.flowsDir, localesDir: opts.localesDir, actions: registry, runAction: makeActionRunner(registry, 2000, logger) }, opts.db);
+  const loaded = await catalog.reload();
+  if (!loaded.ok) throw new FlowTestFailure(`flows do not load:\n${loaded.problems.map(formatProblem).join('\n')}`);
+  const engine = createEngine({ db: opts.db, catalog, logger });
+  const t = (key: string) => String(loaded.set.translator.t(locale)(key));
+  let locale = test.locale;
+  const conversationId = `flowtest-${Math.random().toString(36).slice(2)}`;
+  let last: Reply[] = [];
+  let n = 0;
+  const fail = (i: number, msg: string): never => {
+    throw new FlowTestFailure(`${test.name}, step ${i + 1}: ${msg}\n  bot said: ${last.map(replyText).join(' | ') || '(nothing)'}`);
+  };
+  for (const [i, step] of test.steps.entries()) {
+    if ('send' in step || 'click' in step) {
+      const out = await engine.handleTurn({
+        conversationId,
+        channel: 'test',
+        activityId: `t${++n}`,
+        user: { id: 'flow-test' },
+        ...('send' in step ? { text: step.send } : { value: step.click }),
+        locale: test.locale,
+        receivedAt: new Date(),
+      });
+      last = out.replies;
+      const l = last.find((r) => 'locale' in r);
+      if (l && 'locale' in l) locale = l.locale;
+    } else if ('expect' in step) {
+      const texts = last.map(replyText);
+      for (const e of [step.expect].flat()) {
+        const re = /^\/(.*)\/$/.exec(e);
+        const ok = re ? texts.some((x) => new RegExp(re[1]!, 'u').test(x)) : texts.some((x) => x.includes(t(e)));
+        if (!ok) fail(i, `expected ${re ? `text matching ${e}` : `"${e}" ("${t(e)}")`}`);
+      }
+      if (step.choices) {
+        const offered = last.flatMap((r) => (r.type === 'choices' ? r.choices.map((c) => c.value) : []));
+        if (JSON.stringify(offered) !== JSON.stringify(step.choices)) fail(i, `expected choices ${step.choices.join(', ')}, got ${offered.join(', ') || 'none'}`);
+      }
+      if (step.dir && !last.every((r) => !('dir' in r) || r.dir === step.dir)) fail(i, `expected every reply ${step.dir}`);
+    } else if ('state' in step || 'answers' in step) {
+      const { rows } = await opts.db.query<{ status: string; snapshot: { value: unknown; context: { data: Record<string, unknown> } } | null }>('SELECT status, snapshot FROM conversations WHERE id = $1', [conversationId]);
+      const snap = rows[0]?.snapshot;
+      if ('state' in step) {
+        const value = rows[0]?.status === 'ended' ? 'ended' : JSON.stringify(snap?.value ?? null);
+        if (!value.includes(`"${step.state}"`) && value !== step.state) fail(i, `expected state ${step.state}, got ${value}`);
+      } else {
+        for (const [k, v] of Object.entries(step.answers)) {
+          if (JSON.stringify(snap?.context.data[k]) !== JSON.stringify(v)) fail(i, `expected answer ${k} = ${JSON.stringify(v)}, got ${JSON.stringify(snap?.context.data[k])}`);
+        }
+      }
+    } else {
+      for (const [name, params] of Object.entries(step.called)) {
+        const hit = calls.find((c) => c.name === name && Object.entries(params).every(([k, v]) => JSON.stringify(c.params[k]) === JSON.stringify(v)));
+        if (!hit) fail(i, `expected a call to ${name} with ${JSON.stringify(params)}; calls: ${JSON.stringify(calls)}`);
+      }
+    }
+  }
+  return { turns: n };
+}
