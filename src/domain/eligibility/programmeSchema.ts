@@ -37,7 +37,7 @@ export const hospitalityRuleSchema = z.strictObject({
 
 export const rightToWorkRuleSchema = z.strictObject({ type: z.literal('rightToWork'), id: ruleId });
 
-export const simpleRuleSchema = z.discriminatedUnion('type', [
+const simpleRuleSchemas = [
   ageRuleSchema,
   councilRuleSchema,
   imdDecileRuleSchema,
@@ -45,7 +45,8 @@ export const simpleRuleSchema = z.discriminatedUnion('type', [
   employmentStatusRuleSchema,
   hospitalityRuleSchema,
   rightToWorkRuleSchema,
-]);
+] as const;
+export const simpleRuleSchema = z.discriminatedUnion('type', [...simpleRuleSchemas]);
 export type SimpleRule = z.infer<typeof simpleRuleSchema>;
 
 /** Every rule inside must pass. Two levels of grouping are enough for "A, or (B and C)". */
@@ -56,11 +57,11 @@ export type AllOfRule = z.infer<typeof allOfRuleSchema>;
 export const anyOfRuleSchema = z.strictObject({
   type: z.literal('anyOf'),
   id: ruleId,
-  rules: z.array(z.union([simpleRuleSchema, allOfRuleSchema])).min(2),
+  rules: z.array(z.discriminatedUnion('type', [...simpleRuleSchemas, allOfRuleSchema])).min(2),
 });
 export type AnyOfRule = z.infer<typeof anyOfRuleSchema>;
 
-export const ruleSchema = z.union([simpleRuleSchema, allOfRuleSchema, anyOfRuleSchema]);
+export const ruleSchema = z.discriminatedUnion('type', [...simpleRuleSchemas, allOfRuleSchema, anyOfRuleSchema]);
 export type Rule = z.infer<typeof ruleSchema>;
 
 const dateSchema = z.iso.date();

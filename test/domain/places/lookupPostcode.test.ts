@@ -4,6 +4,13 @@ import { lookupPostcode, type LookupPostcodeDeps } from '../../../src/domain/pla
 import { loadPlacesReference } from '../../../src/domain/places/placesReference.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../../helpers/testDb.ts';
 
+/**
+ * A postcodes.io that never answers. Not nock's `.delay()`: with nock 14.0.13 a delayed reply
+ * that fires after the fetch was aborted throws an unhandled InterceptorError
+ * (https://github.com/nock/nock/issues/2949).
+ */
+const neverAnswers = () => new Promise<never>(() => {});
+
 const BASE = 'http://postcodes.test';
 const places = loadPlacesReference();
 
@@ -48,7 +55,7 @@ function b261ebBody() {
   };
 }
 
-const drivers = ['pglite', ...(TEST_DATABASE_URL ? ['pg'] : [])] as const;
+const drivers: ('pglite' | 'pg')[] = ['pglite', ...(TEST_DATABASE_URL ? (['pg'] as const) : [])];
 
 describe.each(drivers)('lookupPostcode on %s', (driver) => {
   let t: TestDb;
@@ -169,10 +176,10 @@ describe.each(drivers)('lookupPostcode on %s', (driver) => {
   });
 
   it('on a timeout, gives up after the time limit and falls back', async () => {
-    nock(BASE).get('/postcodes/B91%203AA').delay(2000).reply(200, b261ebBody());
+    nock(BASE).get('/postcodes/B91%203AA').reply(neverAnswers);
     const out = await lookupPostcode('B91 3AA', deps({ timeoutMs: 50 }));
     expect(out).toMatchObject({ type: 'found', council: 'E08000029', councilName: 'Solihull', approximate: true });
-    nock(BASE).get('/postcodes/B90%201AA').delay(2000).reply(200, b261ebBody());
+    nock(BASE).get('/postcodes/B90%201AA').reply(neverAnswers);
     expect(await lookupPostcode('B90 1AA', deps({ timeoutMs: 50 }))).toEqual({ type: 'unavailable', postcode: 'B90 1AA' });
   });
 

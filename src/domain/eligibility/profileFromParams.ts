@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { employmentStatusSchema, type Profile } from './profile.ts';
+
+/**
+ * What a flow may pass: answers as it stored them, strings or numbers, any of them absent.
+ * Blank or unreadable answers count as not given, so the decision asks again instead of failing.
+ */
+const loose = z.union([z.string().max(200), z.number(), z.boolean(), z.null()]).optional();
+export const profileParamsSchema = z.object({
+  age: loose,
+  postcode: z.string().max(40).optional(),
+  council: loose,
+  councilName: loose,
+  councilApproximate: loose,
+  ward: loose,
+  wardName: loose,
+  imdDecile: loose,
+  employmentStatus: loose,
+  /** Years since last hospitality job; 0 = now; "never" (or null) = never. */
+  hospitalityYearsAgo: loose,
+  atRiskOfRedundancy: loose,
+  rightToWork: loose,
+});
+export type ProfileParams = z.infer<typeof profileParamsSchema>;
+type Loose = z.infer<typeof loose>;
+
+function text(v: Loose): string | undefined {
+  if (v === undefined || v === null || typeof v === 'boolean') return undefined;
+  const s = String(v).trim();
+  return s === '' ? undefined : s;
+}
+
+function num(v: Loose, min: number, max: number, integer = true): number | undefined {
+  const s = text(v);
+  if (s === undefined || !/^\d+(\.\d+)?$/.test(s)) return undefined;
+  const n = Number(s);
+  return n >= min && n <= max && (!integer || Number.isInteger(n)) ? n : undefined;
+}
+
+function bool(v: Loose): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  const s = text(v)?.toLowerCase();
+  if (s === undefined) return undefined;
+  if (['yes', 'true', 'y', '1'].includes(s)) return true;
+  if (['no', 'false', 'n', '0'].includes(s)) return false;
+  return undefined;
+}
+
+export function profileFromParams(p: ProfileParams): Profile {
+  const status = employmentStatusSchema.safeParse(text(p.employmentStatus));
+  const hospitalityText = text(p.hospitalityYearsAgo)?.toLowerCase();
+  const decileGiven = p.imdDecile === null || text(p.imdDecile) !== undefined;
+  const profile: Profile = {
+    age: num(p.age, 0, 130),
+    council: text(p.council),
+    councilName: text(p.councilName),
+    councilApproximate: bool(p.councilApproximate),
+    ward: text(p.ward),
+    wardName: text(p.wardName),
+    // null = the place is known but its decile is not (outside the table, or approximate).
+    imdDecile: decileGiven ? (num(p.imdDecile, 1, 10) ?? null) : undefined,
+    employmentStatus: status.success ? status.data : undefined,
+    hospitalityYearsAgo: p.hospitalityYearsAgo === null || hospitalityText === 'never' ? null : num(p.hospitalityYearsAgo, 0, 80, false),
+    atRiskOfRedundancy: bool(p.atRiskOfRedundancy),
+    rightToWork: bool(p.rightToWork),
+  };
+  return Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)) as Profile;
+}

@@ -1,0 +1,168 @@
+import path from 'node:path';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ActionContext, DomainAction } from '../../../src/engine/actions.ts';
+import { loadProgrammes } from '../../../src/domain/eligibility/loadProgrammes.ts';
+import { eligibilityResultSchema, placesAndEligibilityActions } from '../../../src/domain/eligibility/placesAndEligibilityActions.ts';
+import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../../helpers/testDb.ts';
+
+/**
+ * A postcodes.io that never answers. Not nock's `.delay()`: with nock 14.0.13 a delayed reply
+ * that fires after the fetch was aborted throws an unhandled InterceptorError
+ * (https://github.com/nock/nock/issues/2949).
+ */
+const neverAnswers = () => new Promise<never>(() => {});
+
+const BASE = 'http://postcodes.test';
+const NOW = new Date('2026-11-28T12:00:00Z');
+
+/** Recorded-shape postcodes.io answer (see test/domain/places/lookupPostcode.test.ts for the source). */
+const b261eb = {
+  status: 200,
+  result: {
+    postcode: 'B26 1EB',
+    admin_district: 'Birmingham',
+    admin_ward: 'Tyseley & Hay Mills',
+    codes: { admin_district: 'E08000025', admin_ward: 'E05011182', lsoa: 'E01008889', lsoa11: 'E01008889', lsoa21: 'E01008889' },
+  },
+};
+
+const drivers: ('pglite' | 'pg')[] = ['pglite', ...(TEST_DATABASE_URL ? (['pg'] as const) : [])];
+
+describe.each(drivers)('places and eligibility actions on %s', (driver) => {
+  let t: TestDb;
+  let actions: Map<string, DomainAction>;
+
+  /** Runs an action the way the engine does: params and result checked by the action's schemas. */
+  async function run(name: string, raw: Record<string, unknown>) {
+    const action = actions.get(name)!;
+    const ctx: ActionContext = {
+      conversationId: 'c1',
+      activityId: 'a1',
+      channel: 'test',
+      userId: 'u1',
+      locale: 'en',
+      db: t.db,
+      now: NOW,
+      signal: new AbortController().signal,
+    };
+    return action.result.parse(await action.run(action.params.parse(raw), ctx));
+  }
+  const check = async (raw: Record<string, unknown>) => eligibilityResultSchema.parse(await run('checkEligibility', raw));
+
+  beforeAll(async () => {
+    t = await createTestDb({ driver });
+    const programmes = await loadProgrammes(path.resolve('flows/programmes.yaml'));
+    actions = new Map(placesAndEligibilityActions({ postcodesIoUrl: BASE, programmes, fetchTimeoutMs: 200 }).map((a) => [a.name, a]));
+    nock.disableNetConnect();
+  });
+  afterAll(async () => {
+    nock.enableNetConnect();
+    await t.close();
+  });
+  afterEach(() => nock.cleanAll());
+
+  it('exports lookupPostcode and checkEligibility', () => {
+    expect([...actions.keys()].sort()).toEqual(['checkEligibility', 'lookupPostcode']);
+  });
+
+  it('lookupPostcode resolves and caches through the turn connection', async () => {
+    const scope = nock(BASE).get('/postcodes/B26%201EB').once().reply(200, b261eb);
+    const first = await run('lookupPostcode', { postcode: 'b26 1eb' });
+    expect(first).toMatchObject({ type: 'found', council: 'E08000025', imdDecile: 2, approximate: false });
+    expect(await run('lookupPostcode', { postcode: 'B261EB' })).toEqual(first);
+    scope.done();
+  });
+
+  it('checkEligibility with a postcode: I Can for a young person not in work, with reasons', async () => {
+    // Usually cached by the previous test; optional so this test also runs on its own.
+    nock(BASE).get('/postcodes/B26%201EB').optionally().reply(200, b261eb);
+    const r = await check({
+      programme: 'i-can',
+      postcode: 'B26 1EB',
+      age: '17',
+      employmentStatus: 'notWorking',
+      rightToWork: 'yes',
+    });
+    expect(r).toMatchObject({
+      programme: { id: 'i-can', name: 'I Can' },
+      eligible: true,
+      status: 'eligible',
+      approximate: false,
+      postcode: 'found',
+      headline: { key: 'eligibility.decision.eligible', params: { programme: 'I Can' } },
+      alternatives: [],
+    });
+    expect(r.reasons.map((x) => x.rule)).toEqual(['age', 'council', 'imdDecile', 'workSituation', 'rightToWork']);
+  });
+
+  it('a Sandwell resident is told why not and what else fits', async () => {
+    const r = await check({
+      programme: 'i-can',
+      council: 'E08000028',
+      councilName: 'Sandwell',
+      imdDecile: null,
+      age: 30,
+      employmentStatus: 'unemployed',
+      rightToWork: true,
+      hospitalityYearsAgo: 0,
+    });
+    expect(r).toMatchObject({ eligible: false, status: 'notEligible', alternatives: [] });
+    expect(r.reasons.map((x) => [x.rule, x.key])).toEqual([
+      ['council', 'eligibility.rule.council.failed'],
+      ['imdDecile', 'eligibility.rule.imdDecile.outsideArea'],
+    ]);
+  });
+
+  it('lists other programmes that fit when the chosen one does not', async () => {
+    const r = await check({
+      programme: 'hospitality-to-health',
+      council: 'E08000025',
+      imdDecile: 1,
+      age: '17',
+      employmentStatus: 'notWorking',
+      hospitalityYearsAgo: 'never',
+      atRiskOfRedundancy: 'no',
+      rightToWork: 'yes',
+    });
+    expect(r.eligible).toBe(false);
+    expect(r.reasons.map((x) => x.rule)).toEqual(['age', 'hospitality']);
+    expect(r.alternatives).toEqual([{ id: 'i-can', name: 'I Can', summary: expect.any(String) }]);
+  });
+
+  it('without a programme, reports the first that fits', async () => {
+    const r = await check({ council: 'E08000025', imdDecile: '1', age: 45, employmentStatus: 'unemployed', rightToWork: 'yes', hospitalityYearsAgo: 'never', atRiskOfRedundancy: 'no' });
+    expect(r.programme?.id).toBe('i-can');
+    expect(r.eligible).toBe(true);
+  });
+
+  it('blank or unreadable answers count as not given, and the result says what to ask', async () => {
+    const r = await check({ programme: 'i-can', age: 'seventeen', employmentStatus: '', rightToWork: 'maybe' });
+    expect(r.status).toBe('needMoreAnswers');
+    expect(r.needs).toEqual(['age', 'postcode', 'employmentStatus', 'rightToWork']);
+    expect(r.headline.key).toBe('eligibility.decision.needMoreAnswers');
+  });
+
+  it('postcodes.io down: a district wholly in Birmingham gives an approximate answer that says so', async () => {
+    nock(BASE).get('/postcodes/B10%200AB').reply(503, 'Service Unavailable');
+    const r = await check({
+      programme: 'hospitality-to-health',
+      postcode: 'B10 0AB',
+      age: 30,
+      hospitalityYearsAgo: 1,
+      rightToWork: 'yes',
+    });
+    expect(r).toMatchObject({ eligible: true, approximate: true, postcode: 'found' });
+    expect(r.passed.find((x) => x.rule === 'council')).toMatchObject({ key: 'eligibility.rule.council.passedApproximate' });
+  });
+
+  it('postcodes.io down and a district that straddles councils: the postcode stays unknown', async () => {
+    nock(BASE).get('/postcodes/B43%205AA').reply(neverAnswers);
+    const r = await check({ programme: 'hospitality-to-health', postcode: 'B43 5AA', age: 30, hospitalityYearsAgo: 1, rightToWork: 'yes' });
+    expect(r).toMatchObject({ eligible: false, status: 'needMoreAnswers', postcode: 'unavailable', needs: ['postcode'] });
+  });
+
+  it('rejects an unknown programme id at the parameter check', () => {
+    expect(actions.get('checkEligibility')!.params.safeParse({ programme: 'i-cna' }).success).toBe(false);
+  });
+});
