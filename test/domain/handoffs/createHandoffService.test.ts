@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/domain/handoffs/audit.ts';
 import { findOpenHandoff, getHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { CLOSED_NOW, makeService, OPEN_NOW, ownerOf, seedConversation } from './handoffFixtures.ts';
+import { CLOSED_NOW, makeService, ownerOf, seedConversation } from './handoffFixtures.ts';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { DEFAULT_OFFICE_HOURS_JSON, officeHoursSettingSchema } from '../../../sr
 import type { Reply } from '../../../src/engine/reply.ts';
 import type { Db, Queryable } from '../../../src/store/db.ts';
 
-export const silent = pino({ level: 'silent' });
+export const silent = pino({ level: process.env.TEST_LOG ?? 'silent' });
 export const text = loadHandoffText(path.resolve('locales'));
 export const calendar = { hours: officeHoursSettingSchema.parse(DEFAULT_OFFICE_HOURS_JSON), holidays: loadBankHolidays() };
 
