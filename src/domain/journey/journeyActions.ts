@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { defineAction, type ActionContext, type DomainAction } from '../../engine/actions.ts';
+import { applicationProfileSchema } from '../applications/applicationProfile.ts';
+import { applicationStatus, applicationStatusResultSchema } from '../applications/applicationStatus.ts';
+import { statusSentence } from '../applications/statusReplies.ts';
+import { submitApplication, submitResultSchema } from '../applications/submitApplication.ts';
+import { bookResultSchema, bookSession } from '../courses/bookSession.ts';
+import { cancelBooking, cancelResultSchema } from '../courses/cancelBooking.ts';
+import { changeBooking, changeResultSchema } from '../courses/changeBooking.ts';
+import { jobFamilySchema } from '../courses/courseFileSchema.ts';
+import { defaultCourseOptions, type BookingEnv, type CourseOptions } from '../courses/courseOptions.ts';
+import { formatWhen } from '../courses/courseReplies.ts';
+import { listSessions } from '../courses/listSessions.ts';
+import { myBookings, myBookingSchema } from '../courses/myBookings.ts';
+import { acceptSeatOffer, declineSeatOffer } from '../courses/seatOffers.ts';
+import { sessionSummarySchema } from '../courses/sessionSummary.ts';
+import { inTransaction } from '../shared/inTransaction.ts';
+import { matchResultSchema, matchVacancies } from '../vacancies/matchVacancies.ts';
+import { describeMismatch } from '../vacancies/matchVacancy.ts';
+import { personSpecSchema } from '../vacancies/personSpec.ts';
+import { flowBoolean, flowNumber, oneOrMany } from './flowParams.ts';
+
+export interface JourneyDeps {
+  courseOptions?: CourseOptions;
+}
+
+/** The person specification as flat flow parameters. */
+const specParams = z.object({
+  jobFamilies: oneOrMany(jobFamilySchema).pipe(z.array(jobFamilySchema).min(1)),
+  age: flowNumber.pipe(z.number().int().min(14).max(100)),
+  hoursMin: flowNumber.optional(),
+  hoursMax: flowNumber.optional(),
+  sites: oneOrMany(z.string()).optional(),
+  availableFrom: z.iso.date().optional(),
+  hasDrivingLicence: flowBoolean.default(false),
+});
+
+function toSpec(p: z.output<typeof specParams>) {
+  return personSpecSchema.parse({
+    jobFamilies: p.jobFamilies,
+    age: p.age,
+    hoursPerWeek: { min: p.hoursMin, max: p.hoursMax },
+    sites: p.sites && p.sites.length > 0 ? p.sites : undefined,
+    availableFrom: p.availableFrom,
+    hasDrivingLicence: p.hasDrivingLicence,
+  });
+}
+
+const envOf = (ctx: ActionContext, options: CourseOptions): BookingEnv => ({ now: ctx.now, options });
+
+/**
+ * The resident-journey actions flows call by name. Each runs on the turn's connection
+ * (ctx.db), so its changes commit with the turn. Results carry a plain-English `summary`
+ * where a flow may want to show a list.
+ */
+export function journeyActions(deps: JourneyDeps = {}): DomainAction[] {
+  const options = deps.courseOptions ?? defaultCourseOptions;
+  const actions = [
+    defineAction({
+      name: 'listSessions',
+      description: 'Upcoming course sessions of a programme with seats left (full ones too when includeFull).',
+      params: z.object({
+        programmeId: z.string().min(1),
+        language: z.string().optional(),
+        includeFull: flowBoolean.default(false),
+      }),
+      result: z.object({
+        count: z.number(),
+        firstSessionId: z.string().nullable(),
+        sessions: z.array(sessionSummarySchema),
+        summary: z.string(),
+      }),
+      run: async (p, ctx) => {
+        const sessions = await listSessions(ctx.db, {
+          programmeId: p.programmeId,
+          now: ctx.now,
+          ...(p.language ? { language: p.language } : {}),
+          includeFull: p.includeFull,
+        });
+        const summary = sessions
+          .map(
+            (s, i) =>
+              `${i + 1}. ${s.courseName}: ${formatWhen(s.startsAt)}, ${s.venue.name}` +
+              `${s.venue.accessible ? ' (step-free)' : ''}. ${s.seatsLeft > 0 ? `${s.seatsLeft} seats left` : 'Full: waiting list'}.`,
+          )
+          .join('\n');
+        return { count: sessions.length, firstSessionId: sessions[0]?.id ?? null, sessions, summary };
+      },
+    }),
+    defineAction({
+      name: 'bookSession',
+      description: 'Books a seat, or joins the waiting list when the session is full. Booking twice returns the first booking.',
+      params: z.object({ sessionId: z.string().min(1) }),
+      result: bookResultSchema,
+      run: (p, ctx) =>
+        inTransaction(ctx.db, (tx) => bookSession(tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options))),
+    }),
+    defineAction({
+      name: 'cancelBooking',
+      description: 'Cancels the booking (or waiting-list place) for a session; the seat goes to the first person waiting.',
+      params: z.object({ sessionId: z.string().min(1) }),
+      result: cancelResultSchema,
+      run: (p, ctx) =>
+        inTransaction(ctx.db, (tx) => cancelBooking(tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options))),
+    }),
+    defineAction({
+      name: 'changeBooking',
+      description: 'Moves a booking to another session if it has a seat; otherwise nothing changes.',
+      params: z.object({ fromSessionId: z.string().min(1), toSessionId: z.string().min(1) }),
+      result: changeResultSchema,
+      run: (p, ctx) =>
+        inTransaction(ctx.db, (tx) =>
+          changeBooking(tx, { conversationId: ctx.conversationId, ...p }, envOf(ctx, options)),
+        ),
+    }),
+    defineAction({
+      name: 'myBookings',
+      description: "The resident's live bookings, waiting-list places and seat offers.",
+      params: z.object({}),
+      result: z.object({ count: z.number(), bookings: z.array(myBookingSchema), firstSessionId: z.string().nullable() }),
+      run: async (_p, ctx) => {
+        const bookings = await myBookings(ctx.db, ctx.conversationId, ctx.now);
+        return { count: bookings.length, bookings, firstSessionId: bookings[0]?.session.id ?? null };
+      },
+    }),
+    defineAction({
+      name: 'acceptSeatOffer',
+      description: 'Accepts the seat offered from the waiting list, if the offer is still open.',
+      params: z.object({ offerId: flowNumber.pipe(z.number().int()).optional() }),
+      result: z.discriminatedUnion('type', [
+        z.object({ type: z.literal('booked'), bookingId: z.number(), sessionId: z.string() }),
+        z.object({ type: z.literal('expired'), sessionId: z.string() }),
+        z.object({ type: z.literal('noOffer') }),
+      ]),
+      run: (p, ctx) =>
+        inTransaction(ctx.db, (tx) =>
+          acceptSeatOffer(tx, { conversationId: ctx.conversationId, ...(p.offerId ? { offerId: p.offerId } : {}) }, envOf(ctx, options)),
+        ),
+    }),
+    defineAction({
+      name: 'declineSeatOffer',
+      description: 'Declines the seat offered from the waiting list; it goes to the next person.',
+      params: z.object({ offerId: flowNumber.pipe(z.number().int()).optional() }),
+      result: z.discriminatedUnion('type', [
+        z.object({ type: z.literal('declined'), sessionId: z.string() }),
+        z.object({ type: z.literal('noOffer') }),
+      ]),
+      run: (p, ctx) =>
+        inTransaction(ctx.db, (tx) =>
+          declineSeatOffer(tx, { conversationId: ctx.conversationId, ...(p.offerId ? { offerId: p.offerId } : {}) }, envOf(ctx, options)),
+        ),
+    }),
+    defineAction({
+      name: 'matchVacancies',
+      description: 'Open vacancies that fit the person specification, and why the others do not.',
+      params: specParams,
+      result: matchResultSchema.extend({ fittingCount: z.number(), fittingIds: z.array(z.string()), summary: z.string(), whyNot: z.string() }),
+      run: async (p, ctx) => {
+        const r = await matchVacancies(ctx.db, toSpec(p), ctx.now);
+        const summary = r.fitting
+          .map((v, i) => `${i + 1}. ${v.role}, ${v.partnerName}, ${v.site.name}. ${v.hoursPerWeek} hours a week. Closes ${v.closingDate}.`)
+          .join('\n');
+        const whyNot = r.notFitting
+          .filter((n) => !n.reasons.some((x) => x.type === 'jobFamily' || x.type === 'closed'))
+          .map((n) => `${n.vacancy.role}, ${n.vacancy.partnerName}: ${n.reasons.map(describeMismatch).join(' ')}`)
+          .join('\n');
+        return { ...r, fittingCount: r.fitting.length, fittingIds: r.fitting.map((v) => v.id), summary, whyNot };
+      },
+    }),
+    defineAction({
+      name: 'submitApplication',
+      description: 'One application for the resident, linked to each chosen vacancy (all must fit, or nothing is sent).',
+      params: specParams.extend({
+        vacancyIds: oneOrMany(z.string().min(1)).pipe(z.array(z.string()).min(1)),
+        valuesStatements: oneOrMany(z.string()).default([]),
+      }),
+      result: submitResultSchema,
+      run: (p, ctx) => {
+        const profile = applicationProfileSchema.parse({ ...toSpec(p), valuesStatements: p.valuesStatements.filter((s) => s.trim()) });
+        return inTransaction(ctx.db, (tx) =>
+          submitApplication(tx, { conversationId: ctx.conversationId, profile, vacancyIds: p.vacancyIds }, ctx.now),
+        );
+      },
+    }),
+    defineAction({
+      name: 'applicationStatus',
+      description: '"Where is my application?": the status for each vacancy applied to.',
+      params: z.object({}),
+      result: z.intersection(applicationStatusResultSchema, z.object({ summary: z.string() })),
+      run: async (_p, ctx) => {
+        const r = await applicationStatus(ctx.db, ctx.conversationId);
+        const summary =
+          r.type === 'found'
+            ? r.vacancies.map((v) => `${v.role}, ${v.partnerName}: ${statusSentence(v.status)}`).join('\n')
+            : '';
+        return { ...r, summary };
+      },
+    }),
+  ];
+  return actions as unknown as DomainAction[];
+}
