@@ -41,12 +41,12 @@ export class PgliteDb implements Db {
     query: async <R extends Row>(sql: string, params?: unknown[]): Promise<QueryResult<R>> => {
       this.#roundTrips++;
       const r = await this.#pg.query<R>(sql, params);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      return { rows: r.rows, rowCount: r.fields.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
     },
     multi: async (sql: string): Promise<QueryResult[]> => {
       this.#roundTrips++;
       const results = await this.#pg.exec(sql);
-      return results.map((r) => ({ rows: r.rows as Row[], rowCount: r.affectedRows ?? r.rows.length }));
+      return results.map((r) => ({ rows: r.rows as Row[], rowCount: r.fields.length > 0 ? r.rows.length : (r.affectedRows ?? 0) }));
     },
   };
 
