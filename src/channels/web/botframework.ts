@@ -1,0 +1,205 @@
+/**
+ * Bot Framework channels (Teams, Emulator, Azure Web Chat, …) through botbuilder's CloudAdapter
+ * at POST /api/messages (issue 4). botbuilder is imported here and nowhere else: upstream has
+ * archived the SDK, and moving to its successor must touch this folder only.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  StatusCodes,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+} from 'botbuilder';
+// CloudAdapter answers 401 only for this class of error, so it must be this module's.
+import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import express from 'express';
+import type { Logger } from 'pino';
+import { MESSAGES_CHANNEL, type Engine } from '../../engine/port.ts';
+import type { Reply } from '../../engine/reply.ts';
+import type { Turn } from '../../engine/turn.ts';
+import type { Db } from '../../store/db.ts';
+import { claimUndelivered, loadAddress, releaseClaims, saveAddress } from './botframeworkOutbox.ts';
+import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from './inboundActivity.ts';
+import { renderReply } from './renderReply.ts';
+
+export interface BotFrameworkOptions {
+  engine: Engine;
+  db: Db;
+  logger: Logger;
+  appId?: string | undefined;
+  appPassword?: string | undefined;
+  appTenantId?: string | undefined;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  nodeEnv: 'development' | 'test' | 'production';
+  /**
+   * How long a process waits after a NOTIFY before delivering proactively, so the process that
+   * is answering the turn in-line gets to claim its own replies first (default 1000 ms).
+   */
+  proactiveGraceMs?: number;
+}
+
+export interface BotFrameworkChannel {
+  /** Mount at the root: it serves POST /api/messages. */
+  router: express.Router;
+  /** Sends any stored, undelivered outbound messages of a Bot Framework conversation. */
+  deliverPending(conversationId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class BotFrameworkConfigError extends Error {
+  readonly code = 'botframework_credentials_missing';
+}
+
+/** Prefix that marks engine conversations owned by this channel. */
+const PREFIX = 'bf:';
+
+/** The engine's conversation id for a Bot Framework conversation (Turn ids are at most 200 characters). */
+export function botFrameworkConversationId(channelId: string, conversationId: string): string {
+  const id = `${PREFIX}${channelId}:${conversationId}`;
+  return id.length <= 200 ? id : `${PREFIX}${channelId.slice(0, 40)}:${createHash('sha256').update(conversationId).digest('hex')}`;
+}
+
+const clip = (s: string, n = 200) => (s.length <= n ? s : s.slice(0, n));
+
+/** An engine Reply as a botbuilder activity. `from` is set by botbuilder from the conversation reference. */
+function toActivity(reply: Reply): Partial<Activity> {
+  const { from: _from, suggestedActions, ...rest } = renderReply(reply);
+  const activity: Partial<Activity> = { ...rest, ...(suggestedActions ? { suggestedActions: { to: [], actions: suggestedActions.actions } } : {}) };
+  // Channels show every message as from the bot, so an adviser's message names the adviser.
+  if (reply.type === 'adviser') activity.text = `${reply.adviserName ?? 'Adviser'}: ${reply.text}`;
+  return activity;
+}
+
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * botbuilder answers a token whose signature does not verify with 500 (jsonwebtoken's error is not
+ * an AuthenticationError); the Bot Framework would retry that. A bad token is a 401.
+ */
+class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      if (err instanceof Error && JWT_ERRORS.has(err.name)) throw new AuthenticationError(`unauthorized: ${err.message}`, StatusCodes.UNAUTHORIZED);
+      throw err;
+    }
+  }
+}
+
+export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Promise<BotFrameworkChannel> {
+  const { engine, db, logger } = opts;
+  if (!opts.appId && opts.nodeEnv === 'production') {
+    throw new BotFrameworkConfigError('MicrosoftAppId and MicrosoftAppPassword are required in production');
+  }
+  const credentials = new ConfigurationServiceClientCredentialFactory({
+    MicrosoftAppId: opts.appId,
+    MicrosoftAppPassword: opts.appPassword,
+    MicrosoftAppType: opts.appType,
+    MicrosoftAppTenantId: opts.appTenantId,
+  });
+  // Without an app id botbuilder accepts unauthenticated requests (Emulator, local tests only).
+  const auth = new StrictAuthentication({ MicrosoftAppId: opts.appId, MicrosoftAppTenantId: opts.appTenantId }, credentials);
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (_context, err) => {
+    logger.error({ err }, 'botframework turn failed');
+    // A 500 makes the channel retry (the engine is idempotent on the activity id); botbuilder
+    // puts the error's message in the response body, so it says nothing about the cause.
+    throw new Error('turn failed');
+  };
+
+  /** Conversations answering a turn in this process: their replies go out in-line, not proactively. */
+  const inTurn = new Set<string>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  async function send(conversationId: string, sendActivities: (a: Array<Partial<Activity>>) => Promise<unknown>): Promise<number> {
+    const claimed = await claimUndelivered(db, conversationId);
+    if (claimed.length === 0) return 0;
+    try {
+      await sendActivities(claimed.map((c) => toActivity(c.reply)));
+      return claimed.length;
+    } catch (err) {
+      await releaseClaims(db, conversationId, claimed.map((c) => c.seq));
+      throw err;
+    }
+  }
+
+  async function deliverPending(conversationId: string): Promise<number> {
+    const reference = (await loadAddress(db, conversationId)) as Partial<ConversationReference> | null;
+    if (!reference) return 0;
+    let sent = 0;
+    await adapter.continueConversationAsync(opts.appId ?? '', reference, async (context) => {
+      // A proactive message answers nothing: without this botbuilder would send it as a reply to
+      // the made-up continuation event, which some channels refuse.
+      context.onSendActivities(async (_ctx, activities, next) => {
+        for (const a of activities) delete a.replyToId;
+        return next();
+      });
+      sent = await send(conversationId, (a) => context.sendActivities(a));
+    });
+    return sent;
+  }
+
+  async function onTurn(context: TurnContext): Promise<void> {
+    const raw = context.activity;
+    const parsed = inboundActivitySchema.safeParse(raw);
+    if (!parsed.success || !raw.conversation?.id || !raw.channelId) return;
+    const conversationId = botFrameworkConversationId(raw.channelId, raw.conversation.id);
+    const base = {
+      conversationId,
+      channel: 'botframework' as const,
+      user: { id: clip(`${PREFIX}${raw.channelId}:${raw.from?.id ?? 'user'}`), ...(raw.from?.name ? { name: clip(raw.from.name) } : {}) },
+      ...(parsed.data.locale ? { locale: parsed.data.locale } : {}),
+      receivedAt: new Date(),
+    };
+    let turn: Turn;
+    if (raw.type === ActivityTypes.Message) {
+      const input = residentInput(parsed.data);
+      if (input.text === undefined && input.value === undefined) return;
+      // Longer messages than a Turn holds are cut rather than refused: a channel cannot show a 413.
+      if (input.text !== undefined) input.text = input.text.slice(0, MAX_TEXT_LENGTH);
+      turn = { ...base, activityId: clip(raw.id ?? randomUUID()), ...input };
+    } else if (raw.type === ActivityTypes.ConversationUpdate && raw.membersAdded?.some((m) => m.id !== raw.recipient?.id)) {
+      // The resident joined: run the flow's greeting once (idempotent on this activity id).
+      turn = { ...base, activityId: 'start' };
+    } else {
+      return;
+    }
+    inTurn.add(conversationId);
+    try {
+      await engine.handleTurn(turn);
+      await saveAddress(db, conversationId, TurnContext.getConversationReference(raw));
+      await send(conversationId, (a) => context.sendActivities(a));
+    } finally {
+      inTurn.delete(conversationId);
+    }
+  }
+
+  const unlisten = await db.listen(MESSAGES_CHANNEL, (conversationId) => {
+    if (!conversationId.startsWith(PREFIX) || inTurn.has(conversationId)) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      deliverPending(conversationId).catch((err: unknown) => logger.error({ err, conversationId }, 'botframework proactive delivery failed'));
+    }, opts.proactiveGraceMs ?? 1000);
+    timers.add(timer);
+  });
+
+  const router = express.Router();
+  router.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+    await adapter.process(req, res, onTurn);
+  });
+
+  return {
+    router,
+    deliverPending,
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await unlisten();
+    },
+  };
+}
