@@ -28,6 +28,15 @@ function evaluateSimple(rule: SimpleRule, p: Profile): RuleResult {
   switch (rule.type) {
     case 'age': {
       const band = { ...(rule.min !== undefined && { min: rule.min }), ...(rule.max !== undefined && { max: rule.max }) };
+      if (p.age === undefined && p.ageBand) {
+        // The whole band must agree; a band that straddles the limit needs the exact age.
+        const { min: lo, max: hi } = p.ageBand;
+        if (rule.min !== undefined && hi < rule.min) return result(rule, 'failed', 'bandTooYoung', band);
+        if (rule.max !== undefined && lo > rule.max) return result(rule, 'failed', 'bandTooOld', band);
+        if ((rule.min === undefined || lo >= rule.min) && (rule.max === undefined || hi <= rule.max)) {
+          return result(rule, 'passed', 'bandPassed', band);
+        }
+      }
       if (p.age === undefined) return missing(rule, ['age'], band);
       if (rule.min !== undefined && p.age < rule.min) return result(rule, 'failed', 'tooYoung', { age: p.age, ...band });
       if (rule.max !== undefined && p.age > rule.max) return result(rule, 'failed', 'tooOld', { age: p.age, ...band });

@@ -16,6 +16,11 @@ export type EmploymentStatus = z.infer<typeof employmentStatusSchema>;
 
 export const profileSchema = z.object({
   age: z.number().int().min(0).max(130).optional(),
+  /** When only an age band was asked (e.g. 18-24): rules decide when the whole band agrees. */
+  ageBand: z
+    .object({ min: z.number().int().min(0), max: z.number().int().max(130) })
+    .refine((b) => b.min <= b.max, 'min must not be more than max')
+    .optional(),
   /** Local authority code, e.g. E08000025. */
   council: z.string().optional(),
   councilName: z.string().optional(),

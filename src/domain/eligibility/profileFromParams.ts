@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { employmentStatusSchema, type Profile } from './profile.ts';
+import { employmentStatusSchema, profileSchema, type EmploymentStatus, type Profile } from './profile.ts';
 
 /**
  * What a flow may pass: answers as it stored them, strings or numbers, any of them absent.
@@ -8,6 +8,8 @@ import { employmentStatusSchema, type Profile } from './profile.ts';
 const loose = z.union([z.string().max(200), z.number(), z.boolean(), z.null()]).optional();
 export const profileParamsSchema = z.object({
   age: loose,
+  /** An age band choice: "16_17", "18-24", "25_plus", "25+", "under_16". */
+  ageBand: loose,
   postcode: z.string().max(40).optional(),
   council: loose,
   councilName: loose,
@@ -46,12 +48,40 @@ function bool(v: Loose): boolean | undefined {
   return undefined;
 }
 
+export function ageBandOf(v: Loose): { min: number; max: number } | undefined {
+  const s = text(v)?.toLowerCase().replace(/\s+/g, '');
+  if (!s) return undefined;
+  const range = /^(\d{1,3})[_-](\d{1,3})$/.exec(s);
+  if (range && Number(range[1]) <= Number(range[2])) return { min: Number(range[1]), max: Math.min(130, Number(range[2])) };
+  const plus = /^(\d{1,3})(_?plus|\+)$/.exec(s);
+  if (plus && Number(plus[1]) <= 130) return { min: Number(plus[1]), max: 130 };
+  const under = /^under_?(\d{1,3})$/.exec(s);
+  if (under && Number(under[1]) >= 1) return { min: 0, max: Number(under[1]) - 1 };
+  return undefined;
+}
+
+/** Choice values a flow may use for the work question, besides the status names themselves. */
+const STATUS_ALIASES: Record<string, EmploymentStatus> = {
+  working: 'employed',
+  other_work: 'employed',
+  hospitality: 'employed',
+  self_employed: 'selfEmployed',
+  education: 'inEducation',
+  in_education: 'inEducation',
+  student: 'inEducation',
+  not_working: 'notWorking',
+};
+
 export function profileFromParams(p: ProfileParams): Profile {
-  const status = employmentStatusSchema.safeParse(text(p.employmentStatus));
+  const statusText = text(p.employmentStatus);
+  const status = employmentStatusSchema.safeParse(statusText && (STATUS_ALIASES[statusText.toLowerCase()] ?? statusText));
+  // "I work in hospitality" as the work answer also answers the hospitality question.
+  const worksInHospitality = statusText?.toLowerCase() === 'hospitality';
   const hospitalityText = text(p.hospitalityYearsAgo)?.toLowerCase();
   const decileGiven = p.imdDecile === null || text(p.imdDecile) !== undefined;
   const profile: Profile = {
     age: num(p.age, 0, 130),
+    ageBand: ageBandOf(p.ageBand),
     council: text(p.council),
     councilName: text(p.councilName),
     councilApproximate: bool(p.councilApproximate),
@@ -60,9 +90,12 @@ export function profileFromParams(p: ProfileParams): Profile {
     // null = the place is known but its decile is not (outside the table, or approximate).
     imdDecile: decileGiven ? (num(p.imdDecile, 1, 10) ?? null) : undefined,
     employmentStatus: status.success ? status.data : undefined,
-    hospitalityYearsAgo: p.hospitalityYearsAgo === null || hospitalityText === 'never' ? null : num(p.hospitalityYearsAgo, 0, 80, false),
+    hospitalityYearsAgo:
+      p.hospitalityYearsAgo === null || hospitalityText === 'never'
+        ? null
+        : (num(p.hospitalityYearsAgo, 0, 80, false) ?? (worksInHospitality ? 0 : undefined)),
     atRiskOfRedundancy: bool(p.atRiskOfRedundancy),
     rightToWork: bool(p.rightToWork),
   };
-  return Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)) as Profile;
+  return profileSchema.parse(Object.fromEntries(Object.entries(profile).filter(([, v]) => v !== undefined)));
 }

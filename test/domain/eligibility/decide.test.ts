@@ -40,6 +40,28 @@ describe('age band 16-24', () => {
   });
 });
 
+describe('age asked as a band', () => {
+  const youth = programme([{ type: 'age', min: 16, max: 24 }]);
+  const adult = programme([{ type: 'age', min: 18 }]);
+  it.each([
+    [youth, { min: 0, max: 15 }, 'failed', 'bandTooYoung'],
+    [youth, { min: 16, max: 17 }, 'passed', 'bandPassed'],
+    [youth, { min: 18, max: 24 }, 'passed', 'bandPassed'],
+    [youth, { min: 25, max: 130 }, 'failed', 'bandTooOld'],
+    [adult, { min: 16, max: 17 }, 'failed', 'bandTooYoung'],
+    [adult, { min: 18, max: 24 }, 'passed', 'bandPassed'],
+    [adult, { min: 25, max: 130 }, 'passed', 'bandPassed'],
+  ] as const)('%#: band %o → %s', (p, ageBand, outcome, variant) => {
+    expect(only(p, { ageBand }).r).toMatchObject({ outcome, key: `eligibility.rule.age.${variant}` });
+  });
+  it('a band that straddles the limit asks for the exact age', () => {
+    expect(only(adult, { ageBand: { min: 16, max: 24 } }).r).toMatchObject({ outcome: 'missing', needs: ['age'] });
+  });
+  it('an exact age wins over the band', () => {
+    expect(only(adult, { age: 17, ageBand: { min: 18, max: 24 } }).r).toMatchObject({ outcome: 'failed', key: 'eligibility.rule.age.tooYoung' });
+  });
+});
+
 describe('age 18 and over (open-ended band)', () => {
   const p = programme([{ type: 'age', min: 18 }]);
   it.each([

@@ -38,6 +38,9 @@ const profiles: Profile[] = [
   { age: 30, council: 'E08000025', councilApproximate: true, imdDecile: null, employmentStatus: 'unemployed', hospitalityYearsAgo: 0, rightToWork: true },
   { age: 18, council: 'E08000028', councilApproximate: true, imdDecile: 1, ward: 'E05011151', hospitalityYearsAgo: 1, atRiskOfRedundancy: true },
   { age: 18, imdDecile: 5, hospitalityYearsAgo: 5, atRiskOfRedundancy: true, rightToWork: false },
+  { ageBand: { min: 18, max: 24 } },
+  { ageBand: { min: 0, max: 15 } },
+  { ageBand: { min: 25, max: 130 } },
   { age: 20, council: 'E08000025', councilName: 'Birmingham', imdDecile: 2, ward: 'E05011151', employmentStatus: 'unemployed' },
 ];
 const dates = ['2025-06-01T12:00:00Z', '2026-06-01T12:00:00Z', '2027-06-01T12:00:00Z'].map((d) => new Date(d));

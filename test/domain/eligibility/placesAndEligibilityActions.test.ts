@@ -96,6 +96,19 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
     expect(r.reasons.map((x) => x.rule)).toEqual(['age', 'council', 'imdDecile', 'workSituation', 'rightToWork']);
   });
 
+  it('takes the answers as the about-you questions give them (age band, work choice)', async () => {
+    nock(BASE).get('/postcodes/B26%201EB').optionally().reply(200, b261eb);
+    const base = { postcode: 'B26 1EB', rightToWork: 'yes' };
+    const young = await check({ ...base, ageBand: '18_24', employmentStatus: 'unemployed' });
+    expect(young).toMatchObject({ programme: { id: 'i-can' }, eligible: true });
+    // Works in hospitality now, age 25+: Hospitality to Health fits, I Can does not.
+    const chef = await check({ ...base, ageBand: '25_plus', employmentStatus: 'hospitality' });
+    expect(chef).toMatchObject({ programme: { id: 'hospitality-to-health' }, eligible: true, alternatives: [] });
+    // 16-17 straddles nothing for I Can (16+) but fails Hospitality to Health (18+).
+    const teen = await check({ ...base, ageBand: '16_17', employmentStatus: 'hospitality', programme: 'hospitality-to-health' });
+    expect(teen.failed.map((r) => [r.rule, r.key])).toEqual([['age', 'eligibility.rule.age.bandTooYoung']]);
+  });
+
   it('a Sandwell resident is told why not and what else fits', async () => {
     const r = await check({
       programme: 'i-can',
