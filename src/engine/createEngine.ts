@@ -84,14 +84,22 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
     actor.on('intent', (e: { intent: Intent }) => void intents.push(e.intent));
     let failed: unknown;
     actor.subscribe({ error: (err) => (failed = err) });
-    const done = new Promise<AnyMachineSnapshot>((resolve) => {
-      const check = (s: AnyMachineSnapshot) => settled(s) && resolve(s);
-      actor.subscribe({ next: check, error: () => resolve(actor.getSnapshot()) });
-      queueMicrotask(() => check(actor.getSnapshot()));
-    });
     actor.start();
     if (event) actor.send(event);
-    const last = settled(actor.getSnapshot()) ? actor.getSnapshot() : await done;
+    // Wait while an invoked action runs: never persist mid-action (restore would run it again).
+    const last = settled(actor.getSnapshot())
+      ? actor.getSnapshot()
+      : await new Promise<AnyMachineSnapshot>((resolve) => {
+          const sub = actor.subscribe({
+            next: (s: AnyMachineSnapshot) => {
+              if (settled(s)) {
+                sub.unsubscribe();
+                resolve(s);
+              }
+            },
+            error: () => resolve(actor.getSnapshot()),
+          });
+        });
     const data = ((last.context as { data?: Record<string, unknown> } | undefined)?.data ?? {}) as Record<string, unknown>;
     for (const i of intents) await onIntent(i, data);
     const persisted = actor.getPersistedSnapshot();
