@@ -20,8 +20,10 @@ export interface ApiCall {
 let n = 0;
 
 /** Intercepts the Slack Web API at SLACK/api/* and records every call; each answers ok with a fresh ts. */
-export function slackStandIn(): { calls: ApiCall[]; of(method: string): Record<string, string>[]; done(): void } {
+export function slackStandIn(): { calls: ApiCall[]; history: unknown[]; of(method: string): Record<string, string>[]; done(): void } {
   const calls: ApiCall[] = [];
+  // What conversations.history / conversations.replies return (tests fill it).
+  const history: unknown[] = [];
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   const scope = nock(SLACK)
@@ -32,11 +34,13 @@ export function slackStandIn(): { calls: ApiCall[]; of(method: string): Record<s
       const fields = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : (body as Record<string, string>);
       calls.push({ method, body: fields });
       if (method === 'auth.test') return [200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT' }];
+      if (method === 'conversations.history' || method === 'conversations.replies') return [200, { ok: true, messages: history }];
       n++;
       return [200, { ok: true, ts: `1700000000.${String(n).padStart(6, '0')}`, channel: CHANNEL }];
     });
   return {
     calls,
+    history,
     of: (method) => calls.filter((c) => c.method === method).map((c) => c.body),
     done: () => {
       scope.persist(false);
