@@ -53,11 +53,12 @@ function evaluateSimple(rule: SimpleRule, p: Profile): RuleResult {
     }
     case 'imdDecile': {
       if (p.imdDecile === undefined) return missing(rule, ['postcode'], { max: rule.max });
-      // Place known but decile not: approximate place, or a neighbourhood outside the shipped table.
+      // Place known but decile not. Only a place known to lie outside the table's councils is a
+      // "no"; otherwise (approximate place, no LSOA from postcodes.io) we could not check.
       if (p.imdDecile === null) {
-        return p.councilApproximate
-          ? missing(rule, ['postcode'], { max: rule.max }, 'notChecked')
-          : result(rule, 'failed', 'outsideArea', { max: rule.max });
+        return p.imdCovered === false && !p.councilApproximate
+          ? result(rule, 'failed', 'outsideArea', { max: rule.max })
+          : missing(rule, ['postcode'], { max: rule.max }, 'notChecked');
       }
       const ok = p.imdDecile <= rule.max;
       return result(rule, ok ? 'passed' : 'failed', ok ? 'passed' : 'failed', { decile: p.imdDecile, max: rule.max });

@@ -86,6 +86,7 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
             ward: place.ward,
             wardName: place.wardName,
             imdDecile: place.imdDecile,
+            imdCovered: place.imdCovered,
           };
         }
       }

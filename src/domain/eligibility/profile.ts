@@ -30,6 +30,8 @@ export const profileSchema = z.object({
   wardName: z.string().nullable().optional(),
   /** IMD 2019 decile of the person's 2011 LSOA; null when the place is known but the decile is not. */
   imdDecile: z.number().int().min(1).max(10).nullable().optional(),
+  /** False when the place is known to lie outside the councils the IMD table covers. */
+  imdCovered: z.boolean().optional(),
   employmentStatus: employmentStatusSchema.optional(),
   /** Years since the person last worked in hospitality: 0 = works there now, null = never has. */
   hospitalityYearsAgo: z.number().min(0).max(80).nullable().optional(),

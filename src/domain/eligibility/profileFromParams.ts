@@ -17,6 +17,7 @@ export const profileParamsSchema = z.object({
   ward: loose,
   wardName: loose,
   imdDecile: loose,
+  imdCovered: loose,
   employmentStatus: loose,
   /** Years since last hospitality job; 0 = now; "never" (or null) = never. */
   hospitalityYearsAgo: loose,
@@ -89,6 +90,7 @@ export function profileFromParams(p: ProfileParams): Profile {
     wardName: text(p.wardName),
     // null = the place is known but its decile is not (outside the table, or approximate).
     imdDecile: decileGiven ? (num(p.imdDecile, 1, 10) ?? null) : undefined,
+    imdCovered: bool(p.imdCovered),
     employmentStatus: status.success ? status.data : undefined,
     hospitalityYearsAgo:
       p.hospitalityYearsAgo === null || hospitalityText === 'never'

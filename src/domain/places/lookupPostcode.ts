@@ -54,6 +54,7 @@ export async function lookupPostcode(input: string, deps: LookupPostcodeDeps): P
         wardName: null,
         lsoa11: null,
         imdDecile: null,
+        imdCovered: deps.places.councilName(council.code) !== undefined,
         approximate: true,
       };
     }
@@ -70,6 +71,7 @@ function found(postcode: string, place: ApiPlace, places: PlacesReference): Post
     postcode,
     ...place,
     imdDecile: place.lsoa11 ? (places.imdDecile(place.lsoa11) ?? null) : null,
+    imdCovered: places.councilName(place.council) !== undefined,
     approximate: false,
   };
 }

@@ -18,6 +18,11 @@ export const postcodeOutcomeSchema = z.discriminatedUnion('type', [
     lsoa11: z.string().nullable(),
     /** IMD 2019 decile of the LSOA; null outside the shipped table or when approximate. */
     imdDecile: z.number().int().min(1).max(10).nullable(),
+    /**
+     * Whether the shipped IMD table covers this council (Birmingham, Solihull). A null decile in
+     * a covered council means "not checked" (no LSOA), never "not a deprived area".
+     */
+    imdCovered: z.boolean(),
     /** True when postcodes.io was down and the council came from the postcode district alone. */
     approximate: z.boolean(),
   }),

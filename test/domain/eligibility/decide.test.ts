@@ -217,8 +217,16 @@ describe('approximate places', () => {
     expect(d.missing[0]).toMatchObject({ rule: 'imdDecile', key: 'eligibility.rule.imdDecile.notChecked' });
   });
   it('an exact place outside the shipped IMD table fails the decile rule with its own reason', () => {
-    const d = decide({ council: 'E08000028', imdDecile: null }, programme([{ type: 'imdDecile', max: 2 }]), NOW);
+    const d = decide({ council: 'E08000028', imdDecile: null, imdCovered: false }, programme([{ type: 'imdDecile', max: 2 }]), NOW);
     expect(d.failed[0]).toMatchObject({ key: 'eligibility.rule.imdDecile.outsideArea', params: { max: 2 } });
+  });
+  it('a covered council without a decile (no LSOA from postcodes.io) is never a "no"', () => {
+    const imd = programme([{ type: 'imdDecile', max: 2 }]);
+    for (const p of [{ council: 'E08000025', imdDecile: null, imdCovered: true }, { council: 'E08000025', imdDecile: null }]) {
+      const d = decide(p, imd, NOW);
+      expect(d.status).toBe('needMoreAnswers');
+      expect(d.missing[0]).toMatchObject({ key: 'eligibility.rule.imdDecile.notChecked' });
+    }
   });
 });
 

@@ -34,7 +34,7 @@ const programme = programmeSchema.parse({
 });
 const profiles: Profile[] = [
   {},
-  { age: 10, council: 'E08000028', councilName: 'Sandwell', imdDecile: null, ward: 'E05011182', employmentStatus: 'employed', hospitalityYearsAgo: null, atRiskOfRedundancy: false, rightToWork: false },
+  { age: 10, council: 'E08000028', councilName: 'Sandwell', imdDecile: null, imdCovered: false, ward: 'E05011182', employmentStatus: 'employed', hospitalityYearsAgo: null, atRiskOfRedundancy: false, rightToWork: false },
   { age: 30, council: 'E08000025', councilApproximate: true, imdDecile: null, employmentStatus: 'unemployed', hospitalityYearsAgo: 0, rightToWork: true },
   { age: 18, council: 'E08000028', councilApproximate: true, imdDecile: 1, ward: 'E05011151', hospitalityYearsAgo: 1, atRiskOfRedundancy: true },
   { age: 18, imdDecile: 5, hospitalityYearsAgo: 5, atRiskOfRedundancy: true, rightToWork: false },

@@ -115,6 +115,7 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
       council: 'E08000028',
       councilName: 'Sandwell',
       imdDecile: null,
+      imdCovered: false,
       age: 30,
       employmentStatus: 'unemployed',
       rightToWork: true,

@@ -97,6 +97,7 @@ describe.each(drivers)('lookupPostcode on %s', (driver) => {
       wardName: 'Tyseley & Hay Mills',
       lsoa11: 'E01008889',
       imdDecile: 2,
+      imdCovered: true,
       approximate: false,
     });
     scope.done();
@@ -111,6 +112,37 @@ describe.each(drivers)('lookupPostcode on %s', (driver) => {
     nock(BASE).get('/postcodes/B26%201EB').reply(200, body);
     const out = await lookupPostcode('B261EB', deps());
     expect(out).toMatchObject({ type: 'found', lsoa11: 'E01008882', imdDecile: 1 });
+  });
+
+  it('a Sandwell postcode is found, outside the IMD table: a B postcode is not Birmingham', async () => {
+    // B67 9HG is a Sandwell postcode (mySociety MapIt's example for Sandwell). Ward and LSOA codes
+    // below are illustrative: this test is about the council, which is E08000028 (Sandwell).
+    nock(BASE)
+      .get('/postcodes/B67%209HG')
+      .reply(200, {
+        status: 200,
+        result: {
+          postcode: 'B67 9HG',
+          admin_district: 'Sandwell',
+          admin_ward: 'Abbey',
+          codes: { admin_district: 'E08000028', admin_ward: 'E05001260', lsoa: 'E01010090', lsoa11: 'E01010090', lsoa21: 'E01010090' },
+        },
+      });
+    expect(await lookupPostcode('B67 9HG', deps())).toMatchObject({
+      type: 'found',
+      council: 'E08000028',
+      councilName: 'Sandwell',
+      imdDecile: null,
+      imdCovered: false,
+      approximate: false,
+    });
+  });
+
+  it('a Birmingham result without lsoa11 leaves the decile unknown, not "outside"', async () => {
+    const body = b261ebBody();
+    delete (body.result.codes as { lsoa11?: string }).lsoa11;
+    nock(BASE).get('/postcodes/B26%201EB').reply(200, body);
+    expect(await lookupPostcode('B26 1EB', deps())).toMatchObject({ type: 'found', lsoa11: null, imdDecile: null, imdCovered: true });
   });
 
   it('the cache answers the second lookup without calling postcodes.io, for 30 days', async () => {
@@ -165,6 +197,7 @@ describe.each(drivers)('lookupPostcode on %s', (driver) => {
       wardName: null,
       lsoa11: null,
       imdDecile: null,
+      imdCovered: true,
       approximate: true,
     });
     // B66 is Smethwick (Sandwell): a B postcode is not proof of Birmingham.
