@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Db, Queryable } from '../store/db.ts';
+import type { Db } from '../store/db.ts';
 import { backoffMs, claimJobs, completeJob, failJob, type JobRow } from './jobQueue.ts';
 
 export interface JobContext {
@@ -65,7 +65,7 @@ export class JobRunner {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const retryAt = new Date(clock().getTime() + backoffMs(job.attempts, this.#o.backoffBaseMs, this.#o.backoffMaxMs));
-      const outcome = await failJob(db as Queryable, job, message, retryAt);
+      const outcome = await failJob(db, job, message, retryAt);
       // Job id and kind only: payloads may name a conversation.
       logger?.warn({ jobId: job.id, kind: job.kind, attempts: job.attempts, outcome, code: (err as { code?: string }).code }, 'job failed');
     }

@@ -106,7 +106,7 @@ export async function importSessionsCsv(
   try {
     await db.transaction(async (tx) => {
       for (const g of good) {
-        if (!(await upsertSession(tx, g.courseId, g.session))) throw new Refused(g.line, g.session.id);
+        if (!(await upsertSession(tx, g.courseId, g.session, env))) throw new Refused(g.line, g.session.id);
         await offerFreeSeats(tx, g.session.id, env);
       }
     });

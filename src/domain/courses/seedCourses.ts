@@ -49,7 +49,7 @@ export async function seedCourseData(
         [c.id, c.name, c.programme, c.jobFamily, c.lengthWeeks, c.guaranteedInterview, c.languages],
       );
       for (const s of c.sessions) {
-        if (!(await upsertSession(tx, c.id, s))) {
+        if (!(await upsertSession(tx, c.id, s, env))) {
           throw new SeedError(`session ${s.id}: capacity ${s.capacity} is below the seats already booked`);
         }
         await offerFreeSeats(tx, s.id, env);

@@ -119,4 +119,16 @@ describe('seeding courses and importing sessions', () => {
     expect(r).toEqual({ type: 'invalid', errors: [{ line: 3, message: 'capacity: below the seats already booked for csv-1' }] });
     expect((await t.db.query(`SELECT id FROM course_sessions WHERE id = 'csv-3'`)).rows).toEqual([]);
   });
+
+  it('moving a session moves the reminders of the people booked on it', async () => {
+    const csv = [HEADER, 'csv-1,ican-admin,Hall,Road,yes,2027-03-22,10:00,14:30,6'].join('\n');
+    expect(await importSessionsCsv(t.db, csv, { now: NOW })).toEqual({ type: 'imported', sessions: 1 });
+    const { rows } = await t.db.query<{ run_at: Date; n: number }>(
+      `SELECT run_at, count(*)::int AS n FROM jobs
+       WHERE kind = 'courseReminder' AND status = 'pending' AND (payload->>'offsetMs')::bigint = 172800000
+         AND (payload->>'bookingId')::bigint IN (SELECT id FROM bookings WHERE session_id = 'csv-1')
+       GROUP BY run_at`,
+    );
+    expect(rows).toEqual([{ run_at: new Date('2027-03-20T10:00:00Z'), n: 2 }]);
+  });
 });
