@@ -37,3 +37,9 @@ export async function listAudit(db: Queryable, conversationId: string): Promise<
   );
   return rows.map((r) => auditRowSchema.parse(r));
 }
+
+/** One line per entry for `anchorline audit --conversation <id>`. */
+export function formatAudit(entries: AuditEntry[]): string {
+  if (entries.length === 0) return 'No adviser activity recorded for this conversation.';
+  return entries.map((e) => `${e.at.toISOString()}  ${e.action.padEnd(8)}  ${e.adviserId}${e.handoffId === null ? '' : `  handoff ${e.handoffId}`}`).join('\n');
+}
