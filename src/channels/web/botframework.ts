@@ -25,6 +25,7 @@ import type { Db } from '../../store/db.ts';
 import { claimUndelivered, loadAddress, releaseClaims, saveAddress } from './botframeworkOutbox.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from './inboundActivity.ts';
 import { renderReply } from './renderReply.ts';
+import { START_TURN } from './startTurn.ts';
 
 export interface BotFrameworkOptions {
   engine: Engine;
@@ -165,7 +166,7 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
       turn = { ...base, activityId: clip(raw.id ?? randomUUID()), ...input };
     } else if (raw.type === ActivityTypes.ConversationUpdate && raw.membersAdded?.some((m) => m.id !== raw.recipient?.id)) {
       // The resident joined: run the flow's greeting once (idempotent on this activity id).
-      turn = { ...base, activityId: 'start' };
+      turn = { ...base, ...START_TURN };
     } else {
       return;
     }

@@ -14,7 +14,7 @@ import type { Db, Queryable } from '../../../src/store/db.ts';
 function script(turn: Turn): Reply[] {
   const locale = turn.locale ?? 'en';
   const dir = locale === 'ur' || locale === 'ar' ? 'rtl' : 'ltr';
-  if (turn.text === undefined && turn.value === undefined) {
+  if (turn.value === 'cmd:start') {
     return [
       {
         type: 'choices',

@@ -28,8 +28,8 @@ export function activityId(conversationId: string, seq: number): string {
 }
 
 /**
- * One stored message as a Direct Line activity, or null for a row the resident never sees
- * (the conversation-start turn has neither text nor value).
+ * One stored message as a Direct Line activity, or null for a row the resident never sees: an
+ * inbound row with no text that no client waits for (the conversation-start turn).
  */
 export function rowToActivity(row: MessageRow): DirectLineActivity | null {
   const base = {
@@ -40,7 +40,7 @@ export function rowToActivity(row: MessageRow): DirectLineActivity | null {
   };
   if (row.direction === 'out') return { ...renderReply(row.body), ...base };
   const b = row.body;
-  if (b.text === undefined && b.value === undefined) return null;
+  if (b.text === undefined && !b.clientActivityId) return null;
   return {
     ...base,
     type: 'message',

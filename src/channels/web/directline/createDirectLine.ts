@@ -9,6 +9,7 @@ import type { Engine } from '../../../engine/port.ts';
 import type { Turn } from '../../../engine/turn.ts';
 import type { Db } from '../../../store/db.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from '../inboundActivity.ts';
+import { START_TURN } from '../startTurn.ts';
 import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
 import { findConversation, saveConversation } from './conversationRepo.ts';
 import { DirectLineError } from './directLineError.ts';
@@ -56,7 +57,6 @@ const watermarkSchema = z.union([z.literal(''), z.string().regex(/^\d{1,15}$/)])
 
 type Auth = { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
 
-const START_ACTIVITY_ID = 'start';
 
 function newConversationId(): string {
   return `dl-${randomBytes(16).toString('base64url')}`;
@@ -150,7 +150,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const turn: Turn = {
       conversationId,
       channel: 'directline',
-      activityId: START_ACTIVITY_ID,
+      ...START_TURN,
       user: { id: userId },
       ...(locale ? { locale } : {}),
       receivedAt: new Date(),

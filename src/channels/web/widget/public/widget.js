@@ -1,0 +1,241 @@
+/*
+ * Anchorline chat launcher (GET /widget.js). Partners paste:
+ *   <script src="https://anchorline.example/widget.js" data-locale="en" async></script>
+ * Optional attributes: data-locale (else <html lang>, else the browser), data-open="true".
+ * It loads Microsoft's Web Chat from the same server (no CDN), keeps the conversation across
+ * page loads in sessionStorage, and lays the chat out right-to-left for Urdu and Arabic.
+ * The server prepends `var ANCHORLINE = {...}` with the partner's name, colours and paths.
+ */
+(() => {
+  'use strict';
+  /* global ANCHORLINE */
+  const config = ANCHORLINE;
+  const script = document.currentScript;
+  const origin = new URL(script ? script.src : config.widgetPath, location.href).origin;
+  const data = (script && script.dataset) || {};
+  const STORE_KEY = 'anchorline.webchat.v1';
+  const LOCALE_KEY = 'anchorline.locale';
+  const OPEN_KEY = 'anchorline.open';
+  const RTL = new Set(['ar', 'ur', 'fa', 'he', 'ps', 'yi']);
+
+  if (window.anchorlineWidgetLoaded) return;
+  window.anchorlineWidgetLoaded = true;
+
+  // Helpers stay inside the IIFE: a classic script's top level would leak them onto the partner's page.
+  // oxlint-disable-next-line unicorn/consistent-function-scoping
+  const lang = (locale) => String(locale || '').toLowerCase().split('-')[0];
+  const dirOf = (locale) => (RTL.has(lang(locale)) ? 'rtl' : 'ltr');
+  const supported = (locale) => config.languages.find((l) => l.code === lang(locale))?.code ?? null;
+
+  function read(key) {
+    try {
+      return JSON.parse(window.sessionStorage.getItem(key) || 'null');
+    } catch {
+      return null;
+    }
+  }
+  function write(key, value) {
+    try {
+      window.sessionStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // Storage blocked or full: the chat still works for this page.
+    }
+  }
+
+  let locale =
+    supported(read(LOCALE_KEY)) ||
+    supported(data.locale) ||
+    supported(document.documentElement.lang) ||
+    supported(navigator.language) ||
+    config.languages[0].code;
+  let dir = dirOf(locale);
+  let directLine = null;
+  let store = null;
+  let loading = null;
+  let started = null;
+
+  /* ---- DOM ---- */
+  const css = `
+.anchorline-root{--al-accent:${config.colour};--al-on-accent:${config.onColour};font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;}
+.anchorline-launcher{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;min-height:48px;padding:12px 20px;border:2px solid var(--al-on-accent);border-radius:24px;background:var(--al-accent);color:var(--al-on-accent);font:inherit;font-size:1rem;font-weight:600;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3);}
+.anchorline-launcher:focus-visible,.anchorline-close:focus-visible,.anchorline-lang:focus-visible{outline:3px solid #ffbf47;outline-offset:2px;}
+.anchorline-panel{position:fixed;inset-block-end:84px;inset-inline-end:20px;z-index:2147483001;display:flex;flex-direction:column;width:min(400px,calc(100vw - 40px));height:min(640px,calc(100vh - 110px));background:#fff;color:#1a1a1a;border:1px solid #6f777b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.3);overflow:hidden;}
+.anchorline-panel[hidden]{display:none;}
+.anchorline-head{display:flex;align-items:center;gap:8px;padding:8px 12px;background:var(--al-accent);color:var(--al-on-accent);}
+.anchorline-title{flex:1;margin:0;font-size:1rem;font-weight:700;}
+.anchorline-head label{font-size:.875rem;}
+.anchorline-lang{min-height:32px;font:inherit;font-size:.875rem;border-radius:4px;border:1px solid #0b0c0c;background:#fff;color:#0b0c0c;}
+.anchorline-close{min-width:44px;min-height:44px;border:0;border-radius:4px;background:transparent;color:inherit;font-size:1.5rem;line-height:1;cursor:pointer;}
+.anchorline-chat{flex:1;min-height:0;}
+.anchorline-status{padding:12px;margin:0;}
+@media (max-width:600px){.anchorline-panel{inset:0;width:100%;height:100%;border-radius:0;border:0;}}`;
+
+  // oxlint-disable-next-line unicorn/consistent-function-scoping
+  const el = (tag, props = {}, attrs = {}) => {
+    const node = Object.assign(document.createElement(tag), props);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    return node;
+  };
+
+  const root = el('div', { className: 'anchorline-root' }, { lang: locale, dir });
+  root.append(el('style', { textContent: css }));
+  const launcher = el(
+    'button',
+    { type: 'button', className: 'anchorline-launcher', textContent: config.launcherLabel },
+    { 'aria-expanded': 'false', 'aria-controls': 'anchorline-panel' },
+  );
+  const panel = el(
+    'section',
+    { id: 'anchorline-panel', className: 'anchorline-panel', hidden: true },
+    { role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'anchorline-title' },
+  );
+  const head = el('div', { className: 'anchorline-head' });
+  const select = el('select', { id: 'anchorline-lang', className: 'anchorline-lang' });
+  for (const l of config.languages) select.append(el('option', { value: l.code, textContent: l.label, lang: l.code }));
+  select.value = locale;
+  const closeButton = el('button', { type: 'button', className: 'anchorline-close', textContent: '\u00d7' }, { 'aria-label': 'Close chat' });
+  head.append(
+    el('h2', { id: 'anchorline-title', className: 'anchorline-title', textContent: config.title }),
+    el('label', { textContent: 'Language' }, { for: 'anchorline-lang' }),
+    select,
+    closeButton,
+  );
+  const chat = el('div', { className: 'anchorline-chat' });
+  const status = el('p', { className: 'anchorline-status' }, { role: 'status' });
+  chat.append(status);
+  panel.append(head, chat);
+  root.append(panel, launcher);
+
+  /* ---- Web Chat ---- */
+  function loadWebChat() {
+    if (window.WebChat) return Promise.resolve();
+    loading ??= new Promise((resolve, reject) => {
+      const s = el('script', { src: origin + config.webchatPath, async: true });
+      s.addEventListener('load', () => resolve());
+      s.addEventListener('error', () => {
+        loading = null;
+        reject(new Error('Web Chat failed to load'));
+      });
+      document.head.append(s);
+    });
+    return loading;
+  }
+
+  function saveSession() {
+    if (!directLine || !directLine.conversationId) return;
+    const saved = read(STORE_KEY) || {};
+    const token = directLine.token || saved.token;
+    // directlinejs refreshes the token every 15 minutes; keep the newest for the next page.
+    const expiresAt = token === saved.token ? saved.expiresAt : Date.now() + config.tokenTtlSeconds * 1000;
+    write(STORE_KEY, { conversationId: directLine.conversationId, token, expiresAt });
+  }
+
+  async function connect() {
+    const saved = read(STORE_KEY);
+    const domain = origin + config.directLinePath;
+    if (saved && saved.token && saved.conversationId && saved.expiresAt > Date.now() + 60_000) {
+      // Reconnect without a watermark: the stream replays the whole transcript after a reload.
+      directLine = window.WebChat.createDirectLine({ domain, token: saved.token, conversationId: saved.conversationId, webSocket: true });
+      return;
+    }
+    const res = await fetch(`${domain}/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (!res.ok) throw new Error(`token ${res.status}`);
+    const t = await res.json();
+    write(STORE_KEY, { conversationId: t.conversationId, token: t.token, expiresAt: Date.now() + t.expires_in * 1000 });
+    directLine = window.WebChat.createDirectLine({ domain, token: t.token, webSocket: true, conversationStartProperties: { locale } });
+  }
+
+  function render() {
+    window.WebChat.renderWebChat(
+      {
+        directLine,
+        store,
+        locale,
+        dir,
+        styleOptions: {
+          accent: config.colour,
+          bubbleFromUserBackground: config.colour,
+          bubbleFromUserTextColor: config.onColour,
+          suggestedActionLayout: 'flow',
+          hideUploadButton: true,
+          sendBoxButtonColor: config.colour,
+          rootHeight: '100%',
+          primaryFont: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+        },
+      },
+      chat,
+    );
+    root.setAttribute('lang', locale);
+    root.setAttribute('dir', dir);
+  }
+
+  function setLocale(next) {
+    const code = supported(next);
+    if (!code) return;
+    const changed = code !== locale;
+    locale = code;
+    dir = dirOf(code);
+    select.value = code;
+    write(LOCALE_KEY, code);
+    if (changed && directLine) render();
+  }
+
+  // Watches the conversation: remembers it, and follows the bot when the resident changes language in the chat.
+  const middleware = () => (next) => (action) => {
+    if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') setTimeout(saveSession, 0);
+    if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
+      const a = action.payload.activity;
+      if (a?.from?.role === 'bot' && a.locale && lang(a.locale) !== locale && supported(a.locale)) setTimeout(() => setLocale(a.locale), 0);
+    }
+    return next(action);
+  };
+
+  async function start() {
+    status.textContent = 'Connecting\u2026';
+    try {
+      await loadWebChat();
+      await connect();
+      store = window.WebChat.createStore({}, middleware);
+      status.remove();
+      render();
+      setInterval(saveSession, 60_000);
+      window.addEventListener('pagehide', saveSession);
+    } catch {
+      status.textContent = 'Sorry, the chat is not available right now. Please try again later.';
+    }
+  }
+
+  function focusSendBox(tries = 0) {
+    const input = chat.querySelector('[data-id="webchat-sendbox-input"], input[type="text"], textarea');
+    if (input) input.focus();
+    else if (tries < 50) setTimeout(() => focusSendBox(tries + 1), 100);
+  }
+  async function open(byResident) {
+    panel.hidden = false;
+    launcher.setAttribute('aria-expanded', 'true');
+    started ??= start();
+    await started;
+    // Focus moves into the chat only when the resident opened it, never on page load.
+    if (byResident) focusSendBox();
+  }
+  function close() {
+    panel.hidden = true;
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.focus();
+  }
+
+  launcher.addEventListener('click', () => (panel.hidden ? open(true) : close()));
+  closeButton.addEventListener('click', close);
+  panel.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') close();
+  });
+  select.addEventListener('change', () => setLocale(select.value));
+  window.addEventListener('pagehide', () => write(OPEN_KEY, !panel.hidden));
+
+  function mount() {
+    document.body.append(root);
+    if (data.open === 'true' || (read(STORE_KEY) && read(OPEN_KEY))) void open(false);
+  }
+  if (document.body) mount();
+  else document.addEventListener('DOMContentLoaded', mount);
+})();
