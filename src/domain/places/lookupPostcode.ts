@@ -66,10 +66,13 @@ export async function lookupPostcode(input: string, deps: LookupPostcodeDeps): P
 }
 
 function found(postcode: string, place: ApiPlace, places: PlacesReference): PostcodeOutcome {
+  // postcodes.io's own ward is the postcode's real ward; ONS best fit only when it gave none.
+  const bestFit = place.ward === null && place.lsoa11 ? places.wardOf(place.lsoa11) : undefined;
   return {
     type: 'found',
     postcode,
     ...place,
+    ...(bestFit && { ward: bestFit.code, wardName: bestFit.name }),
     imdDecile: place.lsoa11 ? (places.imdDecile(place.lsoa11) ?? null) : null,
     imdCovered: places.councilName(place.council) !== undefined,
     approximate: false,

@@ -23,6 +23,12 @@ export async function readPostcodeCache(db: Queryable, postcode: string, now: Da
   return place.success ? { type: 'found', place: place.data } : undefined;
 }
 
+/** Deletes answers too old to be used; returns how many. Safe to run from any process. */
+export async function prunePostcodeCache(db: Queryable, now: Date): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM postcode_cache WHERE fetched_at <= $1', [new Date(now.getTime() - FOUND_TTL_MS)]);
+  return rowCount;
+}
+
 export async function writePostcodeCache(db: Queryable, postcode: string, answer: CachedAnswer, now: Date): Promise<void> {
   await db.query(
     `INSERT INTO postcode_cache (postcode, outcome, place, fetched_at) VALUES ($1, $2, $3::jsonb, $4)

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lookupPostcode, type LookupPostcodeDeps } from '../../../src/domain/places/lookupPostcode.ts';
+import { prunePostcodeCache } from '../../../src/domain/places/postcodeCache.ts';
 import { loadPlacesReference } from '../../../src/domain/places/placesReference.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../../helpers/testDb.ts';
 
@@ -143,6 +144,21 @@ describe.each(drivers)('lookupPostcode on %s', (driver) => {
     delete (body.result.codes as { lsoa11?: string }).lsoa11;
     nock(BASE).get('/postcodes/B26%201EB').reply(200, body);
     expect(await lookupPostcode('B26 1EB', deps())).toMatchObject({ type: 'found', lsoa11: null, imdDecile: null, imdCovered: true });
+  });
+
+  it('without a ward from postcodes.io, falls back to the ONS best-fit ward of the LSOA', async () => {
+    const body = b261ebBody();
+    (body.result.codes as { admin_ward: string | null }).admin_ward = null;
+    (body.result as { admin_ward: string | null }).admin_ward = null;
+    nock(BASE).get('/postcodes/B26%201EB').reply(200, body);
+    expect(await lookupPostcode('B26 1EB', deps())).toMatchObject({ ward: 'E05011118', wardName: 'Acocks Green' });
+  });
+
+  it('prunes answers older than 30 days', async () => {
+    nock(BASE).get('/postcodes/B26%201EB').reply(200, b261ebBody());
+    await lookupPostcode('B26 1EB', deps());
+    expect(await prunePostcodeCache(t.db, new Date(now.getTime() + 29 * 24 * 3600 * 1000))).toBe(0);
+    expect(await prunePostcodeCache(t.db, new Date(now.getTime() + 31 * 24 * 3600 * 1000))).toBe(1);
   });
 
   it('the cache answers the second lookup without calling postcodes.io, for 30 days', async () => {
