@@ -18,8 +18,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-const port = z.coerce.number().int().min(1).max(65535);
-const PORT_EXPECTED = 'a port number from 1 to 65535';
+const port = z.coerce.number().int().min(0).max(65535);
+const PORT_EXPECTED = 'a port number from 0 to 65535 (0 picks a free port)';
 const INT_EXPECTED = 'a whole number above 0';
 const positiveInt = z.coerce.number().int().positive();
 const url = z.url();

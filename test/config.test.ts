@@ -30,7 +30,7 @@ describe('configuration', () => {
   it('gives one clear line per bad variable: name, what was expected, what was found', () => {
     const p = problemsOf({ PORT: 'abc', LOG_LEVEL: 'loud', FLOWS_WATCH: 'maybe' });
     expect(p).toEqual([
-      'PORT: expected a port number from 1 to 65535, found "abc"',
+      'PORT: expected a port number from 0 to 65535 (0 picks a free port), found "abc"',
       expect.stringMatching(/^LOG_LEVEL: expected .*found "loud"$/),
       'FLOWS_WATCH: expected true or false, found "maybe"',
     ]);
