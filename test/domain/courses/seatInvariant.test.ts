@@ -21,12 +21,16 @@ describe('seat invariant under a concurrent mix of book, cancel, accept and decl
   });
   afterAll(() => t.close());
 
-  it.each([42, 7, 2027])('seed %i: seats held equal booked + offered, never pass capacity, no one waits beside a free seat', async (seed) => {
+  // PGlite runs one transaction at a time, so it gets a shorter run: the race is pg's to prove.
+  const seeds = TEST_DATABASE_URL ? [42, 7, 2027] : [42];
+  const opCount = TEST_DATABASE_URL ? 120 : 40;
+
+  it.each(seeds)('seed %i: seats held equal booked + offered, never pass capacity, no one waits beside a free seat', async (seed) => {
     const sessionId = `mix-${seed}`;
     await seedSession(t.db, sessionId, 4);
     const people = await addConversations(t.db, sessionId, 16);
     const next = rng(seed);
-    const ops = Array.from({ length: 120 }, () => ({ who: people[Math.floor(next() * people.length)]!, op: Math.floor(next() * 4) }));
+    const ops = Array.from({ length: opCount }, () => ({ who: people[Math.floor(next() * people.length)]!, op: Math.floor(next() * 4) }));
     const results = await Promise.allSettled(
       ops.map(({ who, op }, i) => {
         const db = second && i % 2 ? second : t.db;
