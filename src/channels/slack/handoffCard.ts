@@ -104,9 +104,14 @@ export function handoffCard(h: Handoff, messages: MessageRow[], o: CardOptions):
     `*Language:* ${escapeSlackText(h.locale)}`,
     `*Requested:* ${slackTime(h.requestedAt, '{date_short_pretty} {time}')}`,
   ];
+  // Other summary facts (e.g. the engine's `answers`), one level of nesting flattened, capped.
+  const extra: [string, unknown][] = [];
   for (const [k, v] of Object.entries(h.summary)) {
-    if (!['programme', 'eligibility', 'partner'].includes(k)) facts.push(`*${escapeSlackText(k)}:* ${escapeSlackText(summaryValue(v).slice(0, 200))}`);
+    if (['programme', 'eligibility', 'partner'].includes(k)) continue;
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v)) extra.push([k2, v2]);
+    else extra.push([k, v]);
   }
+  for (const [k, v] of extra.slice(0, 15)) facts.push(`*${escapeSlackText(k.replace(/_/g, ' '))}:* ${escapeSlackText(summaryValue(v).slice(0, 200))}`);
   const buttons: types.Button[] = [];
   const value = String(h.id);
   if (h.status === 'requested' || h.status === 'queued') buttons.push({ type: 'button', action_id: ACTIONS.claim, text: { type: 'plain_text', text: 'Claim' }, style: 'primary', value });

@@ -25,7 +25,7 @@ afterEach(async () => {
 async function openCard(conversationId: string, inbound = ['hello']): Promise<{ id: number; ts: string }> {
   await seedConversation(t.db, conversationId, { inbound });
   await t.db.transaction((tx) =>
-    h.service.request({ conversationId, reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: { programme: 'I Can', eligibility: 'eligible' } }, tx),
+    h.service.request({ conversationId, reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: { programme: 'I Can', eligibility: 'eligible', answers: { age_band: '19-24', job_family: '<!here> admin' }, turns: 4 } }, tx),
   );
   await h.slack.worker.drain();
   const handoff = (await findOpenHandoff(t.db, conversationId))!;
@@ -74,6 +74,10 @@ describe('handoff card and buttons', () => {
     expect(JSON.parse(card!.metadata!)).toEqual({ event_type: 'anchorline_outbox', event_payload: { key: `card:${id}` } });
     const blocks = JSON.stringify(JSON.parse(card!.blocks!));
     expect(blocks).toContain('I Can');
+    expect(blocks).toContain('*age band:* 19-24');
+    expect(blocks).toContain('*job family:* &lt;!here&gt; admin');
+    expect(blocks).toContain('*turns:* 4');
+    expect(blocks).not.toContain('<!here>');
     expect(blocks).toContain('&lt;!channel&gt; help *now*');
     expect(blocks).not.toContain('<!channel>');
     expect(blocks).toContain('handoff_claim');
