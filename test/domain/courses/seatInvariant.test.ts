@@ -35,7 +35,7 @@ describe('seat invariant under a concurrent mix of book, cancel, accept and decl
       ops.map(({ who, op }, i) => {
         const db = second && i % 2 ? second : t.db;
         const input = { conversationId: who, sessionId };
-        return db.transaction((tx) => {
+        return db.transaction((tx): Promise<unknown> => {
           switch (op) {
             case 0:
             case 1:
@@ -65,7 +65,8 @@ describe('seat invariant under a concurrent mix of book, cancel, accept and decl
     expect(s.taken).toBe(s.booked + s.offered);
     expect(s.taken).toBeLessThanOrEqual(s.capacity);
     expect(s.open_offers).toBe(s.offered);
-    if (s.taken < s.capacity) expect(s.waiting).toBe(0);
+    // Nobody may be left waiting while a seat is free.
+    expect(s.taken < s.capacity && s.waiting > 0).toBe(false);
 
     // Then everyone cancels at once: every seat comes back, and nothing is left live.
     await Promise.all(

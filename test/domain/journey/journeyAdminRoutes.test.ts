@@ -40,6 +40,8 @@ describe('partner admin routes', () => {
   });
 
   const auth = { authorization: `Bearer ${TOKEN}` };
+  const post = (id: number | string, body: unknown) =>
+    fetch(`${base}/applications/${id}/status`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('needs the token', async () => {
     expect((await fetch(`${base}/partners/bchc/applications`)).status).toBe(401);
@@ -56,8 +58,6 @@ describe('partner admin routes', () => {
   });
 
   it('sets a status and tells the resident; bad input is a clear 400', async () => {
-    const post = (id: number | string, body: unknown) =>
-      fetch(`${base}/applications/${id}/status`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const ok = await post(avId, { status: 'shortlisted' });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ type: 'updated', from: 'submitted', to: 'shortlisted', notified: true });
