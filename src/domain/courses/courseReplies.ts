@@ -47,12 +47,14 @@ export function seatOfferReplies(s: SessionSummary, expiresAt: Date): Reply[] {
   return [
     { type: 'text', text: `Good news! A seat is free on the course you were waiting for.`, ...en },
     { type: 'card', card: sessionCard(s), ...en },
+    // Buttons trigger global commands (flows/commands.yaml: accept_seat, decline_seat),
+    // so the answer works whatever step the resident's flow is waiting in.
     {
       type: 'choices',
       text: `Do you want it? Please answer by ${formatWhen(expiresAt.toISOString())}.`,
       choices: [
-        { value: 'acceptSeatOffer', label: 'Yes, book my seat' },
-        { value: 'declineSeatOffer', label: 'No, thank you' },
+        { value: 'cmd:accept_seat', label: 'Yes, book my seat' },
+        { value: 'cmd:decline_seat', label: 'No, thank you' },
       ],
       ...en,
     },

@@ -58,7 +58,8 @@ describe('waiting list and seat offers', () => {
     sent.length = 0;
     await runner.runOnce();
     expect(sent.map((s) => s.to)).toEqual([c]);
-    expect(sent[0]!.replies.some((r) => r.type === 'choices')).toBe(true);
+    const buttons = sent[0]!.replies.flatMap((r) => (r.type === 'choices' ? r.choices.map((c) => c.value) : []));
+    expect(buttons).toEqual(['cmd:accept_seat', 'cmd:decline_seat']);
 
     // c does not answer within the hour: the offer expires and d (next in line) is offered.
     clock = new Date(NOW.getTime() + 61 * 60_000);
