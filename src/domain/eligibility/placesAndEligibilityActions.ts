@@ -6,6 +6,7 @@ import { lookupPostcodeAction } from '../places/lookupPostcodeAction.ts';
 import { placesReference, type PlacesReference } from '../places/placesReference.ts';
 import { decisionSchema, type Decision } from './decide.ts';
 import { decideAll } from './decideAll.ts';
+import { explainDecision, type Translate } from './explainDecision.ts';
 import type { Profile } from './profile.ts';
 import { profileFromParams, profileParamsSchema } from './profileFromParams.ts';
 import type { Programme } from './programmeSchema.ts';
@@ -19,6 +20,8 @@ export interface PlacesAndEligibilityDeps {
   logger?: Logger;
   /** Reference tables; defaults to the shipped ones. */
   places?: PlacesReference;
+  /** When given, results carry `explanation`: the answer in words, in the turn's language. */
+  translate?: Translate;
 }
 
 const programmeRefSchema = z.object({ id: z.string(), name: z.string(), summary: z.string() });
@@ -38,6 +41,12 @@ export const eligibilityResultSchema = z.object({
   needs: z.array(profileFieldSchema),
   /** Other programmes the person qualifies for now. */
   alternatives: z.array(programmeRefSchema),
+  /** For flow conditions and `say` params: how many, their names ("I Can, …"), the next thing to ask. */
+  alternativesCount: z.number().int(),
+  alternativeNames: z.string(),
+  firstNeed: profileFieldSchema.nullable(),
+  /** Headline, reasons and alternatives in words, one per line (only when `translate` was given). */
+  explanation: z.string().optional(),
   /** What a postcode passed in `postcode` came to, when one was looked up here. */
   postcode: z.enum(['found', 'invalid', 'notFound', 'unavailable']).optional(),
 });
@@ -96,8 +105,15 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
       const alternatives = all.decisions
         .filter((d) => d.eligible && d.programme !== chosen?.programme)
         .map((d) => ref(byId.get(d.programme)!));
+      const extras = (r: Omit<EligibilityResult, 'alternativesCount' | 'alternativeNames' | 'firstNeed' | 'explanation'>): EligibilityResult => ({
+        ...r,
+        alternativesCount: r.alternatives.length,
+        alternativeNames: r.alternatives.map((a) => a.name).join(', '),
+        firstNeed: r.needs[0] ?? null,
+        ...(deps.translate && { explanation: explainDecision(r, deps.translate, ctx.locale).join('\n') }),
+      });
       if (!chosen || !programme) {
-        return {
+        return extras({
           programme: null,
           eligible: false,
           status: 'notEligible',
@@ -110,10 +126,10 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
           needs: [],
           alternatives,
           ...(postcode && { postcode }),
-        };
+        });
       }
       const reasons = chosen.status === 'notEligible' ? chosen.failed : chosen.status === 'needMoreAnswers' ? chosen.missing : chosen.passed;
-      return {
+      return extras({
         programme: ref(programme),
         eligible: chosen.eligible,
         status: chosen.status,
@@ -126,7 +142,7 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
         needs: chosen.needs,
         alternatives,
         ...(postcode && { postcode }),
-      };
+      });
     },
   });
 

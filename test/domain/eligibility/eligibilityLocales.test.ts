@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/domain/eligibility/decide.ts';
 import type { Profile } from '../../../src/domain/eligibility/profile.ts';
 import { programmeSchema } from '../../../src/domain/eligibility/programmeSchema.ts';
+import { wordParams } from '../../../src/domain/eligibility/explainDecision.ts';
 import type { RuleResult } from '../../../src/domain/eligibility/ruleResult.ts';
 
 type Tree = { [k: string]: string | Tree };
@@ -55,21 +56,22 @@ describe('eligibility wording', () => {
   });
 
   it('every key a decision can produce has wording, and every placeholder is filled', async () => {
-    const produced = new Map<string, RuleResult['params']>();
+    const produced = new Map<string, RuleResult>();
     for (const p of profiles) {
       for (const now of dates) {
         const d = decide(p, programme, now);
-        for (const r of flatten([...d.passed, ...d.failed, ...d.missing])) produced.set(r.key, r.params);
+        for (const r of flatten([...d.passed, ...d.failed, ...d.missing])) produced.set(r.key, r);
       }
     }
     // The profiles must reach every rule wording, or this test proves little (and no wording is dead).
     expect([...produced.keys()].sort()).toEqual(keys(en).filter((k) => k.startsWith('eligibility.rule.')).sort());
     const t = i18next.createInstance();
     await t.init({ lng: 'en', resources: { en: { translation: en }, ur: { translation: ur } } });
-    for (const [key, params] of produced) {
+    const translate = (k: string, p: RuleResult['params'], lng: string) => t.t(k, { ...p, lng });
+    for (const [key, result] of produced) {
       for (const lng of ['en', 'ur']) {
         expect(t.exists(key, { lng }) ? key : `${lng} has no ${key}`).toBe(key);
-        const text = t.t(key, { lng, ...params });
+        const text = t.t(key, { lng, ...wordParams(result, translate, lng) });
         expect(`${lng} ${key}: ${text}`).not.toMatch(/\{\{|\$t\(|: eligibility\./);
       }
     }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import i18next from 'i18next';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionContext, DomainAction } from '../../../src/engine/actions.ts';
@@ -34,14 +36,14 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
   let actions: Map<string, DomainAction>;
 
   /** Runs an action the way the engine does: params and result checked by the action's schemas. */
-  async function run(name: string, raw: Record<string, unknown>) {
-    const action = actions.get(name)!;
+  async function run(name: string, raw: Record<string, unknown>, locale = 'en', from = actions) {
+    const action = from.get(name)!;
     const ctx: ActionContext = {
       conversationId: 'c1',
       activityId: 'a1',
       channel: 'test',
       userId: 'u1',
-      locale: 'en',
+      locale,
       db: t.db,
       now: NOW,
       signal: new AbortController().signal,
@@ -174,6 +176,32 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
     nock(BASE).get('/postcodes/B43%205AA').reply(neverAnswers);
     const r = await check({ programme: 'hospitality-to-health', postcode: 'B43 5AA', age: 30, hospitalityYearsAgo: 1, rightToWork: 'yes' });
     expect(r).toMatchObject({ eligible: false, status: 'needMoreAnswers', postcode: 'unavailable', needs: ['postcode'] });
+  });
+
+  it('explains the answer in words, in the turn language, when given a translate function', async () => {
+    const i18n = i18next.createInstance();
+    const res = (lng: string) => JSON.parse(readFileSync(`locales/${lng}/eligibility.json`, 'utf8')) as object;
+    await i18n.init({ resources: { en: { translation: res('en') }, ur: { translation: res('ur') } }, interpolation: { escapeValue: false } });
+    const programmes = await loadProgrammes(path.resolve('flows/programmes.yaml'));
+    const withWords = new Map(
+      placesAndEligibilityActions({ postcodesIoUrl: BASE, programmes, translate: (k, p, lng) => i18n.t(k, { ...p, lng }) }).map((a) => [a.name, a]),
+    );
+    const sandwell = { programme: 'i-can', council: 'E08000028', councilName: 'Sandwell', imdDecile: null, imdCovered: false, age: 19, employmentStatus: 'employed', rightToWork: 'yes' };
+    const en = eligibilityResultSchema.parse(await run('checkEligibility', sandwell, 'en', withWords));
+    expect(en.explanation!.split('\n')).toEqual([
+      'You cannot join I Can right now. Here is why:',
+      'You live in Sandwell. This is for people who live in Birmingham, Solihull.',
+      'This is only for some areas of Birmingham and Solihull. Your area is not one of them.',
+      'This needs one of these things, and you do not have any of them:',
+      '• You told us you are in paid work. This is for people who are out of work and looking for work.',
+      '• You told us you are in paid work. This is for people who are out of work and looking for work or not working and not looking for work.',
+      'You can talk to a person about other help.',
+    ]);
+    expect(en).toMatchObject({ alternativesCount: 0, alternativeNames: '', firstNeed: null });
+    const ur = eligibilityResultSchema.parse(await run('checkEligibility', sandwell, 'ur', withWords));
+    expect(ur.explanation!.split('\n')[0]).toBe('آپ ابھی I Can میں شامل نہیں ہو سکتے۔ اس کی وجہ یہ ہے:');
+    // Without a translate function the words are left to the engine.
+    expect((await check(sandwell)).explanation).toBeUndefined();
   });
 
   it('rejects an unknown programme id at the parameter check', () => {
