@@ -102,5 +102,8 @@ describe('signposting', () => {
     expect(mayBeUnder('19–24', 19)).toBe(false);
     expect(mayBeUnder('35+', 35)).toBe(false);
     expect(mayBeUnder(undefined, 19)).toBe(true);
+    // The shipped flow's age_band values (flows/about_you.flow.yaml).
+    expect(['under_16', '16_17', '18_24', '25_plus'].map((b) => mayBeUnder(b, 19))).toEqual([true, true, true, false]);
+    expect(['under_16', '16_17', '18_24', '25_plus'].map((b) => mayBeUnder(b, 35))).toEqual([true, true, true, true]);
   });
 });
