@@ -223,7 +223,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
         await reask(flow, snapshot, r, replies);
         return keep;
       }
-      const idle = (now().getTime() - new Date(conv.last_activity_at).getTime()) / 60_000;
+      const idle = (turn.receivedAt.getTime() - new Date(conv.last_activity_at).getTime()) / 60_000;
       if (opts.inactivityMinutes && idle > opts.inactivityMinutes) {
         replies.push(r.choices('engine.welcomeBack', [
           { value: 'cmd:continue', label: r.s('engine.carryOn') },
@@ -362,7 +362,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
     for (const reply of p.replies) messages.push({ seq: ++seq, direction: 'out', activityId: null, body: reply });
     await writeTurn(
       conn,
-      { conversationId: conv.id, activityId: turn.activityId, set: p.set, lastSeq: seq, replies: p.replies, messages, eraseMessages: p.eraseMessages ?? false, notifyChannel: MESSAGES_CHANNEL },
+      { conversationId: conv.id, activityId: turn.activityId, set: p.set, lastSeq: seq, at: turn.receivedAt, replies: p.replies, messages, eraseMessages: p.eraseMessages ?? false, notifyChannel: MESSAGES_CHANNEL },
       pessimistic,
     );
     return { replies: p.replies, duplicate: false, seqs: messages.map((m) => m.seq), ...(p.relay && inboundSeq ? { relay: { seq: inboundSeq } } : {}) };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ActionRegistry } from '../engine/actions.ts';
+import { PERSONAL_TYPES } from './answers.ts';
 import type { Locator, PathKey } from './parseFlowFile.ts';
 import type { Problem } from './problem.ts';
 import type { Flow, Next, Step } from './schema.ts';
@@ -150,6 +151,28 @@ export function checkFlows(input: CheckInput): Problem[] {
     }
     for (const id of flow.order) {
       if (reached.has(id) && !canEnd.has(id)) problems.push(loc.problem(['steps', id], 'no_end', `no end can be reached from step "${id}"`));
+    }
+
+    // Consent first: in a flow that asks for consent, no personal question may come before it.
+    const isConsent = (id: string) => {
+      const s = flow.steps.get(id);
+      return s?.kind === 'ask' && s.sets === 'consent';
+    };
+    if (flow.order.some(isConsent)) {
+      const before = new Set<string>();
+      const todo = ids.has(flow.start) ? [flow.start] : [];
+      while (todo.length) {
+        const s = todo.pop()!;
+        if (before.has(s) || !ids.has(s)) continue;
+        before.add(s);
+        if (isConsent(s)) continue;
+        for (const e of edges.get(s) ?? []) todo.push(e.to);
+      }
+      for (const id of before) {
+        const s = flow.steps.get(id)!;
+        const personal = (s.kind === 'ask' && PERSONAL_TYPES.has(s.type)) || s.kind === 'use';
+        if (personal) problems.push(loc.problem(['steps', id], 'before_consent', `step "${id}" can collect personal data before consent is given`));
+      }
     }
   }
 

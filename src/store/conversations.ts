@@ -63,6 +63,8 @@ export interface TurnWrite {
     owner?: 'bot' | 'person';
   };
   lastSeq: number;
+  /** When the resident spoke (drives the inactivity welcome-back). */
+  at: Date;
   replies: unknown[];
   /** Messages to append: inbound first, then replies. */
   messages: Array<{ seq: number; direction: 'in' | 'out'; activityId: string | null; body: unknown }>;
@@ -74,7 +76,7 @@ export interface TurnWrite {
 /** Round trip 2: everything the turn changed, then COMMIT (when a transaction is open). */
 export async function writeTurn(conn: Queryable, w: TurnWrite, inTransaction: boolean): Promise<void> {
   const id = L(w.conversationId);
-  const sets: string[] = [`last_seq = ${L(w.lastSeq)}`, 'turns = turns + 1', 'last_activity_at = now()'];
+  const sets: string[] = [`last_seq = ${L(w.lastSeq)}`, 'turns = turns + 1', `last_activity_at = ${L(w.at)}`];
   const s = w.set;
   if ('snapshot' in s) sets.push(`snapshot = ${s.snapshot === null ? 'NULL' : L(s.snapshot)}`);
   if ('flowId' in s) sets.push(`flow_id = ${L(s.flowId)}`);

@@ -55,6 +55,11 @@ describe('flow checker', () => {
     expect(warnings.map((w) => w.path)).toEqual(['k.b', 'k.c']);
   });
 
+  it('refuses personal questions before consent', () => {
+    const flow = 'id: t\nsteps:\n  pc:\n    ask: postcode\n    type: postcode\n    question: k.a\n  ok:\n    ask: consent\n    type: yesno\n    sets: consent\n    question: k.b\n  b:\n    end: true\n';
+    expect(brief(check(flow))).toEqual(['4:5 before_consent steps.pc']);
+  });
+
   it('needs a default at the end of a branch', () => {
     expect(brief(check('id: t\nsteps:\n  a:\n    branch:\n      - if: { isSet: x }\n        goto: b\n  b:\n    end: true\n'))).toEqual(['5:7 no_default steps.a.branch']);
   });
