@@ -237,7 +237,9 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
         const res = readAnswer(ask, {
           text: turn.text,
           value: turn.value,
-          choiceWords: r.choiceWords(ask),
+          choiceWords: r.choiceWords(ask, data),
+          ...(ask.choicesFrom ? { optionValues: Renderer.dataOptions(ask, data).map((c) => c.value) } : {}),
+          allWords: r.list('answers.allWords'),
           yesWords: r.list('answers.yesWords'),
           noWords: r.list('answers.noWords'),
           now: now(),

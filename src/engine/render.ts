@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { ChoiceWords } from '../flows/answers.ts';
+import { getPath } from '../flows/conditions.ts';
 import type { AskStep } from '../flows/schema.ts';
 import { dirOf, type Translator } from '../i18n.ts';
 import type { Choice, Reply } from './reply.ts';
@@ -34,12 +35,30 @@ export class Renderer {
   question(step: AskStep, data: Record<string, unknown>, prefix?: string): Reply[] {
     const text = this.s(step.question, data);
     const full = prefix ? `${prefix}\n\n${text}` : text;
-    const buttons = this.buttons(step);
+    const buttons = this.buttons(step, data);
     if (buttons.length) return [{ type: 'choices', text: full, choices: buttons, locale: this.locale, dir: this.dir }];
     return [{ type: 'text', text: full, locale: this.locale, dir: this.dir }];
   }
 
-  buttons(step: AskStep): Choice[] {
+  /** Choices built from data (`choicesFrom`): the list at the path, value and label fields. */
+  static dataOptions(step: AskStep, data: Record<string, unknown>): Choice[] {
+    if (!step.choicesFrom) return [];
+    const list = getPath(data, step.choicesFrom.list);
+    if (!Array.isArray(list)) return [];
+    return list.flatMap((item: unknown) => {
+      if (!item || typeof item !== 'object') return [];
+      const o = item as Record<string, unknown>;
+      const value = o[step.choicesFrom!.value];
+      const label = o[step.choicesFrom!.label];
+      return value === undefined ? [] : [{ value: String(value), label: String(label ?? value) }];
+    });
+  }
+
+  buttons(step: AskStep, data: Record<string, unknown> = {}): Choice[] {
+    if (step.type === 'choice' && step.choicesFrom) {
+      const options = Renderer.dataOptions(step, data);
+      return step.multiple && options.length > 1 ? [...options, { value: '*', label: this.s('answers.allLabel') }] : options;
+    }
     if (step.type === 'choice') return (step.choices ?? []).map((c) => ({ value: c.value, label: this.s(c.label) }));
     if (step.type === 'yesno') {
       return [
@@ -51,7 +70,8 @@ export class Renderer {
   }
 
   /** Labels and synonyms of each choice in this language and in English. */
-  choiceWords(step: AskStep): ChoiceWords[] {
+  choiceWords(step: AskStep, data: Record<string, unknown> = {}): ChoiceWords[] {
+    if (step.choicesFrom) return Renderer.dataOptions(step, data).map((c) => ({ value: c.value, words: [c.label] }));
     const langs = [...new Set([this.locale, 'en'])];
     return (step.choices ?? []).map((c) => ({
       value: c.value,

@@ -16,6 +16,10 @@ export interface AnswerInput {
   value?: unknown;
   /** Choice labels and synonyms already translated (the engine does i18n). */
   choiceWords?: ChoiceWords[];
+  /** Values of choices built from data (`choicesFrom`), in button order. */
+  optionValues?: string[];
+  /** Words meaning "all of them" in the resident's language. */
+  allWords?: string[];
   yesWords?: string[];
   noWords?: string[];
   now?: Date;
@@ -78,14 +82,36 @@ export function parseUkPhone(text: string): string | undefined {
 
 const emailSchema = z.email();
 
+/** Several picks: buttons' values, "1, 3", "1 and 3", labels, or "all". */
+function chooseMany(options: string[], input: AnswerInput): AnswerResult {
+  const values = Array.isArray(input.value) ? input.value : typeof input.value === 'string' ? [input.value] : [];
+  if (values.length && values.every((v) => typeof v === 'string' && (options.includes(v) || v === '*'))) {
+    return { ok: true, value: values.includes('*') ? options : [...new Set(values as string[])] };
+  }
+  const text = norm(input.text ?? '');
+  if (!text) return { ok: false, hint: 'answers.hint.multiple' };
+  if (['all', 'all of them', 'everything', ...(input.allWords ?? []).map(norm)].includes(text)) return { ok: true, value: options };
+  const picked: string[] = [];
+  for (const part of text.split(/\s*(?:,|\band\b|&|\s)\s*/u).filter(Boolean)) {
+    const r = chooseOne(options, { ...input, text: part, value: undefined });
+    if (!r.ok) return { ok: false, hint: 'answers.hint.multiple' };
+    picked.push(r.value as string);
+  }
+  return picked.length ? { ok: true, value: [...new Set(picked)] } : { ok: false, hint: 'answers.hint.multiple' };
+}
+
 function choose(step: AskStep, input: AnswerInput): AnswerResult {
-  const options = step.choices ?? [];
-  if (typeof input.value === 'string' && options.some((c) => c.value === input.value)) return { ok: true, value: input.value };
+  const options = input.optionValues ?? (step.choices ?? []).map((c) => c.value);
+  return step.multiple ? chooseMany(options, input) : chooseOne(options, input);
+}
+
+function chooseOne(options: string[], input: AnswerInput): AnswerResult {
+  if (typeof input.value === 'string' && options.includes(input.value)) return { ok: true, value: input.value };
   const text = norm(input.text ?? '');
   if (!text) return { ok: false, hint: 'answers.hint.choice' };
   const n = Number(text);
-  if (Number.isInteger(n) && n >= 1 && n <= options.length) return { ok: true, value: options[n - 1]!.value };
-  const words = input.choiceWords ?? options.map((c) => ({ value: c.value, words: [c.value] }));
+  if (Number.isInteger(n) && n >= 1 && n <= options.length) return { ok: true, value: options[n - 1]! };
+  const words = input.choiceWords ?? options.map((v) => ({ value: v, words: [v] }));
   for (const w of words) if (w.words.some((x) => norm(x) === text) || norm(w.value) === text) return { ok: true, value: w.value };
   // A unique label containing what was typed (e.g. "admin" for "Administration").
   const partial = text.length >= 3 ? words.filter((w) => w.words.some((x) => norm(x).includes(text))) : [];

@@ -77,6 +77,19 @@ export const askStepSchema = z
     /** Shown when the answer does not fit (a default hint per type is used otherwise). */
     hint: keySchema.optional(),
     choices: z.array(choiceOptionSchema).min(1).optional(),
+    /** Choices built from an action result, e.g. the vacancies that fit. */
+    choicesFrom: z
+      .strictObject({
+        /** Path to a list in the answers and results, e.g. matches.fitting. */
+        list: pathSchema,
+        /** Field of each item used as the answer. */
+        value: z.string().min(1),
+        /** Field of each item shown on its button. */
+        label: z.string().min(1),
+      })
+      .optional(),
+    /** The resident may pick several (typing "1 and 3", or "all"); the answer is a list. */
+    multiple: z.boolean().default(false),
     min: z.number().optional(),
     max: z.number().optional(),
     minLength: z.number().int().min(0).optional(),
@@ -88,8 +101,9 @@ export const askStepSchema = z
     next: nextSchema.optional(),
   })
   .superRefine((s, ctx) => {
-    if (s.type === 'choice' && !s.choices) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'a choice question needs choices' });
-    if (s.type !== 'choice' && s.choices) ctx.addIssue({ code: 'custom', path: ['choices'], message: `choices only fit type choice, not ${s.type}` });
+    if (s.type === 'choice' && !s.choices === !s.choicesFrom) ctx.addIssue({ code: 'custom', path: ['choices'], message: 'a choice question needs choices or choicesFrom (one of them)' });
+    if (s.type !== 'choice' && (s.choices || s.choicesFrom)) ctx.addIssue({ code: 'custom', path: ['choices'], message: `choices only fit type choice, not ${s.type}` });
+    if (s.multiple && s.type !== 'choice') ctx.addIssue({ code: 'custom', path: ['multiple'], message: 'multiple only fits type choice' });
     if (s.sets === 'consent' && s.type !== 'yesno') ctx.addIssue({ code: 'custom', path: ['sets'], message: 'consent needs a yesno question' });
     if (s.sets === 'locale' && s.type !== 'choice') ctx.addIssue({ code: 'custom', path: ['sets'], message: 'locale needs a choice question' });
     if (s.min !== undefined && s.max !== undefined && s.min > s.max) ctx.addIssue({ code: 'custom', path: ['min'], message: 'min is above max' });

@@ -95,6 +95,15 @@ describe('answers', () => {
     expect(readAnswer(step, { text: 'admin', choiceWords })).toEqual({ ok: true, value: 'a' });
     expect(readAnswer(step, { text: 'zzz', choiceWords })).toMatchObject({ ok: false });
   });
+  it('takes several picks from choices built from data', () => {
+    const step = ask('choice', { choicesFrom: { list: 'm.fitting', value: 'id', label: 'role' }, multiple: true });
+    const input = { optionValues: ['v1', 'v2', 'v3'], choiceWords: [{ value: 'v1', words: ['Porter'] }, { value: 'v2', words: ['Ward clerk'] }, { value: 'v3', words: ['Domestic'] }] };
+    expect(readAnswer(step, { ...input, text: '1 and 3' })).toEqual({ ok: true, value: ['v1', 'v3'] });
+    expect(readAnswer(step, { ...input, text: 'porter, 2' })).toEqual({ ok: true, value: ['v1', 'v2'] });
+    expect(readAnswer(step, { ...input, value: '*' })).toEqual({ ok: true, value: ['v1', 'v2', 'v3'] });
+    expect(readAnswer(step, { ...input, text: 'all of them' })).toEqual({ ok: true, value: ['v1', 'v2', 'v3'] });
+    expect(readAnswer(step, { ...input, text: '1 and 9' })).toEqual({ ok: false, hint: 'answers.hint.multiple' });
+  });
 });
 
 describe('conditions', () => {
