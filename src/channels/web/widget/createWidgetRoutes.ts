@@ -15,7 +15,41 @@ export interface WidgetOptions {
   directLinePath?: string;
   /** Direct Line token lifetime, so the widget knows when a stored token is stale (default 1800). */
   tokenTtlSeconds?: number;
+  /** The widget's own wording per language (merged over the defaults for en and ur). */
+  strings?: Record<string, WidgetStrings>;
 }
+
+export interface WidgetStrings {
+  launcher: string;
+  title: string;
+  language: string;
+  close: string;
+  connecting: string;
+  unavailable: string;
+  /** Web Chat's own strings (its bundle has no Urdu), by Web Chat's string id. */
+  webchat?: Record<string, string>;
+}
+
+/** `{partner}` in a title is replaced with the partner's name. */
+export const WIDGET_STRINGS: Record<string, WidgetStrings> = {
+  en: {
+    launcher: 'Chat about jobs',
+    title: 'Jobs chat – {partner}',
+    language: 'Language',
+    close: 'Close chat',
+    connecting: 'Connecting…',
+    unavailable: 'Sorry, the chat is not available right now. Please try again later.',
+  },
+  ur: {
+    launcher: 'ملازمتوں کے بارے میں بات کریں',
+    title: 'ملازمتوں کی چیٹ – {partner}',
+    language: 'زبان',
+    close: 'چیٹ بند کریں',
+    connecting: 'رابطہ ہو رہا ہے…',
+    unavailable: 'معذرت، چیٹ ابھی دستیاب نہیں ہے۔ براہ کرم تھوڑی دیر بعد دوبارہ کوشش کریں۔',
+    webchat: { TEXT_INPUT_PLACEHOLDER: 'اپنا پیغام لکھیں', TEXT_INPUT_SEND_BUTTON_ALT: 'بھیجیں' },
+  },
+};
 
 const require = createRequire(import.meta.url);
 // Microsoft's prebuilt browser bundle, served from node_modules: no CDN. (The package's exports
@@ -43,8 +77,7 @@ export function createWidgetRoutes(opts: WidgetOptions): express.Router {
   const webchatPath = `/webchat/${WEBCHAT_VERSION}/webchat.js`;
   const defaults = {
     partnerName: opts.partnerName,
-    title: `Jobs chat – ${opts.partnerName}`,
-    launcherLabel: 'Chat about jobs',
+    strings: { ...WIDGET_STRINGS, ...opts.strings },
     colour: opts.partnerColour,
     onColour,
     webchatPath,

@@ -14,6 +14,7 @@ export function demoPage(opts: { partnerName: string; colour: string; onColour: 
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Jobs and training — ${name}</title>
 <meta name="description" content="Entry-level jobs and free pre-employment courses with the NHS, the council, the university and housing associations.">
 <style>

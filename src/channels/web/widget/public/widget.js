@@ -79,9 +79,10 @@
 
   const root = el('div', { className: 'anchorline-root' }, { lang: locale, dir });
   root.append(el('style', { textContent: css }));
+  const words = () => config.strings[locale] || config.strings[config.languages[0].code];
   const launcher = el(
     'button',
-    { type: 'button', className: 'anchorline-launcher', textContent: config.launcherLabel },
+    { type: 'button', className: 'anchorline-launcher' },
     { 'aria-expanded': 'false', 'aria-controls': 'anchorline-panel' },
   );
   const panel = el(
@@ -93,18 +94,27 @@
   const select = el('select', { id: 'anchorline-lang', className: 'anchorline-lang' });
   for (const l of config.languages) select.append(el('option', { value: l.code, textContent: l.label, lang: l.code }));
   select.value = locale;
-  const closeButton = el('button', { type: 'button', className: 'anchorline-close', textContent: '\u00d7' }, { 'aria-label': 'Close chat' });
-  head.append(
-    el('h2', { id: 'anchorline-title', className: 'anchorline-title', textContent: config.title }),
-    el('label', { textContent: 'Language' }, { for: 'anchorline-lang' }),
-    select,
-    closeButton,
-  );
+  const closeButton = el('button', { type: 'button', className: 'anchorline-close', textContent: '\u00d7' });
+  const title = el('h2', { id: 'anchorline-title', className: 'anchorline-title' });
+  const langLabel = el('label', {}, { for: 'anchorline-lang' });
+  head.append(title, langLabel, select, closeButton);
   const chat = el('div', { className: 'anchorline-chat' });
   const status = el('p', { className: 'anchorline-status' }, { role: 'status' });
   chat.append(status);
   panel.append(head, chat);
   root.append(panel, launcher);
+
+  /** The widget's own wording and direction follow the chosen language. */
+  function applyLanguage() {
+    const w = words();
+    launcher.textContent = w.launcher;
+    title.textContent = w.title.replace('{partner}', config.partnerName);
+    langLabel.textContent = w.language;
+    closeButton.setAttribute('aria-label', w.close);
+    root.setAttribute('lang', locale);
+    root.setAttribute('dir', dir);
+  }
+  applyLanguage();
 
   /* ---- Web Chat ---- */
   function loadWebChat() {
@@ -152,6 +162,7 @@
         store,
         locale,
         dir,
+        overrideLocalizedStrings: words().webchat || {},
         styleOptions: {
           accent: config.colour,
           bubbleFromUserBackground: config.colour,
@@ -165,8 +176,6 @@
       },
       chat,
     );
-    root.setAttribute('lang', locale);
-    root.setAttribute('dir', dir);
   }
 
   function setLocale(next) {
@@ -177,6 +186,7 @@
     dir = dirOf(code);
     select.value = code;
     write(LOCALE_KEY, code);
+    applyLanguage();
     if (changed && directLine) render();
   }
 
@@ -191,7 +201,7 @@
   };
 
   async function start() {
-    status.textContent = 'Connecting\u2026';
+    status.textContent = words().connecting;
     try {
       await loadWebChat();
       await connect();
@@ -201,7 +211,7 @@
       setInterval(saveSession, 60_000);
       window.addEventListener('pagehide', saveSession);
     } catch {
-      status.textContent = 'Sorry, the chat is not available right now. Please try again later.';
+      status.textContent = words().unavailable;
     }
   }
 
