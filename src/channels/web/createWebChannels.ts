@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
+import type express from 'express';
+import type { Logger } from 'pino';
+import type { Engine } from '../../engine/port.ts';
+import type { Db } from '../../store/db.ts';
+import { createBotFrameworkChannel } from './botframework.ts';
+import { createDirectLine } from './directline/createDirectLine.ts';
+import { createWidgetRoutes, type WidgetOptions } from './widget/createWidgetRoutes.ts';
+
+export interface WebChannelsOptions {
+  db: Db;
+  engine: Engine;
+  logger: Logger;
+  nodeEnv: 'development' | 'test' | 'production';
+  /** DIRECTLINE_SECRET */
+  directLineSecret?: string | undefined;
+  /** TOKEN_SIGNING_KEY; when unset a random key per process (tokens then work on this process only). */
+  tokenSigningKey?: string | undefined;
+  /** WIDGET_ORIGINS, split */
+  widgetOrigins: string[];
+  partnerName: string;
+  partnerColour: string;
+  languages?: WidgetOptions['languages'];
+  appId?: string | undefined;
+  appPassword?: string | undefined;
+  appTenantId?: string | undefined;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  tokenTtlSeconds?: number;
+  tokensPerMinute?: number;
+}
+
+export interface WebChannels {
+  /**
+   * Mount these before the app's JSON body parser (ServerOptions.rawRoutes): each router parses
+   * its own body, so its errors (400/413) keep the Direct Line error shape and CORS headers.
+   */
+  rawRoutes: Array<[string, express.Router]>;
+  /** Direct Line WebSocket streams on the running server. */
+  attach(server: http.Server): void;
+  close(): Promise<void>;
+}
+
+/** The whole web side of issue 4 (Direct Line, widget, Bot Framework), wired from settings. */
+export async function createWebChannels(o: WebChannelsOptions): Promise<WebChannels> {
+  const directLine = createDirectLine({
+    db: o.db,
+    engine: o.engine,
+    logger: o.logger,
+    tokenSigningKey: o.tokenSigningKey ?? randomBytes(32),
+    directLineSecret: o.directLineSecret,
+    widgetOrigins: o.widgetOrigins,
+    ...(o.tokenTtlSeconds ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}),
+    ...(o.tokensPerMinute ? { tokensPerMinute: o.tokensPerMinute } : {}),
+  });
+  const botFramework = await createBotFrameworkChannel({
+    engine: o.engine,
+    db: o.db,
+    logger: o.logger,
+    appId: o.appId,
+    appPassword: o.appPassword,
+    appTenantId: o.appTenantId,
+    appType: o.appType,
+    nodeEnv: o.nodeEnv,
+  });
+  const widget = createWidgetRoutes({
+    partnerName: o.partnerName,
+    partnerColour: o.partnerColour,
+    ...(o.languages ? { languages: o.languages } : {}),
+    ...(o.tokenTtlSeconds ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}),
+  });
+  return {
+    rawRoutes: [
+      ['/v3/directline', directLine.router],
+      ['/', botFramework.router],
+      ['/', widget],
+    ],
+    attach: (server) => directLine.attachWebSocket(server),
+    async close() {
+      await Promise.all([directLine.close(), botFramework.close()]);
+    },
+  };
+}
