@@ -51,6 +51,7 @@ export class SlackOutboxWorker {
   #unlisten: (() => Promise<void>) | undefined;
   #draining: Promise<number> | undefined;
   #again = false;
+  #prunedAt = 0;
 
   constructor(o: SlackOutboxOptions) {
     this.#o = o;
@@ -81,6 +82,7 @@ export class SlackOutboxWorker {
       do {
         this.#again = false;
         total += await this.recover().catch((err) => (this.#o.logger.error({ err }, 'slack outbox: recovery failed'), 0));
+        await this.prune().catch((err) => this.#o.logger.error({ err }, 'slack outbox: prune failed'));
         total += await this.drain();
       } while (this.#again);
       return total;
@@ -110,6 +112,18 @@ export class SlackOutboxWorker {
       if (outcome.status === 'failed') this.#o.logger.error({ id: item.id, kind: item.kind, error: outcome.error }, 'slack outbox: post failed');
       await finishSlackPost(this.#o.db, item.id, outcome);
     }
+  }
+
+  /**
+   * At most hourly: forgets Slack event ids after a day (Slack retries within minutes) and
+   * finished posts after 30 days (the audit table is the lasting record).
+   */
+  async prune(): Promise<void> {
+    const now = this.#now().getTime();
+    if (now - this.#prunedAt < 3_600_000) return;
+    this.#prunedAt = now;
+    await this.#o.db.query(`DELETE FROM slack_events_seen WHERE received_at < $1`, [new Date(now - 86_400_000)]);
+    await this.#o.db.query(`DELETE FROM slack_outbox WHERE status IN ('sent', 'skipped') AND created_at < $1`, [new Date(now - 30 * 86_400_000)]);
   }
 
   /** Posts left 'sending' (crash or unknown outcome) for a minute: found in Slack → sent; not found → pending again. */
