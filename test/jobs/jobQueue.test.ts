@@ -10,7 +10,7 @@ describe('job queue', () => {
   beforeAll(async () => {
     t = await createTestDb();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('dedupes by key while a job is live, and cancels by key', async () => {
     const first = await enqueueJob(t.db, { kind: 'k', key: 'one', runAt: T0 });

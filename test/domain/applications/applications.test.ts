@@ -34,7 +34,7 @@ describe('applications', () => {
     await seedPartners(t.db);
     [ada, ben] = (await addConversations(t.db, 'app', 2)) as [string, string];
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const submit = (conversationId: string, vacancyIds: string[], p = profile) =>
     t.db.transaction((tx) => submitApplication(tx, { conversationId, profile: p, vacancyIds }, NOW));

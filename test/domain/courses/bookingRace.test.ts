@@ -12,7 +12,7 @@ describe('booking race: 50 residents, 5 seats', () => {
     // Two pools on pg = two server processes' worth of connections.
     second = TEST_DATABASE_URL ? await t.another() : undefined;
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('books exactly 5 and waitlists 45, never more bookings than seats', async () => {
     await seedSession(t.db, 'race', 5);

@@ -27,7 +27,7 @@ describe('course reminders', () => {
     t = await createTestDb();
     other = TEST_DATABASE_URL ? await t.another() : t.db;
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('two workers deliver each due reminder exactly once', async () => {
     await seedSession(t.db, 'rem', 20);

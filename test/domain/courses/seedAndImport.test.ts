@@ -17,7 +17,7 @@ describe('seeding courses and importing sessions', () => {
   beforeAll(async () => {
     t = await createTestDb();
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const sessionCount = async () => (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM course_sessions`)).rows[0]!.n;
 

@@ -26,7 +26,7 @@ describe('waiting list and seat offers', () => {
       }),
     });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   const book = (conversationId: string, sessionId: string) =>
     t.db.transaction((tx) => bookSession(tx, { conversationId, sessionId }, { ...env, now: clock }));

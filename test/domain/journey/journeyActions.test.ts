@@ -25,7 +25,7 @@ describe('journey actions (as a flow calls them)', () => {
       signal: new AbortController().signal,
     });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   /** Parses params and result with the action's schemas, as the engine does. */
   const call = async (name: string, params: Record<string, unknown>, conversationId: string) => {

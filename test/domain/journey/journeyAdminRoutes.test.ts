@@ -35,8 +35,8 @@ describe('partner admin routes', () => {
     base = `http://127.0.0.1:${server.port}/admin`;
   });
   afterAll(async () => {
-    await server.close(1000);
-    await t.close();
+    await server?.close(1000);
+    await t?.close();
   });
 
   const auth = { authorization: `Bearer ${TOKEN}` };

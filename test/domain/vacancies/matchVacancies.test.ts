@@ -51,7 +51,7 @@ describe('matchVacancies against flows/partners.yaml', () => {
     t = await createTestDb();
     await seedPartners(t.db);
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it('seeding again changes nothing', async () => {
     const again = await seedPartners(t.db);
