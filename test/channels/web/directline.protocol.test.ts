@@ -146,6 +146,40 @@ describe('Direct Line with botframework-directlinejs', () => {
   });
 });
 
+describe('Direct Line while a turn is slow', () => {
+  it('shows a typing indicator on the stream until the replies arrive', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = {
+      ...engine,
+      async handleTurn(turn: Parameters<typeof engine.handleTurn>[0]) {
+        if (turn.text === 'slow please') await gate;
+        return engine.handleTurn(turn);
+      },
+    };
+    const served = await serveDirectLine({ db: t.db, engine: slow, logger: silentLogger, tokenSigningKey: KEY, widgetOrigins: [], typingAfterMs: 10 });
+    try {
+      const { token } = await generate(served.domain);
+      const c = connect({ domain: served.domain, token, webSocket: true });
+      try {
+        await c.waitFor((a) => String(a.text).startsWith('Welcome'), 'greeting');
+        const posted = c.post({ type: 'message', text: 'slow please' });
+        const typing = await c.waitFor((a) => a.type === 'typing', 'typing indicator while the turn runs');
+        expect(typing.from).toMatchObject({ role: 'bot' });
+        expect(c.activities.some((a) => a.text === 'You said: slow please')).toBe(false);
+        release();
+        await posted;
+        await c.waitFor((a) => a.text === 'You said: slow please', 'reply after the slow turn');
+      } finally {
+        c.end();
+      }
+    } finally {
+      release();
+      await served.close();
+    }
+  });
+});
+
 describe('Direct Line tokens and bad input', () => {
   it('refuses a token for another conversation with 403, on REST and on the stream', async () => {
     const a = await generate();

@@ -9,6 +9,7 @@ import type { Engine } from '../../../engine/port.ts';
 import type { Turn } from '../../../engine/turn.ts';
 import type { Db } from '../../../store/db.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from '../inboundActivity.ts';
+import { renderReply } from '../renderReply.ts';
 import { START_TURN } from '../startTurn.ts';
 import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
 import { findConversation, saveConversation } from './conversationRepo.ts';
@@ -37,6 +38,8 @@ export interface DirectLineOptions {
   bodyLimit?: string;
   /** WebSocket ping interval (default 20 s). */
   keepAliveMs?: number;
+  /** A turn still running after this long shows a typing indicator on open streams (default 300 ms). */
+  typingAfterMs?: number;
 }
 
 export interface DirectLine {
@@ -57,6 +60,8 @@ const watermarkSchema = z.union([z.literal(''), z.string().regex(/^\d{1,15}$/)])
 
 type Auth = { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
 
+
+const BOT_TYPING = renderReply({ type: 'typing' });
 
 function newConversationId(): string {
   return `dl-${randomBytes(16).toString('base64url')}`;
@@ -303,12 +308,24 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
       ...(clientActivityId ? { clientActivityId } : {}),
       receivedAt: new Date(),
     };
+    // A turn that waits on a slow action (postcode look-up, booking) shows Web Chat's typing dots.
+    const typing = setTimeout(() => {
+      hub.sendEphemeral(conversationId, {
+        ...BOT_TYPING,
+        id: `${conversationId}|t${randomBytes(6).toString('hex')}`,
+        conversation: { id: conversationId },
+        channelId: 'directline',
+        timestamp: new Date().toISOString(),
+      });
+    }, opts.typingAfterMs ?? 300);
     let seqs: number[];
     try {
       ({ seqs } = await engine.handleTurn(turn));
     } catch (err) {
       logger.error({ err, conversationId }, 'directline turn failed');
       throw new DirectLineError(503, 'try_again', 'the message was not processed; please send it again');
+    } finally {
+      clearTimeout(typing);
     }
     res.json({ id: seqs[0] !== undefined ? activityId(conversationId, seqs[0]) : `${conversationId}|${turnActivityId}` });
   });
