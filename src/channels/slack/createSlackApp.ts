@@ -206,7 +206,9 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
       await ephemeral(m.channel, m.user, 'Files are not sent to residents. Please type your message.', m.thread_ts);
       if (!m.text.trim()) return;
     }
-    const outcome = await o.handoffs.adviserMessage({ channel: m.channel, threadTs: m.thread_ts, adviser: { id: m.user }, text: slackToPlain(m.text) });
+    const text = slackToPlain(m.text).trim();
+    if (!text) return;
+    const outcome = await o.handoffs.adviserMessage({ channel: m.channel, threadTs: m.thread_ts, adviser: { id: m.user }, text });
     const notice = threadReplyNotice(outcome, o.notePrefix);
     if (notice) await ephemeral(m.channel, m.user, notice, m.thread_ts);
   });

@@ -145,6 +145,7 @@ export function createHandoffService(o: HandoffServiceOptions): HandoffService &
     },
 
     async relayResidentMessage(input) {
+      // Answers use the language stored with the handoff: a turn may arrive without a locale.
       const at = now();
       const handoff = await findOpenHandoff(o.db, input.conversationId);
       if (!handoff) return;
@@ -158,7 +159,7 @@ export function createHandoffService(o: HandoffServiceOptions): HandoffService &
           case 'none':
             return;
           case 'invalid':
-            await tell(input.conversationId, [o.text.line('callbackInvalid', input.locale)]);
+            await tell(input.conversationId, [o.text.line('callbackInvalid', handoff.locale)]);
             return;
           case 'valid': {
             await o.db.transaction(async (tx) => {
@@ -173,7 +174,7 @@ export function createHandoffService(o: HandoffServiceOptions): HandoffService &
                 });
               }
             });
-            await tell(input.conversationId, [o.text.line('callbackSaved', input.locale, { phone: cb.phone })]);
+            await tell(input.conversationId, [o.text.line('callbackSaved', handoff.locale, { phone: cb.phone })]);
             return;
           }
           default: {

@@ -87,7 +87,8 @@ describe('handoff request (inside the turn transaction)', () => {
     await service.relayResidentMessage({ conversationId: 'c-ooh', seq: 2, text: 'میرا نمبر 07700 900 123 ہے، صبح', locale: 'ur' });
     expect(engine.sent.at(-1)?.replies[0]).toMatchObject({ type: 'text', text: expect.stringContaining('07700 900123') });
     await service.relayResidentMessage({ conversationId: 'c-ooh', seq: 3, text: 'call me on 0123456', locale: 'en' });
-    expect(engine.sent.at(-1)?.replies[0]).toMatchObject({ text: expect.stringContaining('does not look right') });
+    // Answered in the handoff's language (Urdu), whatever the turn said.
+    expect(engine.sent.at(-1)?.replies[0]).toMatchObject({ locale: 'ur', text: expect.stringContaining('فون نمبر درست نہیں') });
     const h = await findOpenHandoff(t.db, 'c-ooh');
     const { rows } = await t.db.query<{ payload: { phone: string } }>(`SELECT payload FROM slack_outbox WHERE handoff_id = $1 AND kind = 'notice'`, [h!.id]);
     expect(rows.map((r) => r.payload.phone)).toEqual(['07700 900123']);
