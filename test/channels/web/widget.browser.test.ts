@@ -147,7 +147,14 @@ describe('widget in Chromium', () => {
     await expect.poll(() => botBubbles(page).count(), { timeout: 10_000 }).toBeGreaterThan(before - 1);
     await page.screenshot({ path: `${ARTIFACTS}/widget-embed-ur.png` });
 
+    // Choosing English in the widget's menu switches the layout and tells the bot.
+    await page.locator('#anchorline-lang').selectOption('en');
+    await page.getByText('OK, I will use English.').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('.anchorline-root').getAttribute('dir')).toBe('ltr');
+    expect(await page.locator('.webchat__basic-transcript').first().evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+
     // Escape closes the chat and gives focus back to the launcher.
+    await page.locator(SEND_BOX).focus();
     await page.keyboard.press('Escape');
     expect(await launcher.getAttribute('aria-expanded')).toBe('false');
     await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('anchorline-launcher');

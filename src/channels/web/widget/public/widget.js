@@ -178,7 +178,7 @@
     );
   }
 
-  function setLocale(next) {
+  function setLocale(next, byResident) {
     const code = supported(next);
     if (!code) return;
     const changed = code !== locale;
@@ -187,7 +187,13 @@
     select.value = code;
     write(LOCALE_KEY, code);
     applyLanguage();
-    if (changed && directLine) render();
+    if (!changed || !directLine) return;
+    render();
+    // Tell the bot too, as its own language buttons do (value lang:<code>), so it answers in the new language.
+    if (byResident && store) {
+      const label = config.languages.find((l) => l.code === code).label;
+      store.dispatch({ type: 'WEB_CHAT/SEND_MESSAGE_BACK', payload: { text: label, displayText: label, value: `lang:${code}` } });
+    }
   }
 
   // Watches the conversation: remembers it, and follows the bot when the resident changes language in the chat.
@@ -195,7 +201,7 @@
     if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') setTimeout(saveSession, 0);
     if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
       const a = action.payload.activity;
-      if (a?.from?.role === 'bot' && a.locale && lang(a.locale) !== locale && supported(a.locale)) setTimeout(() => setLocale(a.locale), 0);
+      if (a?.from?.role === 'bot' && a.locale && lang(a.locale) !== locale && supported(a.locale)) setTimeout(() => setLocale(a.locale, false), 0);
     }
     return next(action);
   };
@@ -239,7 +245,7 @@
   panel.addEventListener('keydown', (e) => {
     if (e.key === 'Escape') close();
   });
-  select.addEventListener('change', () => setLocale(select.value));
+  select.addEventListener('change', () => setLocale(select.value, true));
   window.addEventListener('pagehide', () => write(OPEN_KEY, !panel.hidden));
 
   function mount() {
