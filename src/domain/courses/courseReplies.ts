@@ -1,21 +1,10 @@
 import type { Card, Reply } from '../../engine/reply.ts';
 import type { SessionSummary } from './sessionSummary.ts';
-import { COURSE_TIME_ZONE } from './upsertSession.ts';
+import { formatWhen } from './formatWhen.ts';
 
 // Proactive messages are English for now: the flow's i18n catalogue is not reachable
 // from a job. The reply carries locale 'en' so channels render it honestly.
 const en = { locale: 'en', dir: 'ltr' } as const;
-
-export function formatWhen(iso: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone: COURSE_TIME_ZONE,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
-}
 
 export function sessionCard(s: SessionSummary, actions: Card['actions'] = []): Card {
   const when = formatWhen(s.startsAt);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobFamilySchema } from './courseFileSchema.ts';
+import { formatWhen } from './formatWhen.ts';
 
 /** A session as residents and flows see it (JSON-safe: dates are ISO strings). */
 export const sessionSummarySchema = z.object({
@@ -16,6 +17,8 @@ export const sessionSummarySchema = z.object({
   endsAt: z.string(),
   capacity: z.number(),
   seatsLeft: z.number(),
+  /** One line for a button (flows: choicesFrom with label: label, value: id). */
+  label: z.string(),
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 
@@ -58,5 +61,6 @@ export function toSessionSummary(raw: unknown): SessionSummary {
     endsAt: r.ends_at.toISOString(),
     capacity: r.capacity,
     seatsLeft: Math.max(0, r.capacity - r.taken),
+    label: `${r.course_name}: ${formatWhen(r.starts_at.toISOString())}, ${r.venue_name}`,
   };
 }

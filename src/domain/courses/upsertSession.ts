@@ -1,10 +1,8 @@
 import type { Queryable } from '../../store/db.ts';
 import type { SessionInput } from './courseFileSchema.ts';
 import type { BookingEnv } from './courseOptions.ts';
+import { COURSE_TIME_ZONE } from './formatWhen.ts';
 import { cancelReminders, scheduleReminders } from './reminders.ts';
-
-/** The local time zone of every course date and time in the data files. */
-export const COURSE_TIME_ZONE = 'Europe/London';
 
 /**
  * Inserts or updates one session (dates and times are local to Birmingham; Postgres

@@ -9,7 +9,7 @@ import { cancelBooking, cancelResultSchema } from '../courses/cancelBooking.ts';
 import { changeBooking, changeResultSchema } from '../courses/changeBooking.ts';
 import { jobFamilySchema } from '../courses/courseFileSchema.ts';
 import { defaultCourseOptions, type BookingEnv, type CourseOptions } from '../courses/courseOptions.ts';
-import { formatWhen } from '../courses/courseReplies.ts';
+import { formatWhen } from '../courses/formatWhen.ts';
 import { listSessions } from '../courses/listSessions.ts';
 import { myBookings, myBookingSchema } from '../courses/myBookings.ts';
 import { acceptSeatOffer, declineSeatOffer } from '../courses/seatOffers.ts';

@@ -16,6 +16,8 @@ export const vacancySummarySchema = z.object({
   startDate: z.string().nullable(),
   minAge: z.number(),
   requirements: z.array(requirementSchema),
+  /** One line for a button (flows: choicesFrom with label: label, value: id). */
+  label: z.string(),
 });
 export type VacancySummary = z.infer<typeof vacancySummarySchema>;
 
@@ -55,5 +57,6 @@ export function toVacancySummary(raw: unknown): VacancySummary {
     startDate: r.start_date,
     minAge: r.min_age,
     requirements: r.requirements,
+    label: `${r.role}, ${r.partner_name}, ${r.site_name}`,
   };
 }

@@ -52,7 +52,7 @@ describe('journey actions (as a flow calls them)', () => {
     await seedSession(t.db, 'j1', 1);
     const [ada, ben] = await addConversations(t.db, 'j', 2);
     const listed = await call('listSessions', { programmeId: 'i-can' }, ada!);
-    expect(listed).toMatchObject({ count: 1, firstSessionId: 'j1' });
+    expect(listed).toMatchObject({ count: 1, firstSessionId: 'j1', sessions: [{ label: 'Test course: Monday 11 January at 09:30, Hall' }] });
     expect(listed.summary).toMatch(/^1\. Test course: Monday 11 January .*1 seats left\.$/);
     expect(await call('bookSession', { sessionId: 'j1' }, ada!)).toMatchObject({ type: 'booked', alreadyHad: false });
     expect(await call('bookSession', { sessionId: 'j1' }, ada!)).toMatchObject({ type: 'booked', alreadyHad: true });

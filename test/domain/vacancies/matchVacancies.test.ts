@@ -19,6 +19,7 @@ const porter: VacancySummary = {
   startDate: '2027-03-01',
   minAge: 18,
   requirements: ['drivingLicence'],
+  label: 'Porter, UHB, Heartlands Hospital',
 };
 const fits = personSpecSchema.parse({ jobFamilies: ['facilities'], age: 18, hasDrivingLicence: true });
 
@@ -66,6 +67,10 @@ describe('matchVacancies against flows/partners.yaml', () => {
     const why = Object.fromEntries(r.notFitting.map((n) => [n.vacancy.id, n.reasons.map((x) => x.type)]));
     expect(why['uhb-porter-heartlands-2027-1']).toEqual(['minAge', 'drivingLicence']);
     expect(why['uhb-hcsw-qeh-2027-1']).toEqual(['jobFamily', 'minAge']);
-    expect(r.fitting.find((v) => v.id === 'bchc-catering-2027-1')).toMatchObject({ hoursPerWeek: 18.75, closingDate: '2027-03-14' });
+    expect(r.fitting.find((v) => v.id === 'bchc-catering-2027-1')).toMatchObject({
+      hoursPerWeek: 18.75,
+      closingDate: '2027-03-14',
+      label: 'Catering assistant, Birmingham Community Healthcare NHS Foundation Trust, Moseley Hall Hospital',
+    });
   });
 });
