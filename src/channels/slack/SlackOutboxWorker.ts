@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { applyHandoffEvent, getHandoff, type Handoff, setCard } from '../../domain/handoffs/handoffStore.ts';
-import { finishSlackPost, listInterruptedSlackPosts, OUTBOX_CHANNEL, type OutboxItem, takeNextSlackPost } from '../../domain/handoffs/outbox.ts';
+import { backfillCards, finishSlackPost, listInterruptedSlackPosts, OUTBOX_CHANNEL, type OutboxItem, takeNextSlackPost } from '../../domain/handoffs/outbox.ts';
 import type { Db } from '../../store/db.ts';
 import { listMessages, type MessageRow } from '../../store/messages.ts';
 import { escapeSlackText } from './escapeSlackText.ts';
@@ -59,6 +59,9 @@ export class SlackOutboxWorker {
   }
 
   async start(): Promise<void> {
+    const now = this.#now();
+    const backfilled = await backfillCards(this.#o.db, now, new Date(now.getTime() + this.#o.escalationMinutes * 60_000));
+    if (backfilled > 0) this.#o.logger.info({ backfilled }, 'slack outbox: cards queued for handoffs raised while Slack was off');
     this.#unlisten = await this.#o.db.listen(OUTBOX_CHANNEL, () => void this.kick());
     this.#timer = setInterval(() => void this.kick(), this.#o.pollMs ?? 10_000);
     this.#timer.unref();

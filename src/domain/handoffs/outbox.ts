@@ -91,3 +91,27 @@ export async function listInterruptedSlackPosts(db: Queryable, olderThan: Date):
   );
   return rows.map((r) => outboxRowSchema.parse(r));
 }
+
+/**
+ * Queues a card for every open, unclaimed handoff that has none: those raised while Slack
+ * was off (or before a restart with Slack newly configured). The card key makes it idempotent.
+ */
+export async function backfillCards(db: Queryable, now: Date, escalateAt: Date): Promise<number> {
+  const cards = await db.query(
+    `INSERT INTO slack_outbox (handoff_id, kind, key, run_at)
+     SELECT id, 'card', 'card:' || id, $1 FROM handoffs
+      WHERE status IN ('requested', 'queued') AND slack_ts IS NULL
+     ON CONFLICT (key) DO NOTHING RETURNING handoff_id`,
+    [now],
+  );
+  const ids = cards.rows.map((r) => Number(r.handoff_id));
+  if (ids.length > 0) {
+    await db.query(
+      `INSERT INTO slack_outbox (handoff_id, kind, key, run_at)
+       SELECT id, 'escalate', 'escalate:' || id, $2 FROM unnest($1::bigint[]) AS id
+       ON CONFLICT (key) DO NOTHING`,
+      [ids, escalateAt],
+    );
+  }
+  return ids.length;
+}

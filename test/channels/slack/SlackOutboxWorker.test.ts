@@ -76,6 +76,25 @@ describe('escalation', () => {
   });
 });
 
+describe('Slack switched on later', () => {
+  it('posts cards (once) for handoffs queued while Slack was off, with their escalation', async () => {
+    await seedConversation(t.db, 'late1');
+    const { makeService } = await import('../../domain/handoffs/handoffFixtures.ts');
+    const { service: offline } = makeService(t.db, { slackEnabled: false, now: () => clock });
+    await t.db.transaction((tx) => offline.request({ conversationId: 'late1', reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: {} }, tx));
+    await h.slack.worker.start();
+    await h.slack.worker.kick();
+    await h.slack.worker.stop();
+    await h.slack.worker.start();
+    await h.slack.worker.kick();
+    const handoff = (await findOpenHandoff(t.db, 'late1'))!;
+    expect(handoff.slackTs).toBeTruthy();
+    expect(api.of('chat.postMessage').filter((p) => p.text?.includes('late1'))).toHaveLength(1);
+    const { rows } = await t.db.query<{ kind: string }>(`SELECT kind FROM slack_outbox WHERE handoff_id = $1 ORDER BY id`, [handoff.id]);
+    expect(rows.map((r) => r.kind)).toEqual(['card', 'escalate']);
+  });
+});
+
 describe('idempotent posting', () => {
   it('a post interrupted mid-flight is found in Slack by its key and not sent again', async () => {
     const handoff = await request('i1');
