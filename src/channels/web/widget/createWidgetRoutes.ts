@@ -34,7 +34,7 @@ export interface WidgetStrings {
 export const WIDGET_STRINGS: Record<string, WidgetStrings> = {
   en: {
     launcher: 'Chat about jobs',
-    title: 'Jobs chat – {partner}',
+    title: 'Jobs chat',
     language: 'Language',
     close: 'Close chat',
     connecting: 'Connecting…',
@@ -42,7 +42,7 @@ export const WIDGET_STRINGS: Record<string, WidgetStrings> = {
   },
   ur: {
     launcher: 'ملازمتوں کے بارے میں بات کریں',
-    title: 'ملازمتوں کی چیٹ – {partner}',
+    title: 'ملازمتوں کی چیٹ',
     language: 'زبان',
     close: 'چیٹ بند کریں',
     connecting: 'رابطہ ہو رہا ہے…',

@@ -167,7 +167,11 @@
           accent: config.colour,
           bubbleFromUserBackground: config.colour,
           bubbleFromUserTextColor: config.onColour,
-          suggestedActionLayout: 'flow',
+          // Stacked and wrapped: long answers ("I work in hospitality (pubs, hotels, …)") stay readable.
+          suggestedActionLayout: 'stacked',
+          suggestedActionsStackedLayoutButtonTextWrap: true,
+          suggestedActionsStackedHeight: 240,
+          suggestedActionsStackedOverflow: 'scroll',
           hideUploadButton: true,
           sendBoxButtonColor: config.colour,
           rootHeight: '100%',
