@@ -61,6 +61,21 @@ export const settings = {
   SHUTDOWN_TIMEOUT_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(10000), description: 'How long shutdown waits for in-flight work' }),
   ACTION_TIMEOUT_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(5000), description: 'Time limit for one domain action inside a turn' }),
   INACTIVITY_MINUTES: setting({ expected: INT_EXPECTED, schema: positiveInt.default(60), description: 'Idle time after which a conversation resumes with "welcome back"' }),
+  POSTCODES_IO_TIMEOUT_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.max(30000).default(3000), description: 'Time limit for one postcodes.io lookup; after it the postcode-district fallback is used' }),
+  SEAT_OFFER_TTL_MINUTES: setting({ expected: INT_EXPECTED, schema: positiveInt.default(1440), description: 'How long a freed course seat is held for the first person on the waiting list' }),
+  COURSE_REMINDER_OFFSETS_MINUTES: setting({
+    expected: 'a comma-separated list of whole minutes, such as 2880,120',
+    schema: z
+      .string()
+      .regex(/^\d+(,\d+)*$/)
+      .default('2880,120')
+      .transform((v) => v.split(',').map(Number)),
+    description: 'When course reminders go out, in minutes before the start (default two days and two hours)',
+  }),
+  JOB_POLL_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(1000), description: 'How often an idle job runner looks for due jobs (reminders, escalations)' }),
+  JOB_LEASE_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(300000), description: 'How long a claimed job stays with one worker before another may take it' }),
+  JOB_BACKOFF_BASE_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(30000), description: 'First retry delay of a failed job (then doubling, capped at 6 hours)' }),
+  START_FLOW: setting({ schema: z.string().regex(/^[a-z][a-z0-9_]*$/).default('main'), expected: 'a flow id such as main', description: 'The flow a new conversation starts' }),
   POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), expected: 'a URL', description: 'postcodes.io base URL' }),
   DIRECTLINE_SECRET: setting({
     schema: secret(16).optional(),
