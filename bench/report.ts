@@ -1,0 +1,136 @@
+import type { BenchResults, Row } from './runBench.ts';
+
+const TARGETS = {
+  ratio: 3,
+  roundTrips: 2,
+  p99Ms: 20,
+  snapshotBytes: 4096,
+};
+
+function table(head: string[], rows: Array<Array<string | number>>): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const w = head.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(head), w.map((n) => '-'.repeat(n)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+function md(head: string[], rows: Array<Array<string | number>>): string {
+  return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+const HEAD = ['driver / mode', 'system', 'conc.', 'turns', 'errors', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'RT/turn', 'CPU ms/turn'];
+const cells = (r: Row) => [
+  `${r.driver} ${r.mode}`,
+  r.system,
+  r.concurrency,
+  r.turns,
+  r.errors,
+  r.turnsPerSec,
+  r.latencyMs.p50,
+  r.latencyMs.p95,
+  r.latencyMs.p99,
+  r.latencyMs.max,
+  r.roundTripsPerTurn,
+  r.cpuMsPerTurn,
+];
+
+function ratioRows(r: BenchResults) {
+  return r.ratios.map((x) =>
+    x.mode === 'closed'
+      ? [x.driver, `closed, ${x.concurrency} concurrent`, `${x.anchorline} vs ${x.peer} turns/s`, `${x.ratio}×`, x.driver === 'pg' ? (x.ratio >= TARGETS.ratio ? 'met' : `missed (≥${TARGETS.ratio}×)`) : '—']
+      : [x.driver, `paced, ${x.concurrency} residents`, `p99 ${x.anchorline} vs ${x.peer} ms`, `${x.ratio}× (peer p99 / ours)`, '—'],
+  );
+}
+
+function costRows(r: BenchResults) {
+  const out: Array<Array<string | number>> = [];
+  for (const [driver, c] of Object.entries(r.cost)) {
+    for (const t of c.perTurn) out.push([driver, t.turn, t.input, t.anchorlineRoundTrips, t.peerRoundTrips, t.anchorlineSnapshotBytes, t.peerStateBytes]);
+  }
+  return out;
+}
+const COST_HEAD = ['driver', 'turn', 'input', 'RT ours', 'RT peer', 'snapshot B', 'peer state B'];
+
+function verdicts(r: BenchResults): string[] {
+  const out: string[] = [];
+  const pg = r.ratios.filter((x) => x.driver === 'pg' && x.mode === 'closed');
+  if (pg.length) out.push(`Throughput vs peer on PostgreSQL (target ≥ ${TARGETS.ratio}×): ${pg.map((x) => `${x.ratio}× at ${x.concurrency}`).join(', ')}.`);
+  const cost = r.cost.pg ?? r.cost.pglite;
+  if (cost) {
+    const simple = cost.perTurn.filter((t) => t.turn > 1 && t.turn !== 11);
+    const maxRt = Math.max(...simple.map((t) => t.anchorlineRoundTrips));
+    out.push(`Round trips per simple turn (target ≤ ${TARGETS.roundTrips}): ${maxRt} (turn 1 creates the conversation and stores the flow version once; turn 11 runs the action: ${cost.perTurn[10]?.anchorlineRoundTrips}).`);
+    const maxSnap = Math.max(...cost.perTurn.map((t) => t.anchorlineSnapshotBytes));
+    out.push(`Largest stored snapshot (target < ${TARGETS.snapshotBytes} B): ${maxSnap} B; completed conversations average ${cost.completedSnapshot.avgBytes} B.`);
+  }
+  const p500 = r.rows.filter((x) => x.system === 'Anchorline' && x.concurrency === 500);
+  for (const x of p500) out.push(`p99 at 500 concurrent, ${x.driver} ${x.mode} (target ≤ ${TARGETS.p99Ms} ms): ${x.latencyMs.p99} ms.`);
+  return out;
+}
+
+function heapLine(r: BenchResults): string {
+  const h = r.heap;
+  if (!h) return 'Heap per idle conversation: not measured.';
+  return `Heap growth for ${h.conversations} idle stored conversations on ${h.driver}: ${h.heapBeforeMb} → ${h.heapAfterMb} MB, ${h.bytesPerConversation} B per conversation = ${h.mbPer10k} MB per 10,000 (GC ${h.gcForced ? 'forced before each reading via v8.setFlagsFromString("--expose-gc")' : 'NOT forced: figure includes garbage'}; ${h.wallMs} ms to create them).`;
+}
+
+function directLineLine(r: BenchResults): string {
+  const d = r.directLine;
+  if (!d) return 'Direct Line: not measured.';
+  if (!d.measured) return `Direct Line: not measured (${d.reason}).`;
+  return `Direct Line over HTTP + WebSocket (${d.driver}): ${d.residents} residents, a message every ~${d.thinkMs} ms each, ${d.turns} turns: POST → first reply on the stream p50 ${d.latencyMs.p50} ms, p95 ${d.latencyMs.p95} ms, p99 ${d.latencyMs.p99} ms, max ${d.latencyMs.max} ms; lost replies ${d.lost}, duplicated ${d.duplicated}, wrong ${d.wrong}${d.firstProblem ? ` (first problem: ${d.firstProblem})` : ''}.`;
+}
+
+export function renderTable(r: BenchResults): string {
+  return [
+    `Anchorline vs botbuilder-dialogs — ${r.date} — ${r.machine.cores} cores ${r.machine.cpu}, Node ${r.machine.node}, load avg ${r.machine.loadAvgStart.join('/')} → ${r.machine.loadAvgEnd.join('/')} (shared machine)`,
+    '',
+    table(HEAD, r.rows.map(cells)),
+    '',
+    table(['driver', 'run', 'turns/s or p99', 'ratio', 'target'], ratioRows(r)),
+    '',
+    table(COST_HEAD, costRows(r)),
+    '',
+    heapLine(r),
+    directLineLine(r),
+    ...verdicts(r),
+    ...(r.problems.length ? ['', 'Problems:', ...r.problems.map((p) => `  - ${p}`)] : []),
+    `Elapsed ${r.elapsedSec} s.`,
+  ].join('\n');
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  return [
+    `# Benchmark results${r.quick ? ' (quick run)' : ''}`,
+    '',
+    `- Date: ${r.date}`,
+    `- Command: \`${r.command}\``,
+    `- Machine: ${r.machine.cores} cores, ${r.machine.cpu}, ${r.machine.platform}, Node ${r.machine.node}`,
+    `- Load average (1/5/15 min) at start ${r.machine.loadAvgStart.join(' / ')}, at end ${r.machine.loadAvgEnd.join(' / ')}. ${r.machine.sharedNote}`,
+    ...Object.entries(r.databases).map(([d, w]) => `- ${d}: ${w}`),
+    `- Elapsed: ${r.elapsedSec} s`,
+    '',
+    '## Turns',
+    '',
+    'Closed loop: N residents each run whole 12-turn conversations back to back with no think time, so latency includes queueing',
+    '(at saturation p50 ≈ N / throughput). Paced: N residents each send their next message a random 0.5–1.5 × think time after the reply.',
+    'RT/turn = database round trips per turn, counted by the driver wrapper (`Db.roundTrips`). CPU ms/turn = user + system CPU of the',
+    'benchmark process per turn (the most load-independent figure on a shared machine; with PGlite it includes the database itself).',
+    '',
+    md(HEAD, r.rows.map(cells)),
+    '',
+    md(['driver', 'run', 'Anchorline vs peer', 'ratio', 'target'], ratioRows(r)),
+    '',
+    '## Cost per turn (one conversation, turn by turn)',
+    '',
+    md(COST_HEAD, costRows(r)),
+    '',
+    '## Memory, HTTP, targets',
+    '',
+    `- ${heapLine(r)}`,
+    `- ${directLineLine(r)}`,
+    ...verdicts(r).map((v) => `- ${v}`),
+    ...(r.problems.length ? ['', '## Problems', '', ...r.problems.map((p) => `- ${p}`)] : []),
+    '',
+  ].join('\n');
+}
