@@ -63,6 +63,7 @@ export function createHandoffs(o: HandoffsOptions): Handoffs {
   const missing = slackMissing(o.slack);
   const text = loadHandoffText(o.localesDir, o.defaultLocale);
   const calendar = { hours: o.officeHours, holidays: loadBankHolidays() };
+  const safeguarding = createSafeguardingCheck(loadPhraseLists(path.join(o.flowsDir, 'safeguarding')), o.defaultLocale);
   const service = createHandoffService({
     db: o.db,
     engine: o.engine,
@@ -72,8 +73,8 @@ export function createHandoffs(o: HandoffsOptions): Handoffs {
     slackEnabled: missing === undefined,
     notePrefix: o.slack.notePrefix,
     logger: o.logger.child({ module: 'handoffs' }),
+    safeguarding,
   });
-  const safeguarding = createSafeguardingCheck(loadPhraseLists(path.join(o.flowsDir, 'safeguarding')), o.defaultLocale);
   let slack: SlackChannel | undefined;
   if (missing === undefined) {
     const s = o.slack;

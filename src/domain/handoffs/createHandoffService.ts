@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Engine, HandoffService } from '../../engine/port.ts';
+import type { Engine, HandoffService, SafeguardingCheck } from '../../engine/port.ts';
 import type { Reply } from '../../engine/reply.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { recordAudit } from './audit.ts';
@@ -29,6 +29,12 @@ export interface HandoffServiceOptions {
   notePrefix: string;
   logger: Logger;
   now?: () => Date;
+  /**
+   * Checks messages relayed while a person owns the conversation: the engine stops at
+   * `owner = 'person'` before its own check, and a resident waiting out of hours must still
+   * get the signposting at once (and the handoff becomes urgent).
+   */
+  safeguarding?: SafeguardingCheck;
 }
 
 export type AdviserMessageOutcome =
@@ -51,6 +57,13 @@ export interface AdviserSide {
   recordView(handoffId: number, adviser: Adviser): Promise<Handoff | undefined>;
   /** What a resident sees when they send a file: we take none. */
   fileRefused(locale: string): Reply;
+}
+
+/** The engine's summary carries the flow's answers; `age_band` decides the youth helplines. */
+function ageBandOf(summary: Record<string, unknown>): string | undefined {
+  const answers = summary.answers;
+  const band = answers && typeof answers === 'object' ? (answers as Record<string, unknown>).age_band : summary.age_band;
+  return typeof band === 'string' ? band : undefined;
 }
 
 function partnerOf(summary: Record<string, unknown>): string {
@@ -105,7 +118,7 @@ export function createHandoffService(o: HandoffServiceOptions): HandoffService &
     return result;
   }
 
-  return {
+  const service: HandoffService & AdviserSide = {
     async request(input, tx) {
       const at = now();
       const partner = partnerOf(input.summary);
@@ -151,6 +164,16 @@ export function createHandoffService(o: HandoffServiceOptions): HandoffService &
       if (!handoff) return;
       if (o.slackEnabled) {
         await enqueueSlack(o.db, { handoffId: handoff.id, kind: 'relay', key: `relay:${input.conversationId}:${input.seq}`, payload: { seq: input.seq }, runAt: at });
+      }
+      if (input.text && o.safeguarding) {
+        const s = o.safeguarding.check(input.text, handoff.locale, { ageBand: ageBandOf(handoff.summary) });
+        if (s.matched) {
+          await o.db.transaction((tx) =>
+            service.request({ conversationId: input.conversationId, reason: 'safeguarding', urgency: 'urgent', locale: handoff.locale, summary: handoff.summary }, tx),
+          );
+          await tell(input.conversationId, [...s.replies, o.text.status(handoff.status, 'urgent', handoff.locale)]);
+          return;
+        }
       }
       // Out of hours and still unclaimed, a phone number in the message is a call-back request.
       if (input.text && (handoff.status === 'requested' || handoff.status === 'queued') && !isOpen(o.calendar, handoff.partner, at)) {
@@ -227,4 +250,5 @@ export function createHandoffService(o: HandoffServiceOptions): HandoffService &
 
     fileRefused: (locale) => o.text.line('fileRefused', locale),
   };
+  return service;
 }

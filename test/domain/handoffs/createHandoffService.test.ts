@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/domain/handoffs/audit.ts';
 import { findOpenHandoff, getHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
+import path from 'node:path';
+import { createSafeguardingCheck } from '../../../src/domain/safeguarding/createSafeguardingCheck.ts';
+import { loadPhraseLists } from '../../../src/domain/safeguarding/phraseList.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { CLOSED_NOW, makeService, ownerOf, seedConversation } from './handoffFixtures.ts';
 
@@ -93,6 +96,29 @@ describe('handoff request (inside the turn transaction)', () => {
     const { rows } = await t.db.query<{ payload: { phone: string } }>(`SELECT payload FROM slack_outbox WHERE handoff_id = $1 AND kind = 'notice'`, [h!.id]);
     expect(rows.map((r) => r.payload.phone)).toEqual(['07700 900123']);
     expect((await listAudit(t.db, 'c-ooh')).map((a) => a.action)).toEqual(['callback']);
+  });
+});
+
+describe('safeguarding while a person owns the conversation', () => {
+  const safeguarding = createSafeguardingCheck(loadPhraseLists(path.resolve('flows/safeguarding')));
+
+  it('signposts at once and makes the waiting handoff urgent; a near-miss is only relayed', async () => {
+    await seedConversation(t.db, 'sg1');
+    const { service, engine } = makeService(t.db, { safeguarding, now: () => CLOSED_NOW });
+    await request(service, 'sg1', { summary: { answers: { age_band: '16_17' } } });
+    const h = (await findOpenHandoff(t.db, 'sg1'))!;
+
+    await service.relayResidentMessage({ conversationId: 'sg1', seq: 2, text: 'I could kill for a coffee', locale: 'en' });
+    expect(engine.sent).toEqual([]);
+    expect((await findOpenHandoff(t.db, 'sg1'))?.urgency).toBe('normal');
+
+    await service.relayResidentMessage({ conversationId: 'sg1', seq: 3, text: "honestly I don't want to live", locale: 'en' });
+    const said = engine.sent.flatMap((x) => x.replies).map((r) => ('text' in r ? r.text : ''));
+    expect(said[0]).toMatch(/^111, then option 2/);
+    expect(said.join('\n')).toContain('0800 1111');
+    expect(said.at(-1)).toContain('safeguarding team');
+    expect(await findOpenHandoff(t.db, 'sg1')).toMatchObject({ id: h.id, urgency: 'urgent', reason: 'safeguarding' });
+    expect(await outbox(h.id)).toEqual(['card', 'escalate', 'relay', 'relay', 'update', 'notice']);
   });
 });
 
