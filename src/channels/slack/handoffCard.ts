@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Handoff } from '../../domain/handoffs/handoffStore.ts';
 import type { MessageRow } from '../../store/messages.ts';
+import { mayBeUnder } from '../../domain/safeguarding/createSafeguardingCheck.ts';
 import { escapeSlackText } from './escapeSlackText.ts';
 
 type Block = types.KnownBlock;
@@ -104,6 +105,13 @@ export function handoffCard(h: Handoff, messages: MessageRow[], o: CardOptions):
     `*Language:* ${escapeSlackText(h.locale)}`,
     `*Requested:* ${slackTime(h.requestedAt, '{date_short_pretty} {time}')}`,
   ];
+  if (h.urgency === 'urgent') {
+    // DOMAIN.md: under-18s follow child-safeguarding routing.
+    const answers = h.summary.answers;
+    const band = answers && typeof answers === 'object' ? (answers as Record<string, unknown>).age_band : undefined;
+    if (typeof band !== 'string') facts.push(':warning: *Age not known:* may be under 18. Check before acting.');
+    else if (mayBeUnder(band, 18)) facts.push(`:warning: *Under 18 (${escapeSlackText(band)}):* follow the child-safeguarding procedure.`);
+  }
   // Other summary facts (e.g. the engine's `answers`), one level of nesting flattened, capped.
   const extra: [string, unknown][] = [];
   for (const [k, v] of Object.entries(h.summary)) {

@@ -73,6 +73,7 @@ describe('escalation', () => {
     const [card] = api.of('chat.postMessage');
     expect(card!.text).toMatch(/^<!subteam\^SSAFE> URGENT: Safeguarding/);
     expect(card!.blocks).toContain('Urgent handoff');
+    expect(card!.blocks).toContain('Age not known');
   });
 });
 

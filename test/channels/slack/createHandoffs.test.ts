@@ -50,6 +50,12 @@ describe('createHandoffs', () => {
     expect(typeof desk.router).toBe('function');
   });
 
+  it('with an app token: Socket Mode, nothing to mount', () => {
+    const desk = createHandoffs({ ...base(), slack: { botToken: 'xoxb-1', appToken: 'xapp-1', handoffChannel: 'C1', notePrefix: 'note:' } });
+    expect(desk.status()).toEqual({ slack: 'socket' });
+    expect(desk.router).toBeUndefined();
+  });
+
   it('explains a half-configured Slack', () => {
     const desk = createHandoffs({ ...base(), slack: { botToken: 'xoxb-1', signingSecret: 'sssssssss', notePrefix: 'note:' } });
     expect(desk.status()).toEqual({ slack: 'off', reason: 'SLACK_HANDOFF_CHANNEL not set' });

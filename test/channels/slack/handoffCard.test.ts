@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { handoffCard } from '../../../src/channels/slack/handoffCard.ts';
+import type { Handoff } from '../../../src/domain/handoffs/handoffStore.ts';
+
+const base: Handoff = {
+  id: 7,
+  conversationId: 'c7',
+  reason: 'safeguarding',
+  urgency: 'urgent',
+  status: 'queued',
+  locale: 'ur',
+  partner: 'default',
+  summary: { answers: { age_band: '16_17' } },
+  adviserId: null,
+  adviserName: null,
+  slackChannel: 'C1',
+  slackTs: '1.1',
+  requestedAt: new Date('2026-07-14T10:00:00Z'),
+  claimedAt: null,
+  endedAt: null,
+};
+const opts = { now: new Date('2026-07-14T10:12:00Z'), notePrefix: 'note:' };
+const text = (h: Partial<Handoff>) => JSON.stringify(handoffCard({ ...base, ...h }, [], opts));
+
+describe('handoff card', () => {
+  it('flags child-safeguarding routing on urgent cards for under-18s, not for adults', () => {
+    expect(text({})).toContain('Under 18 (16_17)');
+    expect(text({ summary: { answers: { age_band: '25_plus' } } })).not.toMatch(/Under 18|Age not known/);
+    expect(text({ urgency: 'normal', reason: 'resident_asked' })).not.toContain('Under 18');
+  });
+
+  it('shows the state in place: waiting, claimed by, in conversation, returned, closed', () => {
+    expect(text({})).toContain('Waiting for an adviser');
+    expect(text({})).toContain('12 min');
+    const claimed = text({ status: 'claimed', adviserId: 'UAMY', claimedAt: new Date('2026-07-14T10:05:00Z') });
+    expect(claimed).toContain('Claimed by <@UAMY> at <!date^1784023500^{time}|10:05 UTC>');
+    expect(text({ status: 'active', adviserId: 'UAMY', claimedAt: base.requestedAt })).toContain('In conversation with <@UAMY>');
+    expect(text({ status: 'returned', endedAt: opts.now })).toContain('Returned to the assistant');
+    expect(text({ status: 'closed', endedAt: opts.now })).toContain('Closed at');
+  });
+
+  it('offers only the buttons that make sense in each state', () => {
+    const ids = (h: Partial<Handoff>) => {
+      const actions = handoffCard({ ...base, ...h }, [], opts).find((b) => b.type === 'actions') as { elements: { action_id: string }[] };
+      return actions.elements.map((e) => e.action_id);
+    };
+    expect(ids({})).toEqual(['handoff_claim', 'handoff_return', 'handoff_close', 'handoff_view']);
+    expect(ids({ status: 'claimed', adviserId: 'U1' })).toEqual(['handoff_release', 'handoff_return', 'handoff_close', 'handoff_view']);
+    expect(ids({ status: 'closed' })).toEqual(['handoff_view']);
+  });
+});
