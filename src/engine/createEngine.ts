@@ -201,8 +201,9 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
           replies.push(r.text(command.say ?? 'engine.stopped'));
           return { ...keep, set: { ...keep.set, snapshot: null, status: 'ended' } };
         case 'call': {
-          const result = await catalog.opts.runAction(command.call!, {});
-          replies.push(r.text(command.say!, { ...(result as Record<string, unknown>) }));
+          const result = (await catalog.opts.runAction(command.call!, {})) as Record<string, unknown>;
+          // A result's `type` picks the wording variant (i18next context: key_found, key_none...).
+          replies.push(r.text(command.say!, { ...result, ...(typeof result.type === 'string' ? { context: result.type } : {}) }));
           await reask(flow, snapshot, r, replies);
           return keep;
         }

@@ -183,7 +183,8 @@ export function checkFlows(input: CheckInput): Problem[] {
   const first = input.flows.values().next().value;
   if (first && localeNames.includes('en')) {
     for (const key of input.locales.en!) {
-      const plain = key.replace(/_(one|other|zero|two|few|many)$/, '');
+      // Plural forms and context variants (key_one, key_found) count as uses of their key.
+      const plain = key.replace(/_[a-zA-Z]+$/, '');
       if (namespaces.has(key.split('.')[0]!) && !usedKeys.has(key) && !usedKeys.has(plain)) {
         problems.push({ severity: 'warning', code: 'i18n_unused', file: `locales/en`, line: 1, col: 1, path: key, message: `key "${key}" is not used by any flow` });
       }

@@ -7,6 +7,8 @@ import { makeActionRunner } from '../../src/engine/runAction.ts';
 import { FlowCatalog } from '../../src/flows/catalog.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 import { flowDir } from '../helpers/flowDir.ts';
+import { allActions } from '../../src/domain/allActions.ts';
+import { loadConfig } from '../../src/config.ts';
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 
@@ -27,7 +29,7 @@ describe('global commands, inactivity and reload', () => {
     t = await createTestDb();
     dirs = flowDir({});
     for (const f of ['main.flow.yaml', 'about_you.flow.yaml']) cpSync(path.join('flows', f), path.join(dirs.flowsDir, f));
-    const actions = new ActionRegistry();
+    const actions = new ActionRegistry().register(...(await allActions(loadConfig({}))));
     catalog = new FlowCatalog({ ...dirs, actions, runAction: makeActionRunner(actions, 1000, logger) }, t.db);
     if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
     engine = createEngine({ db: t.db, catalog, logger, inactivityMinutes: 60, now: () => clock });
@@ -64,7 +66,7 @@ describe('global commands, inactivity and reload', () => {
 
   it('"delete my data" erases the answers and the transcript', async () => {
     await toAgeQuestion('c-del');
-    await send('c-del', undefined, '18_24');
+    await send('c-del', '19');
     expect(texts((await send('c-del', 'delete my data')).replies)[0]).toMatch(/^Done. We have deleted/);
     const { rows } = await t.db.query<{ snapshot: unknown; consent: boolean }>(`SELECT snapshot, consent FROM conversations WHERE id = 'c-del'`);
     expect(rows[0]).toEqual({ snapshot: null, consent: false });
@@ -84,7 +86,7 @@ describe('global commands, inactivity and reload', () => {
     const back = (await send('c-idle', '18 to 24')).replies[0]!;
     expect(back.type === 'choices' && back.choices.map((c) => c.value)).toEqual(['cmd:continue', 'cmd:restart']);
     expect(texts((await send('c-idle', undefined, 'cmd:continue')).replies)).toEqual(['How old are you?']);
-    expect(texts((await send('c-idle', undefined, '18_24')).replies)).toEqual(['What are you doing at the moment?']);
+    expect(texts((await send('c-idle', '19')).replies)).toEqual(['What are you doing at the moment?']);
   });
 
   it('keeps the last good flows live when a changed file fails the checker', async () => {

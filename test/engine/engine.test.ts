@@ -25,7 +25,7 @@ steps:
     question: about.workQuestion
   done:
     end: true
-    say: about.done
+    say: journey.goodbye
 `;
 
 const texts = (rs: Reply[]) => rs.map((r) => ('text' in r ? r.text : r.type));
@@ -46,7 +46,7 @@ describe('engine turns', () => {
     const b = await engineOn(t.db, dirs, [action]);
     expect(texts((await b.send('c-basic', 'yes')).replies)).toEqual(['Thank you. That helps me find what fits you.', 'What are you doing at the moment?']);
     expect(ctl.calls).toEqual([{ q: 'yes' }]);
-    expect(texts((await b.send('c-basic', 'blue')).replies)).toEqual(['That is all for now. Thank you!']);
+    expect(texts((await b.send('c-basic', 'blue')).replies)).toEqual(['Thank you for talking to me. Say hello at any time to come back.']);
   });
 
   it('answers a repeated activity id with the first replies and runs nothing again', async () => {
@@ -88,7 +88,7 @@ describe('engine turns', () => {
     expect(ctl.calls).toHaveLength(1);
     const all = [...texts(x.replies), ...texts(y.replies)];
     expect(all).toContain('What are you doing at the moment?');
-    expect(all).toContain('That is all for now. Thank you!');
+    expect(all).toContain('Thank you for talking to me. Say hello at any time to come back.');
     const { rows } = await t.db.query<{ seqs: number[] }>(`SELECT array_agg(seq::int ORDER BY seq) AS seqs FROM messages WHERE conversation_id = 'c-race'`);
     expect(rows[0]!.seqs).toEqual(rows[0]!.seqs.map((_, i) => i + 1));
   });
