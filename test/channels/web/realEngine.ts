@@ -1,5 +1,10 @@
-/** The real engine (src/engine/createEngine.ts) with the shipped flows and locales, for channel tests. */
+/**
+ * The real engine (src/engine/createEngine.ts) with the shipped flows, locales and every domain
+ * action (src/domain/allActions.ts), configured from defaults, as src/app.ts builds it.
+ */
 import pino from 'pino';
+import { loadConfig } from '../../../src/config.ts';
+import { allActions } from '../../../src/domain/allActions.ts';
 import { ActionRegistry } from '../../../src/engine/actions.ts';
 import { createEngine } from '../../../src/engine/createEngine.ts';
 import type { Engine } from '../../../src/engine/port.ts';
@@ -9,8 +14,9 @@ import type { Db } from '../../../src/store/db.ts';
 
 export async function createRealEngine(db: Db): Promise<Engine> {
   const logger = pino({ level: 'silent' });
-  const actions = new ActionRegistry();
-  const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions, runAction: makeActionRunner(actions, 2000, logger) }, db);
+  const config = loadConfig({ NODE_ENV: 'test' });
+  const actions = new ActionRegistry().register(...(await allActions(config, { logger })));
+  const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction: makeActionRunner(actions, 2000, logger) }, db);
   const loaded = await catalog.reload();
   if (!loaded.ok) throw new Error(`flows do not load: ${JSON.stringify(loaded.problems).slice(0, 2000)}`);
   return createEngine({ db, catalog, logger });

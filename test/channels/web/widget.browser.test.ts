@@ -87,16 +87,16 @@ describe('widget in Chromium', () => {
     await suggested(page, 'English').click();
     await suggested(page, 'Yes').click({ timeout: 10_000 });
     await page.getByText('How old are you?').first().waitFor({ timeout: 10_000 });
-    await page.locator(SEND_BOX).fill('18 to 24');
+    await page.locator(SEND_BOX).fill('19');
     await page.locator(SEND_BOX).press('Enter');
-    await expect.poll(() => page.locator('.webchat__bubble--from-user').filter({ hasText: '18 to 24' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('.webchat__bubble--from-user').filter({ hasText: /^19$/ }).count(), { timeout: 10_000 }).toBe(1);
     // No "Send failed": every message was echoed back with its clientActivityID.
     await expect.poll(() => page.getByText('Send failed', { exact: false }).count()).toBe(0);
     await page.screenshot({ path: `${ARTIFACTS}/widget-demo-en.png` });
 
     await page.reload();
     await page.getByText('How old are you?').first().waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.locator('.webchat__bubble--from-user').filter({ hasText: '18 to 24' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('.webchat__bubble--from-user').filter({ hasText: /^19$/ }).count(), { timeout: 10_000 }).toBe(1);
     await page.screenshot({ path: `${ARTIFACTS}/widget-demo-en-reloaded.png` });
 
     // The figure for the closing note: Enter pressed → the reply's bubble in the page, 20 times.
@@ -159,6 +159,22 @@ describe('widget in Chromium', () => {
     expect(await launcher.getAttribute('aria-expanded')).toBe('false');
     await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('anchorline-launcher');
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('starts a new conversation when the stored one is refused (e.g. the server key changed)', async () => {
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      if (!sessionStorage.getItem('anchorline.webchat.v1')) {
+        sessionStorage.setItem('anchorline.webchat.v1', JSON.stringify({ conversationId: 'dl-gone', token: 'e30.bm90LXNpZ25lZA', expiresAt: Date.now() + 3_600_000 }));
+      }
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.getByText('Hello! I am Anchorline', { exact: false }).first().waitFor({ timeout: 15_000 });
+    const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem('anchorline.webchat.v1') ?? 'null') as { conversationId: string } | null);
+    expect(stored?.conversationId).toMatch(/^dl-/);
+    expect(stored?.conversationId).not.toBe('dl-gone');
     await context.close();
   });
 

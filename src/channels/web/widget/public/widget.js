@@ -140,12 +140,43 @@
     write(STORE_KEY, { conversationId: directLine.conversationId, token, expiresAt });
   }
 
+  // directlinejs ConnectionStatus: ExpiredToken, FailedToConnect, Ended.
+  const UNUSABLE = new Set([3, 4, 5]);
+
+  /** A stored conversation the server no longer accepts (new signing key, data erased): start afresh. */
+  function watchResumed(dl) {
+    let settled = false;
+    const sub = dl.connectionStatus$.subscribe((s) => {
+      if (settled || (s !== 2 && !UNUSABLE.has(s))) return;
+      settled = true;
+      setTimeout(() => sub.unsubscribe(), 0);
+      if (s === 2) return;
+      write(STORE_KEY, null);
+      setTimeout(() => {
+        dl.end();
+        void restart();
+      }, 0);
+    });
+  }
+
+  async function restart() {
+    try {
+      await connect();
+      store = window.WebChat.createStore({}, middleware);
+      render();
+    } catch {
+      status.textContent = words().unavailable;
+      chat.prepend(status);
+    }
+  }
+
   async function connect() {
     const saved = read(STORE_KEY);
     const domain = origin + config.directLinePath;
     if (saved && saved.token && saved.conversationId && saved.expiresAt > Date.now() + 60_000) {
       // Reconnect without a watermark: the stream replays the whole transcript after a reload.
       directLine = window.WebChat.createDirectLine({ domain, token: saved.token, conversationId: saved.conversationId, webSocket: true });
+      watchResumed(directLine);
       return;
     }
     const res = await fetch(`${domain}/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
