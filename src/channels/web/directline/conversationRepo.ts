@@ -23,3 +23,16 @@ export async function findConversation(db: Queryable, id: string): Promise<Direc
   const r = rows[0];
   return r ? { id: r.id, userId: r.user_id, locale: r.locale } : null;
 }
+
+/**
+ * Forgets conversation ids handed out before `before` that never reached the engine or whose
+ * engine conversation is gone (erased or expired). For the retention job; returns rows removed.
+ */
+export async function pruneConversations(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM directline_conversations d
+      WHERE d.created_at < $1 AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = d.id)`,
+    [before],
+  );
+  return rowCount;
+}
