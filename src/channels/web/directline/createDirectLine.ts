@@ -60,7 +60,6 @@ const watermarkSchema = z.union([z.literal(''), z.string().regex(/^\d{1,15}$/)])
 
 type Auth = { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
 
-
 const BOT_TYPING = renderReply({ type: 'typing' });
 
 function newConversationId(): string {
