@@ -10,6 +10,8 @@ import express from 'express';
 import { createHandoffs } from '../../../src/channels/slack/createHandoffs.ts';
 import { findOpenHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
 import { handoffSettings } from '../../../src/domain/handoffs/handoffSettings.ts';
+import { loadConfig } from '../../../src/config.ts';
+import { allActions } from '../../../src/domain/allActions.ts';
 import { ActionRegistry } from '../../../src/engine/actions.ts';
 import { createEngine } from '../../../src/engine/createEngine.ts';
 import type { Engine } from '../../../src/engine/port.ts';
@@ -26,7 +28,8 @@ const fmt = (name: string, xs: number[]) => `${name}: n=${xs.length} p50=${pct(x
 
 const t = await createTestDb();
 const api = slackStandIn();
-const actions = new ActionRegistry();
+// The shipped flows call the real domain actions, registered as the app does.
+const actions = new ActionRegistry().register(...(await allActions(loadConfig({ FLOWS_DIR: 'flows' }))));
 const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions, runAction: makeActionRunner(actions, 2000, silent) }, t.db);
 await catalog.reload();
 const ref: { engine?: Engine } = {};
