@@ -1,4 +1,14 @@
 import type { Config } from './config.ts';
+import { widgetOrigins } from './config.ts';
+import { createHandoffs } from './channels/slack/createHandoffs.ts';
+import { createWebChannels } from './channels/web/createWebChannels.ts';
+import { allActions, courseOptionsOf } from './domain/allActions.ts';
+import { seedCourses } from './domain/courses/seedCourses.ts';
+import { journeyAdminRoutes } from './domain/journey/journeyAdminRoutes.ts';
+import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
+import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
+import { prunePostcodeCache } from './domain/places/postcodeCache.ts';
+import { seedPartners } from './domain/vacancies/seedPartners.ts';
 import { ActionRegistry } from './engine/actions.ts';
 import { createEngine } from './engine/createEngine.ts';
 import type { Engine } from './engine/port.ts';
@@ -8,11 +18,13 @@ import { formatProblem } from './flows/problem.ts';
 import { watchFlows } from './flows/watchFlows.ts';
 import { adminRoutes } from './http/adminRoutes.ts';
 import { createApp, listen, type RunningServer } from './http/server.ts';
+import { JobRunner } from './jobs/JobRunner.ts';
 import { createLogger, type Logger } from './log.ts';
 import { collectProcessMetrics } from './metrics.ts';
 import type { Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { openDb } from './store/openDb.ts';
+import path from 'node:path';
 
 export interface RunningApp {
   config: Config;
@@ -30,6 +42,8 @@ export interface BuildOptions {
   logger?: Logger;
   /** Use this database instead of opening one from the config (tests). */
   db?: Db;
+  /** Run background jobs (reminders, escalations, Slack posts); default true. */
+  workers?: boolean;
 }
 
 /** Starts everything; the process entry point and the end-to-end tests share it. */
@@ -37,27 +51,96 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   collectProcessMetrics();
   const db = opts.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DB_POOL_MAX }));
+  const cleanups: Array<() => Promise<void> | void> = [];
   try {
     const applied = await migrate(db);
     logger.info({ driver: db.driver, applied }, 'database ready');
 
-    const actions = new ActionRegistry();
+    // Courses, sessions, partners and vacancies are coordinator data in flows/: seeding is idempotent.
+    const courseOptions = courseOptionsOf(config);
+    const seeded = {
+      ...(await seedCourses(db, path.join(config.FLOWS_DIR, 'courses.yaml'), { options: courseOptions })),
+      ...(await seedPartners(db, path.join(config.FLOWS_DIR, 'partners.yaml'))),
+    };
+    logger.info(seeded, 'coordinator data seeded');
+
+    const ref: { engine?: Engine; catalog?: FlowCatalog } = {};
+    const actions = new ActionRegistry().register(
+      ...(await allActions(config, {
+        logger,
+        translate: (key, params, locale) => String(ref.catalog!.current.translator.t(locale)(key, params)),
+      })),
+    );
     const runAction = makeActionRunner(actions, config.ACTION_TIMEOUT_MS, logger);
     const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction }, db);
+    ref.catalog = catalog;
     const loaded = await catalog.reload();
     if (!loaded.ok) {
       logger.error({ problems: loaded.problems.map(formatProblem) }, 'flows have errors: fix them (npm run flows -- check)');
     } else {
       logger.info({ flows: [...loaded.set.flows.values()].map((f) => `${f.id}@${f.version}`), warnings: loaded.set.warnings.length }, 'flows loaded');
     }
+
+    const handoffs = createHandoffs({
+      db,
+      logger,
+      engine: () => ref.engine!,
+      localesDir: config.LOCALES_DIR,
+      flowsDir: config.FLOWS_DIR,
+      defaultLocale: config.DEFAULT_LOCALE,
+      officeHours: config.HANDOFF_OFFICE_HOURS,
+      escalationMinutes: config.HANDOFF_ESCALATION_MINUTES,
+      slack: {
+        ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
+        ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+        ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+        ...(config.SLACK_HANDOFF_CHANNEL ? { handoffChannel: config.SLACK_HANDOFF_CHANNEL } : {}),
+        ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+        notePrefix: config.SLACK_NOTE_PREFIX,
+        ...(config.SLACK_DUTY_GROUP_ID ? { dutyGroupId: config.SLACK_DUTY_GROUP_ID } : {}),
+        ...(config.SLACK_SAFEGUARDING_GROUP_ID ? { safeguardingGroupId: config.SLACK_SAFEGUARDING_GROUP_ID } : {}),
+      },
+    });
+
     const engine = createEngine({
       db,
       catalog,
       logger,
+      startFlow: config.START_FLOW,
       defaultLocale: config.DEFAULT_LOCALE,
       inactivityMinutes: config.INACTIVITY_MINUTES,
+      handoffs: handoffs.service,
+      safeguarding: handoffs.safeguarding,
+      erasers: [journeyEraser(courseOptions)],
     });
+    ref.engine = engine;
+    const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
+
+    const web = await createWebChannels({
+      db,
+      engine,
+      logger,
+      nodeEnv: config.NODE_ENV,
+      directLineSecret: config.DIRECTLINE_SECRET,
+      tokenSigningKey: config.TOKEN_SIGNING_KEY,
+      widgetOrigins: widgetOrigins(config),
+      partnerName: config.PARTNER_NAME,
+      partnerColour: config.PARTNER_COLOUR,
+      appId: config.MicrosoftAppId,
+      appPassword: config.MicrosoftAppPassword,
+      appTenantId: config.MicrosoftAppTenantId,
+      appType: config.MicrosoftAppType,
+    });
+    let webClosed = false;
+    const closeWeb = async () => {
+      if (webClosed) return;
+      webClosed = true;
+      await web.close();
+    };
+    cleanups.push(closeWeb);
+
     const stopWatch = opts.watch ? watchFlows(catalog, [config.FLOWS_DIR, config.LOCALES_DIR], logger) : () => undefined;
+    cleanups.push(stopWatch);
 
     const app = createApp({
       logger,
@@ -74,11 +157,36 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
               : { live };
           },
         },
+        { name: 'slack', optional: true, check: async () => handoffs.status() },
       ],
-      routes: [['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog })]],
+      // Routers that parse their own bodies (Slack verifies its signature on the raw body).
+      rawRoutes: [...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []), ...web.rawRoutes],
+      routes: [
+        ['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog })],
+        ['/admin', journeyAdminRoutes({ db, send, adminToken: config.ADMIN_TOKEN, logger })],
+      ],
     });
     const server = await listen(app, config.PORT, config.HOST);
+    web.attach(server.server);
     logger.info({ port: server.port, driver: db.driver }, 'Anchorline is listening');
+
+    if (opts.workers !== false) {
+      await handoffs.start();
+      cleanups.push(() => handoffs.stop());
+      const jobs = new JobRunner({
+        db,
+        logger,
+        handlers: journeyJobHandlers({ send, courseOptions }),
+        pollMs: config.JOB_POLL_MS,
+        leaseMs: config.JOB_LEASE_MS,
+        backoffBaseMs: config.JOB_BACKOFF_BASE_MS,
+      });
+      jobs.start();
+      cleanups.push(() => jobs.stop());
+      const prune = setInterval(() => void prunePostcodeCache(db, new Date()).catch(() => undefined), 24 * 3600_000);
+      prune.unref();
+      cleanups.push(() => clearInterval(prune));
+    }
 
     return {
       config,
@@ -88,12 +196,17 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       catalog,
       server,
       close: async () => {
-        stopWatch();
-        await server.close(config.SHUTDOWN_TIMEOUT_MS);
+        const stopping = server.close(config.SHUTDOWN_TIMEOUT_MS);
+        // Open streams would hold the server open: end them once no new request can arrive.
+        await closeWeb();
+        await stopping;
+        for (const c of cleanups.reverse()) await c();
+        cleanups.length = 0;
         await db.close();
       },
     };
   } catch (err) {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }
