@@ -3,8 +3,25 @@
  *   anchorline flows check [--db]   every problem with file:line:col (exit 1 on errors)
  *   anchorline flows graph <flow>   Mermaid state diagram
  *   anchorline flows test [file…]   run scripted conversations in flows/tests
+ *   anchorline db migrate | db seed
+ *   anchorline import sessions <file.csv>
+ *   anchorline applications export --partner <id>
+ *   anchorline applications set-status <application-vacancy-id> <status>
+ *   anchorline audit --conversation <id>
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { courseOptionsOf } from '../domain/allActions.ts';
+import { applicationStatusSchema } from '../domain/applications/applicationProfile.ts';
+import { exportPartnerApplications } from '../domain/applications/exportPartnerApplications.ts';
+import { setApplicationStatus } from '../domain/applications/setApplicationStatus.ts';
+import { importSessionsCsv } from '../domain/courses/importSessionsCsv.ts';
+import { seedCourses } from '../domain/courses/seedCourses.ts';
+import { formatAudit, listAudit } from '../domain/handoffs/audit.ts';
+import { seedPartners } from '../domain/vacancies/seedPartners.ts';
+import { MESSAGES_CHANNEL } from '../engine/port.ts';
+import { appendReplies } from '../store/conversations.ts';
+import type { Db } from '../store/db.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -23,7 +40,24 @@ import { PgliteDb } from '../store/pgliteDriver.ts';
 const USAGE = `usage:
   anchorline flows check [--db]
   anchorline flows graph <flow-id>
-  anchorline flows test [file.test.yaml ...]`;
+  anchorline flows test [file.test.yaml ...]
+  anchorline db migrate
+  anchorline db seed
+  anchorline import sessions <file.csv>
+  anchorline applications export --partner <partner-id>
+  anchorline applications set-status <application-vacancy-id> <${applicationStatusSchema.options.join('|')}>
+  anchorline audit --conversation <conversation-id>`;
+
+/** Opens the configured database with migrations applied, runs fn, closes it. */
+async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    await migrate(db);
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
 
 class UsageError extends Error {}
 
@@ -75,7 +109,6 @@ async function flowsCheck(config: Config, withDb: boolean): Promise<number> {
 async function flowsGraph(config: Config, id: string | undefined): Promise<number> {
   if (!id) throw new UsageError('flows graph needs a flow id');
   const files = new Map<string, string>();
-  const { readFile } = await import('node:fs/promises');
   for (const f of (await readdir(config.FLOWS_DIR)).filter((x) => x.endsWith(FLOW_SUFFIX))) files.set(path.join(config.FLOWS_DIR, f), await readFile(path.join(config.FLOWS_DIR, f), 'utf8'));
   const parsed = parseFlowTexts(files);
   const flow = parsed.flows.get(id)?.flow;
@@ -110,12 +143,71 @@ async function flowsTest(config: Config, files: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { db: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { db: { type: 'boolean', default: false }, partner: { type: 'string' }, conversation: { type: 'string' } },
+  });
   const config = loadConfig();
   const [group, cmd, ...rest] = positionals;
   if (group === 'flows' && cmd === 'check') return flowsCheck(config, values.db ?? false);
   if (group === 'flows' && cmd === 'graph') return flowsGraph(config, rest[0]);
   if (group === 'flows' && cmd === 'test') return flowsTest(config, rest);
+  if (group === 'db' && cmd === 'migrate') {
+    const applied = await withDb(config, async () => []);
+    console.log(`migrations up to date${applied.length ? `: applied ${applied.join(', ')}` : ''}`);
+    return 0;
+  }
+  if (group === 'db' && cmd === 'seed') {
+    const r = await withDb(config, async (db) => ({
+      ...(await seedCourses(db, path.join(config.FLOWS_DIR, 'courses.yaml'), { options: courseOptionsOf(config) })),
+      ...(await seedPartners(db, path.join(config.FLOWS_DIR, 'partners.yaml'))),
+    }));
+    console.log(`seeded ${r.courses} courses, ${r.sessions} sessions, ${r.partners} partners, ${r.vacancies} vacancies`);
+    return 0;
+  }
+  if (group === 'import' && cmd === 'sessions') {
+    const file = rest[0];
+    if (!file) throw new UsageError('import sessions needs a CSV file');
+    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read ${file}: ${err.code ?? err.message}`);
+    });
+    const r = await withDb(config, (db) => importSessionsCsv(db, text, { options: courseOptionsOf(config) }));
+    if (r.type === 'invalid') {
+      for (const e of r.errors) console.log(`${file}:${e.line}: ${e.message}`);
+      console.log(`nothing imported: ${r.errors.length} problem(s)`);
+      return 1;
+    }
+    console.log(`imported ${r.sessions} session(s)`);
+    return 0;
+  }
+  if (group === 'applications' && cmd === 'export') {
+    if (!values.partner) throw new UsageError('applications export needs --partner <id>');
+    const r = await withDb(config, (db) => exportPartnerApplications(db, values.partner!));
+    if (r.type === 'unknownPartner') {
+      console.error(`no partner "${r.partnerId}"`);
+      return 1;
+    }
+    process.stdout.write(r.csv);
+    return 0;
+  }
+  if (group === 'applications' && cmd === 'set-status') {
+    const id = z.coerce.number().int().positive().safeParse(rest[0]);
+    const status = applicationStatusSchema.safeParse(rest[1]);
+    if (!id.success || !status.success) throw new UsageError('set-status needs an application-vacancy id (a number) and a status');
+    const r = await withDb(config, (db) =>
+      // The resident hears of it on their channel: the message goes to their transcript and stream.
+      setApplicationStatus(db, (conversationId, replies) => db.transaction((tx) => appendReplies(tx, conversationId, replies, MESSAGES_CHANNEL)), id.data, status.data),
+    );
+    console.log(JSON.stringify(r));
+    return r.type === 'updated' || r.type === 'unchanged' ? 0 : 1;
+  }
+  if (group === 'audit') {
+    const conversation = values.conversation ?? cmd;
+    if (!conversation) throw new UsageError('audit needs --conversation <id>');
+    console.log(formatAudit(await withDb(config, (db) => listAudit(db, conversation))));
+    return 0;
+  }
   throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);
 }
 
