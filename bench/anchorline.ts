@@ -60,7 +60,7 @@ export const replyText = (r: Reply): string => {
 };
 
 /** Anchorline's engine on `db`, exactly as main.ts builds it, minus channels. */
-export async function anchorlineSystem(db: Db): Promise<System & { engine: Engine; cleanup(): void }> {
+export async function anchorlineSystem(db: Db): Promise<System & { engine: Engine; catalog: FlowCatalog; cleanup(): void }> {
   const dirs = benchFlowDirs();
   // Silent: production logs one info line per turn; the peer logs nothing either.
   const logger = pino({ level: 'silent' });
@@ -72,6 +72,7 @@ export async function anchorlineSystem(db: Db): Promise<System & { engine: Engin
   return {
     name: 'Anchorline',
     engine,
+    catalog,
     async turn(conversationId, step, n) {
       const out = await engine.handleTurn({
         conversationId,

@@ -37,10 +37,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Anchorline's Direct Line endpoint on a real port, mounted as src/http/server.ts does,
  * with `residents` simulated Web Chat clients: start a conversation (the greeting is
- * script turn 1), open the WebSocket stream, then post turns 2-12 a think time apart.
+ * script turn 1), open the WebSocket stream, then post turns 2-12 a think time apart;
+ * no message is posted after `durationMs`.
  * Clients and server share this process and its cores.
  */
-export async function directLineLoad(db: Db, engine: Engine, opts: { residents: number; thinkMs: number }): Promise<DirectLineResult> {
+export async function directLineLoad(db: Db, engine: Engine, opts: { residents: number; thinkMs: number; durationMs: number }): Promise<DirectLineResult> {
   const logger = pino({ level: 'silent' });
   const dl = createDirectLine({ db, engine, logger, tokenSigningKey: 'bench-token-signing-key-0123456789abcdef', directLineSecret: SECRET, widgetOrigins: [] });
   const app = express();
@@ -52,6 +53,7 @@ export async function directLineLoad(db: Db, engine: Engine, opts: { residents: 
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3/directline`;
 
   const latencies: number[] = [];
+  const deadline = performance.now() + opts.durationMs;
   let lost = 0;
   let duplicated = 0;
   let wrong = 0;
@@ -108,6 +110,7 @@ export async function directLineLoad(db: Db, engine: Engine, opts: { residents: 
     }
     for (let i = 1; i < SCRIPT.length; i++) {
       await sleep(opts.thinkMs * (0.5 + Math.random()));
+      if (performance.now() > deadline) break;
       const s = SCRIPT[i]!;
       const arrived = new Promise<void>((done) => (waiting = { turn: i, t0: performance.now(), got: [], done }));
       const res = await fetch(`${base}/conversations/${encodeURIComponent(conv.conversationId)}/activities`, {

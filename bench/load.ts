@@ -24,17 +24,19 @@ export function checkReplies(texts: string[], i: number): string | undefined {
  * Closed loop: `concurrency` residents, each running whole conversations back to back
  * (no think time) until `conversations` are done. Latency is from calling the system
  * to its replies, so it includes waiting for a connection or the PGlite queue.
+ * With `maxMs`, no turn starts after that time (conversations are left where they are).
  */
-export async function closedLoop(system: System, opts: { concurrency: number; conversations: number; prefix: string }): Promise<LoadResult> {
+export async function closedLoop(system: System, opts: { concurrency: number; conversations: number; prefix: string; maxMs?: number | undefined }): Promise<LoadResult> {
+  const deadline = opts.maxMs ? now() + opts.maxMs : Number.POSITIVE_INFINITY;
   const lat = new Float64Array(opts.conversations * SCRIPT.length);
   let k = 0;
   let next = 0;
   let errors = 0;
   let firstError: string | undefined;
   const worker = async () => {
-    while (next < opts.conversations) {
+    while (next < opts.conversations && now() < deadline) {
       const id = `${opts.prefix}-${next++}`;
-      for (let i = 0; i < SCRIPT.length; i++) {
+      for (let i = 0; i < SCRIPT.length && now() < deadline; i++) {
         const t0 = now();
         let problem: string | undefined;
         try {
@@ -60,9 +62,10 @@ export async function closedLoop(system: System, opts: { concurrency: number; co
 /**
  * Open loop: `residents` conversations at once, each sending its next message a
  * random think time after the previous reply (mean `thinkMs`), as people do.
- * Runs every conversation to its end.
+ * No turn starts after `durationMs` (conversations are left where they are).
  */
-export async function paced(system: System, opts: { residents: number; thinkMs: number; prefix: string }): Promise<LoadResult> {
+export async function paced(system: System, opts: { residents: number; thinkMs: number; prefix: string; durationMs: number }): Promise<LoadResult> {
+  const deadline = now() + opts.durationMs;
   const lat = new Float64Array(opts.residents * SCRIPT.length);
   let k = 0;
   let errors = 0;
@@ -72,7 +75,7 @@ export async function paced(system: System, opts: { residents: number; thinkMs: 
     const id = `${opts.prefix}-${n}`;
     // Spread the starts over one think time so they do not all arrive together.
     await sleep(Math.random() * opts.thinkMs);
-    for (let i = 0; i < SCRIPT.length; i++) {
+    for (let i = 0; i < SCRIPT.length && now() < deadline; i++) {
       const t0 = now();
       let problem: string | undefined;
       try {

@@ -2,10 +2,12 @@
  * `npm run bench` — Anchorline's engine vs a botbuilder-dialogs peer, side by side.
  * Environment: BENCH_QUICK=1 (seconds), BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test),
  * BENCH_DRIVERS (default pglite,pg), BENCH_IDLE (idle conversations for the heap figure, default 10000),
- * BENCH_THINK_MS (paced and Direct Line think time, default 3000), BENCH_DL_RESIDENTS (default 200).
+ * BENCH_THINK_MS (paced and Direct Line think time, default 5000), BENCH_DL_RESIDENTS (default 200).
  */
 import { configFromEnv, runBench } from './runBench.ts';
 
-const results = await runBench(configFromEnv(process.env));
+const t0 = performance.now();
+const log = (line: string) => console.log(line.includes('\n') || !line ? line : `[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+const results = await runBench(configFromEnv(process.env, log));
 const failed = results.rows.some((r) => r.errors > 0) || (results.directLine?.measured === true && results.directLine.lost + results.directLine.duplicated + results.directLine.wrong > 0);
 process.exitCode = failed ? 1 : 0;

@@ -21,11 +21,13 @@ export interface BenchConfig {
   /** Whole conversations run at each level (at least the level itself). */
   conversations: (level: number) => number;
   warmupConversations: number;
+  /** Closed-loop runs stop starting turns after this long (a 500-wide run would otherwise dominate the time). */
+  closedMaxMs: number;
   /** Idle conversations created to measure heap growth (reported per 10,000). */
   idleConversations: number;
   /** Residents with think time, on PostgreSQL only (undefined: skipped). */
-  paced?: { residents: number; thinkMs: number } | undefined;
-  directLine?: { residents: number; thinkMs: number } | undefined;
+  paced?: { residents: number; thinkMs: number; durationMs: number } | undefined;
+  directLine?: { residents: number; thinkMs: number; durationMs: number } | undefined;
   /** Where to write JSON and Markdown (undefined: nowhere). */
   resultsDir?: string | undefined;
   log: (line: string) => void;
@@ -45,9 +47,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
       levels: [1, 5],
       conversations: (c) => Math.max(c, 3),
       warmupConversations: 1,
+      closedMaxMs: 10_000,
       idleConversations: 50,
-      paced: { residents: 5, thinkMs: 20 },
-      directLine: { residents: 3, thinkMs: 20 },
+      paced: { residents: 5, thinkMs: 20, durationMs: 2_000 },
+      directLine: { residents: 3, thinkMs: 20, durationMs: 2_000 },
       resultsDir: path.join(ROOT, 'bench', 'results'),
       log,
     };
@@ -59,9 +62,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     levels: [1, 50, 500],
     conversations: (c) => (c === 1 ? 20 : Math.max(c, 100)),
     warmupConversations: 20,
+    closedMaxMs: 20_000,
     idleConversations: Number(env.BENCH_IDLE ?? 10_000),
-    paced: { residents: 500, thinkMs: Number(env.BENCH_THINK_MS ?? 3000) },
-    directLine: { residents: Number(env.BENCH_DL_RESIDENTS ?? 200), thinkMs: Number(env.BENCH_THINK_MS ?? 3000) },
+    paced: { residents: 500, thinkMs: Number(env.BENCH_THINK_MS ?? 5000), durationMs: 20_000 },
+    directLine: { residents: Number(env.BENCH_DL_RESIDENTS ?? 200), thinkMs: Number(env.BENCH_THINK_MS ?? 5000), durationMs: 20_000 },
     resultsDir: path.join(ROOT, 'bench', 'results'),
     log,
   };
@@ -215,7 +219,7 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
         // Alternate which system goes first so neither always runs on a warmer (or busier) machine.
         const order = cfg.levels.indexOf(c) % 2 === 0 ? [a, p] : [p, a];
         for (const s of order) {
-          const m = await measured(b, () => closedLoop(s, { concurrency: c, conversations: cfg.conversations(c), prefix: `c${c}-${s === a ? 'a' : 'p'}` }));
+          const m = await measured(b, () => closedLoop(s, { concurrency: c, conversations: cfg.conversations(c), prefix: `c${c}-${s === a ? 'a' : 'p'}`, maxMs: cfg.closedMaxMs }));
           const row = rowOf(driver, s, 'closed', c, m);
           if (m.r.firstError) results.problems.push(m.r.firstError);
           results.rows.push(row);
@@ -237,7 +241,7 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
         if (cfg.paced) {
           const byName = new Map<string, Row>();
           for (const s of [a, p]) {
-            const m = await measured(b, () => paced(s, { residents: cfg.paced!.residents, thinkMs: cfg.paced!.thinkMs, prefix: `paced-${s === a ? 'a' : 'p'}` }));
+            const m = await measured(b, () => paced(s, { ...cfg.paced!, prefix: `paced-${s === a ? 'a' : 'p'}` }));
             const row = rowOf(driver, s, 'paced', cfg.paced.residents, m);
             if (m.r.firstError) results.problems.push(m.r.firstError);
             results.rows.push(row);

@@ -200,13 +200,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         // Open streams would hold the server open: end them once no new request can arrive.
         await closeWeb();
         await stopping;
-        for (const c of cleanups.reverse()) await c();
+        for (const c of cleanups.toReversed()) await c();
         cleanups.length = 0;
         await db.close();
       },
     };
   } catch (err) {
-    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+    for (const c of cleanups.toReversed()) await Promise.resolve(c()).catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }

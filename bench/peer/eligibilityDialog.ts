@@ -75,18 +75,18 @@ export class EligibilityDialog extends ComponentDialog {
       action: { type: 'imBack', title: t(label), value: t(label) },
       synonyms: [t(label), ...synonyms],
     });
-    const languages = [choiceOf('en', 'languages.en', words('languages.enWords')), choiceOf('ur', 'languages.ur', words('languages.urWords'))];
+    const languages = [choiceOf('en', 'languages.en', words('bench.enWords')), choiceOf('ur', 'languages.ur', words('bench.urWords'))];
     const ageBands = [
-      choiceOf('under_16', 'about.age.under16'),
-      choiceOf('16_17', 'about.age.16to17'),
-      choiceOf('18_24', 'about.age.18to24'),
-      choiceOf('25_plus', 'about.age.25plus'),
+      choiceOf('under_16', 'bench.ageBand.under16'),
+      choiceOf('16_17', 'bench.ageBand.16to17'),
+      choiceOf('18_24', 'bench.ageBand.18to24'),
+      choiceOf('25_plus', 'bench.ageBand.25plus'),
     ];
     const work = [
-      choiceOf('hospitality', 'about.work.hospitality', words('about.work.hospitalityWords')),
-      choiceOf('unemployed', 'about.work.unemployed', words('about.work.unemployedWords')),
-      choiceOf('education', 'about.work.education'),
-      choiceOf('other_work', 'about.work.other'),
+      choiceOf('hospitality', 'bench.work.hospitality', words('bench.work.hospitalityWords')),
+      choiceOf('unemployed', 'bench.work.unemployed', words('bench.work.unemployedWords')),
+      choiceOf('education', 'bench.work.education'),
+      choiceOf('other_work', 'bench.work.other'),
     ];
     const choicePrompt = (key: string, choices: Choice[]) => ({
       prompt: question(key),
@@ -117,29 +117,29 @@ export class EligibilityDialog extends ComponentDialog {
     this.addDialog(
       new WaterfallDialog(WATERFALL, [
         async (step: Step) => {
-          await step.context.sendActivity(t('welcome.greeting'));
-          return step.prompt(CHOICE, choicePrompt('welcome.languageQuestion', languages));
+          await step.context.sendActivity(t('bench.greeting'));
+          return step.prompt(CHOICE, choicePrompt('bench.languageQuestion', languages));
         },
         async (step: Step) => {
           answers(step).language = found(step);
-          await step.context.sendActivity(t('consent.notice'));
-          return step.prompt(YESNO, { ...choicePrompt('consent.question', yesNo), retryPrompt: `${t('answers.hint.yesno')}\n\n${question('consent.question')}` });
+          await step.context.sendActivity(t('bench.consentNotice'));
+          return step.prompt(YESNO, { ...choicePrompt('bench.consentQuestion', yesNo), retryPrompt: `${t('answers.hint.yesno')}\n\n${question('bench.consentQuestion')}` });
         },
         async (step: Step) => {
           if (found(step) !== 'yes') {
-            await step.context.sendActivity(t('consent.refused'));
+            await step.context.sendActivity(t('bench.consentRefused'));
             return step.endDialog();
           }
-          await step.context.sendActivity(t('consent.thanks'));
-          return step.prompt(CHOICE, choicePrompt('about.ageQuestion', ageBands));
+          await step.context.sendActivity(t('bench.consentThanks'));
+          return step.prompt(CHOICE, choicePrompt('bench.ageBandQuestion', ageBands));
         },
         async (step: Step) => {
           answers(step).ageBand = found(step);
-          return step.prompt(CHOICE, choicePrompt('about.workQuestion', work));
+          return step.prompt(CHOICE, choicePrompt('bench.workQuestion', work));
         },
         async (step: Step) => {
           answers(step).workStatus = found(step);
-          return step.prompt(POSTCODE, hinted(t('about.postcodeHint'), 'about.postcodeQuestion'));
+          return step.prompt(POSTCODE, hinted(t('bench.postcodeHint'), 'bench.postcodeQuestion'));
         },
         async (step: Step) => {
           answers(step).postcode = toNormalised((step.result as string).trim().toUpperCase()) ?? '';

@@ -61,7 +61,7 @@ async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T>
 
 class UsageError extends Error {}
 
-async function flowsCheck(config: Config, withDb: boolean): Promise<number> {
+async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
   const actions = new ActionRegistry().register(...(await allActions(config)));
   const logger = pino({ level: 'silent' });
   const r = await loadFlowSet({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction: makeActionRunner(actions, 1000, logger) });
@@ -72,7 +72,7 @@ async function flowsCheck(config: Config, withDb: boolean): Promise<number> {
     return 1;
   }
   console.log(`ok: ${[...r.set.flows.values()].map((f) => `${f.id}@${f.version}`).join(', ')} (${problems.length} warning(s))`);
-  if (!withDb) return 0;
+  if (!checkDb) return 0;
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(db);
