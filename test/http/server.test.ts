@@ -16,7 +16,7 @@ describe('HTTP server', () => {
     base = `http://127.0.0.1:${app.server.port}`;
   });
   afterAll(async () => {
-    await app.server.close(1000);
+    await app.close();
     await t.close();
   });
 
