@@ -102,8 +102,8 @@ export async function directLineLoad(db: Db, engine: Engine, opts: { residents: 
       ws.once('error', reject);
     });
     // The stream replays what is already there (the greeting) from the start.
-    const deadline = Date.now() + 10_000;
-    while (greeting.length < SCRIPT[0]!.replies && Date.now() < deadline) await sleep(20);
+    const greetingBy = Date.now() + 10_000;
+    while (greeting.length < SCRIPT[0]!.replies && Date.now() < greetingBy) await sleep(20);
     if (greeting.length !== SCRIPT[0]!.replies) {
       lost += Math.max(0, SCRIPT[0]!.replies - greeting.length);
       problem(`greeting: ${greeting.length} replies`);
