@@ -35,8 +35,8 @@ export interface Db extends Queryable {
   session<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
   /** Database round trips made so far (benchmarks read it). */
   readonly roundTrips: number;
-  /** Listen on a NOTIFY channel; returns an unsubscribe function. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Listen on a NOTIFY channel; returns an unsubscribe function. `onReconnect` runs after a dropped connection is restored. */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

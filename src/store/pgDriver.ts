@@ -61,6 +61,9 @@ export class PgDb implements Db {
 
   async session<T>(fn: (conn: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A connection lost while checked out must fail its query, not crash the process.
+    const onError = () => undefined;
+    client.on('error', onError);
     let broken: Error | undefined;
     try {
       return await fn(this.#wrap(client));
@@ -69,39 +72,78 @@ export class PgDb implements Db {
       broken = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
-      if (broken) {
-        await client.query('ROLLBACK').catch(() => undefined);
-      }
-      client.release();
+      // Only a connection that cannot even roll back is destroyed; a healthy one goes back.
+      if (broken && (await client.query('ROLLBACK').then(() => true, () => false))) broken = undefined;
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     return withRetries(async () => {
       const client = await this.pool.connect();
+      const onError = () => undefined;
+      client.on('error', onError);
       const tx = this.#wrap(client);
+      let failed: Error | undefined;
       try {
         await tx.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN');
         const out = await fn(tx);
         await tx.query('COMMIT');
         return out;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+        if (!rolledBack) failed = err instanceof Error ? err : new Error(String(err));
         throw err;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A connection that broke is destroyed rather than returned to the pool.
+        client.release(failed);
       }
     }, opts.retries ?? 5);
   }
 
-  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+  /**
+   * LISTEN on a dedicated connection. If the connection drops (database restart, network),
+   * it reconnects with backoff instead of crashing the process; `onReconnect` lets the caller
+   * catch up on anything notified while it was away.
+   */
+  async listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>> {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
-    const client = await this.pool.connect();
-    client.on('notification', (msg) => {
-      if (msg.channel === channel) onPayload(msg.payload ?? '');
-    });
-    await client.query(`LISTEN ${channel}`);
+    let closed = false;
+    let current: pg.PoolClient | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const connect = async (attempt: number): Promise<void> => {
+      try {
+        const client = await this.pool.connect();
+        client.on('notification', (msg) => {
+          if (msg.channel === channel) onPayload(msg.payload ?? '');
+        });
+        client.on('error', (err) => {
+          if (current !== client) return;
+          current = undefined;
+          client.release(err);
+          if (!closed) retry = setTimeout(() => void connect(1), 250);
+        });
+        await client.query(`LISTEN ${channel}`);
+        if (closed) {
+          client.release();
+          return;
+        }
+        current = client;
+        if (attempt > 0) onReconnect?.();
+      } catch (err) {
+        if (attempt === 0) throw err;
+        if (!closed) retry = setTimeout(() => void connect(attempt + 1), Math.min(5000, 250 * 2 ** attempt));
+      }
+    };
+    await connect(0);
     return async () => {
+      closed = true;
+      clearTimeout(retry);
+      const client = current;
+      current = undefined;
+      if (!client) return;
       await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
       client.release();
     };

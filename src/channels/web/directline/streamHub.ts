@@ -88,7 +88,8 @@ export function createStreamHub(opts: { db: Db; logger: Logger; keepAliveMs?: nu
     },
     async add(ws, conversationId, afterSeq) {
       // Listen before reading the backlog, so nothing committed in between is missed.
-      listening ??= db.listen(MESSAGES_CHANNEL, onNotify).catch((err: unknown) => {
+      // After a dropped database connection, catch every open stream up on what it missed.
+      listening ??= db.listen(MESSAGES_CHANNEL, onNotify, () => { for (const id of byConversation.keys()) onNotify(id); }).catch((err: unknown) => {
         listening = null;
         throw err;
       });
