@@ -70,6 +70,18 @@ function mapValue(value: unknown, steps: Record<string, string>): unknown {
   return value;
 }
 
+/** What an adviser's card shows: the programme and eligibility at the top, then the answers. */
+function handoffSummary(data: Record<string, unknown>, turns: number): Record<string, unknown> {
+  const e = data.eligibility as { programme?: { name?: string } | null; status?: string; eligible?: boolean } | undefined;
+  const { eligibility: _e, sessions: _s, matches: _m, ...answers } = data;
+  return {
+    ...(e?.programme?.name ? { programme: e.programme.name } : {}),
+    ...(e?.status ? { eligibility: e.status } : {}),
+    answers,
+    turns,
+  };
+}
+
 export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } {
   const { db, catalog, logger } = opts;
   const startFlow = opts.startFlow ?? 'main';
@@ -135,7 +147,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
   async function requestHandoff(conn: Queryable, conv: ConversationRow, r: Renderer, reason: HandoffReason, urgency: 'normal' | 'urgent', data: Record<string, unknown>): Promise<{ replies: Reply[]; owner?: 'person' }> {
     if (!opts.handoffs) return { replies: [r.text('engine.handoffUnavailable')] };
     const out = await opts.handoffs.request(
-      { conversationId: conv.id, reason, urgency, locale: r.locale, summary: { answers: data, turns: conv.turns } },
+      { conversationId: conv.id, reason, urgency, locale: r.locale, summary: handoffSummary(data, conv.turns) },
       conn,
     );
     return { replies: out.replies, owner: 'person' };
@@ -150,6 +162,11 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
     const replies: Reply[] = [];
     const keep: Plan = { replies, set: locale !== conv.locale ? { locale } : {}, keepInbound: true };
 
+    if (turn.attachments) {
+      // Files could hold anything (documents, photos of IDs): we never take them in chat.
+      replies.push(r.text('engine.fileRefused'));
+      if (turn.text === undefined && turn.value === undefined) return keep;
+    }
     if (conv.owner === 'person') return { ...keep, relay: true };
 
     const { flow, snapshot: stored } = await flowFor(conv);
@@ -373,7 +390,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
 
   async function handleTurn(raw: Turn): Promise<TurnOutcome> {
     const turn = turnSchema.parse(raw) as Turn;
-    if (!turn.text && turn.value === undefined) throw new EngineError('turn_invalid', 'a turn needs text or a value');
+    if (!turn.text && turn.value === undefined && !turn.attachments) throw new EngineError('turn_invalid', 'a turn needs text, a value or an attachment');
     const started = process.hrtime.bigint();
     let outcome = 'failed';
     try {

@@ -11,6 +11,8 @@ export const turnSchema = z.object({
   /** A button payload (the `value` of a choice the resident clicked). */
   value: z.unknown().optional(),
   locale: z.string().min(2).max(20).optional(),
+  /** How many files the resident attached: refused politely, never stored. */
+  attachments: z.number().int().min(0).max(50).optional(),
   /** Direct Line: the client's `channelData.clientActivityID`, stored in the inbound message body and echoed back. */
   clientActivityId: z.string().min(1).max(200).optional(),
   receivedAt: z.coerce.date(),

@@ -89,6 +89,14 @@ describe('global commands, inactivity and reload', () => {
     expect(texts((await send('c-idle', '19')).replies)).toEqual(['What are you doing at the moment?']);
   });
 
+  it('refuses files politely and still reads the text sent with them', async () => {
+    await toAgeQuestion('c-file');
+    const onlyFile = await engine.handleTurn({ conversationId: 'c-file', channel: 'test', activityId: 'f1', user: { id: 'u' }, attachments: 1, receivedAt: clock });
+    expect(texts(onlyFile.replies)[0]).toMatch(/^Sorry, I cannot take files or photos here/);
+    const withText = await engine.handleTurn({ conversationId: 'c-file', channel: 'test', activityId: 'f2', user: { id: 'u' }, text: '19', attachments: 2, receivedAt: clock });
+    expect(texts(withText.replies)).toEqual([expect.stringMatching(/^Sorry, I cannot take files/), 'What are you doing at the moment?']);
+  });
+
   it('keeps the last good flows live when a changed file fails the checker', async () => {
     const before = catalog.current.flows.get('main')!.version;
     dirs.write('main.flow.yaml', 'id: main\nsteps:\n  a:\n    say: welcome.greeting\n    next: nowhere\n');

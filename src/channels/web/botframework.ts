@@ -160,7 +160,7 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     let turn: Turn;
     if (raw.type === ActivityTypes.Message) {
       const input = residentInput(parsed.data);
-      if (input.text === undefined && input.value === undefined) return;
+      if (input.text === undefined && input.value === undefined && !input.attachments) return;
       // Longer messages than a Turn holds are cut rather than refused: a channel cannot show a 413.
       if (input.text !== undefined) input.text = input.text.slice(0, MAX_TEXT_LENGTH);
       turn = { ...base, activityId: clip(raw.id ?? randomUUID()), ...input };

@@ -16,6 +16,8 @@ export const inboundActivitySchema = z.object({
   locale: z.string().min(2).max(20).optional(),
   from: z.object({ id: z.string().max(200).optional(), name: z.string().max(200).optional() }).loose().optional(),
   channelData: z.object({ clientActivityID: z.string().min(1).max(200).optional() }).loose().optional(),
+  /** Files residents attach are refused politely (the engine says so); only their number is kept. */
+  attachments: z.array(z.unknown()).max(50).optional(),
 });
 export type InboundActivity = z.infer<typeof inboundActivitySchema>;
 
@@ -26,13 +28,15 @@ const cardSubmitSchema = z.object({ choice: z.string(), label: z.string().option
  * (see adaptiveCard.ts): the engine gets the choice as `value` and the label as `text`, so the
  * transcript shows the label the resident clicked.
  */
-export function residentInput(activity: InboundActivity): { text?: string; value?: unknown } {
+export function residentInput(activity: InboundActivity): { text?: string; value?: unknown; attachments?: number } {
+  const files = activity.attachments?.length ? { attachments: activity.attachments.length } : {};
   const submitted = cardSubmitSchema.safeParse(activity.value);
   if (submitted.success) {
     const text = activity.text ?? submitted.data.label;
-    return { ...(text !== undefined ? { text } : {}), value: submitted.data.choice };
+    return { ...(text !== undefined ? { text } : {}), value: submitted.data.choice, ...files };
   }
   return {
+    ...files,
     ...(activity.text !== undefined ? { text: activity.text } : {}),
     ...(activity.value !== undefined ? { value: activity.value } : {}),
   };

@@ -295,7 +295,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     }
 
     const input = residentInput(a);
-    if (input.text === undefined && input.value === undefined) throw new DirectLineError(400, 'empty_message', 'a message needs text or a value');
+    if (input.text === undefined && input.value === undefined && !input.attachments) throw new DirectLineError(400, 'empty_message', 'a message needs text or a value');
     const turnActivityId = clientActivityId ?? a.id ?? randomUUID();
     const turn: Turn = {
       conversationId,
