@@ -1,0 +1,130 @@
+import nock from 'nock';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { allActions } from '../../src/domain/allActions.ts';
+import { seedCourses } from '../../src/domain/courses/seedCourses.ts';
+import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
+import { ActionRegistry } from '../../src/engine/actions.ts';
+import { createEngine } from '../../src/engine/createEngine.ts';
+import type { Reply } from '../../src/engine/reply.ts';
+import { makeActionRunner } from '../../src/engine/runAction.ts';
+import { FlowCatalog } from '../../src/flows/catalog.ts';
+import { createTestDb, type TestDb } from '../helpers/testDb.ts';
+
+// The whole journey through the real engine, real actions, the shipped flows and data, and the
+// database; only postcodes.io (outside) is stood in for with nock.
+const POSTCODES = 'http://postcodes.test';
+const logger = pino({ level: 'silent' });
+
+/**
+ * A postcodes.io 18.x-shaped answer. The postcode/LSOA pairs are constructed for the test; the
+ * LSOAs and wards are real rows of the shipped IMD table: E01008882 (Birmingham 066A, Tyseley &
+ * Hay Mills, IMD decile 1). Sandwell is E08000028, outside both councils.
+ */
+function place(postcode: string, district: [string, string], ward: [string, string], lsoa11: string) {
+  return {
+    status: 200,
+    result: {
+      postcode,
+      admin_district: district[1],
+      admin_ward: ward[1],
+      codes: { admin_district: district[0], admin_ward: ward[0], lsoa: 'E01033620', lsoa11, lsoa21: 'E01033620' },
+    },
+  };
+}
+
+const texts = (rs: Reply[]) => rs.map((r) => ('text' in r ? r.text : r.type === 'card' ? r.card.fallback : r.type)).join('\n');
+const values = (rs: Reply[]) => rs.flatMap((r) => (r.type === 'choices' ? r.choices.map((c) => c.value) : []));
+
+describe('resident journey, end to end', () => {
+  let t: TestDb;
+  let send: (c: string, text?: string, value?: unknown) => Promise<Reply[]>;
+
+  beforeAll(async () => {
+    t = await createTestDb();
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    await seedCourses(t.db, 'flows/courses.yaml');
+    await seedPartners(t.db, 'flows/partners.yaml');
+    const config = loadConfig({ POSTCODES_IO_URL: POSTCODES });
+    const ref: { catalog?: FlowCatalog } = {};
+    const actions = new ActionRegistry().register(
+      ...(await allActions(config, { translate: (k, p, l) => String(ref.catalog!.current.translator.t(l)(k, p)) })),
+    );
+    const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions, runAction: makeActionRunner(actions, 5000, logger) }, t.db);
+    ref.catalog = catalog;
+    if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
+    const engine = createEngine({ db: t.db, catalog, logger });
+    let n = 0;
+    send = async (c, text, value) =>
+      (await engine.handleTurn({ conversationId: c, channel: 'test', activityId: `j${++n}`, user: { id: c }, text, value, receivedAt: new Date() })).replies;
+  });
+  afterAll(async () => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+    await t.close();
+  });
+
+  async function aboutYou(c: string, postcode: string) {
+    await send(c, 'hello');
+    await send(c, undefined, 'en');
+    await send(c, undefined, 'yes');
+    await send(c, '19');
+    await send(c, undefined, 'unemployed');
+    await send(c, undefined, 'never');
+    await send(c, 'yes');
+    return send(c, postcode);
+  }
+
+  it('Birmingham, decile 1: eligible with the reason, books the last seat, applies to two vacancies, asks for status', async () => {
+    nock(POSTCODES)
+      .get('/postcodes/B11%203AA')
+      .reply(200, place('B11 3AA', ['E08000025', 'Birmingham'], ['E05011182', 'Tyseley & Hay Mills'], 'E01008882'));
+    // One seat left on the first I Can session.
+    const { rows } = await t.db.query<{ id: string }>(
+      `SELECT s.id FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE c.programme_id = 'i-can' ORDER BY s.starts_at LIMIT 1`,
+    );
+    const sessionId = rows[0]!.id;
+    await t.db.query('UPDATE course_sessions SET capacity = taken + 1 WHERE id = $1', [sessionId]);
+
+    const decision = await aboutYou('res-brum', 'b11 3aa');
+    const said = texts(decision);
+    expect(said).toContain('Good news! You can join I Can.');
+    expect(said).toContain('You live in Birmingham.');
+    expect(said).toContain('Your area is one of the areas this is for.');
+    expect(values(decision)).toContain(sessionId);
+
+    const booked = await send('res-brum', undefined, sessionId);
+    expect(texts(booked)).toContain('Your place is booked.');
+    const seats = await t.db.query<{ taken: number; capacity: number }>('SELECT taken, capacity FROM course_sessions WHERE id = $1', [sessionId]);
+    expect(seats.rows[0]!.taken).toBe(seats.rows[0]!.capacity);
+
+    await send('res-brum', 'admin and facilities');
+    const vacancies = await send('res-brum', 'yes');
+    const offered = values(vacancies).filter((v) => v !== '*');
+    expect(offered.length).toBeGreaterThanOrEqual(2);
+    await send('res-brum', '1 and 2');
+    const applied = await send('res-brum', 'I am friendly, reliable and I like helping people.');
+    expect(texts(applied)).toContain('We have sent one application for the jobs you picked.');
+    const links = await t.db.query<{ vacancy_id: string }>(
+      `SELECT av.vacancy_id FROM application_vacancies av JOIN applications a ON a.id = av.application_id WHERE a.conversation_id = 'res-brum' ORDER BY av.vacancy_id`,
+    );
+    expect(links.rows.map((r) => r.vacancy_id).sort()).toEqual(offered.slice(0, 2).sort());
+
+    const status = texts(await send('res-brum', 'Where is my application?'));
+    expect(status).toMatch(/^Here is where your application is:/);
+    expect(status.split('\n')).toHaveLength(3);
+  });
+
+  it('Sandwell: told kindly why not, and what else is open', async () => {
+    nock(POSTCODES)
+      .get('/postcodes/B67%209HG')
+      .reply(200, place('B67 9HG', ['E08000028', 'Sandwell'], ['E05001260', 'Smethwick'], 'E01009999'));
+    const said = texts(await aboutYou('res-sandwell', 'B67 9HG'));
+    expect(said).toMatch(/You cannot join .* right now\. Here is why:/);
+    expect(said).toContain('You live in Sandwell.');
+    expect(said).toContain('You can talk to a person about other help.');
+    expect(said).toContain('What would you like to do now?');
+  });
+});
