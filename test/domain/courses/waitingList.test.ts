@@ -58,7 +58,7 @@ describe('waiting list and seat offers', () => {
     sent.length = 0;
     await runner.runOnce();
     expect(sent.map((s) => s.to)).toEqual([c]);
-    const buttons = sent[0]!.replies.flatMap((r) => (r.type === 'choices' ? r.choices.map((c) => c.value) : []));
+    const buttons = sent[0]!.replies.flatMap((r) => (r.type === 'choices' ? r.choices.map((choice) => choice.value) : []));
     expect(buttons).toEqual(['cmd:accept_seat', 'cmd:decline_seat']);
 
     // c does not answer within the hour: the offer expires and d (next in line) is offered.
