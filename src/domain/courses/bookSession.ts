@@ -22,6 +22,14 @@ export const bookResultSchema = z.discriminatedUnion('type', [
 export type BookResult = z.infer<typeof bookResultSchema>;
 
 const liveRow = z.object({ id: z.number(), status: bookingStatusSchema });
+type LiveRow = z.infer<typeof liveRow>;
+
+/**
+ * How many times to insert again when the live booking our INSERT collided with is
+ * closed before we can read it. Each retry needs the same resident to book and cancel
+ * again on another connection meanwhile, so a handful is far more than enough.
+ */
+const MAX_INSERT_ATTEMPTS = 5;
 
 async function waitingPosition(tx: Queryable, sessionId: string, bookingId: number): Promise<number> {
   const { rows } = await tx.query<{ n: number }>(
@@ -31,8 +39,16 @@ async function waitingPosition(tx: Queryable, sessionId: string, bookingId: numb
   return rows[0]?.n ?? 1;
 }
 
-async function describe(tx: Queryable, sessionId: string, raw: unknown, alreadyHad: boolean): Promise<BookResult> {
-  const b = liveRow.parse(raw);
+/** The conversation's live booking for the session, if it has one. */
+async function findLive(tx: Queryable, conversationId: string, sessionId: string): Promise<LiveRow | undefined> {
+  const { rows } = await tx.query(
+    `SELECT id, status FROM bookings WHERE conversation_id = $1 AND session_id = $2 AND status IN ('booked', 'waiting', 'offered')`,
+    [conversationId, sessionId],
+  );
+  return rows[0] ? liveRow.parse(rows[0]) : undefined;
+}
+
+async function describe(tx: Queryable, sessionId: string, b: LiveRow, alreadyHad: boolean): Promise<BookResult> {
   switch (b.status) {
     case 'booked':
       return { type: 'booked', bookingId: b.id, sessionId, alreadyHad };
@@ -44,6 +60,14 @@ async function describe(tx: Queryable, sessionId: string, raw: unknown, alreadyH
     case 'declined':
     case 'expired':
       throw new Error(`booking ${b.id} is not live`);
+  }
+}
+
+/** The same resident kept booking and cancelling on other connections while we tried to book. */
+export class BookingContendedError extends Error {
+  readonly code = 'booking_contended';
+  constructor(conversationId: string, sessionId: string, attempts: number) {
+    super(`booking for conversation ${conversationId} in session ${sessionId} collided with a closed booking ${attempts} times`);
   }
 }
 
@@ -60,31 +84,32 @@ export async function bookSession(
   env: BookingEnv,
 ): Promise<BookResult> {
   const { conversationId, sessionId } = input;
-  const existing = await tx.query(
-    `SELECT id, status FROM bookings WHERE conversation_id = $1 AND session_id = $2 AND status IN ('booked', 'waiting', 'offered')`,
-    [conversationId, sessionId],
-  );
-  if (existing.rows[0]) return describe(tx, sessionId, existing.rows[0], true);
+  const existing = await findLive(tx, conversationId, sessionId);
+  if (existing) return describe(tx, sessionId, existing, true);
 
   const session = await tx.query<{ starts_at: Date }>(`SELECT starts_at FROM course_sessions WHERE id = $1`, [sessionId]);
   if (!session.rows[0]) return { type: 'notFound', sessionId };
   const startsAt = session.rows[0].starts_at;
   if (startsAt <= env.now) return { type: 'started', sessionId };
 
-  // Inserted as waiting first: the unique index then makes a concurrent duplicate wait for us.
-  const inserted = await tx.query<{ id: number }>(
-    `INSERT INTO bookings (session_id, conversation_id, status) VALUES ($1, $2, 'waiting')
-     ON CONFLICT (conversation_id, session_id) WHERE status IN ('booked', 'waiting', 'offered') DO NOTHING
-     RETURNING id`,
-    [sessionId, conversationId],
-  );
-  const bookingId = inserted.rows[0]?.id;
-  if (bookingId === undefined) {
-    const again = await tx.query(
-      `SELECT id, status FROM bookings WHERE conversation_id = $1 AND session_id = $2 AND status IN ('booked', 'waiting', 'offered')`,
-      [conversationId, sessionId],
+  let bookingId: number | undefined;
+  for (let attempt = 1; bookingId === undefined; attempt++) {
+    // Inserted as waiting first: the unique index then makes a concurrent duplicate wait for us.
+    const inserted = await tx.query<{ id: number }>(
+      `INSERT INTO bookings (session_id, conversation_id, status) VALUES ($1, $2, 'waiting')
+       ON CONFLICT (conversation_id, session_id) WHERE status IN ('booked', 'waiting', 'offered') DO NOTHING
+       RETURNING id`,
+      [sessionId, conversationId],
     );
-    return describe(tx, sessionId, again.rows[0], true);
+    bookingId = inserted.rows[0]?.id;
+    if (bookingId !== undefined) break;
+    // Another transaction holds a live booking for this resident: that one is the answer.
+    const again = await findLive(tx, conversationId, sessionId);
+    if (again) return describe(tx, sessionId, again, true);
+    // Under READ COMMITTED each statement sees the latest commits: the booking we collided
+    // with was cancelled (or its offer declined or expired) between the INSERT and this
+    // read, so the resident has no live booking after all. Insert again.
+    if (attempt >= MAX_INSERT_ATTEMPTS) throw new BookingContendedError(conversationId, sessionId, attempt);
   }
 
   let seat = await tx.query(
