@@ -62,10 +62,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     levels: [1, 50, 500],
     conversations: (c) => (c === 1 ? 20 : Math.max(c, 100)),
     warmupConversations: 20,
-    closedMaxMs: 20_000,
+    closedMaxMs: 15_000,
     idleConversations: Number(env.BENCH_IDLE ?? 10_000),
-    paced: { residents: 500, thinkMs: Number(env.BENCH_THINK_MS ?? 5000), durationMs: 20_000 },
-    directLine: { residents: Number(env.BENCH_DL_RESIDENTS ?? 200), thinkMs: Number(env.BENCH_THINK_MS ?? 5000), durationMs: 20_000 },
+    paced: { residents: 500, thinkMs: Number(env.BENCH_THINK_MS ?? 5000), durationMs: 15_000 },
+    directLine: { residents: Number(env.BENCH_DL_RESIDENTS ?? 200), thinkMs: Number(env.BENCH_THINK_MS ?? 5000), durationMs: 15_000 },
     resultsDir: path.join(ROOT, 'bench', 'results'),
     log,
   };
