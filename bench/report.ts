@@ -59,7 +59,7 @@ function verdicts(r: BenchResults): string[] {
   if (cost) {
     const simple = cost.perTurn.filter((t) => t.turn > 1 && t.turn !== 11);
     const maxRt = Math.max(...simple.map((t) => t.anchorlineRoundTrips));
-    out.push(`Round trips per simple turn (target ≤ ${TARGETS.roundTrips}): ${maxRt} (turn 1 creates the conversation and stores the flow version once; turn 11 runs the action: ${cost.perTurn[10]?.anchorlineRoundTrips}).`);
+    out.push(`Round trips per simple turn (target ≤ ${TARGETS.roundTrips}): ${maxRt}; the first turn (creates the conversation): ${cost.perTurn[0]?.anchorlineRoundTrips}; turn 11 (runs the domain action): ${cost.perTurn[10]?.anchorlineRoundTrips}.`);
     const maxSnap = Math.max(...cost.perTurn.map((t) => t.anchorlineSnapshotBytes));
     out.push(`Largest stored snapshot (target < ${TARGETS.snapshotBytes} B): ${maxSnap} B; completed conversations average ${cost.completedSnapshot.avgBytes} B.`);
   }
