@@ -71,7 +71,9 @@ function verdicts(r: BenchResults): string[] {
 function heapLine(r: BenchResults): string {
   const h = r.heap;
   if (!h) return 'Heap per idle conversation: not measured.';
-  return `Heap growth for ${h.conversations} idle stored conversations on ${h.driver}: ${h.heapBeforeMb} → ${h.heapAfterMb} MB, ${h.bytesPerConversation} B per conversation = ${h.mbPer10k} MB per 10,000 (GC ${h.gcForced ? 'forced before each reading via v8.setFlagsFromString("--expose-gc")' : 'NOT forced: figure includes garbage'}; ${h.wallMs} ms to create them).`;
+  // Below a few thousand conversations, JIT code and caches filled by the first turns dominate the difference.
+  const caveat = h.conversations < 5_000 ? ' Too few conversations for this figure to mean anything (quick run).' : '';
+  return `Heap growth for ${h.conversations} idle stored conversations on ${h.driver}: ${h.heapBeforeMb} → ${h.heapAfterMb} MB, ${h.bytesPerConversation} B per conversation = ${h.mbPer10k} MB per 10,000 (GC ${h.gcForced ? 'forced before each reading via v8.setFlagsFromString("--expose-gc")' : 'NOT forced: figure includes garbage'}; ${h.wallMs} ms to create them).${caveat}`;
 }
 
 function directLineLine(r: BenchResults): string {
