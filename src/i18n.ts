@@ -76,13 +76,30 @@ export async function createTranslator(resources: Resources, fallbackLng = 'en')
     initAsync: false,
   });
   const languages = Object.keys(resources);
+  // A Translator is built once per flow-set load and its resources never change afterwards
+  // (a reload builds a new one), so fixed functions and lists are cached for its lifetime:
+  // without this, i18next rebuilt them ~25 times per turn (bench/RESULTS.md).
+  const fixed = new Map<string, TFunction>();
+  const lists = new Map<string, readonly string[]>();
+  const t = (lng: string): TFunction => {
+    const resolved = languages.includes(lng) ? lng : fallbackLng;
+    let f = fixed.get(resolved);
+    if (!f) fixed.set(resolved, (f = inst.getFixedT(resolved)));
+    return f;
+  };
   return {
     i18n: inst,
     languages,
-    t: (lng) => inst.getFixedT(languages.includes(lng) ? lng : fallbackLng),
+    t,
     list: (lng, key) => {
-      const v = inst.getFixedT(lng)(key, { returnObjects: true, defaultValue: [] }) as unknown;
-      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+      const k = `${lng}\0${key}`;
+      let v = lists.get(k);
+      if (!v) {
+        const raw = t(lng)(key, { returnObjects: true, defaultValue: [] }) as unknown;
+        v = Object.freeze(Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : []);
+        lists.set(k, v);
+      }
+      return v as string[];
     },
   };
 }

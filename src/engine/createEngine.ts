@@ -50,11 +50,21 @@ export class EngineError extends Error {
 
 const norm = (s: string) => s.normalize('NFKC').toLocaleLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim();
 
-/** The waiting ask step of a running machine, from its state meta. */
-function waitingAsk(snapshot: AnyMachineSnapshot, flow: CompiledFlow) {
-  const meta = snapshot.getMeta() as Record<string, { ask?: string } | undefined>;
-  for (const m of Object.values(meta)) if (m?.ask) return flow.asks.get(m.ask);
-  return undefined;
+/**
+ * The ask step a stored snapshot waits in, read from its state value (`age` or
+ * `{ about: 'age' }` → `about.age`) without restoring an actor.
+ */
+function waitingAsk(snapshot: unknown, flow: CompiledFlow) {
+  let value = (snapshot as { value?: unknown } | undefined)?.value;
+  const path: string[] = [];
+  while (value && typeof value === 'object') {
+    const [k, v] = Object.entries(value)[0] ?? [];
+    if (k === undefined) return undefined;
+    path.push(k);
+    value = v;
+  }
+  if (typeof value !== 'string') return undefined;
+  return flow.asks.get([...path, value].join('.'));
 }
 
 function settled(s: AnyMachineSnapshot): boolean {
@@ -137,11 +147,20 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
     return { flow: live, snapshot: undefined };
   }
 
+  // Normalised command phrases per language, built once per flow set (a reload builds anew).
+  const phraseIndex = new WeakMap<object, Map<string, Map<string, Command>>>();
   function matchCommand(turn: Turn, r: Renderer, commands: Command[]): Command | undefined {
     if (typeof turn.value === 'string' && turn.value.startsWith('cmd:')) return commands.find((c) => `cmd:${c.id}` === turn.value);
     if (!turn.text) return undefined;
-    const t = norm(turn.text);
-    return commands.find((c) => r.list(c.phrases).some((p) => norm(p) === t));
+    let byLocale = phraseIndex.get(commands);
+    if (!byLocale) phraseIndex.set(commands, (byLocale = new Map()));
+    let index = byLocale.get(r.locale);
+    if (!index) {
+      index = new Map();
+      for (const c of commands) for (const p of r.list(c.phrases)) if (!index.has(norm(p))) index.set(norm(p), c);
+      byLocale.set(r.locale, index);
+    }
+    return index.get(norm(turn.text));
   }
 
   async function requestHandoff(conn: Queryable, conv: ConversationRow, r: Renderer, reason: HandoffReason, urgency: 'normal' | 'urgent', data: Record<string, unknown>): Promise<{ replies: Reply[]; owner?: 'person' }> {
@@ -249,8 +268,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
         ]));
         return keep;
       }
-      const probe = createActor(flow.machine, { snapshot: snapshot as Snapshot<unknown> });
-      const ask = waitingAsk(probe.getSnapshot() as AnyMachineSnapshot, flow);
+      const ask = waitingAsk(snapshot, flow);
       if (ask) {
         const res = readAnswer(ask, {
           text: turn.text,
@@ -335,9 +353,9 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
 
   async function reask(flow: CompiledFlow, snapshot: unknown, r: Renderer, replies: Reply[]): Promise<void> {
     if (!snapshot) return;
-    const live = createActor(flow.machine, { snapshot: snapshot as Snapshot<unknown> }).getSnapshot() as AnyMachineSnapshot;
-    const ask = waitingAsk(live, flow);
-    if (ask) replies.push(...r.question(ask, (live.context as { data: Record<string, unknown> }).data));
+    const ask = waitingAsk(snapshot, flow);
+    const data = (snapshot as { context?: { data?: Record<string, unknown> } }).context?.data ?? {};
+    if (ask) replies.push(...r.question(ask, data));
   }
 
   async function turnOn(conn: Queryable, actionDb: Queryable, turn: Turn): Promise<TurnOutcome & { relay?: { seq: number } }> {
