@@ -12,13 +12,15 @@ export interface BenchDb {
   db: Db;
   /** Where it runs, for the report (no password). */
   where: string;
+  /** The schema of its own on PostgreSQL (undefined for PGlite). */
+  schema?: string;
   close(): Promise<void>;
 }
 
 /** Pool size the app uses by default (DB_POOL_MAX); both systems get the same. */
 export const POOL_MAX = 20;
 
-const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+export const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 /**
  * A fresh migrated database: PGlite in memory, or a schema of its own on PostgreSQL
@@ -41,6 +43,7 @@ export async function openBenchDb(driver: BenchDriver, databaseUrl: string): Pro
   return {
     driver,
     db,
+    schema,
     where: `PostgreSQL ${version} at ${redact(databaseUrl)}, schema ${schema}, pool ${POOL_MAX}`,
     close: async () => {
       await db.close().catch(() => undefined);

@@ -1,4 +1,5 @@
 import type { BenchResults, Row } from './runBench.ts';
+import { round } from './stats.ts';
 
 const TARGETS = {
   ratio: 3,
@@ -83,6 +84,49 @@ function directLineLine(r: BenchResults): string {
   return `Direct Line over HTTP + WebSocket (${d.driver}): ${d.residents} residents, a message every ~${d.thinkMs} ms each, ${d.turns} turns: POST → first reply on the stream p50 ${d.latencyMs.p50} ms, p95 ${d.latencyMs.p95} ms, p99 ${d.latencyMs.p99} ms, max ${d.latencyMs.max} ms; lost replies ${d.lost}, duplicated ${d.duplicated}, wrong ${d.wrong}${d.firstProblem ? ` (first problem: ${d.firstProblem})` : ''}.`;
 }
 
+const SCALING_HEAD = ['server processes', 'residents', 'conversations', 'turns', 'turns/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'lost', 'duplicated', 'wrong', 'server CPU ms/turn', 'client CPU ms/turn'];
+
+function scalingRows(r: BenchResults): Array<Array<string | number>> {
+  const s = r.servers?.scaling;
+  if (!s?.measured) return [];
+  return s.runs.map((x) => [
+    x.processes,
+    x.residents,
+    x.conversations,
+    x.turns,
+    x.turnsPerSec,
+    x.latencyMs.p50,
+    x.latencyMs.p95,
+    x.latencyMs.p99,
+    x.latencyMs.max,
+    x.lost,
+    x.duplicated,
+    x.wrong,
+    x.serverCpuMsPerTurn ?? '—',
+    x.clientCpuMsPerTurn,
+  ]);
+}
+
+function scalingLines(r: BenchResults): string[] {
+  const s = r.servers?.scaling;
+  if (!s) return ['Scaling (server processes sharing one PostgreSQL): not measured.'];
+  if (!s.measured) return [`Scaling (server processes sharing one PostgreSQL): not measured (${s.reason}).`];
+  const one = s.runs.find((x) => x.processes === 1);
+  const two = s.runs.find((x) => x.processes === 2);
+  const think = s.runs[0]?.thinkMs ? `a message every ~${s.runs[0].thinkMs} ms each` : 'closed loop: each sends its next message as soon as the replies are in';
+  return [
+    `Scaling: the shipped flow \`main\` over Direct Line (HTTP + WebSocket) against real server processes (\`node --import tsx src/main.ts\`) on ${r.servers!.where}; ${s.runs[0]?.residents ?? 0} residents (${think}), spread round robin; each conversation's stream stays on the process that started it and its turns alternate between processes, so with 2 processes half the replies cross processes via LISTEN/NOTIFY. Latency = POST → first reply on the stream.`,
+    ...(one && two ? [`2 processes vs 1: ${round(two.turnsPerSec / one.turnsPerSec)}× the turns/s, p99 ${two.latencyMs.p99} vs ${one.latencyMs.p99} ms; lost / duplicated / wrong replies ${two.lost} / ${two.duplicated} / ${two.wrong} (2 processes), ${one.lost} / ${one.duplicated} / ${one.wrong} (1).`] : []),
+  ];
+}
+
+function slackLine(r: BenchResults): string {
+  const s = r.servers?.slack;
+  if (!s) return 'Slack ack latency: not measured.';
+  if (!s.measured) return `Slack ack latency: not measured (${s.reason}).`;
+  return `Slack ack latency (${s.events} signed event_callback messages in a claimed handoff's thread, one at a time, to a server process with the Web API pointed at a local stand-in; ${s.route}): POST → 200 p50 ${s.ackMs.p50} ms, p95 ${s.ackMs.p95} ms, p99 ${s.ackMs.p99} ms, max ${s.ackMs.max} ms, not acknowledged ${s.notAcked}; adviser's words on the resident's stream p50 ${s.relayMs.p50} ms, p99 ${s.relayMs.p99} ms, relayed ${s.relayed}, lost ${s.lostRelays}, duplicated ${s.duplicatedRelays}${s.firstProblem ? ` (first problem: ${s.firstProblem})` : ''}.`;
+}
+
 export function renderTable(r: BenchResults): string {
   return [
     `Anchorline vs botbuilder-dialogs — ${r.date} — ${r.machine.cores} cores ${r.machine.cpu}, Node ${r.machine.node}, load avg ${r.machine.loadAvgStart.join('/')} → ${r.machine.loadAvgEnd.join('/')} (shared machine)`,
@@ -95,6 +139,9 @@ export function renderTable(r: BenchResults): string {
     '',
     heapLine(r),
     directLineLine(r),
+    ...(scalingRows(r).length ? ['', table(SCALING_HEAD, scalingRows(r))] : []),
+    ...scalingLines(r),
+    slackLine(r),
     ...verdicts(r),
     ...(r.problems.length ? ['', 'Problems:', ...r.problems.map((p) => `  - ${p}`)] : []),
     `Elapsed ${r.elapsedSec} s.`,
@@ -133,7 +180,13 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     `- ${heapLine(r)}`,
     `- ${directLineLine(r)}`,
+    `- ${slackLine(r)}`,
     ...verdicts(r).map((v) => `- ${v}`),
+    '',
+    '## Scaling: one and two server processes sharing one PostgreSQL',
+    '',
+    ...scalingLines(r),
+    ...(scalingRows(r).length ? ['', md(SCALING_HEAD, scalingRows(r))] : []),
     ...(r.problems.length ? ['', '## Problems', '', ...r.problems.map((p) => `- ${p}`)] : []),
     '',
   ].join('\n');

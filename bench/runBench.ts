@@ -9,6 +9,7 @@ import { directLineLoad } from './directLineLoad.ts';
 import { closedLoop, paced, type LoadResult } from './load.ts';
 import { peerSystem } from './peer/peerSystem.ts';
 import { renderMarkdown, renderTable } from './report.ts';
+import { serverBench, type ServerBenchConfig, type ServerBenchResults } from './serverBench.ts';
 import { SCRIPT } from './script.ts';
 import { round, summarise, type LatencySummary } from './stats.ts';
 
@@ -28,6 +29,8 @@ export interface BenchConfig {
   /** Residents with think time, on PostgreSQL only (undefined: skipped). */
   paced?: { residents: number; thinkMs: number; durationMs: number } | undefined;
   directLine?: { residents: number; thinkMs: number; durationMs: number } | undefined;
+  /** Real server processes on PostgreSQL: scaling 1 → 2 processes and Slack ack latency (undefined: skipped). */
+  servers?: Omit<ServerBenchConfig, 'databaseUrl' | 'log'> | undefined;
   /** Where to write JSON and Markdown (undefined: nowhere). */
   resultsDir?: string | undefined;
   log: (line: string) => void;
@@ -51,6 +54,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
       idleConversations: 50,
       paced: { residents: 5, thinkMs: 20, durationMs: 2_000 },
       directLine: { residents: 3, thinkMs: 20, durationMs: 2_000 },
+      servers: { scaling: { processes: [1, 2], residents: 2, thinkMs: 0, durationMs: 10_000, turnsPerConversation: 3, conversationsPerResident: 1 }, slackEvents: 5 },
       resultsDir: path.join(ROOT, 'bench', 'results'),
       log,
     };
@@ -66,6 +70,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
     idleConversations: Number(env.BENCH_IDLE ?? 10_000),
     paced: { residents: 500, thinkMs: Number(env.BENCH_THINK_MS ?? 5000), durationMs: 15_000 },
     directLine: { residents: Number(env.BENCH_DL_RESIDENTS ?? 200), thinkMs: Number(env.BENCH_THINK_MS ?? 5000), durationMs: 15_000 },
+    servers: {
+      scaling: { processes: [1, 2], residents: Number(env.BENCH_SCALE_RESIDENTS ?? 40), thinkMs: Number(env.BENCH_SCALE_THINK_MS ?? 0), durationMs: 10_000, turnsPerConversation: 6 },
+      slackEvents: Number(env.BENCH_SLACK_EVENTS ?? 100),
+    },
     resultsDir: path.join(ROOT, 'bench', 'results'),
     log,
   };
@@ -107,6 +115,8 @@ export interface BenchResults {
   cost: Partial<Record<BenchDriver, { perTurn: TurnCost[]; completedSnapshot: { avgBytes: number; maxBytes: number } }>>;
   heap?: { driver: BenchDriver; conversations: number; gcForced: boolean; heapBeforeMb: number; heapAfterMb: number; bytesPerConversation: number; mbPer10k: number; wallMs: number };
   directLine?: { measured: true; driver: BenchDriver; residents: number; thinkMs: number; turns: number; latencyMs: LatencySummary; lost: number; duplicated: number; wrong: number; firstProblem?: string } | { measured: false; reason: string };
+  /** Real server processes: scaling 1 → 2 and Slack ack latency. */
+  servers?: ServerBenchResults;
   problems: string[];
   elapsedSec: number;
 }
@@ -304,6 +314,28 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
     } finally {
       a.cleanup();
       await b.close();
+    }
+  }
+  if (cfg.servers) {
+    if (!cfg.drivers.includes('pg')) {
+      const reason = 'needs PostgreSQL: several server processes share one database (BENCH_DRIVERS without pg)';
+      results.servers = { where: '', scaling: { measured: false, reason }, slack: { measured: false, reason } };
+    } else {
+      log(`== server processes on pg: ${cfg.servers.scaling.processes.join(' and ')} process(es), then Slack`);
+      try {
+        results.servers = await serverBench({ ...cfg.servers, databaseUrl: cfg.databaseUrl, log });
+      } catch (err) {
+        const reason = `failed: ${(err as Error).message}`;
+        results.servers = { where: '', scaling: { measured: false, reason }, slack: { measured: false, reason } };
+      }
+      for (const [what, m] of [['scaling', results.servers.scaling], ['slack', results.servers.slack]] as const) {
+        if (!m.measured) results.problems.push(`${what}: ${m.reason}`);
+      }
+      const { scaling, slack } = results.servers;
+      for (const run of scaling.measured ? scaling.runs : []) {
+        if (run.lost + run.duplicated + run.wrong > 0) results.problems.push(`scaling, ${run.processes} process(es): lost ${run.lost}, duplicated ${run.duplicated}, wrong ${run.wrong}; first: ${run.firstProblem}`);
+      }
+      if (slack.measured && slack.notAcked + slack.lostRelays + slack.duplicatedRelays > 0) results.problems.push(`slack: not acknowledged ${slack.notAcked}, relays lost ${slack.lostRelays}, duplicated ${slack.duplicatedRelays}; first: ${slack.firstProblem}`);
     }
   }
   results.machine.loadAvgEnd = os.loadavg().map((x) => round(x));

@@ -7,7 +7,7 @@ const url = process.env.TEST_DATABASE_URL || undefined;
 const driver = url ? 'pg' : 'pglite';
 
 describe(`quick benchmark on ${driver}`, () => {
-  it('produces turn, cost, memory and Direct Line figures for Anchorline and the peer', async () => {
+  it('produces turn, cost, memory, Direct Line, scaling and Slack ack figures', async () => {
     const cfg = configFromEnv({ BENCH_QUICK: '1', BENCH_DRIVERS: driver, ...(url ? { BENCH_DATABASE_URL: url } : {}) }, () => undefined);
     const r = await runBench({ ...cfg, resultsDir: undefined });
 
@@ -29,5 +29,22 @@ describe(`quick benchmark on ${driver}`, () => {
     expect(cost.completedSnapshot.maxBytes).toBeGreaterThan(0);
     expect(r.heap?.conversations).toBe(50);
     expect(r.directLine).toMatchObject({ measured: true, lost: 0, duplicated: 0, wrong: 0 });
+
+    // Real server processes (scaling 1 → 2, Slack ack) need PostgreSQL: two processes share one database.
+    const { scaling, slack } = r.servers!;
+    if (driver === 'pglite') {
+      expect(scaling).toMatchObject({ measured: false, reason: expect.stringContaining('PostgreSQL') });
+      expect(slack).toMatchObject({ measured: false, reason: expect.stringContaining('PostgreSQL') });
+      return;
+    }
+    if (!scaling.measured || !slack.measured) throw new Error(`server processes not measured: ${JSON.stringify({ scaling, slack })}`);
+    expect(scaling.runs.map((x) => x.processes)).toEqual([1, 2]);
+    for (const run of scaling.runs) {
+      // 2 residents × 3 turns of the shipped flow main, each resident on its own process in the 2-process run.
+      expect(run).toMatchObject({ conversations: 2, turns: 6, lost: 0, duplicated: 0, wrong: 0 });
+      expect(run.latencyMs.p99).toBeGreaterThan(0);
+    }
+    expect(slack).toMatchObject({ events: 5, notAcked: 0, relayed: 5, lostRelays: 0, duplicatedRelays: 0 });
+    expect(slack.ackMs.count).toBe(5);
   }, 180_000);
 });

@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import { ROOT } from './anchorline.ts';
+
+/** A real Anchorline server (`node --import tsx src/main.ts`) running as a child of the benchmark. */
+export interface ServerProcess {
+  name: string;
+  pid: number;
+  base: string;
+  /** user + system CPU seconds the process has used so far (Linux /proc; undefined elsewhere). */
+  cpuSeconds(): number | undefined;
+  /** The last 8 KB the process wrote (warnings and errors at LOG_LEVEL=warn). */
+  output(): string;
+  /** How it ended if it is no longer running, e.g. "exit 1" or "SIGKILL". */
+  ended(): string | undefined;
+  /** SIGTERM (the server's own graceful shutdown), SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A port nobody listens on right now (the server is started on it a moment later). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+const running = new Set<ChildProcess>();
+let exitHook = false;
+/** A benchmark that crashes or is interrupted must not leave servers behind. */
+function killAllOnExit(): void {
+  if (exitHook) return;
+  exitHook = true;
+  process.on('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
+function cpuOf(pid: number): number | undefined {
+  try {
+    // Fields after the "(comm)": state is field 3, utime 14, stime 15, in clock ticks (100 per second on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a server with `env` on a free port and waits for GET /readyz to answer 200.
+ * Its output is kept (the last 8 KB) and shown only if it fails to start.
+ */
+export async function startServer(name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+  killAllOnExit();
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-8192));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((r) => child.once('exit', () => (running.delete(child), r())));
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async (graceMs = 5000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server ${name} exited (${child.exitCode ?? child.signalCode}) before it was ready: ${output.trim().slice(-1000)}`);
+    }
+    const ready = await fetch(`${base}/readyz`)
+      .then(async (r) => (await r.arrayBuffer(), r.status === 200))
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > until) {
+      await stop(1000);
+      throw new Error(`server ${name} not ready within ${timeoutMs} ms: ${output.trim().slice(-1000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { name, pid: child.pid!, base, cpuSeconds: () => cpuOf(child.pid!), output: () => output, ended: () => (child.exitCode !== null ? `exit ${child.exitCode}` : (child.signalCode ?? undefined)), stop };
+}
