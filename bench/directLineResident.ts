@@ -14,6 +14,9 @@ export interface ResidentTurn {
 export interface DirectLineTally {
   /** Milliseconds from POST to the first reply of that turn arriving on the WebSocket. */
   latencies: number[];
+  /** The same latencies split by where the turn was posted: the stream's own process, or another one. */
+  sameProcess: number[];
+  crossProcess: number[];
   conversations: number;
   /** Expected bot replies that never arrived / arrived twice (same activity id). */
   lost: number;
@@ -23,7 +26,7 @@ export interface DirectLineTally {
   firstProblem?: string;
 }
 
-export const newTally = (): DirectLineTally => ({ latencies: [], conversations: 0, lost: 0, duplicated: 0, wrong: 0 });
+export const newTally = (): DirectLineTally => ({ latencies: [], sameProcess: [], crossProcess: [], conversations: 0, lost: 0, duplicated: 0, wrong: 0 });
 
 interface Activity {
   id: string;
@@ -142,7 +145,7 @@ export async function converse(o: {
   tally.conversations++;
   const seen = new Set<string>();
   const greeting: Activity[] = [];
-  let waiting: { turn: number; t0: number; got: Activity[]; done: () => void } | undefined;
+  let waiting: { turn: number; t0: number; cross: boolean; got: Activity[]; done: () => void } | undefined;
   let posted = false;
   conv.onMessage((a) => {
     if (seen.has(a.id)) {
@@ -151,7 +154,11 @@ export async function converse(o: {
     }
     seen.add(a.id);
     if (waiting && waiting.got.length < script[waiting.turn]!.replies) {
-      if (!waiting.got.length) tally.latencies.push(performance.now() - waiting.t0);
+      if (!waiting.got.length) {
+        const ms = performance.now() - waiting.t0;
+        tally.latencies.push(ms);
+        (waiting.cross ? tally.crossProcess : tally.sameProcess).push(ms);
+      }
       waiting.got.push(a);
       if (waiting.got.length === script[waiting.turn]!.replies) waiting.done();
     } else if (!posted && greeting.length < script[0]!.replies) {
@@ -179,8 +186,9 @@ export async function converse(o: {
     if (performance.now() > o.deadline) break;
     const s = script[i]!;
     posted = true;
-    const arrived = new Promise<void>((done) => (waiting = { turn: i, t0: performance.now(), got: [], done }));
-    const res = await conv.post(o.postBase(i), { text: s.text, value: s.value, clientActivityId: `${o.userId}-${i}` });
+    const postBase = o.postBase(i);
+    const arrived = new Promise<void>((done) => (waiting = { turn: i, t0: performance.now(), cross: postBase !== o.startBase, got: [], done }));
+    const res = await conv.post(postBase, { text: s.text, value: s.value, clientActivityId: `${o.userId}-${i}` });
     await res.arrayBuffer();
     if (!res.ok) problem(`turn ${i + 1}: POST answered ${res.status}`);
     let timer: NodeJS.Timeout | undefined;

@@ -50,6 +50,9 @@ export interface ScalingRun {
   turnsPerSec: number;
   /** POST → first reply of that turn on the conversation's stream (often served by another process). */
   latencyMs: LatencySummary;
+  /** The same, for turns posted to the process holding the stream / to the other process (reply via NOTIFY). */
+  sameProcessMs: LatencySummary;
+  crossProcessMs: LatencySummary;
   lost: number;
   duplicated: number;
   wrong: number;
@@ -129,6 +132,8 @@ async function scalingRun(servers: ServerProcess[], cfg: ServerBenchConfig['scal
     wallMs: round(wallMs, 0),
     turnsPerSec: round((turns / wallMs) * 1000, 1),
     latencyMs: summary(tally.latencies),
+    sameProcessMs: summary(tally.sameProcess),
+    crossProcessMs: summary(tally.crossProcess),
     lost: tally.lost,
     duplicated: tally.duplicated,
     wrong: tally.wrong,
@@ -280,7 +285,7 @@ export async function serverBench(cfg: ServerBenchConfig): Promise<ServerBenchRe
         const run = await scalingRun(servers.slice(0, n), cfg.scaling, `p${n}`);
         runs.push(run);
         log(
-          `scaling: ${n} process${n > 1 ? 'es' : ''}, ${run.residents} residents: ${run.turnsPerSec} turns/s, p50 ${run.latencyMs.p50} p99 ${run.latencyMs.p99} ms, ${run.turns} turns in ${run.conversations} conversations, lost ${run.lost} duplicated ${run.duplicated} wrong ${run.wrong}${run.firstProblem ? ` (${run.firstProblem})` : ''}`,
+          `scaling: ${n} process${n > 1 ? 'es' : ''}, ${run.residents} residents: ${run.turnsPerSec} turns/s, p50 ${run.latencyMs.p50} p99 ${run.latencyMs.p99} ms${run.crossProcessMs.count ? ` (reply from the other process: p50 ${run.crossProcessMs.p50} p99 ${run.crossProcessMs.p99} ms; same process: p50 ${run.sameProcessMs.p50} p99 ${run.sameProcessMs.p99} ms)` : ''}, ${run.turns} turns in ${run.conversations} conversations, lost ${run.lost} duplicated ${run.duplicated} wrong ${run.wrong}${run.firstProblem ? ` (${run.firstProblem})` : ''}`,
         );
       }
       out.scaling = { measured: true, runs };

@@ -33,9 +33,17 @@ let exitHook = false;
 function killAllOnExit(): void {
   if (exitHook) return;
   exitHook = true;
-  process.on('exit', () => {
+  const killAll = () => {
     for (const c of running) c.kill('SIGKILL');
-  });
+  };
+  process.on('exit', killAll);
+  // An interrupted run ends without 'exit' handlers: kill the servers, then take the signal as before.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      killAll();
+      process.kill(process.pid, sig);
+    });
+  }
 }
 
 function cpuOf(pid: number): number | undefined {
