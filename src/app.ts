@@ -8,6 +8,8 @@ import { journeyAdminRoutes } from './domain/journey/journeyAdminRoutes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
 import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
 import { prunePostcodeCache } from './domain/places/postcodeCache.ts';
+import { pruneIdleConversations } from './domain/retention/pruneIdleConversations.ts';
+import { pruneConversations } from './channels/web/directline/conversationRepo.ts';
 import { seedPartners } from './domain/vacancies/seedPartners.ts';
 import { ActionRegistry } from './engine/actions.ts';
 import { createEngine } from './engine/createEngine.ts';
@@ -183,9 +185,27 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       });
       jobs.start();
       cleanups.push(() => jobs.stop());
-      const prune = setInterval(() => void prunePostcodeCache(db, new Date()).catch(() => undefined), 24 * 3600_000);
-      prune.unref();
-      cleanups.push(() => clearInterval(prune));
+      // Daily housekeeping: retention of idle conversations, the postcode cache, stale Direct Line ids.
+      const housekeeping = async () => {
+        const now = new Date();
+        const olderThan = new Date(now.getTime() - config.RETENTION_DAYS * 24 * 3600_000);
+        try {
+          const deleted = await pruneIdleConversations(db, { olderThan, erasers: [journeyEraser(courseOptions)] });
+          await pruneConversations(db, olderThan);
+          await prunePostcodeCache(db, now);
+          if (deleted) logger.info({ deleted, retentionDays: config.RETENTION_DAYS }, 'idle conversations deleted');
+        } catch (err) {
+          logger.error({ err: { message: (err as Error).message } }, 'housekeeping failed; will try again tomorrow');
+        }
+      };
+      const firstRun = setTimeout(() => void housekeeping(), 60_000);
+      firstRun.unref();
+      const daily = setInterval(() => void housekeeping(), 24 * 3600_000);
+      daily.unref();
+      cleanups.push(() => {
+        clearTimeout(firstRun);
+        clearInterval(daily);
+      });
     }
 
     return {

@@ -76,6 +76,7 @@ export const settings = {
   JOB_POLL_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(1000), description: 'How often an idle job runner looks for due jobs (reminders, escalations)' }),
   JOB_LEASE_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(300000), description: 'How long a claimed job stays with one worker before another may take it' }),
   JOB_BACKOFF_BASE_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(30000), description: 'First retry delay of a failed job (then doubling, capped at 6 hours)' }),
+  RETENTION_DAYS: setting({ expected: INT_EXPECTED, schema: positiveInt.max(3650).default(365), description: 'Conversations idle this many days are deleted with all their data (answers, transcript, bookings, applications)' }),
   START_FLOW: setting({ schema: z.string().regex(/^[a-z][a-z0-9_]*$/).default('main'), expected: 'a flow id such as main', description: 'The flow a new conversation starts' }),
   POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), expected: 'a URL', description: 'postcodes.io base URL' }),
   DIRECTLINE_SECRET: setting({
