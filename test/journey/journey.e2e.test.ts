@@ -123,7 +123,7 @@ describe('resident journey, end to end', () => {
       .reply(200, place('B67 9HG', ['E08000028', 'Sandwell'], ['E05001260', 'Smethwick'], 'E01009999'));
     const said = texts(await aboutYou('res-sandwell', 'B67 9HG'));
     expect(said).toMatch(/You cannot join .* right now\. Here is why:/);
-    expect(said).toContain('You live in Sandwell.');
+    expect(said).toContain('You live in Sandwell. This is for people who live in Birmingham or Solihull.');
     expect(said).toContain('You can talk to a person about other help.');
     expect(said).toContain('What would you like to do now?');
   });

@@ -45,6 +45,12 @@ export function explainDecision(r: Explainable, t: Translate, locale: string): s
  * the language: `allowed: 'unemployed,notWorking'` adds `allowedWords: 'out of work … or …'`.
  */
 export function wordParams(r: RuleResult, t: Translate, locale: string): RuleResult['params'] {
+  // Lists of places read "Birmingham or Solihull", "A, B or C" in the resident's language.
+  if (r.params.allowed !== undefined && /^eligibility\.rule\.(council|ward)\./.test(r.key)) {
+    const names = String(r.params.allowed).split(', ');
+    const or = ` ${t('eligibility.or', {}, locale)} `;
+    return { ...r.params, allowed: names.length > 1 ? `${names.slice(0, -1).join(', ')}${or}${names.at(-1)}` : names.join('') };
+  }
   if (r.params.allowed === undefined || !r.key.startsWith('eligibility.rule.employmentStatus.')) return r.params;
   const words = String(r.params.allowed)
     .split(',')

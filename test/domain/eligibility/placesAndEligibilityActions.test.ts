@@ -195,7 +195,7 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
     const en = eligibilityResultSchema.parse(await run('checkEligibility', sandwell, 'en', withWords));
     expect(en.explanation!.split('\n')).toEqual([
       'You cannot join I Can right now. Here is why:',
-      'You live in Sandwell. This is for people who live in Birmingham, Solihull.',
+      'You live in Sandwell. This is for people who live in Birmingham or Solihull.',
       'This is only for some areas of Birmingham and Solihull. Your area is not one of them.',
       'This needs one of these things, and you do not have any of them:',
       '• You told us you are in paid work. This is for people who are out of work and looking for work.',
