@@ -15,6 +15,8 @@ import { courseOptionsOf } from '../domain/allActions.ts';
 import { applicationStatusSchema } from '../domain/applications/applicationProfile.ts';
 import { exportPartnerApplications } from '../domain/applications/exportPartnerApplications.ts';
 import { setApplicationStatus } from '../domain/applications/setApplicationStatus.ts';
+import { noticesFromTranslator } from '../domain/shared/notices.ts';
+import { createTranslator, loadLocales } from '../i18n.ts';
 import { importSessionsCsv } from '../domain/courses/importSessionsCsv.ts';
 import { seedCourses } from '../domain/courses/seedCourses.ts';
 import { formatAudit, listAudit } from '../domain/handoffs/audit.ts';
@@ -33,6 +35,7 @@ import { loadFlowSet, parseFlowTexts, FLOW_SUFFIX, FlowCatalog } from '../flows/
 import { readFlowTest, runFlowTest } from '../flows/flowTest.ts';
 import { flowToMermaid } from '../flows/graph.ts';
 import { formatProblem } from '../flows/problem.ts';
+import { checkLiveConversations } from '../flows/checkLiveConversations.ts';
 import { migrate } from '../store/migrate.ts';
 import { openDb } from '../store/openDb.ts';
 import { PgliteDb } from '../store/pgliteDriver.ts';
@@ -76,31 +79,10 @@ async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(db);
-    const { rows } = await db.query<{ id: string; flow_id: string; flow_version: string; value: unknown }>(
-      `SELECT id, flow_id, flow_version, snapshot->'value' AS value FROM conversations WHERE status = 'active' AND snapshot IS NOT NULL`,
-    );
     const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction: makeActionRunner(actions, 1000, logger) }, db);
-    let orphans = 0;
-    for (const row of rows) {
-      const live = r.set.flows.get(row.flow_id);
-      if (!live || live.version === row.flow_version) continue;
-      const migration = live.flow.migrations.find((m) => row.flow_version.startsWith(m.from));
-      const old = await catalog.get(row.flow_id, row.flow_version);
-      const leaves = (v: unknown, prefix = ''): string[] =>
-        typeof v === 'string' ? [`${prefix}${v}`] : v && typeof v === 'object' ? Object.entries(v).flatMap(([k, x]) => leaves(x, `${prefix}${k}.`)) : [];
-      const states = leaves(row.value).map((s) => s.split('.').map((p) => migration?.steps[p] ?? p).join('.'));
-      const missing = states.filter((s) => !live.statePaths.has(s));
-      if (migration && missing.length === 0) continue;
-      if (!migration && old) {
-        console.log(`conversation ${row.id}: stays on ${row.flow_id}@${row.flow_version} until it ends (no migration declared)`);
-        if (missing.length) console.log(`  after it ends nothing is lost; a migration would need to map: ${missing.join(', ')}`);
-        continue;
-      }
-      orphans++;
-      console.log(`conversation ${row.id}: would be orphaned (state ${states.join(', ')} does not exist in ${row.flow_id}@${live.version})`);
-    }
-    console.log(`${rows.length} live conversation(s), ${orphans} would be orphaned`);
-    return orphans ? 1 : 0;
+    const report = await checkLiveConversations(db, r.set, catalog);
+    for (const line of report.lines) console.log(line);
+    return report.orphans ? 1 : 0;
   } finally {
     await db.close();
   }
@@ -195,9 +177,19 @@ async function main(argv: string[]): Promise<number> {
     const id = z.coerce.number().int().positive().safeParse(rest[0]);
     const status = applicationStatusSchema.safeParse(rest[1]);
     if (!id.success || !status.success) throw new UsageError('set-status needs an application-vacancy id (a number) and a status');
+    // Written in the resident's language, with the same wording files the flows use.
+    const notices = noticesFromTranslator(await createTranslator(await loadLocales(config.LOCALES_DIR)));
     const r = await withDb(config, (db) =>
       // The resident hears of it on their channel: the message goes to their transcript and stream.
-      setApplicationStatus(db, (conversationId, replies) => db.transaction((tx) => appendReplies(tx, conversationId, replies, MESSAGES_CHANNEL)), id.data, status.data),
+      setApplicationStatus(
+        db,
+        {
+          send: (conversationId, replies) => db.transaction((tx) => appendReplies(tx, conversationId, replies, MESSAGES_CHANNEL)),
+          notices,
+        },
+        id.data,
+        status.data,
+      ),
     );
     console.log(JSON.stringify(r));
     return r.type === 'updated' || r.type === 'unchanged' ? 0 : 1;
