@@ -7,6 +7,7 @@ import { seedCourses } from './domain/courses/seedCourses.ts';
 import { journeyAdminRoutes } from './domain/journey/journeyAdminRoutes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
 import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
+import { noticesFromTranslator } from './domain/shared/notices.ts';
 import { prunePostcodeCache } from './domain/places/postcodeCache.ts';
 import { pruneIdleConversations } from './domain/retention/pruneIdleConversations.ts';
 import { pruneConversations } from './channels/web/directline/conversationRepo.ts';
@@ -117,6 +118,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
     ref.engine = engine;
     const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
+    // Proactive messages in the resident's language, from the live flow set's wording (follows reloads).
+    const notices = noticesFromTranslator(() => catalog.current.translator);
 
     const web = await createWebChannels({
       db,
@@ -165,7 +168,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       rawRoutes: [...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []), ...web.rawRoutes],
       routes: [
         ['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog })],
-        ['/admin', journeyAdminRoutes({ db, send, adminToken: config.ADMIN_TOKEN, logger })],
+        ['/admin', journeyAdminRoutes({ db, send, notices, adminToken: config.ADMIN_TOKEN, logger })],
       ],
     });
     const server = await listen(app, config.PORT, config.HOST);
@@ -178,7 +181,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       const jobs = new JobRunner({
         db,
         logger,
-        handlers: journeyJobHandlers({ send, courseOptions }),
+        handlers: journeyJobHandlers({ send, notices, courseOptions }),
         pollMs: config.JOB_POLL_MS,
         leaseMs: config.JOB_LEASE_MS,
         backoffBaseMs: config.JOB_BACKOFF_BASE_MS,

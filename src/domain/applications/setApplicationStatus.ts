@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { enqueueJob } from '../../jobs/jobQueue.ts';
 import type { JobHandler } from '../../jobs/JobRunner.ts';
 import type { Db } from '../../store/db.ts';
+import { noticeWriter, type Notices } from '../shared/notices.ts';
 import type { Send } from '../shared/send.ts';
 import { applicationStatusSchema, type ApplicationStatus } from './applicationProfile.ts';
 import { statusUpdateReplies } from './statusReplies.ts';
@@ -21,18 +22,24 @@ const noticeRow = z.object({
   role: z.string(),
   partner_name: z.string(),
   status: applicationStatusSchema,
+  locale: z.string(),
 });
 
 async function loadNotice(db: Db, applicationVacancyId: number) {
   const { rows } = await db.query(
-    `SELECT a.conversation_id, v.role, p.name AS partner_name, av.status
+    `SELECT a.conversation_id, v.role, p.name AS partner_name, av.status, c.locale
      FROM application_vacancies av JOIN applications a ON a.id = av.application_id
+     JOIN conversations c ON c.id = a.conversation_id
      JOIN vacancies v ON v.id = av.vacancy_id JOIN partners p ON p.id = v.partner_id
      WHERE av.id = $1`,
     [applicationVacancyId],
   );
   return rows[0] ? noticeRow.parse(rows[0]) : undefined;
 }
+
+/** The notice in the resident's language (their conversation's locale). */
+const noticeReplies = (notices: Notices, n: z.infer<typeof noticeRow>, status: ApplicationStatus) =>
+  statusUpdateReplies({ role: n.role, partnerName: n.partner_name }, status, noticeWriter(notices, n.locale));
 
 /**
  * Sets the status of one vacancy of an application (partners, via CLI or admin HTTP)
@@ -41,7 +48,7 @@ async function loadNotice(db: Db, applicationVacancyId: number) {
  */
 export async function setApplicationStatus(
   db: Db,
-  send: Send,
+  deps: { send: Send; notices: Notices },
   applicationVacancyId: number,
   status: ApplicationStatus,
   opts: { logger?: Logger; now?: Date } = {},
@@ -64,7 +71,7 @@ export async function setApplicationStatus(
   let notified = false;
   try {
     if (notice) {
-      await send(notice.conversation_id, statusUpdateReplies({ role: notice.role, partnerName: notice.partner_name }, status));
+      await deps.send(notice.conversation_id, noticeReplies(deps.notices, notice, status));
       notified = true;
     }
   } catch (err) {
@@ -80,14 +87,14 @@ export async function setApplicationStatus(
 }
 
 /** Job handler that retries a status notice; skipped if the status has moved on since. */
-export function applicationJobHandlers(deps: { send: Send }): Record<string, JobHandler> {
+export function applicationJobHandlers(deps: { send: Send; notices: Notices }): Record<string, JobHandler> {
   const payload = z.object({ applicationVacancyId: z.number(), status: applicationStatusSchema });
   return {
     [STATUS_NOTICE_JOB]: async (raw, { db }) => {
       const p = payload.parse(raw);
       const notice = await loadNotice(db, p.applicationVacancyId);
       if (!notice || notice.status !== p.status) return;
-      await deps.send(notice.conversation_id, statusUpdateReplies({ role: notice.role, partnerName: notice.partner_name }, p.status));
+      await deps.send(notice.conversation_id, noticeReplies(deps.notices, notice, p.status));
     },
   };
 }

@@ -1,9 +1,11 @@
 import type { Reply } from '../../engine/reply.ts';
+import type { NoticeWriter } from '../shared/notices.ts';
 import type { ApplicationStatus } from './applicationProfile.ts';
 
-// English for now (proactive messages do not reach the flow's i18n catalogue).
-const en = { locale: 'en', dir: 'ltr' } as const;
-
+/**
+ * One sentence per status, in English: the in-turn status summary (journeyActions) still
+ * uses it. Notices sent outside a turn use locales/<language>/notices.json instead.
+ */
 export function statusSentence(status: ApplicationStatus): string {
   switch (status) {
     case 'submitted':
@@ -21,6 +23,7 @@ export function statusSentence(status: ApplicationStatus): string {
   }
 }
 
-export function statusUpdateReplies(v: { role: string; partnerName: string }, status: ApplicationStatus): Reply[] {
-  return [{ type: 'text', text: `An update on your application for ${v.role} at ${v.partnerName}. ${statusSentence(status)}`, ...en }];
+export function statusUpdateReplies(v: { role: string; partnerName: string }, status: ApplicationStatus, w: NoticeWriter): Reply[] {
+  const text = w.t('notices.application.update', { role: v.role, partner: v.partnerName, sentence: w.t(`notices.application.status.${status}`) });
+  return [{ type: 'text', text, locale: w.locale, dir: w.dir }];
 }

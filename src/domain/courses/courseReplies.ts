@@ -1,51 +1,58 @@
 import type { Card, Reply } from '../../engine/reply.ts';
+import type { NoticeWriter } from '../shared/notices.ts';
 import type { SessionSummary } from './sessionSummary.ts';
 import { formatWhen } from './formatWhen.ts';
 
-// Proactive messages are English for now: the flow's i18n catalogue is not reachable
-// from a job. The reply carries locale 'en' so channels render it honestly.
-const en = { locale: 'en', dir: 'ltr' } as const;
+const DAY_MS = 24 * 3600_000;
 
-export function sessionCard(s: SessionSummary, actions: Card['actions'] = []): Card {
-  const when = formatWhen(s.startsAt);
+/** Course and venue names are data (English); labels, answers and dates are in the resident's language. */
+export function sessionCard(s: SessionSummary, w: NoticeWriter, actions: Card['actions'] = []): Card {
+  const when = formatWhen(s.startsAt, w.locale);
   return {
     kind: 'session',
     title: s.courseName,
     facts: [
-      { label: 'When', value: when },
-      { label: 'Where', value: `${s.venue.name}, ${s.venue.address}` },
-      { label: 'Step-free access', value: s.venue.accessible ? 'Yes' : 'No' },
-      { label: 'Length', value: `${s.lengthWeeks} weeks` },
-      { label: 'Seats left', value: String(s.seatsLeft) },
+      { label: w.t('notices.session.when'), value: when },
+      { label: w.t('notices.session.where'), value: `${s.venue.name}, ${s.venue.address}` },
+      { label: w.t('notices.session.stepFree'), value: w.t(s.venue.accessible ? 'notices.session.yes' : 'notices.session.no') },
+      { label: w.t('notices.session.length'), value: w.t('notices.session.weeks', { count: s.lengthWeeks }) },
+      { label: w.t('notices.session.seatsLeft'), value: String(s.seatsLeft) },
     ],
     actions,
-    fallback: `${s.courseName}, ${when}, at ${s.venue.name}.`,
+    fallback: w.t('notices.session.fallback', { course: s.courseName, when, venue: s.venue.name }),
   };
 }
 
-export function reminderReplies(s: SessionSummary, offsetMs: number): Reply[] {
-  const lead = offsetMs >= 24 * 3600_000 ? `in ${Math.round(offsetMs / (24 * 3600_000))} days` : 'soon';
+export function reminderReplies(s: SessionSummary, offsetMs: number, w: NoticeWriter): Reply[] {
+  const when = formatWhen(s.startsAt, w.locale);
+  const lead =
+    offsetMs >= DAY_MS
+      ? w.t('notices.reminder.inDays', { count: Math.round(offsetMs / DAY_MS), when })
+      : w.t('notices.reminder.soon', { when });
+  const { locale, dir } = w;
   return [
-    { type: 'text', text: `A reminder: your course starts ${lead}. It is on ${formatWhen(s.startsAt)}.`, ...en },
-    { type: 'card', card: sessionCard(s), ...en },
-    { type: 'text', text: 'If you cannot come, please tell me. Then someone else can have your seat.', ...en },
+    { type: 'text', text: lead, locale, dir },
+    { type: 'card', card: sessionCard(s, w), locale, dir },
+    { type: 'text', text: w.t('notices.reminder.cannotCome'), locale, dir },
   ];
 }
 
-export function seatOfferReplies(s: SessionSummary, expiresAt: Date): Reply[] {
+export function seatOfferReplies(s: SessionSummary, expiresAt: Date, w: NoticeWriter): Reply[] {
+  const { locale, dir } = w;
   return [
-    { type: 'text', text: `Good news! A seat is free on the course you were waiting for.`, ...en },
-    { type: 'card', card: sessionCard(s), ...en },
+    { type: 'text', text: w.t('notices.seatOffer.goodNews'), locale, dir },
+    { type: 'card', card: sessionCard(s, w), locale, dir },
     // Buttons trigger global commands (flows/commands.yaml: accept_seat, decline_seat),
     // so the answer works whatever step the resident's flow is waiting in.
     {
       type: 'choices',
-      text: `Do you want it? Please answer by ${formatWhen(expiresAt.toISOString())}.`,
+      text: w.t('notices.seatOffer.question', { when: formatWhen(expiresAt.toISOString(), locale) }),
       choices: [
-        { value: 'cmd:accept_seat', label: 'Yes, book my seat' },
-        { value: 'cmd:decline_seat', label: 'No, thank you' },
+        { value: 'cmd:accept_seat', label: w.t('notices.seatOffer.accept') },
+        { value: 'cmd:decline_seat', label: w.t('notices.seatOffer.decline') },
       ],
-      ...en,
+      locale,
+      dir,
     },
   ];
 }

@@ -7,6 +7,7 @@ import type { Db } from '../../store/db.ts';
 import { applicationStatusSchema } from '../applications/applicationProfile.ts';
 import { exportPartnerApplications } from '../applications/exportPartnerApplications.ts';
 import { setApplicationStatus } from '../applications/setApplicationStatus.ts';
+import type { Notices } from '../shared/notices.ts';
 import type { Send } from '../shared/send.ts';
 
 const partnerIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/);
@@ -19,7 +20,14 @@ const statusBodySchema = z.object({ status: applicationStatusSchema });
  * - POST /applications/:id/status {status} → sets one vacancy's status; the resident is told
  * Both need the admin bearer token.
  */
-export function journeyAdminRoutes(opts: { db: Db; send: Send; adminToken: string | undefined; logger?: Logger }): express.Router {
+export function journeyAdminRoutes(opts: {
+  db: Db;
+  send: Send;
+  /** Wording of the status notice, in the resident's language. */
+  notices: Notices;
+  adminToken: string | undefined;
+  logger?: Logger;
+}): express.Router {
   const r = express.Router();
   r.use(requireAdmin(opts.adminToken));
 
@@ -45,7 +53,7 @@ export function journeyAdminRoutes(opts: { db: Db; send: Send; adminToken: strin
     if (!body.success) {
       throw new AppError('status_invalid', `status must be one of ${applicationStatusSchema.options.join(', ')}`, 400);
     }
-    const out = await setApplicationStatus(opts.db, opts.send, id.data, body.data.status, opts.logger ? { logger: opts.logger } : {});
+    const out = await setApplicationStatus(opts.db, { send: opts.send, notices: opts.notices }, id.data, body.data.status, opts.logger ? { logger: opts.logger } : {});
     switch (out.type) {
       case 'notFound':
         throw new AppError('application_not_found', `no application vacancy ${id.data}`, 404);

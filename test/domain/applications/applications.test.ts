@@ -8,9 +8,11 @@ import { parseCsv } from '../../../src/domain/shared/csv.ts';
 import type { Send } from '../../../src/domain/shared/send.ts';
 import { seedPartners } from '../../../src/domain/vacancies/seedPartners.ts';
 import type { Reply } from '../../../src/engine/reply.ts';
+import { flatKeys, loadLocales } from '../../../src/i18n.ts';
 import { JobRunner } from '../../../src/jobs/JobRunner.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { addConversations } from '../courses/fixtures.ts';
+import type { Notices } from '../../../src/domain/shared/notices.ts';
+import { addConversations, loadNotices, setLocale } from '../courses/fixtures.ts';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const profile = applicationProfileSchema.parse({
@@ -29,8 +31,10 @@ describe('applications', () => {
   let ben: string;
   const sent: { to: string; replies: Reply[] }[] = [];
   const send: Send = async (to, replies) => void sent.push({ to, replies });
+  let notices: Notices;
   beforeAll(async () => {
     t = await createTestDb();
+    notices = await loadNotices();
     await seedPartners(t.db);
     [ada, ben] = (await addConversations(t.db, 'app', 2)) as [string, string];
   });
@@ -69,7 +73,7 @@ describe('applications', () => {
     const s = await applicationStatus(t.db, ada);
     const clerk = s.type === 'found' ? s.vacancies.find((v) => v.vacancyId === 'uhb-ward-clerk-solihull-2027-1')! : undefined;
     sent.length = 0;
-    expect(await setApplicationStatus(t.db, send, clerk!.applicationVacancyId, 'interview')).toEqual({
+    expect(await setApplicationStatus(t.db, { send, notices }, clerk!.applicationVacancyId, 'interview')).toEqual({
       type: 'updated',
       from: 'submitted',
       to: 'interview',
@@ -78,9 +82,9 @@ describe('applications', () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]!.to).toBe(ada);
     expect(sent[0]!.replies[0]).toMatchObject({ type: 'text', text: expect.stringContaining('Ward clerk') });
-    expect(await setApplicationStatus(t.db, send, clerk!.applicationVacancyId, 'interview')).toEqual({ type: 'unchanged', status: 'interview' });
+    expect(await setApplicationStatus(t.db, { send, notices }, clerk!.applicationVacancyId, 'interview')).toEqual({ type: 'unchanged', status: 'interview' });
     expect(sent).toHaveLength(1);
-    expect(await setApplicationStatus(t.db, send, 999_999, 'offered')).toEqual({ type: 'notFound' });
+    expect(await setApplicationStatus(t.db, { send, notices }, 999_999, 'offered')).toEqual({ type: 'notFound' });
     const after = await applicationStatus(t.db, ada);
     expect(after.type === 'found' && after.vacancies.find((v) => v.vacancyId === clerk!.vacancyId)?.status).toBe('interview');
   });
@@ -88,10 +92,10 @@ describe('applications', () => {
   it('a notice that fails to send is queued and retried by the job runner', async () => {
     const s = await applicationStatus(t.db, ada);
     const id = s.type === 'found' ? s.vacancies[0]!.applicationVacancyId : -1;
-    const r = await setApplicationStatus(t.db, async () => Promise.reject(new Error('channel down')), id, 'shortlisted', { now: NOW });
+    const r = await setApplicationStatus(t.db, { send: async () => Promise.reject(new Error('channel down')), notices }, id, 'shortlisted', { now: NOW });
     expect(r).toMatchObject({ type: 'updated', notified: false });
     sent.length = 0;
-    const runner = new JobRunner({ db: t.db, clock: () => NOW, handlers: applicationJobHandlers({ send }) });
+    const runner = new JobRunner({ db: t.db, clock: () => NOW, handlers: applicationJobHandlers({ send, notices }) });
     expect(await runner.runOnce()).toBe(1);
     expect(sent.map((x) => x.to)).toEqual([ada]);
   });
@@ -110,4 +114,28 @@ describe('applications', () => {
     expect(uhbRows[0]![col('values_statements')]).toMatch(/^'=HYPERLINK/);
     expect(await exportPartnerApplications(t.db, 'nobody')).toEqual({ type: 'unknownPartner', partnerId: 'nobody' });
   });
+
+  it('an Urdu resident hears of a status change in Urdu, right to left', async () => {
+    await setLocale(t.db, ben, 'ur');
+    const s = await applicationStatus(t.db, ben);
+    const catering = s.type === 'found' ? s.vacancies.find((v) => v.vacancyId === 'bchc-catering-2027-1') : undefined;
+    sent.length = 0;
+    expect(await setApplicationStatus(t.db, { send, notices }, catering!.applicationVacancyId, 'offered')).toMatchObject({ notified: true });
+    expect(sent.map((x) => x.to)).toEqual([ben]);
+    const [notice] = sent[0]!.replies;
+    expect(notice).toMatchObject({ type: 'text', locale: 'ur', dir: 'rtl' });
+    // Role and employer are data (English); the words around them are Urdu.
+    expect(notice?.type === 'text' && notice.text).toBe(
+      `${catering!.partnerName} میں ${catering!.role} کے لیے آپ کی درخواست کے بارے میں ایک خبر۔ ` +
+        'بہت بڑی خوشخبری: انہوں نے آپ کو نوکری کی پیشکش کی ہے! وہ اگلے مراحل اور جانچ کے بارے میں آپ سے رابطہ کریں گے۔',
+    );
+  });
+
+  it('every notice has wording in both languages', async () => {
+    const [en, ur] = await Promise.all(['en', 'ur'].map(async (l) => flatKeys((await loadLocales('locales'))[l]!)));
+    const noticeKeys = (keys: Set<string>) => [...keys].filter((k) => k.startsWith('notices.')).sort();
+    expect(noticeKeys(en!).length).toBeGreaterThan(20);
+    expect(noticeKeys(ur!)).toEqual(noticeKeys(en!));
+  });
 });
+

@@ -1,6 +1,8 @@
 import type { Db } from '../../../src/store/db.ts';
 import { defaultCourseOptions } from '../../../src/domain/courses/courseOptions.ts';
 import { seedCourseData } from '../../../src/domain/courses/seedCourses.ts';
+import { noticesFromTranslator, type Notices } from '../../../src/domain/shared/notices.ts';
+import { createTranslator, loadLocales } from '../../../src/i18n.ts';
 
 /** "Today" in these tests; the seeded session starts ten days later. */
 export const NOW = new Date('2027-01-01T09:00:00Z');
@@ -51,4 +53,14 @@ export async function counts(db: Db, sessionId: string): Promise<Record<string, 
     [sessionId],
   );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/** Notices from the shipped wording (locales/), as the app builds them. */
+export async function loadNotices(): Promise<Notices> {
+  return noticesFromTranslator(await createTranslator(await loadLocales('locales')));
+}
+
+/** The resident chose a language (what the engine stores when they do). */
+export async function setLocale(db: Db, conversationId: string, locale: string): Promise<void> {
+  await db.query(`UPDATE conversations SET locale = $2 WHERE id = $1`, [conversationId, locale]);
 }

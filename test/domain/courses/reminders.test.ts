@@ -6,15 +6,18 @@ import type { Send } from '../../../src/domain/shared/send.ts';
 import { JobRunner } from '../../../src/jobs/JobRunner.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../../helpers/testDb.ts';
-import { addConversations, env, NOW, seedSession } from './fixtures.ts';
+import type { Notices } from '../../../src/domain/shared/notices.ts';
+import type { Reply } from '../../../src/engine/reply.ts';
+import { addConversations, env, loadNotices, NOW, seedSession, setLocale } from './fixtures.ts';
 
 // The seeded sessions start 2027-01-11 09:30 London time (= 09:30 UTC in January).
 const START = new Date('2027-01-11T09:30:00Z');
 const AFTER_2D = new Date(START.getTime() - 2 * 24 * 3600_000 + 60_000);
 const AFTER_2H = new Date(START.getTime() - 2 * 3600_000 + 60_000);
 
+let notices: Notices;
 const runner = (db: Db, send: Send, clock: () => Date) =>
-  new JobRunner({ db, clock, batchSize: 5, backoffBaseMs: 60_000, handlers: courseJobHandlers({ send, options: env.options }) });
+  new JobRunner({ db, clock, batchSize: 5, backoffBaseMs: 60_000, handlers: courseJobHandlers({ send, notices, options: env.options }) });
 
 const drain = async (w: JobRunner) => {
   while ((await w.runOnce()) > 0);
@@ -25,6 +28,7 @@ describe('course reminders', () => {
   let other: Db;
   beforeAll(async () => {
     t = await createTestDb();
+    notices = await loadNotices();
     other = TEST_DATABASE_URL ? await t.another() : t.db;
   });
   afterAll(() => t?.close());
@@ -107,5 +111,31 @@ describe('course reminders', () => {
     await w.runOnce();
     expect(sent).toEqual([a]);
     expect(await job()).toMatchObject({ status: 'done', attempts: 3 });
+  });
+
+  it('each resident gets the reminder in their own language: Urdu right to left, English left to right', async () => {
+    await seedSession(t.db, 'reml', 5);
+    const [en, ur] = await addConversations(t.db, 'reml', 2);
+    await setLocale(t.db, ur!, 'ur');
+    for (const p of [en!, ur!]) await t.db.transaction((tx) => bookSession(tx, { conversationId: p, sessionId: 'reml' }, env));
+    const sent = new Map<string, Reply[][]>();
+    const w = runner(t.db, async (to, replies) => void sent.set(to, [...(sent.get(to) ?? []), replies]), () => AFTER_2D);
+    while ((await w.runOnce()) > 0);
+
+    const [urTwoDays] = sent.get(ur!) ?? [];
+    expect(urTwoDays?.map((r) => r.type)).toEqual(['text', 'card', 'text']);
+    for (const r of urTwoDays!) expect(r).toMatchObject({ locale: 'ur', dir: 'rtl' });
+    const [lead, card, ask] = urTwoDays!;
+    // "A reminder: your course starts in 2 days. It is on Monday 11 January at 09:30." in Urdu, date included.
+    expect(lead).toMatchObject({ type: 'text', text: 'یاد دہانی: آپ کا کورس 2 دن میں شروع ہو رہا ہے۔ یہ پیر، 11 جنوری کو 09:30 ہے۔' });
+    expect(ask).toMatchObject({ type: 'text', text: expect.stringContaining('براہ کرم مجھے بتا دیں') });
+    expect(card?.type === 'card' && card.card.facts.map((f) => f.label)).toEqual(['کب', 'کہاں', 'سیڑھیوں کے بغیر رسائی', 'دورانیہ', 'باقی سیٹیں']);
+    expect(card?.type === 'card' && card.card.facts.find((f) => f.label === 'دورانیہ')?.value).toBe('5 ہفتے');
+    const urText = urTwoDays!.flatMap((r) => (r.type === 'text' ? [r.text] : []));
+    for (const x of urText) expect(x).not.toMatch(/reminder|course|Monday|January/i);
+
+    const [enTwoDays] = sent.get(en!) ?? [];
+    for (const r of enTwoDays!) expect(r).toMatchObject({ locale: 'en', dir: 'ltr' });
+    expect(enTwoDays![0]).toMatchObject({ text: 'A reminder: your course starts in 2 days. It is on Monday 11 January at 09:30.' });
   });
 });

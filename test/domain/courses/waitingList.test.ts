@@ -8,7 +8,7 @@ import { acceptSeatOffer, declineSeatOffer } from '../../../src/domain/courses/s
 import type { Reply } from '../../../src/engine/reply.ts';
 import { JobRunner } from '../../../src/jobs/JobRunner.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { addConversations, counts, env, NOW, seedSession } from './fixtures.ts';
+import { addConversations, counts, env, loadNotices, NOW, seedSession, setLocale } from './fixtures.ts';
 
 describe('waiting list and seat offers', () => {
   let t: TestDb;
@@ -22,6 +22,7 @@ describe('waiting list and seat offers', () => {
       clock: () => clock,
       handlers: courseJobHandlers({
         send: async (to, replies) => void sent.push({ to, replies }),
+        notices: await loadNotices(),
         options: env.options,
       }),
     });
@@ -125,4 +126,27 @@ describe('waiting list and seat offers', () => {
     clock = NOW;
     expect(await cancel(a!, 'wl')).toEqual({ type: 'notFound', sessionId: 'wl' });
   });
+
+  it('an Urdu resident is offered the seat in Urdu, right to left, with the same buttons', async () => {
+    clock = NOW;
+    await seedSession(t.db, 'wlur', 1);
+    const [a, b] = await addConversations(t.db, 'wlur', 2);
+    await setLocale(t.db, b!, 'ur');
+    for (const who of [a, b]) await book(who!, 'wlur');
+    await cancel(a!, 'wlur');
+    sent.length = 0;
+    while ((await runner.runOnce()) > 0);
+    const offer = sent.filter((s) => s.to === b).flatMap((s) => s.replies);
+    expect(offer.map((r) => r.type)).toEqual(['text', 'card', 'choices']);
+    for (const r of offer) expect(r).toMatchObject({ locale: 'ur', dir: 'rtl' });
+    expect(offer[0]).toMatchObject({ text: 'خوشخبری! جس کورس کا آپ انتظار کر رہے تھے، اس میں ایک سیٹ خالی ہو گئی ہے۔' });
+    const ask = offer[2]!;
+    // Answer within the hour: by 10:00 on Friday 1 January, London time, said in Urdu.
+    expect(ask.type === 'choices' && ask.text).toBe('کیا آپ یہ سیٹ لینا چاہتے ہیں؟ براہ کرم جمعہ، 1 جنوری کو 10:00 تک جواب دیں۔');
+    expect(ask.type === 'choices' && ask.choices).toEqual([
+      { value: 'cmd:accept_seat', label: 'ہاں، میری سیٹ بک کریں' },
+      { value: 'cmd:decline_seat', label: 'نہیں، شکریہ' },
+    ]);
+  });
 });
+

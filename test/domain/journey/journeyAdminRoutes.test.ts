@@ -8,7 +8,7 @@ import type { Send } from '../../../src/domain/shared/send.ts';
 import { seedPartners } from '../../../src/domain/vacancies/seedPartners.ts';
 import { createApp, listen, type RunningServer } from '../../../src/http/server.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { addConversations } from '../courses/fixtures.ts';
+import { addConversations, loadNotices } from '../courses/fixtures.ts';
 
 const TOKEN = 'test-admin-token';
 
@@ -30,7 +30,7 @@ describe('partner admin routes', () => {
     const s = await applicationStatus(t.db, who!);
     avId = s.type === 'found' ? s.vacancies.find((v) => v.vacancyId === 'bchc-catering-2027-1')!.applicationVacancyId : -1;
     const logger = pino({ level: 'silent' });
-    const app = createApp({ logger, bodyLimit: '100kb', readiness: [], routes: [['/admin', journeyAdminRoutes({ db: t.db, send, adminToken: TOKEN, logger })]] });
+    const app = createApp({ logger, bodyLimit: '100kb', readiness: [], routes: [['/admin', journeyAdminRoutes({ db: t.db, send, notices: await loadNotices(), adminToken: TOKEN, logger })]] });
     server = await listen(app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${server.port}/admin`;
   });
