@@ -193,7 +193,9 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
     const data = ((snapshot as { context?: { data?: Record<string, unknown> } } | undefined)?.context?.data ?? {}) as Record<string, unknown>;
 
     if (turn.text && opts.safeguarding) {
-      const s = opts.safeguarding.check(turn.text, locale, { ageBand: typeof data.age_band === 'string' ? data.age_band : undefined });
+      // The flows ask an exact age (`age`) or, in older versions, a band (`age_band`): both decide the youth helplines.
+      const ageBand = typeof data.age_band === 'string' ? data.age_band : typeof data.age === 'number' ? String(data.age) : undefined;
+      const s = opts.safeguarding.check(turn.text, locale, { ageBand });
       if (s.matched) {
         replies.push(...s.replies);
         const h = await requestHandoff(conn, conv, r, 'safeguarding', 'urgent', data);
@@ -237,7 +239,15 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
           replies.push(r.text(command.say ?? 'engine.stopped'));
           return { ...keep, set: { ...keep.set, snapshot: null, status: 'ended' } };
         case 'call': {
-          const result = (await catalog.opts.runAction(command.call!, {})) as Record<string, unknown>;
+          let result: Record<string, unknown>;
+          try {
+            result = (await catalog.opts.runAction(command.call!, {})) as Record<string, unknown>;
+          } catch {
+            // Already logged and counted by the runner: the resident gets the apology, nothing else changes.
+            replies.push(r.text('engine.actionFailed'));
+            await reask(flow, snapshot, r, replies);
+            return keep;
+          }
           // A result's `type` picks the wording variant (i18next context: key_found, key_none...).
           replies.push(r.text(command.say!, { ...result, ...(typeof result.type === 'string' ? { context: result.type } : {}) }));
           await reask(flow, snapshot, r, replies);

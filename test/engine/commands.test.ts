@@ -7,6 +7,8 @@ import { makeActionRunner } from '../../src/engine/runAction.ts';
 import { FlowCatalog } from '../../src/flows/catalog.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 import { flowDir } from '../helpers/flowDir.ts';
+import { createSafeguardingCheck } from '../../src/domain/safeguarding/createSafeguardingCheck.ts';
+import { loadPhraseLists } from '../../src/domain/safeguarding/phraseList.ts';
 import { allActions } from '../../src/domain/allActions.ts';
 import { loadConfig } from '../../src/config.ts';
 import { cpSync } from 'node:fs';
@@ -95,6 +97,35 @@ describe('global commands, inactivity and reload', () => {
     expect(texts(onlyFile.replies)[0]).toMatch(/^Sorry, I cannot take files or photos here/);
     const withText = await engine.handleTurn({ conversationId: 'c-file', channel: 'test', activityId: 'f2', user: { id: 'u' }, text: '19', attachments: 2, receivedAt: clock });
     expect(texts(withText.replies)).toEqual([expect.stringMatching(/^Sorry, I cannot take files/), 'What are you doing at the moment?']);
+  });
+
+  it('signposts at once with the youth helplines for a 17-year-old, and pauses the flow', async () => {
+    const check = createSafeguardingCheck(loadPhraseLists('flows/safeguarding'));
+    const guarded = createEngine({ db: t.db, catalog, logger, now: () => clock, safeguarding: check });
+    const say = (text: string, id: string) =>
+      guarded.handleTurn({ conversationId: 'c-sg', channel: 'test', activityId: id, user: { id: 'u' }, text, receivedAt: clock });
+    await toAgeQuestion('c-sg');
+    await say('17', 'sg1');
+    const out = texts((await say('i am going to kill myself', 'sg2')).replies).join('\n');
+    expect(out).toMatch(/999/);
+    expect(out).toMatch(/Childline/);
+    const { rows } = await t.db.query<{ snapshot: { value: unknown } }>(`SELECT snapshot FROM conversations WHERE id = 'c-sg'`);
+    expect(rows[0]!.snapshot.value).toEqual({ about: 'work' });
+  });
+
+  it('a command whose action fails apologises and keeps the conversation where it was', async () => {
+    await toAgeQuestion('c-cmdfail');
+    const failing = async () => {
+      throw new Error('database blip');
+    };
+    const broken = new ActionRegistry().register(
+      ...(await allActions(loadConfig({}))).map((a) => (a.name === 'applicationStatus' ? { ...a, run: failing } : a)),
+    );
+    const brokenCatalog = new FlowCatalog({ ...dirs, actions: broken, runAction: makeActionRunner(broken, 1000, logger) }, t.db);
+    await brokenCatalog.reload();
+    const e = createEngine({ db: t.db, catalog: brokenCatalog, logger, now: () => clock });
+    const out = await e.handleTurn({ conversationId: 'c-cmdfail', channel: 'test', activityId: 'cf1', user: { id: 'u' }, text: 'where is my application', receivedAt: clock });
+    expect(texts(out.replies)).toEqual([expect.stringMatching(/^Sorry, something went wrong on our side/), 'How old are you?']);
   });
 
   it('keeps the last good flows live when a changed file fails the checker', async () => {

@@ -107,8 +107,9 @@ export function handoffCard(h: Handoff, messages: MessageRow[], o: CardOptions):
   ];
   if (h.urgency === 'urgent') {
     // DOMAIN.md: under-18s follow child-safeguarding routing.
-    const answers = h.summary.answers;
-    const band = answers && typeof answers === 'object' ? (answers as Record<string, unknown>).age_band : undefined;
+    const answers = (h.summary.answers && typeof h.summary.answers === 'object' ? h.summary.answers : {}) as Record<string, unknown>;
+    // Flows ask an exact age (`age`) or a band (`age_band`).
+    const band = typeof answers.age_band === 'string' ? answers.age_band : typeof answers.age === 'number' ? String(answers.age) : undefined;
     if (typeof band !== 'string') facts.push(':warning: *Age not known:* may be under 18. Check before acting.');
     else if (mayBeUnder(band, 18)) facts.push(`:warning: *Under 18 (${escapeSlackText(band)}):* follow the child-safeguarding procedure.`);
   }

@@ -61,9 +61,10 @@ export interface AdviserSide {
 
 /** The engine's summary carries the flow's answers; `age_band` decides the youth helplines. */
 function ageBandOf(summary: Record<string, unknown>): string | undefined {
-  const answers = summary.answers;
-  const band = answers && typeof answers === 'object' ? (answers as Record<string, unknown>).age_band : summary.age_band;
-  return typeof band === 'string' ? band : undefined;
+  const answers = (summary.answers && typeof summary.answers === 'object' ? summary.answers : summary) as Record<string, unknown>;
+  // Flows ask an exact age (`age`) or a band (`age_band`).
+  if (typeof answers.age_band === 'string') return answers.age_band;
+  return typeof answers.age === 'number' ? String(answers.age) : undefined;
 }
 
 function partnerOf(summary: Record<string, unknown>): string {

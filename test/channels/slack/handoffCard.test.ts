@@ -26,6 +26,9 @@ describe('handoff card', () => {
   it('flags child-safeguarding routing on urgent cards for under-18s, not for adults', () => {
     expect(text({})).toContain('Under 18 (16_17)');
     expect(text({ summary: { answers: { age_band: '25_plus' } } })).not.toMatch(/Under 18|Age not known/);
+    // The shipped flows ask an exact age.
+    expect(text({ summary: { answers: { age: 16 } } })).toContain('Under 18 (16)');
+    expect(text({ summary: { answers: { age: 19 } } })).not.toMatch(/Under 18|Age not known/);
     expect(text({ urgency: 'normal', reason: 'resident_asked' })).not.toContain('Under 18');
   });
 
