@@ -68,10 +68,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logger.info(seeded, 'coordinator data seeded');
 
     const ref: { engine?: Engine; catalog?: FlowCatalog } = {};
+    // Wording in the resident's language from the live flow set (follows reloads): one source for
+    // in-turn summaries and proactive notices. The catalog is set before any action or notice runs.
+    const notices = noticesFromTranslator(() => ref.catalog!.current.translator);
     const actions = new ActionRegistry().register(
       ...(await allActions(config, {
         logger,
         translate: (key, params, locale) => String(ref.catalog!.current.translator.t(locale)(key, params)),
+        notices,
       })),
     );
     const runAction = makeActionRunner(actions, config.ACTION_TIMEOUT_MS, logger);
@@ -118,8 +122,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
     ref.engine = engine;
     const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
-    // Proactive messages in the resident's language, from the live flow set's wording (follows reloads).
-    const notices = noticesFromTranslator(() => catalog.current.translator);
 
     const web = await createWebChannels({
       db,

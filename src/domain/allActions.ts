@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { createTranslator, loadLocales } from '../i18n.ts';
 import type { DomainAction } from '../engine/actions.ts';
 import type { CourseOptions } from './courses/courseOptions.ts';
 import type { Translate } from './eligibility/explainDecision.ts';
@@ -8,6 +9,7 @@ import { loadProgrammes } from './eligibility/loadProgrammes.ts';
 import { placesAndEligibilityActions } from './eligibility/placesAndEligibilityActions.ts';
 import { journeyActions } from './journey/journeyActions.ts';
 import { placesReference } from './places/placesReference.ts';
+import { noticesFromTranslator, type Notices } from './shared/notices.ts';
 
 export function courseOptionsOf(config: Config): CourseOptions {
   return {
@@ -16,10 +18,19 @@ export function courseOptionsOf(config: Config): CourseOptions {
   };
 }
 
-/** Every domain action flows may call, built from the configuration and the data files. */
-export async function allActions(config: Config, deps: { logger?: Logger; translate?: Translate } = {}): Promise<DomainAction[]> {
+/**
+ * Every domain action flows may call, built from the configuration and the data files.
+ * `notices` words summaries and labels in the resident's language; the app passes the one
+ * that follows the live flow set. Without it (flow tests, CLI) the wording is read once from
+ * LOCALES_DIR, so residents still get their language, with English for any other.
+ */
+export async function allActions(
+  config: Config,
+  deps: { logger?: Logger; translate?: Translate; notices?: Notices } = {},
+): Promise<DomainAction[]> {
   const places = placesReference();
   const programmes = await loadProgrammes(path.join(config.FLOWS_DIR, 'programmes.yaml'));
+  const notices = deps.notices ?? noticesFromTranslator(await createTranslator(await loadLocales(config.LOCALES_DIR)));
   return [
     ...placesAndEligibilityActions({
       postcodesIoUrl: config.POSTCODES_IO_URL,
@@ -29,6 +40,6 @@ export async function allActions(config: Config, deps: { logger?: Logger; transl
       ...(deps.logger ? { logger: deps.logger } : {}),
       ...(deps.translate ? { translate: deps.translate } : {}),
     }),
-    ...journeyActions({ courseOptions: courseOptionsOf(config) }),
+    ...journeyActions({ courseOptions: courseOptionsOf(config), notices }),
   ];
 }

@@ -17,7 +17,10 @@ export const sessionSummarySchema = z.object({
   endsAt: z.string(),
   capacity: z.number(),
   seatsLeft: z.number(),
-  /** One line for a button (flows: choicesFrom with label: label, value: id). */
+  /**
+   * One line for a button (flows: choicesFrom with label: label, value: id). English here;
+   * the journey actions reword it in the resident's language (sessionLabel).
+   */
   label: z.string(),
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;

@@ -2,19 +2,21 @@ import { z } from 'zod';
 import { defineAction, type ActionContext, type DomainAction } from '../../engine/actions.ts';
 import { applicationProfileSchema } from '../applications/applicationProfile.ts';
 import { applicationStatus, applicationStatusResultSchema } from '../applications/applicationStatus.ts';
-import { statusSentence } from '../applications/statusReplies.ts';
+import { statusLine } from '../applications/statusReplies.ts';
 import { submitApplication, submitResultSchema } from '../applications/submitApplication.ts';
 import { bookResultSchema, bookSession } from '../courses/bookSession.ts';
 import { cancelBooking, cancelResultSchema } from '../courses/cancelBooking.ts';
 import { changeBooking, changeResultSchema } from '../courses/changeBooking.ts';
 import { jobFamilySchema } from '../courses/courseFileSchema.ts';
 import { defaultCourseOptions, type BookingEnv, type CourseOptions } from '../courses/courseOptions.ts';
-import { formatWhen } from '../courses/formatWhen.ts';
 import { listSessions } from '../courses/listSessions.ts';
 import { myBookings, myBookingSchema } from '../courses/myBookings.ts';
 import { acceptSeatOffer, declineSeatOffer } from '../courses/seatOffers.ts';
+import { sessionLabel } from '../courses/sessionLabel.ts';
 import { sessionSummarySchema } from '../courses/sessionSummary.ts';
+import { formatDay } from '../shared/formatDay.ts';
 import { inTransaction } from '../shared/inTransaction.ts';
+import { noticeWriter, type Notices } from '../shared/notices.ts';
 import { matchResultSchema, matchVacancies } from '../vacancies/matchVacancies.ts';
 import { describeMismatch } from '../vacancies/matchVacancy.ts';
 import { personSpecSchema } from '../vacancies/personSpec.ts';
@@ -22,6 +24,8 @@ import { flowBoolean, flowNumber, oneOrMany } from './flowParams.ts';
 
 export interface JourneyDeps {
   courseOptions?: CourseOptions;
+  /** Wording of summaries and labels in the resident's language (the same source as proactive notices). */
+  notices: Notices;
 }
 
 /** The person specification as flat flow parameters. */
@@ -50,11 +54,12 @@ const envOf = (ctx: ActionContext, options: CourseOptions): BookingEnv => ({ now
 
 /**
  * The resident-journey actions flows call by name. Each runs on the turn's connection
- * (ctx.db), so its changes commit with the turn. Results carry a plain-English `summary`
- * where a flow may want to show a list.
+ * (ctx.db), so its changes commit with the turn. Results carry a `summary` (and sessions a
+ * button `label`) in the resident's language (ctx.locale) where a flow may want to show a list.
  */
-export function journeyActions(deps: JourneyDeps = {}): DomainAction[] {
+export function journeyActions(deps: JourneyDeps): DomainAction[] {
   const options = deps.courseOptions ?? defaultCourseOptions;
+  const writerFor = (ctx: ActionContext) => noticeWriter(deps.notices, ctx.locale);
   const actions = [
     defineAction({
       name: 'listSessions',
@@ -71,17 +76,21 @@ export function journeyActions(deps: JourneyDeps = {}): DomainAction[] {
         summary: z.string(),
       }),
       run: async (p, ctx) => {
-        const sessions = await listSessions(ctx.db, {
+        const w = writerFor(ctx);
+        const found = await listSessions(ctx.db, {
           programmeId: p.programmeId,
           now: ctx.now,
           ...(p.language ? { language: p.language } : {}),
           includeFull: p.includeFull,
         });
+        const sessions = found.map((s) => ({ ...s, label: sessionLabel(s, w) }));
         const summary = sessions
-          .map(
-            (s, i) =>
-              `${i + 1}. ${s.courseName}: ${formatWhen(s.startsAt)}, ${s.venue.name}` +
-              `${s.venue.accessible ? ' (step-free)' : ''}. ${s.seatsLeft > 0 ? `${s.seatsLeft} seats left` : 'Full: waiting list'}.`,
+          .map((s, i) =>
+            w.t(s.venue.accessible ? 'notices.session.listItemStepFree' : 'notices.session.listItem', {
+              number: i + 1,
+              label: s.label,
+              seats: s.seatsLeft > 0 ? w.t('notices.session.seatsLeftCount', { count: s.seatsLeft }) : w.t('notices.session.full'),
+            }),
           )
           .join('\n');
         return { count: sessions.length, firstSessionId: sessions[0]?.id ?? null, sessions, summary };
@@ -119,7 +128,8 @@ export function journeyActions(deps: JourneyDeps = {}): DomainAction[] {
       params: z.object({}),
       result: z.object({ count: z.number(), bookings: z.array(myBookingSchema), firstSessionId: z.string().nullable() }),
       run: async (_p, ctx) => {
-        const bookings = await myBookings(ctx.db, ctx.conversationId, ctx.now);
+        const w = writerFor(ctx);
+        const bookings = (await myBookings(ctx.db, ctx.conversationId, ctx.now)).map((b) => ({ ...b, session: { ...b.session, label: sessionLabel(b.session, w) } }));
         return { count: bookings.length, bookings, firstSessionId: bookings[0]?.session.id ?? null };
       },
     }),
@@ -156,13 +166,29 @@ export function journeyActions(deps: JourneyDeps = {}): DomainAction[] {
       params: specParams,
       result: matchResultSchema.extend({ fittingCount: z.number(), fittingIds: z.array(z.string()), summary: z.string(), whyNot: z.string() }),
       run: async (p, ctx) => {
+        const w = writerFor(ctx);
         const r = await matchVacancies(ctx.db, toSpec(p), ctx.now);
         const summary = r.fitting
-          .map((v, i) => `${i + 1}. ${v.role}, ${v.partnerName}, ${v.site.name}. ${v.hoursPerWeek} hours a week. Closes ${v.closingDate}.`)
+          .map((v, i) =>
+            w.t('notices.vacancy.listItem', {
+              number: i + 1,
+              role: v.role,
+              partner: v.partnerName,
+              site: v.site.name,
+              hours: v.hoursPerWeek,
+              closes: formatDay(v.closingDate, w.locale),
+            }),
+          )
           .join('\n');
         const whyNot = r.notFitting
           .filter((n) => !n.reasons.some((x) => x.type === 'jobFamily' || x.type === 'closed'))
-          .map((n) => `${n.vacancy.role}, ${n.vacancy.partnerName}: ${n.reasons.map(describeMismatch).join(' ')}`)
+          .map((n) =>
+            w.t('notices.vacancy.whyNot', {
+              role: n.vacancy.role,
+              partner: n.vacancy.partnerName,
+              reasons: n.reasons.map((m) => describeMismatch(m, w)).join(' '),
+            }),
+          )
           .join('\n');
         return { ...r, fittingCount: r.fitting.length, fittingIds: r.fitting.map((v) => v.id), summary, whyNot };
       },
@@ -191,7 +217,7 @@ export function journeyActions(deps: JourneyDeps = {}): DomainAction[] {
         const r = await applicationStatus(ctx.db, ctx.conversationId);
         const summary =
           r.type === 'found'
-            ? r.vacancies.map((v) => `${v.role}, ${v.partnerName}: ${statusSentence(v.status)}`).join('\n')
+            ? r.vacancies.map((v) => statusLine(v, v.status, writerFor(ctx))).join('\n')
             : '';
         return { ...r, summary };
       },

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { jobFamilySchema } from '../courses/courseFileSchema.ts';
+import { formatDay } from '../shared/formatDay.ts';
+import type { NoticeWriter } from '../shared/notices.ts';
 import type { PersonSpec } from './personSpec.ts';
 import type { VacancySummary } from './vacancySummary.ts';
 
@@ -42,22 +44,22 @@ export function matchVacancy(v: VacancySummary, spec: PersonSpec, today: string)
   return out;
 }
 
-/** Plain words for a mismatch (English; flows may translate by `type`). */
-export function describeMismatch(m: Mismatch): string {
+/** Plain words for a mismatch, in the resident's language (locales/<language>/notices.json). */
+export function describeMismatch(m: Mismatch, w: NoticeWriter): string {
   switch (m.type) {
     case 'closed':
-      return `It closed on ${m.closingDate}.`;
+      return w.t('notices.vacancy.mismatch.closed', { date: formatDay(m.closingDate, w.locale) });
     case 'jobFamily':
-      return `It is a ${m.jobFamily} job.`;
+      return w.t('notices.vacancy.mismatch.jobFamily');
     case 'hours':
-      return `It is ${m.hoursPerWeek} hours a week.`;
+      return w.t('notices.vacancy.mismatch.hours', { hours: m.hoursPerWeek });
     case 'site':
-      return `It is at ${m.siteName}.`;
+      return w.t('notices.vacancy.mismatch.site', { site: m.siteName });
     case 'startDate':
-      return `It starts on ${m.startDate}, before you can start.`;
+      return w.t('notices.vacancy.mismatch.startDate', { date: formatDay(m.startDate, w.locale) });
     case 'minAge':
-      return `You need to be ${m.minAge} or older.`;
+      return w.t('notices.vacancy.mismatch.minAge', { age: m.minAge });
     case 'drivingLicence':
-      return 'You need a driving licence.';
+      return w.t('notices.vacancy.mismatch.drivingLicence');
   }
 }

@@ -4,22 +4,22 @@ import { journeyActions } from '../../../src/domain/journey/journeyActions.ts';
 import { seedPartners } from '../../../src/domain/vacancies/seedPartners.ts';
 import { ActionRegistry, type ActionContext } from '../../../src/engine/actions.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { addConversations, counts, env, NOW, seedSession } from '../courses/fixtures.ts';
+import { addConversations, counts, env, loadNotices, NOW, seedSession } from '../courses/fixtures.ts';
 
 describe('journey actions (as a flow calls them)', () => {
   let t: TestDb;
   let registry: ActionRegistry;
-  let ctxFor: (conversationId: string) => ActionContext;
+  let ctxFor: (conversationId: string, locale?: string) => ActionContext;
   beforeAll(async () => {
     t = await createTestDb();
-    registry = new ActionRegistry().register(...journeyActions());
+    registry = new ActionRegistry().register(...journeyActions({ notices: await loadNotices() }));
     await seedPartners(t.db);
-    ctxFor = (conversationId) => ({
+    ctxFor = (conversationId, locale = 'en') => ({
       conversationId,
       activityId: 'a1',
       channel: 'test',
       userId: 'u',
-      locale: 'en',
+      locale,
       db: t.db,
       now: NOW,
       signal: new AbortController().signal,
@@ -28,9 +28,9 @@ describe('journey actions (as a flow calls them)', () => {
   afterAll(() => t?.close());
 
   /** Parses params and result with the action's schemas, as the engine does. */
-  const call = async (name: string, params: Record<string, unknown>, conversationId: string) => {
+  const call = async (name: string, params: Record<string, unknown>, conversationId: string, locale?: string) => {
     const a = registry.get(name)!;
-    return a.result.parse(await a.run(a.params.parse(params), ctxFor(conversationId))) as Record<string, unknown>;
+    return a.result.parse(await a.run(a.params.parse(params), ctxFor(conversationId, locale))) as Record<string, unknown>;
   };
 
   it('registers every journey action once', () => {
@@ -53,7 +53,7 @@ describe('journey actions (as a flow calls them)', () => {
     const [ada, ben] = await addConversations(t.db, 'j', 2);
     const listed = await call('listSessions', { programmeId: 'i-can' }, ada!);
     expect(listed).toMatchObject({ count: 1, firstSessionId: 'j1', sessions: [{ label: 'Test course: Monday 11 January at 09:30, Hall' }] });
-    expect(listed.summary).toMatch(/^1\. Test course: Monday 11 January .*1 seats left\.$/);
+    expect(listed.summary).toBe('1. Test course: Monday 11 January at 09:30, Hall (step-free). 1 seat left.');
     expect(await call('bookSession', { sessionId: 'j1' }, ada!)).toMatchObject({ type: 'booked', alreadyHad: false });
     expect(await call('bookSession', { sessionId: 'j1' }, ada!)).toMatchObject({ type: 'booked', alreadyHad: true });
     expect(await call('listSessions', { programmeId: 'i-can' }, ben!)).toMatchObject({ count: 0 });
@@ -77,6 +77,59 @@ describe('journey actions (as a flow calls them)', () => {
     expect(st).toMatchObject({ type: 'found', vacancies: [{ status: 'submitted' }, { status: 'submitted' }] });
     expect(st.summary).toContain('Domestic assistant, University Hospitals Birmingham NHS Foundation Trust: We have sent your application.');
     expect(await call('applicationStatus', {}, 'nobody')).toMatchObject({ type: 'none', summary: '' });
+  });
+
+  it('gives an Urdu resident Urdu session labels and summaries, full sessions included', async () => {
+    await seedSession(t.db, 'u1', 2, '2027-01-12');
+    await seedSession(t.db, 'u2', 1, '2027-01-13');
+    const [fay, gus] = await addConversations(t.db, 'u', 2);
+    await call('bookSession', { sessionId: 'u2' }, gus!);
+    // j1 (full since the first test) is listed too: includeFull shows the waiting-list wording.
+    const listed = await call('listSessions', { programmeId: 'i-can', includeFull: 'yes' }, fay!, 'ur');
+    expect(listed).toMatchObject({
+      count: 3,
+      sessions: [
+        { id: 'j1', label: 'Test course: پیر، 11 جنوری کو 09:30، Hall' },
+        { id: 'u1', label: 'Test course: منگل، 12 جنوری کو 09:30، Hall' },
+        { id: 'u2', label: 'Test course: بدھ، 13 جنوری کو 09:30، Hall' },
+      ],
+    });
+    expect((listed.summary as string).split('\n')).toEqual([
+      '1۔ Test course: پیر، 11 جنوری کو 09:30، Hall (سیڑھیوں کے بغیر رسائی)۔ سب سیٹیں بھر چکی ہیں۔ آپ انتظار کی فہرست میں شامل ہو سکتے ہیں۔',
+      '2۔ Test course: منگل، 12 جنوری کو 09:30، Hall (سیڑھیوں کے بغیر رسائی)۔ 2 سیٹیں باقی ہیں۔',
+      '3۔ Test course: بدھ، 13 جنوری کو 09:30، Hall (سیڑھیوں کے بغیر رسائی)۔ سب سیٹیں بھر چکی ہیں۔ آپ انتظار کی فہرست میں شامل ہو سکتے ہیں۔',
+    ]);
+    // The same list for an English resident, so the wording follows ctx.locale and not the data.
+    const english = await call('listSessions', { programmeId: 'i-can', includeFull: 'yes' }, gus!, 'en');
+    expect((english.summary as string).split('\n')[2]).toBe('3. Test course: Wednesday 13 January at 09:30, Hall (step-free). Full. You can join the waiting list.');
+    await call('bookSession', { sessionId: 'u1' }, fay!, 'ur');
+    expect(await call('myBookings', {}, fay!, 'ur')).toMatchObject({
+      bookings: [{ status: 'booked', session: { id: 'u1', seatsLeft: 1, label: 'Test course: منگل، 12 جنوری کو 09:30، Hall' } }],
+    });
+    expect((await call('listSessions', { programmeId: 'i-can' }, gus!, 'ur')).summary).toBe(
+      '1۔ Test course: منگل، 12 جنوری کو 09:30، Hall (سیڑھیوں کے بغیر رسائی)۔ 1 سیٹ باقی ہے۔',
+    );
+  });
+
+  it('gives an Urdu resident Urdu vacancy summaries, reasons and application status', async () => {
+    const [hal] = await addConversations(t.db, 'w', 1);
+    const spec = { jobFamilies: 'facilities', age: '17', hasDrivingLicence: 'no' };
+    const m = await call('matchVacancies', spec, hal!, 'ur');
+    expect((m.summary as string).split('\n')).toEqual([
+      '1۔ Domestic assistant، University Hospitals Birmingham NHS Foundation Trust، Heartlands Hospital۔ ہفتے میں 22.5 گھنٹے۔ درخواست کی آخری تاریخ 7 مارچ، 2027 ہے۔',
+      '2۔ Catering assistant، Birmingham Community Healthcare NHS Foundation Trust، Moseley Hall Hospital۔ ہفتے میں 18.75 گھنٹے۔ درخواست کی آخری تاریخ 14 مارچ، 2027 ہے۔',
+    ]);
+    expect(m.whyNot).toBe(
+      'Porter، University Hospitals Birmingham NHS Foundation Trust: آپ کی عمر کم از کم 18 سال ہونی چاہیے۔ آپ کے پاس ڈرائیونگ لائسنس ہونا ضروری ہے۔',
+    );
+    expect(((await call('matchVacancies', spec, hal!, 'en')).summary as string).split('\n')[0]).toBe(
+      '1. Domestic assistant, University Hospitals Birmingham NHS Foundation Trust, Heartlands Hospital. 22.5 hours a week. Closes on 7 March 2027.',
+    );
+    await call('submitApplication', { ...spec, vacancyIds: m.fittingIds }, hal!, 'ur');
+    expect(((await call('applicationStatus', {}, hal!, 'ur')).summary as string).split('\n')).toEqual([
+      'Domestic assistant، University Hospitals Birmingham NHS Foundation Trust: ہم نے آپ کی درخواست بھیج دی ہے۔',
+      'Catering assistant، Birmingham Community Healthcare NHS Foundation Trust: ہم نے آپ کی درخواست بھیج دی ہے۔',
+    ]);
   });
 
   it('erasing a conversation frees its seat for the next person and removes its application', async () => {

@@ -4,7 +4,9 @@ import { describeMismatch, matchVacancy } from '../../../src/domain/vacancies/ma
 import { personSpecSchema } from '../../../src/domain/vacancies/personSpec.ts';
 import { seedPartners } from '../../../src/domain/vacancies/seedPartners.ts';
 import type { VacancySummary } from '../../../src/domain/vacancies/vacancySummary.ts';
+import { noticeWriter } from '../../../src/domain/shared/notices.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
+import { loadNotices } from '../courses/fixtures.ts';
 
 const porter: VacancySummary = {
   id: 'p',
@@ -40,9 +42,41 @@ describe('matchVacancy (pure)', () => {
     expect(matchVacancy(porter, spec, today)).toEqual(reasons);
   });
 
-  it('gives every failing reason, in words', () => {
+  it('gives every failing reason, in words', async () => {
     const reasons = matchVacancy(porter, { ...fits, age: 16, hasDrivingLicence: false }, '2027-01-01');
-    expect(reasons.map(describeMismatch)).toEqual(['You need to be 18 or older.', 'You need a driving licence.']);
+    const en = noticeWriter(await loadNotices(), 'en');
+    expect(reasons.map((m) => describeMismatch(m, en))).toEqual(['You need to be 18 or older.', 'You need a driving licence.']);
+  });
+
+  it("says every kind of reason in the resident's language, dates included", async () => {
+    const all = [
+      { type: 'closed', closingDate: '2027-02-14' },
+      { type: 'jobFamily', jobFamily: 'facilities' },
+      { type: 'hours', hoursPerWeek: 37.5 },
+      { type: 'site', siteName: 'Heartlands Hospital' },
+      { type: 'startDate', startDate: '2027-03-01' },
+      { type: 'minAge', minAge: 18 },
+      { type: 'drivingLicence' },
+    ] as const;
+    const notices = await loadNotices();
+    expect(all.map((m) => describeMismatch(m, noticeWriter(notices, 'en')))).toEqual([
+      'It closed on 14 February 2027.',
+      'It is not the kind of job you chose.',
+      'It is 37.5 hours a week.',
+      'It is at Heartlands Hospital.',
+      'It starts on 1 March 2027. That is before you can start.',
+      'You need to be 18 or older.',
+      'You need a driving licence.',
+    ]);
+    expect(all.map((m) => describeMismatch(m, noticeWriter(notices, 'ur')))).toEqual([
+      'اس کی آخری تاریخ 14 فروری، 2027 تھی۔',
+      'یہ اس قسم کی نوکری نہیں جو آپ نے چنی ہے۔',
+      'یہ ہفتے میں 37.5 گھنٹے کی نوکری ہے۔',
+      'یہ Heartlands Hospital میں ہے۔',
+      'یہ 1 مارچ، 2027 کو شروع ہوتی ہے، اور آپ اس وقت تک کام شروع نہیں کر سکتے۔',
+      'آپ کی عمر کم از کم 18 سال ہونی چاہیے۔',
+      'آپ کے پاس ڈرائیونگ لائسنس ہونا ضروری ہے۔',
+    ]);
   });
 });
 
