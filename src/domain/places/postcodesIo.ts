@@ -43,16 +43,40 @@ export interface FetchPostcodeOptions {
 }
 
 export async function fetchPostcode(baseUrl: string, postcode: string, opts: FetchPostcodeOptions): Promise<ApiAnswer> {
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+  // A plain timer, not AbortSignal.timeout/any: on Node 20 a composed timeout signal can be
+  // collected before it fires and the request then never ends (seen as a hung test). The race
+  // also bounds the wait when a stalled body or an interceptor ignores the abort.
+  const ac = new AbortController();
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort();
+      resolve('timeout');
+    }, opts.timeoutMs);
+  });
+  const onTurnAbort = () => ac.abort();
+  opts.signal?.addEventListener('abort', onTurnAbort, { once: true });
   const url = `${baseUrl.replace(/\/+$/, '')}/postcodes/${encodeURIComponent(postcode)}`;
   let res: Response;
   let body: unknown;
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
-    body = await res.json().catch(() => undefined);
+    const answer = await Promise.race([
+      (async () => {
+        const r = await fetch(url, { signal: ac.signal, headers: { accept: 'application/json' } });
+        return { r, b: (await r.json().catch(() => undefined)) as unknown };
+      })(),
+      expired,
+    ]);
+    if (answer === 'timeout') return { type: 'unavailable', reason: 'timeout' };
+    res = answer.r;
+    body = answer.b;
   } catch {
-    return { type: 'unavailable', reason: timeout.aborted ? 'timeout' : 'network' };
+    return { type: 'unavailable', reason: timedOut ? 'timeout' : 'network' };
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onTurnAbort);
   }
   if (res.status === 200) {
     const ok = okSchema.safeParse(body);
