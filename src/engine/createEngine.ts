@@ -1,4 +1,4 @@
-import { createActor, type AnyActorRef, type AnyMachineSnapshot, type Snapshot } from 'xstate';
+import { createActor, type AnyMachineSnapshot, type Snapshot } from 'xstate';
 import type { Logger } from 'pino';
 import { readAnswer } from '../flows/answers.ts';
 import type { FlowCatalog } from '../flows/catalog.ts';
@@ -127,14 +127,15 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
     const persisted = actor.getPersistedSnapshot();
     actor.stop();
     if (failed) throw failed;
-    return { snapshot: last, persisted, actor: actor as AnyActorRef };
+    return { snapshot: last, persisted };
   }
 
   async function flowFor(conv: ConversationRow): Promise<{ flow: CompiledFlow; snapshot: unknown }> {
     const live = catalog.current.flows.get(conv.flow_id ?? startFlow) ?? catalog.current.flows.get(startFlow);
     if (!live) throw new EngineError('flow_missing', `no flow named ${startFlow}`);
+    // A new conversation, one on the live version, or one whose flow is gone (it starts afresh).
     if (!conv.snapshot || !conv.flow_version || conv.flow_id !== live.id || conv.flow_version === live.version) {
-      return { flow: live, snapshot: conv.flow_version === live.version ? conv.snapshot : conv.snapshot && conv.flow_id === live.id ? conv.snapshot : undefined };
+      return { flow: live, snapshot: conv.flow_id === live.id ? conv.snapshot : undefined };
     }
     const migration = live.flow.migrations.find((m) => conv.flow_version!.startsWith(m.from));
     if (migration) {

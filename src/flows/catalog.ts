@@ -21,8 +21,10 @@ export interface FlowSet {
   translator: Translator;
   /** Warnings of this load (errors mean it was refused). */
   warnings: Problem[];
-  /** Flow texts by id (to persist versions). */
+  /** Flow texts by id. */
   texts: Map<string, string>;
+  /** For each startable flow, the texts its current version is made of (stored in flow_versions). */
+  versionTexts: Map<string, Record<string, string>>;
   loadedAt: Date;
 }
 
@@ -36,7 +38,8 @@ export interface LoadOptions {
 export type LoadResult = { ok: true; set: FlowSet } | { ok: false; problems: Problem[] };
 
 /** Content hash over a flow and every flow it uses. */
-export function flowVersion(id: string, flows: ReadonlyMap<string, Flow>, texts: ReadonlyMap<string, string>): string {
+/** A flow and every flow it uses, directly or through others (sorted ids). */
+export function flowClosure(id: string, flows: ReadonlyMap<string, Flow>): string[] {
   const seen = new Set<string>();
   const visit = (fid: string) => {
     if (seen.has(fid)) return;
@@ -44,8 +47,18 @@ export function flowVersion(id: string, flows: ReadonlyMap<string, Flow>, texts:
     for (const s of flows.get(fid)?.steps.values() ?? []) if (s.kind === 'use') visit(s.use);
   };
   visit(id);
+  return [...seen].sort();
+}
+
+/** The texts a version is made of: the flow's own and those of every flow it uses. */
+export function versionTexts(id: string, flows: ReadonlyMap<string, Flow>, texts: ReadonlyMap<string, string>): Record<string, string> {
+  return Object.fromEntries(flowClosure(id, flows).map((fid) => [fid, texts.get(fid) ?? '']));
+}
+
+/** Content hash over a flow and every flow it uses. */
+export function flowVersion(id: string, flows: ReadonlyMap<string, Flow>, texts: ReadonlyMap<string, string>): string {
   const h = createHash('sha256');
-  for (const fid of [...seen].sort()) h.update(`${fid}\0${texts.get(fid) ?? ''}\0`);
+  for (const [fid, text] of Object.entries(versionTexts(id, flows, texts))) h.update(`${fid}\0${text}\0`);
   return h.digest('hex').slice(0, 16);
 }
 
@@ -98,9 +111,11 @@ export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
 
   const plain = new Map([...flows].map(([id, f]) => [id, f.flow]));
   const compiled = new Map<string, CompiledFlow>();
+  const byVersion = new Map<string, Record<string, string>>();
   for (const [id, { flow }] of flows) {
     if (flow.subflow) continue;
     compiled.set(id, compileFlow(flow, flowVersion(id, plain, texts), { flows: plain, runAction: opts.runAction }));
+    byVersion.set(id, versionTexts(id, plain, texts));
   }
   return {
     ok: true,
@@ -110,6 +125,7 @@ export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
       translator: await createTranslator(resources),
       warnings: problems,
       texts,
+      versionTexts: byVersion,
       loadedAt: new Date(),
     },
   };
@@ -159,23 +175,10 @@ export class FlowCatalog {
   }
 
   async #persist(c: CompiledFlow, set: FlowSet): Promise<void> {
-    const texts: Record<string, string> = {};
-    const visit = (id: string) => {
-      if (texts[id] !== undefined) return;
-      texts[id] = set.texts.get(id) ?? '';
-      const f = id === c.id ? c.flow : undefined;
-      for (const s of (f ?? this.#flowFromTexts(id, set))?.steps.values() ?? []) if (s.kind === 'use') visit(s.use);
-    };
-    visit(c.id);
     await this.db.query(
       `INSERT INTO flow_versions (flow_id, version, texts) VALUES ($1, $2, $3) ON CONFLICT (flow_id, version) DO NOTHING`,
-      [c.id, c.version, JSON.stringify(texts)],
+      [c.id, c.version, JSON.stringify(set.versionTexts.get(c.id) ?? {})],
     );
-  }
-
-  #flowFromTexts(id: string, set: FlowSet): Flow | undefined {
-    const text = set.texts.get(id);
-    return text === undefined ? undefined : parseFlowFile(`${id}${FLOW_SUFFIX}`, text).flow;
   }
 
   /** A flow at a given version: live, cached, or rebuilt from its stored text. */
