@@ -395,7 +395,8 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
       },
       () => plan(turn, conv, actionDb),
     );
-    let seq = p.eraseMessages ? 0 : conv.last_seq;
+    // Numbers keep rising even after an erase: an open stream's watermark must not skip what follows.
+    let seq = conv.last_seq;
     const messages: Array<{ seq: number; direction: 'in' | 'out'; activityId: string | null; body: unknown }> = [];
     let inboundSeq: number | undefined;
     if (p.keepInbound) {

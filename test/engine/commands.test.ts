@@ -69,11 +69,15 @@ describe('global commands, inactivity and reload', () => {
   it('"delete my data" erases the answers and the transcript', async () => {
     await toAgeQuestion('c-del');
     await send('c-del', '19');
+    const before = (await t.db.query<{ last_seq: number }>(`SELECT last_seq FROM conversations WHERE id = 'c-del'`)).rows[0]!.last_seq;
     expect(texts((await send('c-del', 'delete my data')).replies)[0]).toMatch(/^Done. We have deleted/);
     const { rows } = await t.db.query<{ snapshot: unknown; consent: boolean }>(`SELECT snapshot, consent FROM conversations WHERE id = 'c-del'`);
     expect(rows[0]).toEqual({ snapshot: null, consent: false });
     const msgs = await t.db.query<{ body: unknown }>(`SELECT body FROM messages WHERE conversation_id = 'c-del' AND direction = 'in'`);
     expect(msgs.rowCount).toBe(0);
+    // The confirmation is numbered after everything before it, so a stream past the old messages still gets it.
+    const out = await t.db.query<{ seq: number }>(`SELECT seq::int AS seq FROM messages WHERE conversation_id = 'c-del'`);
+    expect(out.rows.map((r) => r.seq)).toEqual([Number(before) + 1]);
   });
 
   it('"stop" ends the conversation; the next message starts afresh', async () => {
