@@ -9,8 +9,8 @@ export interface ActionContext {
   channel: string;
   userId: string;
   locale: string;
-  /** The turn's own connection: on PostgreSQL, effects commit together with the turn. */
-  db: Queryable;
+  /** The turn's own transaction (both drivers): effects commit or roll back with the turn. */
+  tx: Queryable;
   now: Date;
   signal: AbortSignal;
 }

@@ -389,7 +389,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
         channel: turn.channel,
         userId: turn.user.id,
         locale: conv.locale,
-        db: actionDb,
+        tx: actionDb,
         now: turn.receivedAt,
         signal: ac.signal,
       },

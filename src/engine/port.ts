@@ -1,3 +1,4 @@
+import type { Queryable } from '../store/db.ts';
 import type { Reply } from './reply.ts';
 import type { Turn } from './turn.ts';
 
@@ -22,28 +23,46 @@ export const MESSAGES_CHANNEL = 'anchorline_messages';
 
 export type HandoffReason = 'resident_asked' | 'flow_step' | 'failed_answers' | 'safeguarding';
 
+/** Why a resident left a handoff before an adviser ended it. */
+export type HandoffLeaveReason = 'erased' | 'stopped' | 'restarted';
+
+export interface HandoffRequest {
+  conversationId: string;
+  reason: HandoffReason;
+  urgency: 'normal' | 'urgent';
+  locale: string;
+  /**
+   * What the adviser card shows, label → value, in the order the flow declares it
+   * (`summary:` in the flow file); the engine names no answers itself. Never logged.
+   */
+  summary: Record<string, unknown>;
+  /** The resident's age as the flow declares it (`profile.age`): decides youth helplines. */
+  age?: string;
+  /** Partner whose office hours apply (`profile.partner` in the flow); `default` when absent. */
+  partner?: string;
+}
+
 /**
- * The adviser side, as the engine sees it (implemented in src/domain/handoffs).
- * `request` runs inside the turn's transaction (same connection), so the handoff row and
- * `conversations.owner = 'person'` commit with the turn; it returns the status lines the
- * resident sees. While `conversations.owner = 'person'` the engine does not run the flow:
- * it stores each inbound message and, after commit, calls `relayResidentMessage`.
- * Returning the resident to the bot = set owner back to 'bot' and send a proactive line;
- * the snapshot was never touched, so the flow resumes at the step it was waiting in.
+ * The adviser side, as the engine sees it (implemented in src/domain/handoffs; channel-neutral:
+ * it writes handoff events, and a channel such as Slack consumes them from an outbox).
+ * Every method runs inside the turn's transaction (`tx`), so the handoff rows, its events and
+ * `conversations.owner` commit or roll back with the turn; each returns the lines the resident sees.
+ * While `conversations.owner = 'person'` the engine does not run the flow: it stores each inbound
+ * message and calls `relayResidentMessage` in the same transaction. Returning the resident to the
+ * bot = set owner back to 'bot' and send a proactive line; the snapshot was never touched, so the
+ * flow resumes at the step it was waiting in.
  */
 export interface HandoffService {
-  request(
-    input: {
-      conversationId: string;
-      reason: HandoffReason;
-      urgency: 'normal' | 'urgent';
-      locale: string;
-      /** Summary facts for the adviser card (programme, eligibility, language...). Never logged. */
-      summary: Record<string, unknown>;
-    },
-    db: import('../store/db.ts').Queryable,
-  ): Promise<{ replies: Reply[] }>;
-  relayResidentMessage(input: { conversationId: string; seq: number; text?: string; value?: unknown; locale: string }): Promise<void>;
+  /** Opens a handoff, or (already open) upgrades its urgency. Sets `conversations.owner = 'person'`. */
+  request(input: HandoffRequest, tx: Queryable): Promise<{ replies: Reply[] }>;
+  /** A resident message while a person owns the conversation (stored by the engine as `seq`). */
+  relayResidentMessage(input: { conversationId: string; seq: number; text?: string; value?: unknown; locale: string }, tx: Queryable): Promise<{ replies: Reply[] }>;
+  /**
+   * The resident left an open handoff ("delete my data", "stop", "start again"): the handoff is
+   * closed, the adviser's card says the resident left, and for `erased` the summary and relayed
+   * text are removed. Sets `conversations.owner = 'bot'`. No-op when no handoff is open.
+   */
+  residentLeft(input: { conversationId: string; reason: HandoffLeaveReason; locale: string }, tx: Queryable): Promise<void>;
 }
 
 /** Checks every inbound message before flow logic (implemented in src/domain/safeguarding). */

@@ -77,7 +77,7 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
       let postcode: EligibilityResult['postcode'];
       if (params.postcode && !profile.council) {
         const place = await lookupPostcode(params.postcode, {
-          db: ctx.db,
+          db: ctx.tx,
           places,
           postcodesIoUrl: deps.postcodesIoUrl,
           timeoutMs: fetchTimeoutMs,

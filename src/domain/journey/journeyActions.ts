@@ -54,7 +54,7 @@ const envOf = (ctx: ActionContext, options: CourseOptions): BookingEnv => ({ now
 
 /**
  * The resident-journey actions flows call by name. Each runs on the turn's connection
- * (ctx.db), so its changes commit with the turn. Results carry a `summary` (and sessions a
+ * (ctx.tx), so its changes commit with the turn. Results carry a `summary` (and sessions a
  * button `label`) in the resident's language (ctx.locale) where a flow may want to show a list.
  */
 export function journeyActions(deps: JourneyDeps): DomainAction[] {
@@ -77,7 +77,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       }),
       run: async (p, ctx) => {
         const w = writerFor(ctx);
-        const found = await listSessions(ctx.db, {
+        const found = await listSessions(ctx.tx, {
           programmeId: p.programmeId,
           now: ctx.now,
           ...(p.language ? { language: p.language } : {}),
@@ -102,7 +102,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       params: z.object({ sessionId: z.string().min(1) }),
       result: bookResultSchema,
       run: (p, ctx) =>
-        inTransaction(ctx.db, (tx) => bookSession(tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options))),
+        inTransaction(ctx.tx, (tx) => bookSession(tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options))),
     }),
     defineAction({
       name: 'cancelBooking',
@@ -110,7 +110,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       params: z.object({ sessionId: z.string().min(1) }),
       result: cancelResultSchema,
       run: (p, ctx) =>
-        inTransaction(ctx.db, (tx) => cancelBooking(tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options))),
+        inTransaction(ctx.tx, (tx) => cancelBooking(tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options))),
     }),
     defineAction({
       name: 'changeBooking',
@@ -118,7 +118,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       params: z.object({ fromSessionId: z.string().min(1), toSessionId: z.string().min(1) }),
       result: changeResultSchema,
       run: (p, ctx) =>
-        inTransaction(ctx.db, (tx) =>
+        inTransaction(ctx.tx, (tx) =>
           changeBooking(tx, { conversationId: ctx.conversationId, ...p }, envOf(ctx, options)),
         ),
     }),
@@ -129,7 +129,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       result: z.object({ count: z.number(), bookings: z.array(myBookingSchema), firstSessionId: z.string().nullable() }),
       run: async (_p, ctx) => {
         const w = writerFor(ctx);
-        const bookings = (await myBookings(ctx.db, ctx.conversationId, ctx.now)).map((b) => ({ ...b, session: { ...b.session, label: sessionLabel(b.session, w) } }));
+        const bookings = (await myBookings(ctx.tx, ctx.conversationId, ctx.now)).map((b) => ({ ...b, session: { ...b.session, label: sessionLabel(b.session, w) } }));
         return { count: bookings.length, bookings, firstSessionId: bookings[0]?.session.id ?? null };
       },
     }),
@@ -143,7 +143,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
         z.object({ type: z.literal('noOffer') }),
       ]),
       run: (p, ctx) =>
-        inTransaction(ctx.db, (tx) =>
+        inTransaction(ctx.tx, (tx) =>
           acceptSeatOffer(tx, { conversationId: ctx.conversationId, ...(p.offerId ? { offerId: p.offerId } : {}) }, envOf(ctx, options)),
         ),
     }),
@@ -156,7 +156,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
         z.object({ type: z.literal('noOffer') }),
       ]),
       run: (p, ctx) =>
-        inTransaction(ctx.db, (tx) =>
+        inTransaction(ctx.tx, (tx) =>
           declineSeatOffer(tx, { conversationId: ctx.conversationId, ...(p.offerId ? { offerId: p.offerId } : {}) }, envOf(ctx, options)),
         ),
     }),
@@ -167,7 +167,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       result: matchResultSchema.extend({ fittingCount: z.number(), fittingIds: z.array(z.string()), summary: z.string(), whyNot: z.string() }),
       run: async (p, ctx) => {
         const w = writerFor(ctx);
-        const r = await matchVacancies(ctx.db, toSpec(p), ctx.now);
+        const r = await matchVacancies(ctx.tx, toSpec(p), ctx.now);
         const summary = r.fitting
           .map((v, i) =>
             w.t('notices.vacancy.listItem', {
@@ -203,7 +203,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       result: submitResultSchema,
       run: (p, ctx) => {
         const profile = applicationProfileSchema.parse({ ...toSpec(p), valuesStatements: p.valuesStatements.filter((s) => s.trim()) });
-        return inTransaction(ctx.db, (tx) =>
+        return inTransaction(ctx.tx, (tx) =>
           submitApplication(tx, { conversationId: ctx.conversationId, profile, vacancyIds: p.vacancyIds }, ctx.now),
         );
       },
@@ -214,7 +214,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       params: z.object({}),
       result: z.intersection(applicationStatusResultSchema, z.object({ summary: z.string() })),
       run: async (_p, ctx) => {
-        const r = await applicationStatus(ctx.db, ctx.conversationId);
+        const r = await applicationStatus(ctx.tx, ctx.conversationId);
         const summary =
           r.type === 'found'
             ? r.vacancies.map((v) => statusLine(v, v.status, writerFor(ctx))).join('\n')

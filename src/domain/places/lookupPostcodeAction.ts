@@ -21,7 +21,7 @@ export function lookupPostcodeAction(deps: LookupPostcodeActionDeps) {
     result: postcodeOutcomeSchema,
     run: (params, ctx) =>
       lookupPostcode(params.postcode, {
-        db: ctx.db,
+        db: ctx.tx,
         places: deps.places,
         postcodesIoUrl: deps.postcodesIoUrl,
         timeoutMs: deps.fetchTimeoutMs,

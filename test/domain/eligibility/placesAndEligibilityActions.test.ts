@@ -46,7 +46,7 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
       channel: 'test',
       userId: 'u1',
       locale,
-      db: t.db,
+      tx: t.db,
       now: NOW,
       signal: new AbortController().signal,
     };

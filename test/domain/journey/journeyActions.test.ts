@@ -20,7 +20,7 @@ describe('journey actions (as a flow calls them)', () => {
       channel: 'test',
       userId: 'u',
       locale,
-      db: t.db,
+      tx: t.db,
       now: NOW,
       signal: new AbortController().signal,
     });
