@@ -65,10 +65,10 @@ export async function anchorlineSystem(db: Db): Promise<System & { engine: Engin
   // Silent: production logs one info line per turn; the peer logs nothing either.
   const logger = pino({ level: 'silent' });
   const registry = new ActionRegistry().register(benchEligibilityAction);
-  const catalog = new FlowCatalog({ ...dirs, actions: registry, runAction: makeActionRunner(registry, 5000, logger) }, db);
+  const catalog = new FlowCatalog({ ...dirs, actions: registry }, db);
   const loaded = await catalog.reload();
   if (!loaded.ok) throw new Error(`bench flow refused: ${JSON.stringify(loaded.problems)}`);
-  const engine = createEngine({ db, catalog, logger, startFlow: 'bench_eligibility', defaultLocale: 'en' });
+  const engine = createEngine({ db, catalog, logger, runAction: makeActionRunner(registry, 5000, logger), startFlow: 'bench_eligibility', defaultLocale: 'en' });
   return {
     name: 'Anchorline',
     engine,

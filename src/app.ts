@@ -79,7 +79,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       })),
     );
     const runAction = makeActionRunner(actions, config.ACTION_TIMEOUT_MS, logger);
-    const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction }, db);
+    const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
     ref.catalog = catalog;
     const loaded = await catalog.reload();
     if (!loaded.ok) {
@@ -113,6 +113,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       db,
       catalog,
       logger,
+      runAction,
+      statementTimeoutMs: config.ACTION_TIMEOUT_MS * 2,
       startFlow: config.START_FLOW,
       defaultLocale: config.DEFAULT_LOCALE,
       inactivityMinutes: config.INACTIVITY_MINUTES,

@@ -30,7 +30,6 @@ import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { allActions } from '../domain/allActions.ts';
 import { ActionRegistry } from '../engine/actions.ts';
-import { makeActionRunner } from '../engine/runAction.ts';
 import { loadFlowSet, parseFlowTexts, FLOW_SUFFIX, FlowCatalog } from '../flows/catalog.ts';
 import { readFlowTest, runFlowTest } from '../flows/flowTest.ts';
 import { flowToMermaid } from '../flows/graph.ts';
@@ -67,7 +66,7 @@ class UsageError extends Error {}
 async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
   const actions = new ActionRegistry().register(...(await allActions(config)));
   const logger = pino({ level: 'silent' });
-  const r = await loadFlowSet({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction: makeActionRunner(actions, 1000, logger) });
+  const r = await loadFlowSet({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions });
   const problems = r.ok ? r.set.warnings : r.problems;
   for (const p of problems) console.log(formatProblem(p));
   if (!r.ok) {
@@ -79,7 +78,7 @@ async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await migrate(db);
-    const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction: makeActionRunner(actions, 1000, logger) }, db);
+    const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
     const report = await checkLiveConversations(db, r.set, catalog);
     for (const line of report.lines) console.log(line);
     return report.orphans ? 1 : 0;

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import type { Queryable } from '../store/db.ts';
 
@@ -51,6 +50,3 @@ export class ActionRegistry {
     return [...this.#actions.keys()].sort();
   }
 }
-
-/** The turn an action runs in, carried across awaits without threading it through XState. */
-export const turnContext = new AsyncLocalStorage<ActionContext>();

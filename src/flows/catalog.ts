@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionRegistry } from '../engine/actions.ts';
 import { createTranslator, flatKeys, loadLocales, type Translator } from '../i18n.ts';
-import type { Db } from '../store/db.ts';
+import type { Db, Queryable } from '../store/db.ts';
 import { checkFlows } from './check.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
@@ -32,7 +32,6 @@ export interface LoadOptions {
   flowsDir: string;
   localesDir: string;
   actions: ActionRegistry;
-  runAction: (name: string, params: Record<string, unknown>) => Promise<unknown>;
 }
 
 export type LoadResult = { ok: true; set: FlowSet } | { ok: false; problems: Problem[] };
@@ -114,7 +113,7 @@ export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
   const byVersion = new Map<string, Record<string, string>>();
   for (const [id, { flow }] of flows) {
     if (flow.subflow) continue;
-    compiled.set(id, compileFlow(flow, flowVersion(id, plain, texts), { flows: plain, runAction: opts.runAction }));
+    compiled.set(id, compileFlow(flow, flowVersion(id, plain, texts), { flows: plain }));
     byVersion.set(id, versionTexts(id, plain, texts));
   }
   return {
@@ -182,11 +181,11 @@ export class FlowCatalog {
   }
 
   /** A flow at a given version: live, cached, or rebuilt from its stored text. */
-  async get(id: string, version: string): Promise<CompiledFlow | undefined> {
+  async get(id: string, version: string, q: Queryable = this.db): Promise<CompiledFlow | undefined> {
     const key = `${id}@${version}`;
     const hit = this.#versions.get(key);
     if (hit) return hit;
-    const { rows } = await this.db.query<{ texts: Record<string, string> }>(
+    const { rows } = await q.query<{ texts: Record<string, string> }>(
       'SELECT texts FROM flow_versions WHERE flow_id = $1 AND version = $2',
       [id, version],
     );
@@ -196,7 +195,7 @@ export class FlowCatalog {
     const plain = new Map([...parsed.flows].map(([fid, f]) => [fid, f.flow]));
     const flow = plain.get(id);
     if (!flow) return undefined;
-    const compiled = compileFlow(flow, version, { flows: plain, runAction: this.opts.runAction });
+    const compiled = compileFlow(flow, version, { flows: plain });
     this.#versions.set(key, compiled);
     return compiled;
   }

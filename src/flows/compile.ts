@@ -1,4 +1,4 @@
-import { assign, emit, fromPromise, setup, type AnyStateMachine } from 'xstate';
+import { assign, emit, setup, type AnyStateMachine } from 'xstate';
 import { evaluate, resolveParams, type Data } from './conditions.ts';
 import type { AskStep, Condition, Flow, Next, Step } from './schema.ts';
 
@@ -12,11 +12,18 @@ export type Intent =
   | { type: 'hint'; path: string; hint: string; params: Data }
   | { type: 'offerPerson'; reason: 'failed_answers' }
   | { type: 'handoff'; reason: 'flow_step' | 'failed_answers' }
-  | { type: 'end'; how: 'completed' | 'stopped' | 'handoff' };
+  | { type: 'end'; how: 'completed' | 'stopped' | 'handoff' }
+  /**
+   * Run a domain action. The machine waits (tag `awaitingAction`) until the engine sends
+   * `action.done` with the result or `action.failed`; it never runs the action itself.
+   */
+  | { type: 'call'; action: string; params: Data };
 
 export type FlowEvent =
   | { type: 'ANSWER'; value: unknown }
-  | { type: 'INVALID'; hint: string; params?: Data };
+  | { type: 'INVALID'; hint: string; params?: Data }
+  | { type: 'action.done'; output: unknown }
+  | { type: 'action.failed'; code: string };
 
 export interface FlowContext {
   data: Data;
@@ -37,8 +44,6 @@ export interface CompiledFlow {
 export interface CompileOptions {
   /** Other flows by id, for `use:` steps. */
   flows: ReadonlyMap<string, Flow>;
-  /** Runs a domain action by name (the engine supplies it; it times out and validates). */
-  runAction: (name: string, params: Record<string, unknown>) => Promise<unknown>;
 }
 
 const FAILED = '__failed';
@@ -108,13 +113,14 @@ export function compileFlow(flow: Flow, version: string, opts: CompileOptions): 
           };
           break;
         case 'call': {
-          const params = step.params ?? {};
+          // An intent, not an invoked actor: the engine runs the action in the turn's transaction
+          // and answers with an event, so the machine stays pure (no I/O, no promises).
           states[id] = {
-            invoke: {
-              src: 'domainAction',
-              input: ({ context }: { context: FlowContext }) => ({ action: step.call, params: resolveParams(params, context.data) }),
-              onDone: { target, actions: step.result ? [{ type: 'storeResult', params: { name: step.result } }] : [] },
-              onError: step.onError ? { target: step.onError } : { target: `#${rootId}.${FAILED}` },
+            tags: ['awaitingAction'],
+            entry: { type: 'call', params: { action: step.call, params: step.params ?? {} } },
+            on: {
+              'action.done': { target, actions: step.result ? [{ type: 'storeResult', params: { name: step.result } }] : [] },
+              'action.failed': step.onError ? { target: step.onError } : { target: `#${rootId}.${FAILED}` },
             },
           };
           break;
@@ -184,7 +190,11 @@ export function compileFlow(flow: Flow, version: string, opts: CompileOptions): 
         data: { ...context.data, [p.name]: event.type === 'ANSWER' ? event.value : undefined },
       })),
       storeResult: assign(({ context, event }, p: { name: string }) => ({
-        data: { ...context.data, [p.name]: (event as unknown as { output: unknown }).output },
+        data: { ...context.data, [p.name]: event.type === 'action.done' ? event.output : undefined },
+      })),
+      call: emit(({ context }: { context: FlowContext }, p: { action: string; params: Data }) => ({
+        type: 'intent' as const,
+        intent: { type: 'call', action: p.action, params: resolveParams(p.params, context.data) } as Intent,
       })),
       countTry: assign(({ context }) => ({ tries: context.tries + 1 })),
       resetTries: assign(() => ({ tries: 0 })),
@@ -192,11 +202,6 @@ export function compileFlow(flow: Flow, version: string, opts: CompileOptions): 
     guards: {
       cond: ({ context }, p: { condition: Condition }) => evaluate(p.condition, context.data),
       triesLeft: ({ context }) => context.tries + 1 < MAX_TRIES,
-    },
-    actors: {
-      domainAction: fromPromise(async ({ input }: { input: { action: string; params: Record<string, unknown> } }) =>
-        opts.runAction(input.action, input.params),
-      ),
     },
   }).createMachine({
     id: rootId,

@@ -77,10 +77,10 @@ export async function runFlowTest(test: FlowTest, opts: FlowTestOptions): Promis
     );
   }
   const logger = pino({ level: 'silent' });
-  const catalog = new FlowCatalog({ flowsDir: opts.flowsDir, localesDir: opts.localesDir, actions: registry, runAction: makeActionRunner(registry, 2000, logger) }, opts.db);
+  const catalog = new FlowCatalog({ flowsDir: opts.flowsDir, localesDir: opts.localesDir, actions: registry }, opts.db);
   const loaded = await catalog.reload();
   if (!loaded.ok) throw new FlowTestFailure(`flows do not load:\n${loaded.problems.map(formatProblem).join('\n')}`);
-  const engine = createEngine({ db: opts.db, catalog, logger });
+  const engine = createEngine({ db: opts.db, catalog, logger, runAction: makeActionRunner(registry, 2000, logger) });
   const t = (key: string) => String(loaded.set.translator.t(locale)(key));
   let locale = test.locale;
   const conversationId = `flowtest-${Math.random().toString(36).slice(2)}`;

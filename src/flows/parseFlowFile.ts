@@ -104,6 +104,8 @@ export function parseFlowFile(file: string, text: string): ParsedFlowFile {
       fallback: h.fallback,
       subflow: h.subflow,
       migrations: h.migrations,
+      summary: h.summary,
+      profile: h.profile,
       steps,
       order,
       file,

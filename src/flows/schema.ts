@@ -179,6 +179,13 @@ export const flowHeaderSchema = z.strictObject({
   /** A flow only used by others (`use:`) is not started on its own. */
   subflow: z.boolean().default(false),
   migrations: z.array(migrationSchema).default([]),
+  /**
+   * What an adviser's card shows when this conversation is handed to a person: a label
+   * (shown as written) → the answer or result path to show. Only what the adviser needs.
+   */
+  summary: z.record(z.string().min(1).max(60), pathSchema).default({}),
+  /** Answers the engine reads for safety: `age` decides the youth helplines, `partner` whose office hours apply. */
+  profile: z.strictObject({ age: pathSchema.optional(), partner: pathSchema.optional() }).default({}),
   steps: z.record(z.string(), z.unknown()),
 });
 
@@ -189,6 +196,8 @@ export interface Flow {
   fallback?: string | undefined;
   subflow: boolean;
   migrations: z.infer<typeof migrationSchema>[];
+  summary: Record<string, string>;
+  profile: { age?: string | undefined; partner?: string | undefined };
   steps: Map<string, Step>;
   /** Step ids in file order (the default `next` is the following step). */
   order: string[];

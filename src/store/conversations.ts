@@ -1,4 +1,4 @@
-import type { Queryable, Row } from './db.ts';
+import type { Queryable, Row, Tx } from './db.ts';
 import { literal as L } from './literal.ts';
 
 export interface ConversationRow {
@@ -25,22 +25,21 @@ export interface Loaded {
 }
 
 /**
- * Round trip 1 of a turn: create the conversation if new, read (and on PostgreSQL lock)
- * its row, and look the activity id up. One multi-statement request.
+ * Round trip 1 of a turn, in its transaction (BEGIN rides along): create the conversation if
+ * new, read and lock its row (turns of one conversation never interleave, across processes too),
+ * and look the activity id up. One multi-statement request.
  */
 export async function loadForTurn(
-  conn: Queryable,
+  tx: Tx,
   t: { conversationId: string; channel: string; userId: string; locale: string; activityId: string },
-  lock: boolean,
 ): Promise<Loaded> {
   const id = L(t.conversationId);
-  const results = await conn.multi(
-    `${lock ? 'BEGIN;' : ''}
-     INSERT INTO conversations (id, channel, user_id, locale) VALUES (${id}, ${L(t.channel)}, ${L(t.userId)}, ${L(t.locale)})
+  const results = await tx.multi(
+    `INSERT INTO conversations (id, channel, user_id, locale) VALUES (${id}, ${L(t.channel)}, ${L(t.userId)}, ${L(t.locale)})
        ON CONFLICT (id) DO NOTHING;
      SELECT id, channel, user_id, flow_id, flow_version, snapshot, locale, owner, status, consent, last_seq, turns,
             last_activity_at, (turns = 0 AND snapshot IS NULL) AS created
-       FROM conversations WHERE id = ${id}${lock ? ' FOR UPDATE' : ''};
+       FROM conversations WHERE id = ${id} FOR UPDATE;
      SELECT replies FROM processed_activities WHERE conversation_id = ${id} AND activity_id = ${L(t.activityId)};`,
   );
   const conv = results[results.length - 2]!.rows[0] as unknown as ConversationRow | undefined;
@@ -73,8 +72,8 @@ export interface TurnWrite {
   notifyChannel: string;
 }
 
-/** Round trip 2: everything the turn changed, then COMMIT (when a transaction is open). */
-export async function writeTurn(conn: Queryable, w: TurnWrite, inTransaction: boolean): Promise<void> {
+/** Round trip 2: everything the turn changed, and COMMIT in the same request. */
+export async function writeTurn(tx: Tx, w: TurnWrite): Promise<void> {
   const id = L(w.conversationId);
   const sets: string[] = [`last_seq = ${L(w.lastSeq)}`, 'turns = turns + 1', `last_activity_at = ${L(w.at)}`];
   const s = w.set;
@@ -85,7 +84,7 @@ export async function writeTurn(conn: Queryable, w: TurnWrite, inTransaction: bo
   if (s.status) sets.push(`status = ${L(s.status)}`);
   if (s.consent !== undefined) sets.push(`consent = ${L(s.consent)}`);
   if (s.owner) sets.push(`owner = ${L(s.owner)}`);
-  const parts = [inTransaction ? '' : 'BEGIN;'];
+  const parts: string[] = [];
   if (w.eraseMessages) parts.push(`DELETE FROM messages WHERE conversation_id = ${id}; DELETE FROM processed_activities WHERE conversation_id = ${id};`);
   parts.push(`UPDATE conversations SET ${sets.join(', ')} WHERE id = ${id};`);
   parts.push(
@@ -99,8 +98,7 @@ export async function writeTurn(conn: Queryable, w: TurnWrite, inTransaction: bo
     );
     parts.push(`SELECT pg_notify(${L(w.notifyChannel)}, ${id});`);
   }
-  parts.push('COMMIT;');
-  await conn.multi(parts.join('\n'));
+  await tx.commitWith(parts.join('\n'));
 }
 
 /** Appends replies outside a turn (adviser relay, reminders); returns their seq numbers. */

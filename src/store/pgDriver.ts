@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { Db, Queryable, QueryResult, Row, TransactionOptions } from './db.ts';
-import { withRetries } from './db.ts';
+import type { Db, Queryable, QueryResult, Row, TransactionOptions, Tx } from './db.ts';
+import { beginSql, lazyTx, withRetries } from './db.ts';
 
 // int8 and numeric come back as strings by default; int8 fits a JS number for our ids
 // and counters (PGlite does the same), numeric stays a string on both to keep precision.
@@ -79,26 +79,34 @@ export class PgDb implements Db {
     }
   }
 
-  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     return withRetries(async () => {
       const client = await this.pool.connect();
+      // A connection lost while checked out must fail its query, not crash the process.
       const onError = () => undefined;
       client.on('error', onError);
-      const tx = this.#wrap(client);
-      let failed: Error | undefined;
+      const pid = (client as unknown as { processID?: number }).processID;
+      const { tx, state } = lazyTx(this.#wrap(client), beginSql(opts), async () => {
+        // From another connection: the transaction's own is busy with the statement to cancel.
+        if (pid) await this.pool.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
+      });
+      let broken: Error | undefined;
       try {
-        await tx.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN');
         const out = await fn(tx);
-        await tx.query('COMMIT');
+        const s = state();
+        if (s.opened && !s.committed) await client.query('COMMIT');
         return out;
       } catch (err) {
-        const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
-        if (!rolledBack) failed = err instanceof Error ? err : new Error(String(err));
+        // Roll back whatever was done; a connection that cannot even roll back is destroyed.
+        const s = state();
+        if (s.opened && !s.committed) {
+          const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+          if (!rolledBack) broken = err instanceof Error ? err : new Error(String(err));
+        }
         throw err;
       } finally {
         client.off('error', onError);
-        // A connection that broke is destroyed rather than returned to the pool.
-        client.release(failed);
+        client.release(broken);
       }
     }, opts.retries ?? 5);
   }

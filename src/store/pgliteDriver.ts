@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { Db, Queryable, QueryResult, Row, TransactionOptions } from './db.ts';
-import { withRetries } from './db.ts';
+import type { Db, Queryable, QueryResult, Row, TransactionOptions, Tx } from './db.ts';
+import { beginSql, lazyTx, withRetries } from './db.ts';
 import { Mutex } from './mutex.ts';
 
 /**
@@ -62,17 +62,20 @@ export class PgliteDb implements Db {
     return this.#lock.run(() => fn(this.#raw));
   }
 
-  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
     return withRetries(
       () =>
         this.#lock.run(async () => {
-          await this.#raw.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN');
+          // One connection, queued here: nothing can block a statement, so there is nothing to cancel.
+          const { tx, state } = lazyTx(this.#raw, beginSql(opts), async () => undefined);
           try {
-            const out = await fn(this.#raw);
-            await this.#raw.query('COMMIT');
+            const out = await fn(tx);
+            const s = state();
+            if (s.opened && !s.committed) await this.#raw.query('COMMIT');
             return out;
           } catch (err) {
-            await this.#pg.query('ROLLBACK').catch(() => undefined);
+            // Always end the transaction: a failed statement must not leave the one connection aborted.
+            if (state().opened && !state().committed) await this.#pg.query('ROLLBACK').catch(() => undefined);
             throw err;
           }
         }),

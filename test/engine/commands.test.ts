@@ -23,6 +23,7 @@ describe('global commands, inactivity and reload', () => {
   let dirs: ReturnType<typeof flowDir>;
   let catalog: FlowCatalog;
   let engine: ReturnType<typeof createEngine>;
+  let actions: ActionRegistry;
   let n = 0;
   const send = (c: string, text?: string, value?: unknown) =>
     engine.handleTurn({ conversationId: c, channel: 'test', activityId: `x${++n}`, user: { id: 'u' }, text, value, receivedAt: clock });
@@ -31,10 +32,10 @@ describe('global commands, inactivity and reload', () => {
     t = await createTestDb();
     dirs = flowDir({});
     for (const f of ['main.flow.yaml', 'about_you.flow.yaml']) cpSync(path.join('flows', f), path.join(dirs.flowsDir, f));
-    const actions = new ActionRegistry().register(...(await allActions(loadConfig({}))));
-    catalog = new FlowCatalog({ ...dirs, actions, runAction: makeActionRunner(actions, 1000, logger) }, t.db);
+    actions = new ActionRegistry().register(...(await allActions(loadConfig({}))));
+    catalog = new FlowCatalog({ ...dirs, actions }, t.db);
     if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
-    engine = createEngine({ db: t.db, catalog, logger, inactivityMinutes: 60, now: () => clock });
+    engine = createEngine({ db: t.db, catalog, logger, inactivityMinutes: 60, runAction: makeActionRunner(actions, 1000, logger) });
   });
   afterAll(async () => t.close());
 
@@ -105,7 +106,7 @@ describe('global commands, inactivity and reload', () => {
 
   it('signposts at once with the youth helplines for a 17-year-old, and pauses the flow', async () => {
     const check = createSafeguardingCheck(loadPhraseLists('flows/safeguarding'));
-    const guarded = createEngine({ db: t.db, catalog, logger, now: () => clock, safeguarding: check });
+    const guarded = createEngine({ db: t.db, catalog, logger, safeguarding: check, runAction: makeActionRunner(actions, 1000, logger) });
     const say = (text: string, id: string) =>
       guarded.handleTurn({ conversationId: 'c-sg', channel: 'test', activityId: id, user: { id: 'u' }, text, receivedAt: clock });
     await toAgeQuestion('c-sg');
@@ -125,11 +126,11 @@ describe('global commands, inactivity and reload', () => {
     const broken = new ActionRegistry().register(
       ...(await allActions(loadConfig({}))).map((a) => (a.name === 'applicationStatus' ? { ...a, run: failing } : a)),
     );
-    const brokenCatalog = new FlowCatalog({ ...dirs, actions: broken, runAction: makeActionRunner(broken, 1000, logger) }, t.db);
+    const brokenCatalog = new FlowCatalog({ ...dirs, actions: broken }, t.db);
     await brokenCatalog.reload();
-    const e = createEngine({ db: t.db, catalog: brokenCatalog, logger, now: () => clock });
+    const e = createEngine({ db: t.db, catalog: brokenCatalog, logger, runAction: makeActionRunner(broken, 1000, logger) });
     const out = await e.handleTurn({ conversationId: 'c-cmdfail', channel: 'test', activityId: 'cf1', user: { id: 'u' }, text: 'where is my application', receivedAt: clock });
-    expect(texts(out.replies)).toEqual([expect.stringMatching(/^Sorry, something went wrong on our side/), 'How old are you?']);
+    expect(texts(out.replies)).toEqual([expect.stringMatching(/^Sorry, that did not go through on our side, so nothing was changed/), 'How old are you?']);
   });
 
   it('keeps the last good flows live when a changed file fails the checker', async () => {

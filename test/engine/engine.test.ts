@@ -68,7 +68,7 @@ describe('engine turns', () => {
     await e.send('c-fail', 'hi');
     ctl.fail = true;
     const out = await e.send('c-fail', 'yes');
-    expect(texts(out.replies)).toEqual(['Sorry, something went wrong on our side. Please try again in a moment. Nothing you told me is lost.']);
+    expect(texts(out.replies)).toEqual(['Sorry, that did not go through on our side, so nothing was changed. Please try again in a moment.', 'How old are you?']);
     const { rows } = await t.db.query<{ body: { text?: string } }>(`SELECT body FROM messages WHERE conversation_id = 'c-fail' AND direction = 'in' ORDER BY seq`);
     expect(rows.map((r) => r.body.text)).toEqual(['hi', 'yes']);
     ctl.fail = false;

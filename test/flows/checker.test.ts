@@ -142,7 +142,7 @@ describe('generated flows', () => {
         expect(parsed.problems).toEqual([]);
         const problems = checkFlows({ flows: new Map([['g', { flow: parsed.flow!, locator: parsed.locator }]]), actions, locales: { en: keys } }).filter((p) => p.severity === 'error' && p.code !== 'unreachable');
         expect(problems).toEqual([]);
-        const compiled = compileFlow(parsed.flow!, 'v', { flows: new Map(), runAction: async () => ({}) });
+        const compiled = compileFlow(parsed.flow!, 'v', { flows: new Map() });
         const actor = createActor(compiled.machine).start();
         for (const input of inputs) {
           const s = actor.getSnapshot();

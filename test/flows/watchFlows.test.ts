@@ -29,7 +29,7 @@ describe('development reload of changed flow files', () => {
     const dirs = flowDir({ 'main.flow.yaml': FLOW('welcome.greeting') });
     cpSync(path.join('flows', 'commands.yaml'), path.join(dirs.flowsDir, 'commands.yaml'));
     const actions = new ActionRegistry();
-    const catalog = new FlowCatalog({ ...dirs, actions, runAction: makeActionRunner(actions, 1000, silent) }, t.db);
+    const catalog = new FlowCatalog({ ...dirs, actions }, t.db);
     await catalog.reload();
     const first = catalog.current.flows.get('main')!.version;
     const stop = watchFlows(catalog, [dirs.flowsDir, dirs.localesDir], silent);

@@ -44,10 +44,10 @@ export function controllableAction(name = 'lookup') {
 
 export async function engineOn(db: Db, dirs: { flowsDir: string; localesDir: string }, actions: DomainAction[] = [], startFlow = 'main') {
   const registry = new ActionRegistry().register(...actions);
-  const catalog = new FlowCatalog({ ...dirs, actions: registry, runAction: makeActionRunner(registry, 1000, silent) }, db);
+  const catalog = new FlowCatalog({ ...dirs, actions: registry }, db);
   const r = await catalog.reload();
   if (!r.ok) throw new Error(JSON.stringify(r.problems));
-  const engine = createEngine({ db, catalog, logger: silent, startFlow });
+  const engine = createEngine({ db, catalog, logger: silent, startFlow, runAction: makeActionRunner(registry, 1000, silent) });
   let n = 0;
   const send = (conversationId: string, text?: string, value?: unknown, activityId = `a${++n}-${Math.random()}`) =>
     engine.handleTurn({ conversationId, channel: 'test', activityId, user: { id: 'u' }, text, value, receivedAt: new Date() });

@@ -52,10 +52,10 @@ describe('resident journey, end to end', () => {
     const actions = new ActionRegistry().register(
       ...(await allActions(config, { translate: (k, p, l) => String(ref.catalog!.current.translator.t(l)(k, p)) })),
     );
-    const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions, runAction: makeActionRunner(actions, 5000, logger) }, t.db);
+    const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
     ref.catalog = catalog;
     if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
-    const engine = createEngine({ db: t.db, catalog, logger });
+    const engine = createEngine({ db: t.db, catalog, logger, runAction: makeActionRunner(actions, 5000, logger) });
     let n = 0;
     send = async (c, text, value) =>
       (await engine.handleTurn({ conversationId: c, channel: 'test', activityId: `j${++n}`, user: { id: c }, text, value, receivedAt: new Date() })).replies;

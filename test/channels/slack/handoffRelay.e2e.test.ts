@@ -36,7 +36,7 @@ beforeAll(async () => {
   api = slackStandIn();
   // The shipped flows call the real domain actions, registered as the app does.
   const actions = new ActionRegistry().register(...(await allActions(loadConfig({ FLOWS_DIR: 'flows' }))));
-  const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions, runAction: makeActionRunner(actions, 2000, silent) }, t.db);
+  const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
   const loaded = await catalog.reload();
   if (!loaded.ok) throw new Error(`flows do not load: ${JSON.stringify(loaded.problems).slice(0, 1500)}`);
   // The engine needs the desk and the desk needs the engine: read it lazily.

@@ -16,8 +16,8 @@ export async function createRealEngine(db: Db): Promise<Engine> {
   const logger = pino({ level: 'silent' });
   const config = loadConfig({ NODE_ENV: 'test' });
   const actions = new ActionRegistry().register(...(await allActions(config, { logger })));
-  const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions, runAction: makeActionRunner(actions, 2000, logger) }, db);
+  const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
   const loaded = await catalog.reload();
   if (!loaded.ok) throw new Error(`flows do not load: ${JSON.stringify(loaded.problems).slice(0, 2000)}`);
-  return createEngine({ db, catalog, logger });
+  return createEngine({ db, catalog, logger, runAction: makeActionRunner(actions, 2000, logger) });
 }

@@ -1,0 +1,79 @@
+import type { CompiledFlow } from '../flows/compile.ts';
+import type { AskStep } from '../flows/schema.ts';
+import type { FlowPosition, TurnState } from './turnState.ts';
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: 'flow_missing' | 'turn_invalid' | 'turn_failed',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Rewrites state ids of a stored snapshot's value through a declared migration. */
+function mapValue(value: unknown, steps: Record<string, string>): unknown {
+  if (typeof value === 'string') return steps[value] ?? value;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [steps[k] ?? k, mapValue(v, steps)]));
+  }
+  return value;
+}
+
+/**
+ * Where the conversation's flow stands (memoised on the turn): a new conversation, one on
+ * the live version, one moved by a declared migration, or one kept on the version it started
+ * on (read through the turn's transaction). An ended conversation starts afresh.
+ */
+export async function flowPosition(t: TurnState): Promise<FlowPosition> {
+  if (t.position) return t.position;
+  const { conv, deps } = t;
+  const live = t.flows.flows.get(conv.flow_id ?? deps.startFlow) ?? t.flows.flows.get(deps.startFlow);
+  if (!live) throw new EngineError('flow_missing', `no flow named ${deps.startFlow}`);
+  let position: FlowPosition;
+  if (!conv.snapshot || !conv.flow_version || conv.flow_id !== live.id || conv.flow_version === live.version) {
+    position = { flow: live, snapshot: conv.flow_id === live.id ? conv.snapshot : undefined };
+  } else {
+    const version = conv.flow_version;
+    const migration = live.flow.migrations.find((m) => version.startsWith(m.from));
+    if (migration) {
+      const snap = conv.snapshot as { value: unknown };
+      position = { flow: live, snapshot: { ...snap, value: mapValue(snap.value, migration.steps) } };
+    } else {
+      const old = await deps.catalog.get(live.id, version, t.tx);
+      if (old) position = { flow: old, snapshot: conv.snapshot };
+      else {
+        deps.logger.warn({ conversationId: conv.id, flowId: conv.flow_id, version }, 'stored flow version missing; restarting');
+        position = { flow: live, snapshot: undefined };
+      }
+    }
+  }
+  if (conv.status === 'ended') position = { ...position, snapshot: undefined };
+  t.position = position;
+  return position;
+}
+
+/** Starts the conversation's flow afresh this turn ("start again"). */
+export function restartFlow(t: TurnState): void {
+  const live = t.flows.flows.get(t.deps.startFlow);
+  if (!live) throw new EngineError('flow_missing', `no flow named ${t.deps.startFlow}`);
+  t.position = { flow: live, snapshot: undefined };
+}
+
+/**
+ * The ask step a stored snapshot waits in, read from its state value (`age` or
+ * `{ about: 'age' }` → `about.age`) without restoring an actor.
+ */
+export function waitingAsk(snapshot: unknown, flow: CompiledFlow): (AskStep & { id: string }) | undefined {
+  let value = (snapshot as { value?: unknown } | undefined)?.value;
+  const path: string[] = [];
+  while (value && typeof value === 'object') {
+    const [k, v] = Object.entries(value)[0] ?? [];
+    if (k === undefined) return undefined;
+    path.push(k);
+    value = v;
+  }
+  if (typeof value !== 'string') return undefined;
+  return flow.asks.get([...path, value].join('.'));
+}

@@ -1,0 +1,39 @@
+import { readAnswer } from '../../flows/answers.ts';
+import { flowPosition, waitingAsk } from '../flowPosition.ts';
+import type { TurnStep } from '../pipeline.ts';
+import { Renderer } from '../render.ts';
+import { dataOf } from '../turnState.ts';
+
+/**
+ * Reads the message as an answer to the question the flow waits on: typed or pressed, in the
+ * resident's language. What does not fit becomes an INVALID event with a hint.
+ */
+export const answerParsing: TurnStep = async (t, next) => {
+  const { flow, snapshot } = await flowPosition(t);
+  const ask = snapshot && !t.command ? waitingAsk(snapshot, flow) : undefined;
+  if (!ask) return next();
+  const data = dataOf(snapshot);
+  const { r } = t;
+  const res = readAnswer(ask, {
+    text: t.turn.text,
+    value: t.turn.value,
+    choiceWords: r.choiceWords(ask, data),
+    ...(ask.choicesFrom ? { optionValues: Renderer.dataOptions(ask, data).map((c) => c.value) } : {}),
+    allWords: r.list('answers.allWords'),
+    yesWords: r.list('answers.yesWords'),
+    noWords: r.list('answers.noWords'),
+    now: t.turn.receivedAt,
+  });
+  if (!res.ok) {
+    t.event = { type: 'INVALID', hint: ask.hint ?? res.hint, params: res.params ?? {} };
+    return next();
+  }
+  t.event = { type: 'ANSWER', value: res.value };
+  if (ask.sets === 'locale' && typeof res.value === 'string' && t.flows.translator.languages.includes(res.value)) {
+    t.locale = res.value;
+    t.r = new Renderer(t.flows.translator, res.value);
+    t.changes.locale = res.value;
+  }
+  if (ask.sets === 'consent') t.consent = res.value === true;
+  return next();
+};
