@@ -26,7 +26,6 @@ import { appendReplies } from '../store/conversations.ts';
 import type { Db } from '../store/db.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { allActions } from '../domain/allActions.ts';
 import { ActionRegistry } from '../engine/actions.ts';
@@ -65,7 +64,6 @@ class UsageError extends Error {}
 
 async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
   const actions = new ActionRegistry().register(...(await allActions(config)));
-  const logger = pino({ level: 'silent' });
   const r = await loadFlowSet({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions });
   const problems = r.ok ? r.set.warnings : r.problems;
   for (const p of problems) console.log(formatProblem(p));

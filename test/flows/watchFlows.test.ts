@@ -2,7 +2,6 @@ import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionRegistry } from '../../src/engine/actions.ts';
-import { makeActionRunner } from '../../src/engine/runAction.ts';
 import { FlowCatalog } from '../../src/flows/catalog.ts';
 import { watchFlows } from '../../src/flows/watchFlows.ts';
 import { flowDir, silent } from '../helpers/flowDir.ts';

@@ -55,7 +55,7 @@ beforeAll(async () => {
     escalationMinutes: 15,
     slack: { botToken: 'xoxb-e2e', signingSecret: 'e2e-signing-secret', handoffChannel: CHANNEL, apiUrl: `${SLACK}/api/`, notePrefix: 'note:' },
   });
-  const engine = createEngine({ db: t.db, catalog, logger: silent, handoffs: desk.service, safeguarding: desk.safeguarding });
+  const engine = createEngine({ db: t.db, catalog, logger: silent, runAction: makeActionRunner(actions, 2000, silent), handoffs: desk.service, safeguarding: desk.safeguarding });
   ref.engine = engine;
   dl = await serveDirectLine({ db: t.db, engine, logger: silent, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] });
   const app = express();
