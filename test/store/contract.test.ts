@@ -75,6 +75,58 @@ for (const driver of drivers) {
       expect(r[r.length - 1]!.rows[0]).toEqual({ k: hostile, doc: { q: hostile } });
     });
 
+    it('a transaction opened with a batch and closed with commitWith costs two round trips', async () => {
+      const before = db.roundTrips;
+      await db.transaction(async (tx) => {
+        const r = await tx.multi(`INSERT INTO kv (k) VALUES ('two-trips'); SELECT k FROM kv WHERE k = 'two-trips'`);
+        expect(r.at(-1)!.rows).toEqual([{ k: 'two-trips' }]);
+        await tx.commitWith(`UPDATE kv SET num = 2 WHERE k = 'two-trips'`);
+      });
+      expect(db.roundTrips - before).toBe(2);
+      expect((await db.query(`SELECT num FROM kv WHERE k = 'two-trips'`)).rows).toEqual([{ num: '2' }]);
+    });
+
+    it('a statement that fails inside a transaction rolls it all back and the next one works', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.multi(`INSERT INTO kv (k) VALUES ('half-done')`);
+          await tx.query('INSERT INTO kv (k, doc) VALUES ($1, $2)', ['bad-json', '{"x": "\\u0000"}']);
+        }),
+      ).rejects.toMatchObject({ code: '22P05' });
+      expect((await db.query(`SELECT 1 FROM kv WHERE k = 'half-done'`)).rowCount).toBe(0);
+      // The same statement failing inside the final batch: COMMIT never runs, the rollback does.
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.multi(`INSERT INTO kv (k) VALUES ('half-done-2')`);
+          await tx.commitWith(`INSERT INTO kv (k, doc) VALUES ('bad', ${literal('{"x": "\\ud800"}')}::jsonb)`);
+        }),
+      ).rejects.toThrow();
+      expect((await db.query(`SELECT 1 FROM kv WHERE k LIKE 'half-done%'`)).rowCount).toBe(0);
+      await db.transaction((tx) => tx.query(`INSERT INTO kv (k) VALUES ('after-failure')`));
+      expect((await db.query(`SELECT 1 FROM kv WHERE k = 'after-failure'`)).rowCount).toBe(1);
+    });
+
+    it('NUL is refused with a clear error (never sent in a literal); lone surrogates never poison the connection', async () => {
+      expect(() => literal('a\u0000b')).toThrow('NUL');
+      await expect(db.query('INSERT INTO kv (k) VALUES ($1)', ['nul\u0000'])).rejects.toMatchObject({ code: '22021' });
+      // Text parameters are sent as UTF-8: a lone surrogate arrives as U+FFFD, readable back.
+      await db.query('INSERT INTO kv (k) VALUES ($1)', ['lone\ud800']);
+      expect((await db.query(`SELECT k FROM kv WHERE k LIKE 'lone%'`)).rows).toEqual([{ k: 'lone\ufffd' }]);
+      expect((await db.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    });
+
+    it('turns of one row never interleave: the second waits for the first to commit', async () => {
+      await db.query(`INSERT INTO kv (k, num) VALUES ('counter', 0)`);
+      const bump = (label: string) =>
+        db.transaction(async (tx) => {
+          const { rows } = await tx.query<{ num: string }>(`SELECT num FROM kv WHERE k = 'counter' FOR UPDATE`);
+          await new Promise((r) => setTimeout(r, 30));
+          await tx.commitWith(`UPDATE kv SET num = ${Number(rows[0]!.num) + 1}, doc = ${literal({ last: label })} WHERE k = 'counter'`);
+        });
+      await Promise.all([bump('a'), bump('b'), bump('c')]);
+      expect((await db.query(`SELECT num FROM kv WHERE k = 'counter'`)).rows).toEqual([{ num: '3' }]);
+    });
+
     it('delivers NOTIFY to a listener', async () => {
       let unlisten: (() => Promise<void>) | undefined;
       const got = new Promise<string>((resolve) => {
@@ -85,6 +137,36 @@ for (const driver of drivers) {
       });
       expect(await got).toBe('hello');
       await unlisten?.();
+    });
+  });
+}
+
+if (TEST_DATABASE_URL) {
+  describe('store contract, what only a server with several connections can show (pg)', () => {
+    let t: TestDb;
+    beforeAll(async () => {
+      t = await createTestDb({ driver: 'pg' });
+    });
+    afterAll(async () => t.close());
+
+    it('statementTimeoutMs makes the server cancel a statement that waits too long, and the pool stays healthy', async () => {
+      const started = Date.now();
+      await expect(t.db.transaction((tx) => tx.query('SELECT pg_sleep(5)'), { statementTimeoutMs: 200 })).rejects.toMatchObject({ code: '57014' });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect((await t.db.query('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+    });
+
+    it('cancel() stops the statement running in the transaction from another connection', async () => {
+      const started = Date.now();
+      await expect(
+        t.db.transaction(async (tx) => {
+          const sleeping = tx.query('SELECT pg_sleep(5)');
+          await new Promise((r) => setTimeout(r, 100));
+          await tx.cancel();
+          await sleeping;
+        }),
+      ).rejects.toMatchObject({ code: '57014' });
+      expect(Date.now() - started).toBeLessThan(2000);
     });
   });
 }
