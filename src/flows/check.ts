@@ -127,6 +127,17 @@ export function checkFlows(input: CheckInput): Problem[] {
       for (const k of keysOf(step, id)) missingKey(k.key, loc, k.path);
     });
 
+    // The adviser summary and the safety profile name answers or results this flow (or one it uses) keeps.
+    const kept = namesKept(flow.id, input.flows);
+    const named: Array<[PathKey[], string]> = [
+      ...Object.entries(flow.summary).map(([label, p]): [PathKey[], string] => [['summary', label], p]),
+      ...Object.entries(flow.profile).flatMap(([k, p]): Array<[PathKey[], string]> => (p ? [[['profile', k], p]] : [])),
+    ];
+    for (const [at, p] of named) {
+      const root = p.split('.')[0]!;
+      if (!kept.has(root)) problems.push(loc.problem(at, 'unknown_answer', `"${root}" is not an answer or result of flow ${flow.id} (known: ${[...kept].sort().join(', ') || 'none'})`));
+    }
+
     // Reachability from the start, and whether an end can be reached from each step.
     const reached = new Set<string>();
     const stack = ids.has(flow.start) ? [flow.start] : [];
@@ -216,4 +227,17 @@ function checkCall(step: Step & { kind: 'call' }, base: PathKey[], loc: Locator,
       problems.push(loc.problem([...base, 'params'], 'bad_params', `action ${step.call} needs parameter "${name}"`));
     }
   }
+}
+
+/** Answer and result names a flow keeps, its sub-flows' included. */
+function namesKept(id: string, flows: CheckInput['flows'], seen = new Set<string>()): Set<string> {
+  const out = new Set<string>();
+  if (seen.has(id)) return out;
+  seen.add(id);
+  for (const step of flows.get(id)?.flow.steps.values() ?? []) {
+    if (step.kind === 'ask') out.add(step.ask);
+    if (step.kind === 'call' && step.result) out.add(step.result);
+    if (step.kind === 'use') for (const n of namesKept(step.use, flows, seen)) out.add(n);
+  }
+  return out;
 }

@@ -46,6 +46,12 @@ describe('flow checker', () => {
     expect(brief(check('id: t\nsteps:\n  a:\n    call: lookup\n  b:\n    end: true\n'))).toEqual(['4:5 bad_params steps.a.params']);
   });
 
+  it('refuses an adviser summary or safety profile naming an answer the flow never keeps', () => {
+    const flow = (summary: string) => `id: t\n${summary}steps:\n  a:\n    ask: age\n    type: number\n    question: k.a\n  r:\n    call: lookup\n    params: { q: x }\n    result: found\n  b:\n    end: true\n`;
+    expect(brief(check(flow('summary:\n  Age: age\n  Found: found.name\nprofile:\n  age: age\n')))).toEqual([]);
+    expect(brief(check(flow('summary:\n  Postcode: postcode\nprofile:\n  age: age_band\n')))).toEqual(['3:13 unknown_answer summary.Postcode', '5:8 unknown_answer profile.age']);
+  });
+
   it('reports wording missing from any shipped language', () => {
     expect(brief(check('id: t\nsteps:\n  a:\n    say: k.c\n  b:\n    end: true\n'))).toEqual(['4:10 i18n_missing steps.a.say']);
   });
