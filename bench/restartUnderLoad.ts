@@ -123,13 +123,11 @@ const restartedAt = Date.now() - started;
 const settled = await Promise.allSettled(runs);
 
 const q = async <R>(sql: string) => (await db.query(sql)).rows as R[];
-const [perResident] = await Promise.all([
-  q<{ id: string; live: number; already: boolean | null }>(
-    `SELECT c.id, (SELECT count(*)::int FROM bookings b WHERE b.conversation_id = c.id AND b.status IN ('booked','waiting','offered')) AS live,
-            (c.snapshot->'context'->'data'->'booking'->>'alreadyHad')::boolean AS already
-       FROM conversations c`,
-  ),
-]);
+const perResident = await q<{ id: string; live: number; already: boolean | null }>(
+  `SELECT c.id, (SELECT count(*)::int FROM bookings b WHERE b.conversation_id = c.id AND b.status IN ('booked','waiting','offered')) AS live,
+          (c.snapshot->'context'->'data'->'booking'->>'alreadyHad')::boolean AS already
+     FROM conversations c`,
+);
 const [seat] = await q<{ taken: number; booked: number }>(
   `SELECT taken, (SELECT count(*)::int FROM bookings WHERE session_id = 'restart' AND status = 'booked') AS booked FROM course_sessions WHERE id = 'restart'`,
 );

@@ -19,6 +19,8 @@ export interface EngineDeps {
   logger: Logger;
   /** The flow a new conversation starts. */
   startFlow: string;
+  /** Language until the resident picks one (or their channel says). */
+  defaultLocale: string;
   inactivityMinutes?: number | undefined;
   handoffs?: HandoffService | undefined;
   safeguarding?: SafeguardingCheck | undefined;
