@@ -10,7 +10,7 @@ import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
 import { noticesFromTranslator } from './domain/shared/notices.ts';
 import { prunePostcodeCache } from './domain/places/postcodeCache.ts';
 import { pruneIdleConversations } from './domain/retention/pruneIdleConversations.ts';
-import { pruneConversations } from './channels/web/directline/conversationRepo.ts';
+import { pruneConversations } from './store/directlineConversations.ts';
 import { seedPartners } from './domain/vacancies/seedPartners.ts';
 import { ActionRegistry } from './engine/actions.ts';
 import { createEngine } from './engine/createEngine.ts';
