@@ -42,6 +42,31 @@ export async function enqueueJob(db: Queryable, job: EnqueueInput): Promise<numb
   return rows[0]?.id ?? null;
 }
 
+/**
+ * Adds a job whose key has never been used, in any status (a done or failed job keeps its
+ * key taken, unlike `enqueueJob`), and only while no other job of its kind is pending or
+ * running (`besides`: the job asking, when a job schedules its own successor). For
+ * recurring work with one key per period (`retention:2026-11-30`): however many processes
+ * ask, a period gets one job and a kind has one job waiting.
+ *
+ * Must run inside a transaction: the transaction-scoped advisory lock on the kind makes the
+ * check and the insert one step across processes, and is released at COMMIT.
+ * @returns the new id, or null when nothing was added.
+ */
+export async function enqueueJobOnce(tx: Queryable, job: EnqueueInput & { key: string }, besides?: number): Promise<number | null> {
+  await tx.query(`SELECT pg_advisory_xact_lock(728, hashtext($1))`, [job.kind]);
+  const { rows } = await tx.query<{ id: number }>(
+    `INSERT INTO jobs (kind, key, payload, run_at, max_attempts)
+     SELECT $1, $2, $3::jsonb, $4, $5
+      WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE key = $2)
+        AND NOT EXISTS (SELECT 1 FROM jobs WHERE kind = $1 AND status IN ('pending', 'running') AND id IS DISTINCT FROM $6::bigint)
+     ON CONFLICT (key) WHERE key IS NOT NULL AND status IN ('pending', 'running') DO NOTHING
+     RETURNING id`,
+    [job.kind, job.key, JSON.stringify(job.payload ?? {}), job.runAt, job.maxAttempts ?? 8, besides ?? null],
+  );
+  return rows[0]?.id ?? null;
+}
+
 /** Cancels the pending job with this key; a job already running finishes (handlers re-check state). */
 export async function cancelJob(db: Queryable, key: string): Promise<boolean> {
   const r = await db.query(`UPDATE jobs SET status = 'cancelled', updated_at = now() WHERE key = $1 AND status = 'pending'`, [key]);
