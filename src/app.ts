@@ -8,9 +8,6 @@ import { journeyAdminRoutes } from './domain/journey/journeyAdminRoutes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
 import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
 import { noticesFromTranslator } from './domain/shared/notices.ts';
-import { prunePostcodeCache } from './domain/places/postcodeCache.ts';
-import { pruneIdleConversations } from './domain/retention/pruneIdleConversations.ts';
-import { pruneConversations } from './channels/web/directline/conversationRepo.ts';
 import { seedPartners } from './domain/vacancies/seedPartners.ts';
 import { ActionRegistry } from './engine/actions.ts';
 import { createEngine } from './engine/createEngine.ts';
@@ -21,6 +18,7 @@ import { formatProblem } from './flows/problem.ts';
 import { watchFlows } from './flows/watchFlows.ts';
 import { adminRoutes } from './http/adminRoutes.ts';
 import { createApp, listen, type RunningServer } from './http/server.ts';
+import { housekeepingJobs } from './jobs/housekeepingJobs.ts';
 import { JobRunner } from './jobs/JobRunner.ts';
 import { createLogger, type Logger } from './log.ts';
 import { collectProcessMetrics } from './metrics.ts';
@@ -182,37 +180,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (opts.workers !== false) {
       await handoffs.start();
       cleanups.push(() => handoffs.stop());
+      // Daily housekeeping (retention, stale Direct Line ids, the postcode cache) runs as jobs, once across processes.
+      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers: [journeyEraser(courseOptions)], logger });
       const jobs = new JobRunner({
         db,
         logger,
-        handlers: journeyJobHandlers({ send, notices, courseOptions }),
+        handlers: { ...journeyJobHandlers({ send, notices, courseOptions }), ...housekeeping.handlers },
         pollMs: config.JOB_POLL_MS,
         leaseMs: config.JOB_LEASE_MS,
         backoffBaseMs: config.JOB_BACKOFF_BASE_MS,
       });
+      await housekeeping.schedule(db);
       jobs.start();
       cleanups.push(() => jobs.stop());
-      // Daily housekeeping: retention of idle conversations, the postcode cache, stale Direct Line ids.
-      const housekeeping = async () => {
-        const now = new Date();
-        const olderThan = new Date(now.getTime() - config.RETENTION_DAYS * 24 * 3600_000);
-        try {
-          const deleted = await pruneIdleConversations(db, { olderThan, erasers: [journeyEraser(courseOptions)] });
-          await pruneConversations(db, olderThan);
-          await prunePostcodeCache(db, now);
-          if (deleted) logger.info({ deleted, retentionDays: config.RETENTION_DAYS }, 'idle conversations deleted');
-        } catch (err) {
-          logger.error({ err: { message: (err as Error).message } }, 'housekeeping failed; will try again tomorrow');
-        }
-      };
-      const firstRun = setTimeout(() => void housekeeping(), 60_000);
-      firstRun.unref();
-      const daily = setInterval(() => void housekeeping(), 24 * 3600_000);
-      daily.unref();
-      cleanups.push(() => {
-        clearTimeout(firstRun);
-        clearInterval(daily);
-      });
     }
 
     return {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ActionRegistry } from '../engine/actions.ts';
 import { createTranslator, flatKeys, loadLocales, type Translator } from '../i18n.ts';
 import type { Db, Queryable } from '../store/db.ts';
+import { findFlowVersionTexts, saveFlowVersion } from '../store/flowVersions.ts';
 import { checkFlows } from './check.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
@@ -174,10 +175,7 @@ export class FlowCatalog {
   }
 
   async #persist(c: CompiledFlow, set: FlowSet): Promise<void> {
-    await this.db.query(
-      `INSERT INTO flow_versions (flow_id, version, texts) VALUES ($1, $2, $3) ON CONFLICT (flow_id, version) DO NOTHING`,
-      [c.id, c.version, JSON.stringify(set.versionTexts.get(c.id) ?? {})],
-    );
+    await saveFlowVersion(this.db, c.id, c.version, set.versionTexts.get(c.id) ?? {});
   }
 
   /** A flow at a given version: live, cached, or rebuilt from its stored text. */
@@ -185,11 +183,7 @@ export class FlowCatalog {
     const key = `${id}@${version}`;
     const hit = this.#versions.get(key);
     if (hit) return hit;
-    const { rows } = await q.query<{ texts: Record<string, string> }>(
-      'SELECT texts FROM flow_versions WHERE flow_id = $1 AND version = $2',
-      [id, version],
-    );
-    const texts = rows[0]?.texts;
+    const texts = await findFlowVersionTexts(q, id, version);
     if (!texts) return undefined;
     const parsed = parseFlowTexts(new Map(Object.entries(texts).map(([fid, t]) => [`${fid}${FLOW_SUFFIX}`, t])));
     const plain = new Map([...parsed.flows].map(([fid, f]) => [fid, f.flow]));

@@ -1,3 +1,4 @@
+import { listLiveSnapshots } from '../store/conversationSnapshots.ts';
 import type { Queryable } from '../store/db.ts';
 import type { FlowCatalog, FlowSet } from './catalog.ts';
 
@@ -20,25 +21,22 @@ function leaves(v: unknown, prefix = ''): string[] {
  * in) or would be orphaned by the flows about to go live.
  */
 export async function checkLiveConversations(db: Queryable, set: FlowSet, catalog: FlowCatalog): Promise<LiveReport> {
-  const { rows } = await db.query<{ id: string; flow_id: string; flow_version: string; value: unknown }>(
-    `SELECT id, flow_id, flow_version, snapshot->'value' AS value FROM conversations
-      WHERE status = 'active' AND snapshot IS NOT NULL AND flow_id IS NOT NULL`,
-  );
+  const rows = await listLiveSnapshots(db);
   const lines: string[] = [];
   let orphans = 0;
   for (const row of rows) {
-    const live = set.flows.get(row.flow_id);
-    if (live?.version === row.flow_version) continue;
+    const live = set.flows.get(row.flowId);
+    if (live?.version === row.flowVersion) continue;
     if (!live) {
       orphans++;
-      lines.push(`conversation ${row.id}: flow ${row.flow_id} no longer exists`);
+      lines.push(`conversation ${row.id}: flow ${row.flowId} no longer exists`);
       continue;
     }
-    const migration = live.flow.migrations.find((m) => row.flow_version.startsWith(m.from));
+    const migration = live.flow.migrations.find((m) => row.flowVersion.startsWith(m.from));
     const states = leaves(row.value).map((s) => s.split('.').map((p) => migration?.steps[p] ?? p).join('.'));
     const missing = states.filter((s) => !live.statePaths.has(s));
     if (migration && missing.length === 0) {
-      lines.push(`conversation ${row.id}: moves to ${row.flow_id}@${live.version} by the declared migration`);
+      lines.push(`conversation ${row.id}: moves to ${row.flowId}@${live.version} by the declared migration`);
       continue;
     }
     if (migration) {
@@ -46,12 +44,12 @@ export async function checkLiveConversations(db: Queryable, set: FlowSet, catalo
       lines.push(`conversation ${row.id}: the migration from ${migration.from} does not map ${missing.join(', ')}`);
       continue;
     }
-    if (await catalog.get(row.flow_id, row.flow_version)) {
-      lines.push(`conversation ${row.id}: stays on ${row.flow_id}@${row.flow_version} until it ends (no migration declared)`);
+    if (await catalog.get(row.flowId, row.flowVersion)) {
+      lines.push(`conversation ${row.id}: stays on ${row.flowId}@${row.flowVersion} until it ends (no migration declared)`);
       continue;
     }
     orphans++;
-    lines.push(`conversation ${row.id}: would be orphaned (${row.flow_id}@${row.flow_version} is not stored and no migration maps ${states.join(', ')})`);
+    lines.push(`conversation ${row.id}: would be orphaned (${row.flowId}@${row.flowVersion} is not stored and no migration maps ${states.join(', ')})`);
   }
   lines.push(`${rows.length} live conversation(s), ${orphans} would be orphaned`);
   return { live: rows.length, orphans, lines };

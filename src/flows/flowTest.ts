@@ -6,6 +6,7 @@ import { ActionRegistry, defineAction, type DomainAction } from '../engine/actio
 import { createEngine } from '../engine/createEngine.ts';
 import type { Reply } from '../engine/reply.ts';
 import { makeActionRunner } from '../engine/runAction.ts';
+import { findConversationState } from '../store/conversationSnapshots.ts';
 import type { Db } from '../store/db.ts';
 import { FlowCatalog } from './catalog.ts';
 import { formatProblem } from './problem.ts';
@@ -53,6 +54,11 @@ export async function readFlowTest(file: string): Promise<FlowTest> {
   if (!r.success) throw new FlowTestFailure(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
 }
+
+/** The parts of a stored XState snapshot a flow test looks at. */
+const storedSnapshotSchema = z
+  .object({ value: z.unknown(), context: z.object({ data: z.record(z.string(), z.unknown()).default({}) }) })
+  .nullish();
 
 const replyText = (r: Reply): string => ('text' in r ? r.text : r.type === 'card' ? r.card.fallback : '');
 
@@ -116,10 +122,10 @@ export async function runFlowTest(test: FlowTest, opts: FlowTestOptions): Promis
       }
       if (step.dir && !last.every((r) => !('dir' in r) || r.dir === step.dir)) fail(i, `expected every reply ${step.dir}`);
     } else if ('state' in step || 'answers' in step) {
-      const { rows } = await opts.db.query<{ status: string; snapshot: { value: unknown; context: { data: Record<string, unknown> } } | null }>('SELECT status, snapshot FROM conversations WHERE id = $1', [conversationId]);
-      const snap = rows[0]?.snapshot;
+      const stored = await findConversationState(opts.db, conversationId);
+      const snap = storedSnapshotSchema.parse(stored?.snapshot);
       if ('state' in step) {
-        const value = rows[0]?.status === 'ended' ? 'ended' : JSON.stringify(snap?.value ?? null);
+        const value = stored?.status === 'ended' ? 'ended' : JSON.stringify(snap?.value ?? null);
         if (!value.includes(`"${step.state}"`) && value !== step.state) fail(i, `expected state ${step.state}, got ${value}`);
       } else {
         for (const [k, v] of Object.entries(step.answers)) {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
-import { backoffMs, claimJobs, completeJob, failJob, type JobRow } from './jobQueue.ts';
+import { claimJobs, completeJob, failJob, type JobRow } from '../store/jobs.ts';
+import { backoffMs } from './jobQueue.ts';
 
 export interface JobContext {
   db: Db;

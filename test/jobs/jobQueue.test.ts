@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cancelJob, claimJobs, enqueueJob } from '../../src/jobs/jobQueue.ts';
+import { cancelJob, enqueueJob } from '../../src/jobs/jobQueue.ts';
+import { claimJobs } from '../../src/store/jobs.ts';
 import { JobRunner } from '../../src/jobs/JobRunner.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import { listPartnerApplicationLines } from '../../store/applications.ts';
 import type { Queryable } from '../../store/db.ts';
+import { partnerExists } from '../../store/vacancyQueries.ts';
 import { toCsv } from '../shared/csv.ts';
 import { applicationProfileSchema } from './applicationProfile.ts';
 
@@ -23,47 +24,24 @@ export const EXPORT_COLUMNS = [
   'values_statements',
 ];
 
-const rowSchema = z.object({
-  id: z.number(),
-  application_id: z.number(),
-  vacancy_id: z.string(),
-  role: z.string(),
-  site_name: z.string(),
-  status: z.string(),
-  created_at: z.date(),
-  updated_at: z.date(),
-  profile: z.unknown(),
-});
-
 /**
  * The applications to one partner's vacancies as CSV. Only that partner's rows: the
- * partner id is in the WHERE clause, never a filter applied afterwards.
+ * repository filters by partner in its query.
  */
 export async function exportPartnerApplications(db: Queryable, partnerId: string): Promise<ExportResult> {
-  const partner = await db.query(`SELECT id FROM partners WHERE id = $1`, [partnerId]);
-  if (partner.rows.length === 0) return { type: 'unknownPartner', partnerId };
-  const { rows } = await db.query(
-    `SELECT av.id, av.application_id, av.vacancy_id, v.role, v.site_name, av.status, av.created_at, av.updated_at, a.profile
-     FROM application_vacancies av
-     JOIN vacancies v ON v.id = av.vacancy_id
-     JOIN applications a ON a.id = av.application_id
-     WHERE v.partner_id = $1
-     ORDER BY av.id`,
-    [partnerId],
-  );
-  const lines = rows.map((raw) => {
-    const r = rowSchema.parse(raw);
+  if (!(await partnerExists(db, partnerId))) return { type: 'unknownPartner', partnerId };
+  const lines = (await listPartnerApplicationLines(db, partnerId)).map((r) => {
     const p = applicationProfileSchema.safeParse(r.profile);
     const profile = p.success ? p.data : undefined;
     return [
-      r.id,
-      r.application_id,
-      r.vacancy_id,
+      r.applicationVacancyId,
+      r.applicationId,
+      r.vacancyId,
       r.role,
-      r.site_name,
+      r.siteName,
       r.status,
-      r.created_at,
-      r.updated_at,
+      r.createdAt,
+      r.updatedAt,
       profile?.age,
       profile?.jobFamilies.join(' '),
       profile?.hoursPerWeek.min,

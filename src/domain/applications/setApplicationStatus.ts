@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { enqueueJob } from '../../jobs/jobQueue.ts';
 import type { JobHandler } from '../../jobs/JobRunner.ts';
-import type { Db } from '../../store/db.ts';
+import { findLineForNotice, lockLineStatus, setLineStatus } from '../../store/applications.ts';
+import type { Db, Queryable } from '../../store/db.ts';
 import { noticeWriter, type Notices } from '../shared/notices.ts';
 import type { Send } from '../shared/send.ts';
 import { applicationStatusSchema, type ApplicationStatus } from './applicationProfile.ts';
@@ -17,29 +18,15 @@ export type SetStatusResult =
 
 export const STATUS_NOTICE_JOB = 'applicationStatusNotice';
 
-const noticeRow = z.object({
-  conversation_id: z.string(),
-  role: z.string(),
-  partner_name: z.string(),
-  status: applicationStatusSchema,
-  locale: z.string(),
-});
+type Notice = { conversationId: string; role: string; partnerName: string; status: ApplicationStatus; locale: string };
 
-async function loadNotice(db: Db, applicationVacancyId: number) {
-  const { rows } = await db.query(
-    `SELECT a.conversation_id, v.role, p.name AS partner_name, av.status, c.locale
-     FROM application_vacancies av JOIN applications a ON a.id = av.application_id
-     JOIN conversations c ON c.id = a.conversation_id
-     JOIN vacancies v ON v.id = av.vacancy_id JOIN partners p ON p.id = v.partner_id
-     WHERE av.id = $1`,
-    [applicationVacancyId],
-  );
-  return rows[0] ? noticeRow.parse(rows[0]) : undefined;
+async function loadNotice(db: Queryable, applicationVacancyId: number): Promise<Notice | undefined> {
+  const line = await findLineForNotice(db, applicationVacancyId);
+  return line && { ...line, status: applicationStatusSchema.parse(line.status) };
 }
 
 /** The notice in the resident's language (their conversation's locale). */
-const noticeReplies = (notices: Notices, n: z.infer<typeof noticeRow>, status: ApplicationStatus) =>
-  statusUpdateReplies({ role: n.role, partnerName: n.partner_name }, status, noticeWriter(notices, n.locale));
+const noticeReplies = (notices: Notices, n: Notice, status: ApplicationStatus) => statusUpdateReplies(n, status, noticeWriter(notices, n.locale));
 
 /**
  * Sets the status of one vacancy of an application (partners, via CLI or admin HTTP)
@@ -54,15 +41,12 @@ export async function setApplicationStatus(
   opts: { logger?: Logger; now?: Date } = {},
 ): Promise<SetStatusResult> {
   const change = await db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ status: ApplicationStatus }>(
-      `SELECT status FROM application_vacancies WHERE id = $1 FOR NO KEY UPDATE`,
-      [applicationVacancyId],
-    );
-    const from = rows[0] ? applicationStatusSchema.parse(rows[0].status) : undefined;
-    if (!from) return { type: 'notFound' } as const;
+    const current = await lockLineStatus(tx, applicationVacancyId);
+    if (current === undefined) return { type: 'notFound' } as const;
+    const from = applicationStatusSchema.parse(current);
     if (from === status) return { type: 'unchanged', status } as const;
     if (from === 'withdrawn') return { type: 'refused', code: 'withdrawn' } as const;
-    await tx.query(`UPDATE application_vacancies SET status = $2, updated_at = now() WHERE id = $1`, [applicationVacancyId, status]);
+    await setLineStatus(tx, applicationVacancyId, status);
     return { type: 'changed', from } as const;
   });
   if (change.type !== 'changed') return change;
@@ -71,7 +55,7 @@ export async function setApplicationStatus(
   let notified = false;
   try {
     if (notice) {
-      await deps.send(notice.conversation_id, noticeReplies(deps.notices, notice, status));
+      await deps.send(notice.conversationId, noticeReplies(deps.notices, notice, status));
       notified = true;
     }
   } catch (err) {
@@ -94,7 +78,7 @@ export function applicationJobHandlers(deps: { send: Send; notices: Notices }): 
       const p = payload.parse(raw);
       const notice = await loadNotice(db, p.applicationVacancyId);
       if (!notice || notice.status !== p.status) return;
-      await deps.send(notice.conversation_id, noticeReplies(deps.notices, notice, p.status));
+      await deps.send(notice.conversationId, noticeReplies(deps.notices, notice, p.status));
     },
   };
 }

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { linkVacancies, upsertApplication } from '../../store/applications.ts';
 import type { Queryable } from '../../store/db.ts';
+import { findVacancies } from '../../store/vacancyQueries.ts';
 import { londonDate } from '../vacancies/matchVacancies.ts';
 import { matchVacancy, mismatchSchema } from '../vacancies/matchVacancy.ts';
-import { toVacancySummary, VACANCY_COLUMNS } from '../vacancies/vacancySummary.ts';
+import { toVacancySummary } from '../vacancies/vacancySummary.ts';
 import type { ApplicationProfile } from './applicationProfile.ts';
 import { applicationStatus, vacancyStatusSchema } from './applicationStatus.ts';
 
@@ -25,8 +27,8 @@ export const submitResultSchema = z.discriminatedUnion('type', [
 export type SubmitResult = z.infer<typeof submitResultSchema>;
 
 /**
- * One application per conversation, linked to every chosen vacancy (run in a
- * transaction). Applying again adds the new vacancies to the same application and
+ * One application per conversation, linked to every chosen vacancy (pass a transaction:
+ * the turn's, so it commits with the turn). Applying again adds the new vacancies to the same application and
  * updates the profile; each vacancy is checked against the profile first, and if any
  * does not fit nothing is written.
  */
@@ -37,11 +39,7 @@ export async function submitApplication(
 ): Promise<SubmitResult> {
   const ids = [...new Set(input.vacancyIds)];
   const today = londonDate(now);
-  const { rows } = await tx.query(
-    `SELECT ${VACANCY_COLUMNS} FROM vacancies v JOIN partners p ON p.id = v.partner_id WHERE v.id = ANY ($1::text[])`,
-    [ids],
-  );
-  const found = new Map(rows.map(toVacancySummary).map((v) => [v.id, v]));
+  const found = new Map((await findVacancies(tx, ids)).map(toVacancySummary).map((v) => [v.id, v]));
   const problems = ids.flatMap((id) => {
     const v = found.get(id);
     if (!v) return [{ vacancyId: id, unknown: true, reasons: [] }];
@@ -50,25 +48,13 @@ export async function submitApplication(
   });
   if (problems.length || ids.length === 0) return { type: 'refused', problems };
 
-  const app = await tx.query<{ id: number }>(
-    `INSERT INTO applications (conversation_id, profile) VALUES ($1, $2::jsonb)
-     ON CONFLICT (conversation_id) DO UPDATE SET profile = EXCLUDED.profile, updated_at = now()
-     RETURNING id`,
-    [input.conversationId, JSON.stringify(input.profile)],
-  );
-  const applicationId = app.rows[0]!.id;
-  const added = await tx.query<{ vacancy_id: string }>(
-    `INSERT INTO application_vacancies (application_id, vacancy_id)
-     SELECT $1, x FROM unnest($2::text[]) AS x
-     ON CONFLICT (application_id, vacancy_id) DO NOTHING
-     RETURNING vacancy_id`,
-    [applicationId, ids],
-  );
+  const applicationId = await upsertApplication(tx, input.conversationId, input.profile);
+  const added = await linkVacancies(tx, applicationId, ids);
   const status = await applicationStatus(tx, input.conversationId);
   return {
     type: 'submitted',
     applicationId,
-    added: added.rows.map((r) => r.vacancy_id),
+    added,
     vacancies: status.type === 'found' ? status.vacancies : [],
   };
 }

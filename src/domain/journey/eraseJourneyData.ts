@@ -1,3 +1,5 @@
+import { deleteApplicationOf } from '../../store/applications.ts';
+import { deleteBookingsOf, liveBookingSessionIds } from '../../store/conversationBookings.ts';
 import type { Queryable } from '../../store/db.ts';
 import { cancelBooking } from '../courses/cancelBooking.ts';
 import { defaultCourseOptions, type CourseOptions } from '../courses/courseOptions.ts';
@@ -9,14 +11,10 @@ import { defaultCourseOptions, type CourseOptions } from '../courses/courseOptio
  * turn's connection, inside its transaction.
  */
 export function journeyEraser(options: CourseOptions = defaultCourseOptions, clock: () => Date = () => new Date()) {
-  return async (db: Queryable, conversationId: string): Promise<void> => {
+  return async (tx: Queryable, conversationId: string): Promise<void> => {
     const env = { now: clock(), options };
-    const live = await db.query<{ session_id: string }>(
-      `SELECT session_id FROM bookings WHERE conversation_id = $1 AND status IN ('booked', 'waiting', 'offered') ORDER BY id`,
-      [conversationId],
-    );
-    for (const b of live.rows) await cancelBooking(db, { conversationId, sessionId: b.session_id }, env);
-    await db.query(`DELETE FROM bookings WHERE conversation_id = $1`, [conversationId]);
-    await db.query(`DELETE FROM applications WHERE conversation_id = $1`, [conversationId]);
+    for (const sessionId of await liveBookingSessionIds(tx, conversationId)) await cancelBooking(tx, { conversationId, sessionId }, env);
+    await deleteBookingsOf(tx, conversationId);
+    await deleteApplicationOf(tx, conversationId);
   };
 }

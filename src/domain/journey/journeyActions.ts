@@ -15,7 +15,6 @@ import { acceptSeatOffer, declineSeatOffer } from '../courses/seatOffers.ts';
 import { sessionLabel } from '../courses/sessionLabel.ts';
 import { sessionSummarySchema } from '../courses/sessionSummary.ts';
 import { formatDay } from '../shared/formatDay.ts';
-import { inTransaction } from '../shared/inTransaction.ts';
 import { noticeWriter, type Notices } from '../shared/notices.ts';
 import { matchResultSchema, matchVacancies } from '../vacancies/matchVacancies.ts';
 import { describeMismatch } from '../vacancies/matchVacancy.ts';
@@ -53,8 +52,10 @@ function toSpec(p: z.output<typeof specParams>) {
 const envOf = (ctx: ActionContext, options: CourseOptions): BookingEnv => ({ now: ctx.now, options });
 
 /**
- * The resident-journey actions flows call by name. Each runs on the turn's connection
- * (ctx.tx), so its changes commit with the turn. Results carry a `summary` (and sessions a
+ * The resident-journey actions flows call by name. Each runs in the turn's transaction
+ * (ctx.tx) and opens none of its own: its changes commit or roll back with the turn, and
+ * no action needs a part of its work to roll back alone (refusals are checked before any
+ * write). Results carry a `summary` (and sessions a
  * button `label`) in the resident's language (ctx.locale) where a flow may want to show a list.
  */
 export function journeyActions(deps: JourneyDeps): DomainAction[] {
@@ -102,7 +103,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       params: z.object({ sessionId: z.string().min(1) }),
       result: bookResultSchema,
       run: (p, ctx) =>
-        inTransaction(ctx.tx, (tx) => bookSession(tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options))),
+        bookSession(ctx.tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options)),
     }),
     defineAction({
       name: 'cancelBooking',
@@ -110,7 +111,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       params: z.object({ sessionId: z.string().min(1) }),
       result: cancelResultSchema,
       run: (p, ctx) =>
-        inTransaction(ctx.tx, (tx) => cancelBooking(tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options))),
+        cancelBooking(ctx.tx, { conversationId: ctx.conversationId, sessionId: p.sessionId }, envOf(ctx, options)),
     }),
     defineAction({
       name: 'changeBooking',
@@ -118,9 +119,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       params: z.object({ fromSessionId: z.string().min(1), toSessionId: z.string().min(1) }),
       result: changeResultSchema,
       run: (p, ctx) =>
-        inTransaction(ctx.tx, (tx) =>
-          changeBooking(tx, { conversationId: ctx.conversationId, ...p }, envOf(ctx, options)),
-        ),
+        changeBooking(ctx.tx, { conversationId: ctx.conversationId, ...p }, envOf(ctx, options)),
     }),
     defineAction({
       name: 'myBookings',
@@ -143,9 +142,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
         z.object({ type: z.literal('noOffer') }),
       ]),
       run: (p, ctx) =>
-        inTransaction(ctx.tx, (tx) =>
-          acceptSeatOffer(tx, { conversationId: ctx.conversationId, ...(p.offerId ? { offerId: p.offerId } : {}) }, envOf(ctx, options)),
-        ),
+        acceptSeatOffer(ctx.tx, { conversationId: ctx.conversationId, ...(p.offerId ? { offerId: p.offerId } : {}) }, envOf(ctx, options)),
     }),
     defineAction({
       name: 'declineSeatOffer',
@@ -156,9 +153,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
         z.object({ type: z.literal('noOffer') }),
       ]),
       run: (p, ctx) =>
-        inTransaction(ctx.tx, (tx) =>
-          declineSeatOffer(tx, { conversationId: ctx.conversationId, ...(p.offerId ? { offerId: p.offerId } : {}) }, envOf(ctx, options)),
-        ),
+        declineSeatOffer(ctx.tx, { conversationId: ctx.conversationId, ...(p.offerId ? { offerId: p.offerId } : {}) }, envOf(ctx, options)),
     }),
     defineAction({
       name: 'matchVacancies',
@@ -203,9 +198,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
       result: submitResultSchema,
       run: (p, ctx) => {
         const profile = applicationProfileSchema.parse({ ...toSpec(p), valuesStatements: p.valuesStatements.filter((s) => s.trim()) });
-        return inTransaction(ctx.tx, (tx) =>
-          submitApplication(tx, { conversationId: ctx.conversationId, profile, vacancyIds: p.vacancyIds }, ctx.now),
-        );
+        return submitApplication(ctx.tx, { conversationId: ctx.conversationId, profile, vacancyIds: p.vacancyIds }, ctx.now);
       },
     }),
     defineAction({

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Queryable } from '../../store/db.ts';
+import { listVacanciesClosingFrom } from '../../store/vacancyQueries.ts';
 import { matchVacancy, mismatchSchema } from './matchVacancy.ts';
 import type { PersonSpec } from './personSpec.ts';
-import { toVacancySummary, VACANCY_COLUMNS, vacancySummarySchema } from './vacancySummary.ts';
+import { toVacancySummary, vacancySummarySchema } from './vacancySummary.ts';
 
 export const matchResultSchema = z.object({
   fitting: z.array(vacancySummarySchema),
@@ -15,18 +16,18 @@ export function londonDate(now: Date): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(now);
 }
 
+/** The YYYY-MM-DD date `days` before a YYYY-MM-DD date. */
+function daysBefore(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}
+
 /**
  * Every vacancy still open or closed in the last 30 days, split into those that fit the
  * person and those that do not, with the reasons. Older closed ones are left out.
  */
 export async function matchVacancies(db: Queryable, spec: PersonSpec, now: Date): Promise<MatchResult> {
   const today = londonDate(now);
-  const { rows } = await db.query(
-    `SELECT ${VACANCY_COLUMNS} FROM vacancies v JOIN partners p ON p.id = v.partner_id
-     WHERE v.closing_date >= $1::date - 30
-     ORDER BY v.closing_date, v.id`,
-    [today],
-  );
+  const rows = await listVacanciesClosingFrom(db, daysBefore(today, 30));
   const out: MatchResult = { fitting: [], notFitting: [] };
   for (const vacancy of rows.map(toVacancySummary)) {
     const reasons = matchVacancy(vacancy, spec, today);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobFamilySchema } from '../courses/courseFileSchema.ts';
+import type { VacancyRecord } from '../../store/vacancyQueries.ts';
 import { requirementSchema } from './partnerFileSchema.ts';
 
 /** A vacancy as flows see it (dates as YYYY-MM-DD strings). */
@@ -21,42 +22,7 @@ export const vacancySummarySchema = z.object({
 });
 export type VacancySummary = z.infer<typeof vacancySummarySchema>;
 
-// Dates are cast to text in SQL: a DATE read as a JS Date would shift with the time zone.
-export const VACANCY_COLUMNS = `v.id, v.partner_id, p.name AS partner_name, v.role, v.job_family, v.band,
-  v.hours_per_week::float8 AS hours_per_week, v.site_id, v.site_name, v.closing_date::text AS closing_date,
-  v.start_date::text AS start_date, v.min_age, v.requirements`;
-
-const rowSchema = z.object({
-  id: z.string(),
-  partner_id: z.string(),
-  partner_name: z.string(),
-  role: z.string(),
-  job_family: jobFamilySchema,
-  band: z.string(),
-  hours_per_week: z.number(),
-  site_id: z.string(),
-  site_name: z.string(),
-  closing_date: z.string(),
-  start_date: z.string().nullable(),
-  min_age: z.number(),
-  requirements: z.array(requirementSchema),
-});
-
-export function toVacancySummary(raw: unknown): VacancySummary {
-  const r = rowSchema.parse(raw);
-  return {
-    id: r.id,
-    partnerId: r.partner_id,
-    partnerName: r.partner_name,
-    role: r.role,
-    jobFamily: r.job_family,
-    band: r.band,
-    hoursPerWeek: r.hours_per_week,
-    site: { id: r.site_id, name: r.site_name },
-    closingDate: r.closing_date,
-    startDate: r.start_date,
-    minAge: r.min_age,
-    requirements: r.requirements,
-    label: `${r.role}, ${r.partner_name}, ${r.site_name}`,
-  };
+/** A stored vacancy as flows see it, with its button label; job family and requirements are checked here. */
+export function toVacancySummary(r: VacancyRecord): VacancySummary {
+  return vacancySummarySchema.parse({ ...r, label: `${r.role}, ${r.partnerName}, ${r.site.name}` });
 }

@@ -27,10 +27,11 @@ describe('journey actions (as a flow calls them)', () => {
   });
   afterAll(() => t?.close());
 
-  /** Parses params and result with the action's schemas, as the engine does. */
+  /** Parses params and result with the action's schemas, and runs it in a transaction of its own, as the engine does a turn. */
   const call = async (name: string, params: Record<string, unknown>, conversationId: string, locale?: string) => {
     const a = registry.get(name)!;
-    return a.result.parse(await a.run(a.params.parse(params), ctxFor(conversationId, locale))) as Record<string, unknown>;
+    const out = await t.db.transaction((tx) => a.run(a.params.parse(params), { ...ctxFor(conversationId, locale), tx }));
+    return a.result.parse(out) as Record<string, unknown>;
   };
 
   it('registers every journey action once', () => {

@@ -12,7 +12,7 @@ import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from '../inboun
 import { renderReply } from '../renderReply.ts';
 import { START_TURN } from '../startTurn.ts';
 import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
-import { findConversation, saveConversation } from './conversationRepo.ts';
+import { findConversation, saveConversation } from '../../../store/directlineConversations.ts';
 import { DirectLineError } from './directLineError.ts';
 import { createRateLimiter } from './rateLimiter.ts';
 import { createStreamHub } from './streamHub.ts';

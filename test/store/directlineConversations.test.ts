@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findConversation, pruneConversations, saveConversation } from '../../../src/channels/web/directline/conversationRepo.ts';
-import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
+import { findConversation, pruneConversations, saveConversation } from '../../src/store/directlineConversations.ts';
+import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 
 let t: TestDb;
 beforeAll(async () => {

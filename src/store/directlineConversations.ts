@@ -1,4 +1,6 @@
-import type { Queryable } from '../../../store/db.ts';
+import type { Queryable } from './db.ts';
+
+/** `directline_conversations`: the Direct Line conversation ids handed out, with who they were issued to. */
 
 export interface DirectLineConversation {
   id: string;
