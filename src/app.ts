@@ -3,12 +3,12 @@ import { widgetOrigins } from './config.ts';
 import { createHandoffs } from './channels/slack/createHandoffs.ts';
 import { createWebChannels } from './channels/web/createWebChannels.ts';
 import { allActions, courseOptionsOf } from './domain/allActions.ts';
-import { seedCourses } from './domain/courses/seedCourses.ts';
+import { coordinatorDataStatus } from './domain/coordinatorData/coordinatorDataStatus.ts';
+import { seedCoordinatorData } from './domain/coordinatorData/seedCoordinatorData.ts';
 import { journeyAdminRoutes } from './domain/journey/journeyAdminRoutes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
 import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
 import { noticesFromTranslator } from './domain/shared/notices.ts';
-import { seedPartners } from './domain/vacancies/seedPartners.ts';
 import { ActionRegistry } from './engine/actions.ts';
 import { createEngine } from './engine/createEngine.ts';
 import type { Engine } from './engine/port.ts';
@@ -25,7 +25,6 @@ import { collectProcessMetrics } from './metrics.ts';
 import type { Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
 import { openDb } from './store/openDb.ts';
-import path from 'node:path';
 
 export interface RunningApp {
   config: Config;
@@ -57,13 +56,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const applied = await migrate(db);
     logger.info({ driver: db.driver, applied }, 'database ready');
 
-    // Courses, sessions, partners and vacancies are coordinator data in flows/: seeding is idempotent.
+    // Courses, sessions, partners and vacancies are coordinator data in flows/: start-up adds what
+    // is new and never changes what exists; a difference is reported, never fatal (flows/README.md).
     const courseOptions = courseOptionsOf(config);
-    const seeded = {
-      ...(await seedCourses(db, path.join(config.FLOWS_DIR, 'courses.yaml'), { options: courseOptions })),
-      ...(await seedPartners(db, path.join(config.FLOWS_DIR, 'partners.yaml'))),
-    };
-    logger.info(seeded, 'coordinator data seeded');
+    const coordinatorData = await seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'insertNew', options: courseOptions, logger });
 
     const ref: { engine?: Engine; catalog?: FlowCatalog } = {};
     // Wording in the resident's language from the live flow set (follows reloads): one source for
@@ -165,6 +161,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
           },
         },
         { name: 'slack', optional: true, check: async () => handoffs.status() },
+        { name: 'coordinatorData', optional: true, check: () => coordinatorDataStatus(coordinatorData) },
       ],
       // Routers that parse their own bodies (Slack verifies its signature on the raw body).
       rawRoutes: [...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []), ...web.rawRoutes],

@@ -3,7 +3,7 @@
  *   anchorline flows check [--db]   every problem with file:line:col (exit 1 on errors)
  *   anchorline flows graph <flow>   Mermaid state diagram
  *   anchorline flows test [file…]   run scripted conversations in flows/tests
- *   anchorline db migrate | db seed
+ *   anchorline db migrate | db seed   (db seed applies flows/*.yaml where it is safe; see flows/README.md)
  *   anchorline import sessions <file.csv>
  *   anchorline applications export --partner <id>
  *   anchorline applications set-status <application-vacancy-id> <status>
@@ -18,9 +18,9 @@ import { setApplicationStatus } from '../domain/applications/setApplicationStatu
 import { noticesFromTranslator } from '../domain/shared/notices.ts';
 import { createTranslator, loadLocales } from '../i18n.ts';
 import { importSessionsCsv } from '../domain/courses/importSessionsCsv.ts';
-import { seedCourses } from '../domain/courses/seedCourses.ts';
+import { coordinatorDataLines } from '../domain/coordinatorData/coordinatorDataLines.ts';
+import { seedCoordinatorData } from '../domain/coordinatorData/seedCoordinatorData.ts';
 import { formatAudit, listAudit } from '../domain/handoffs/audit.ts';
-import { seedPartners } from '../domain/vacancies/seedPartners.ts';
 import { MESSAGES_CHANNEL } from '../engine/port.ts';
 import { appendReplies } from '../store/conversations.ts';
 import type { Db } from '../store/db.ts';
@@ -79,7 +79,10 @@ async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
     const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
     const report = await checkLiveConversations(db, r.set, catalog);
     for (const line of report.lines) console.log(line);
-    return report.orphans ? 1 : 0;
+    // What the next start-up would do with flows/courses.yaml and flows/partners.yaml.
+    const data = await seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'check' });
+    for (const line of coordinatorDataLines(data)) console.log(line);
+    return report.orphans || data.problems.length ? 1 : 0;
   } finally {
     await db.close();
   }
@@ -138,12 +141,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (group === 'db' && cmd === 'seed') {
-    const r = await withDb(config, async (db) => ({
-      ...(await seedCourses(db, path.join(config.FLOWS_DIR, 'courses.yaml'), { options: courseOptionsOf(config) })),
-      ...(await seedPartners(db, path.join(config.FLOWS_DIR, 'partners.yaml'))),
-    }));
-    console.log(`seeded ${r.courses} courses, ${r.sessions} sessions, ${r.partners} partners, ${r.vacancies} vacancies`);
-    return 0;
+    const r = await withDb(config, (db) =>
+      seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'applyFile', options: courseOptionsOf(config) }),
+    );
+    for (const line of coordinatorDataLines(r)) console.log(line);
+    return r.problems.length || r.conflicts.length ? 1 : 0;
   }
   if (group === 'import' && cmd === 'sessions') {
     const file = rest[0];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { bookingsRepo } from '../../store/courses/bookingsRepo.ts';
 import type { Queryable } from '../../store/db.ts';
-import { bookingStatusSchema } from './bookSession.ts';
 import type { BookingEnv } from './courseOptions.ts';
 import { cancelReminders } from './reminders.ts';
 import { releaseSeat, withdrawOffer } from './seatOffers.ts';
@@ -20,15 +20,9 @@ export async function cancelBooking(
   input: { conversationId: string; sessionId: string },
   env: BookingEnv,
 ): Promise<CancelResult> {
-  const { rows } = await tx.query(
-    `SELECT id, status FROM bookings
-     WHERE conversation_id = $1 AND session_id = $2 AND status IN ('booked', 'waiting', 'offered')
-     FOR NO KEY UPDATE`,
-    [input.conversationId, input.sessionId],
-  );
-  if (!rows[0]) return { type: 'notFound', sessionId: input.sessionId };
-  const b = z.object({ id: z.number(), status: bookingStatusSchema }).parse(rows[0]);
-  await tx.query(`UPDATE bookings SET status = 'cancelled', updated_at = now() WHERE id = $1`, [b.id]);
+  const b = await bookingsRepo.findLive(tx, input.conversationId, input.sessionId, { lock: true });
+  if (!b) return { type: 'notFound', sessionId: input.sessionId };
+  await bookingsRepo.setStatus(tx, b.id, 'cancelled');
   switch (b.status) {
     case 'booked':
       await cancelReminders(tx, b.id, env);
@@ -40,7 +34,5 @@ export async function cancelBooking(
       return { type: 'cancelled', bookingId: b.id, sessionId: input.sessionId, was: 'offered' };
     case 'waiting':
       return { type: 'cancelled', bookingId: b.id, sessionId: input.sessionId, was: 'waiting' };
-    default:
-      throw new Error(`booking ${b.id} is not live`);
   }
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { bookingsRepo } from '../../store/courses/bookingsRepo.ts';
 import type { Queryable } from '../../store/db.ts';
+import { savepoint } from '../../store/savepoint.ts';
 import { bookSession } from './bookSession.ts';
 import { cancelBooking } from './cancelBooking.ts';
 import type { BookingEnv } from './courseOptions.ts';
@@ -26,26 +28,22 @@ export async function changeBooking(
 ): Promise<ChangeResult> {
   const { conversationId, fromSessionId, toSessionId } = input;
   if (fromSessionId === toSessionId) return { type: 'sameSession', sessionId: toSessionId };
-  const held = await tx.query(
-    `SELECT 1 FROM bookings WHERE conversation_id = $1 AND session_id = $2 AND status = 'booked'`,
-    [conversationId, fromSessionId],
-  );
-  if (held.rows.length === 0) return { type: 'notBooked', fromSessionId };
-  await tx.query('SAVEPOINT change_booking');
+  if (!(await bookingsRepo.holdsSeat(tx, conversationId, fromSessionId))) return { type: 'notBooked', fromSessionId };
+  const sp = await savepoint(tx, 'change_booking');
   const booked = await bookSession(tx, { conversationId, sessionId: toSessionId }, env);
   switch (booked.type) {
     case 'booked':
-      await tx.query('RELEASE SAVEPOINT change_booking');
+      await sp.release();
       await cancelBooking(tx, { conversationId, sessionId: fromSessionId }, env);
       return { type: 'changed', fromSessionId, toSessionId, bookingId: booked.bookingId };
     case 'waitlisted':
     case 'offered':
       // Do not leave them on the new waiting list as a side effect of a failed change.
-      await tx.query('ROLLBACK TO SAVEPOINT change_booking');
+      await sp.rollback();
       return { type: 'full', toSessionId };
     case 'notFound':
     case 'started':
-      await tx.query('RELEASE SAVEPOINT change_booking');
+      await sp.release();
       return { type: booked.type, toSessionId };
   }
 }

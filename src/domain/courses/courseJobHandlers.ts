@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { JobHandler } from '../../jobs/JobRunner.ts';
+import { bookingsRepo } from '../../store/courses/bookingsRepo.ts';
+import { seatOffersRepo } from '../../store/courses/seatOffersRepo.ts';
 import { noticeWriter, type Notices } from '../shared/notices.ts';
 import type { Send } from '../shared/send.ts';
 import { defaultCourseOptions, type CourseOptions } from './courseOptions.ts';
@@ -24,30 +26,20 @@ export function courseJobHandlers(deps: { send: Send; notices: Notices; options?
   return {
     [COURSE_JOBS.reminder]: async (payload, { db, now }) => {
       const p = reminderPayload.parse(payload);
-      const { rows } = await db.query<{ conversation_id: string; session_id: string; locale: string }>(
-        `SELECT b.conversation_id, b.session_id, c.locale FROM bookings b JOIN course_sessions s ON s.id = b.session_id
-         JOIN conversations c ON c.id = b.conversation_id
-         WHERE b.id = $1 AND b.status = 'booked' AND s.starts_at > $2`,
-        [p.bookingId, now],
-      );
+      const target = await bookingsRepo.reminderTarget(db, p.bookingId, now);
       // Cancelled (or started) since it was queued: nothing to say.
-      if (!rows[0]) return;
-      const session = await getSession(db, rows[0].session_id);
+      if (!target) return;
+      const session = await getSession(db, target.sessionId);
       if (!session) return;
-      await deps.send(rows[0].conversation_id, reminderReplies(session, p.offsetMs, noticeWriter(deps.notices, rows[0].locale)));
+      await deps.send(target.conversationId, reminderReplies(session, p.offsetMs, noticeWriter(deps.notices, target.locale)));
     },
     [COURSE_JOBS.seatOfferNotice]: async (payload, { db }) => {
       const p = offerPayload.parse(payload);
-      const { rows } = await db.query<{ conversation_id: string; session_id: string; expires_at: Date; locale: string }>(
-        `SELECT b.conversation_id, b.session_id, o.expires_at, c.locale FROM seat_offers o JOIN bookings b ON b.id = o.booking_id
-         JOIN conversations c ON c.id = b.conversation_id
-         WHERE o.id = $1 AND o.status = 'open'`,
-        [p.offerId],
-      );
-      if (!rows[0]) return;
-      const session = await getSession(db, rows[0].session_id);
+      const target = await seatOffersRepo.noticeTarget(db, p.offerId);
+      if (!target) return;
+      const session = await getSession(db, target.sessionId);
       if (!session) return;
-      await deps.send(rows[0].conversation_id, seatOfferReplies(session, rows[0].expires_at, noticeWriter(deps.notices, rows[0].locale)));
+      await deps.send(target.conversationId, seatOfferReplies(session, target.expiresAt, noticeWriter(deps.notices, target.locale)));
     },
     [COURSE_JOBS.seatOfferExpiry]: async (payload, { db, now }) => {
       const p = offerPayload.parse(payload);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coursesRepo } from '../../store/courses/coursesRepo.ts';
 import type { Db } from '../../store/db.ts';
 import { CsvSyntaxError, parseCsv } from '../shared/csv.ts';
 import { sessionInputSchema, type SessionInput } from './courseFileSchema.ts';
@@ -46,7 +47,8 @@ function toInput(rec: Record<string, string>): unknown {
 /**
  * Imports sessions from CSV text: every row is validated first and every problem is
  * reported with its line number; only a file with no problems is written, in one
- * transaction, so nothing is ever half-imported.
+ * transaction, so nothing is ever half-imported. Sessions written here belong to the
+ * import from then on: seeding from flows/courses.yaml never overwrites them.
  */
 export async function importSessionsCsv(
   db: Db,
@@ -90,8 +92,7 @@ export async function importSessionsCsv(
   if (rows.length === 0) errors.push({ line: header.line, message: 'no sessions after the header' });
 
   const courseIds = [...new Set(good.map((g) => g.courseId))];
-  const known = await db.query<{ id: string }>(`SELECT id FROM courses WHERE id = ANY ($1::text[])`, [courseIds]);
-  const knownIds = new Set(known.rows.map((r) => r.id));
+  const knownIds = new Set((await coursesRepo.byIds(db, courseIds)).map((c) => c.id));
   for (const g of good) {
     if (!knownIds.has(g.courseId)) errors.push({ line: g.line, message: `course_id: no course ${g.courseId}` });
   }
@@ -106,7 +107,7 @@ export async function importSessionsCsv(
   try {
     await db.transaction(async (tx) => {
       for (const g of good) {
-        if (!(await upsertSession(tx, g.courseId, g.session, env))) throw new Refused(g.line, g.session.id);
+        if (!(await upsertSession(tx, g.courseId, g.session, 'import', env))) throw new Refused(g.line, g.session.id);
         await offerFreeSeats(tx, g.session.id, env);
       }
     });

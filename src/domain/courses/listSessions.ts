@@ -1,5 +1,6 @@
+import { courseSessionsRepo } from '../../store/courses/courseSessionsRepo.ts';
 import type { Queryable } from '../../store/db.ts';
-import { SESSION_COLUMNS, toSessionSummary, type SessionSummary } from './sessionSummary.ts';
+import { toSessionSummary, type SessionSummary } from './sessionSummary.ts';
 
 export interface ListSessionsQuery {
   programmeId: string;
@@ -13,23 +14,17 @@ export interface ListSessionsQuery {
 
 /** Upcoming sessions of a programme, soonest first, with the seats left. */
 export async function listSessions(db: Queryable, q: ListSessionsQuery): Promise<SessionSummary[]> {
-  const { rows } = await db.query(
-    `SELECT ${SESSION_COLUMNS}
-     FROM course_sessions s JOIN courses c ON c.id = s.course_id
-     WHERE c.programme_id = $1 AND s.starts_at > $2
-       AND ($3::text IS NULL OR $3 = ANY (c.languages))
-       AND ($4 OR s.taken < s.capacity)
-     ORDER BY s.starts_at, s.id
-     LIMIT $5`,
-    [q.programmeId, q.now, q.language ?? null, q.includeFull ?? false, q.limit ?? 10],
-  );
+  const rows = await courseSessionsRepo.list(db, {
+    programmeId: q.programmeId,
+    after: q.now,
+    language: q.language,
+    includeFull: q.includeFull ?? false,
+    limit: q.limit ?? 10,
+  });
   return rows.map(toSessionSummary);
 }
 
 export async function getSession(db: Queryable, sessionId: string): Promise<SessionSummary | undefined> {
-  const { rows } = await db.query(
-    `SELECT ${SESSION_COLUMNS} FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $1`,
-    [sessionId],
-  );
-  return rows[0] ? toSessionSummary(rows[0]) : undefined;
+  const row = await courseSessionsRepo.get(db, sessionId);
+  return row ? toSessionSummary(row) : undefined;
 }

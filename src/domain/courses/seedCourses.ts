@@ -1,61 +1,130 @@
-import type { Db } from '../../store/db.ts';
+import { coursesRepo, type CourseValues } from '../../store/courses/coursesRepo.ts';
+import { courseSessionsRepo, type SessionValues, type StoredSession } from '../../store/courses/courseSessionsRepo.ts';
+import type { Db, Queryable } from '../../store/db.ts';
+import { lockSeeding } from '../../store/lockSeeding.ts';
+import { differences, type SeedConflict, type SeedMode, type Shown } from '../coordinatorData/seedConflict.ts';
+import { seedRows } from '../coordinatorData/seedRows.ts';
 import { loadYamlFile } from '../shared/yamlFile.ts';
-import { courseFileSchema, type CourseFile } from './courseFileSchema.ts';
-import { defaultCourseOptions, type CourseOptions } from './courseOptions.ts';
+import { courseFileSchema, type CourseFile, type CourseInput } from './courseFileSchema.ts';
+import { defaultCourseOptions, type BookingEnv, type CourseOptions } from './courseOptions.ts';
+import { COURSE_TIME_ZONE } from './formatWhen.ts';
 import { offerFreeSeats } from './seatOffers.ts';
-import { upsertSession } from './upsertSession.ts';
+import { sessionValues, upsertSession } from './upsertSession.ts';
 
-export class SeedError extends Error {
-  readonly code = 'seed_refused';
-}
-
-export interface SeedCoursesResult {
+export interface SeedCoursesReport {
+  /** Courses and sessions in the file. */
   courses: number;
   sessions: number;
+  /** Rows that did not exist and were added (in 'check' mode: would be). */
+  added: { courses: number; sessions: number };
+  /** Existing rows changed to the file's values ('applyFile' only). */
+  updated: { courses: number; sessions: number };
+  conflicts: SeedConflict[];
 }
+
+export interface SeedCoursesOptions {
+  now?: Date;
+  options?: CourseOptions;
+  /** Default 'insertNew': what every start-up does (see SeedMode). */
+  mode?: SeedMode;
+  /** The name conflicts are reported under. */
+  file?: string;
+}
+
+function courseValues(c: CourseInput): CourseValues {
+  const { id, name, programme, jobFamily, lengthWeeks, guaranteedInterview, languages } = c;
+  return { id, name, programmeId: programme, jobFamily, lengthWeeks, guaranteedInterview, languages };
+}
+
+/** A course's fields as flows/courses.yaml names them. */
+const courseFields = (c: CourseValues): Record<string, Shown> => ({
+  name: c.name,
+  programme: c.programmeId,
+  jobFamily: c.jobFamily,
+  lengthWeeks: c.lengthWeeks,
+  guaranteedInterview: c.guaranteedInterview,
+  languages: c.languages,
+});
+
+const sessionFields = (s: SessionValues): Record<string, Shown> => ({
+  course: s.courseId,
+  'venue.name': s.venueName,
+  'venue.address': s.venueAddress,
+  'venue.accessible': s.venueAccessible,
+  startDate: s.startDate,
+  startTime: s.startTime,
+  endTime: s.endTime,
+  capacity: s.capacity,
+});
 
 /**
- * Loads flows/courses.yaml into the database in one transaction. Ids come from the file,
- * so seeding again updates in place; sessions no longer in the file are kept (they may
- * hold bookings). A capacity raised above the seats held offers the new seats to the
- * waiting list.
- * @throws DataFileError naming the file and path of every problem; SeedError when a
- *   capacity would fall below the seats already booked.
+ * Loads flows/courses.yaml into the database in one transaction. What the file adds is
+ * inserted; what exists is kept or, with mode 'applyFile', updated where that is safe
+ * (see SeedMode). Never throws because of what is in the database: a value not applied
+ * is reported in `conflicts`.
+ * @throws DataFileError naming the file and path of every problem in the file.
  */
-export async function seedCourses(
-  db: Db,
-  file = 'flows/courses.yaml',
-  opts: { now?: Date; options?: CourseOptions } = {},
-): Promise<SeedCoursesResult> {
+export async function seedCourses(db: Db, file = 'flows/courses.yaml', opts: SeedCoursesOptions = {}): Promise<SeedCoursesReport> {
   const data = await loadYamlFile(file, courseFileSchema);
-  return seedCourseData(db, data, opts);
+  return seedCourseData(db, data, { file, ...opts });
 }
 
-export async function seedCourseData(
-  db: Db,
-  data: CourseFile,
-  opts: { now?: Date; options?: CourseOptions } = {},
-): Promise<SeedCoursesResult> {
-  const env = { now: opts.now ?? new Date(), options: opts.options ?? defaultCourseOptions };
+export async function seedCourseData(db: Db, data: CourseFile, opts: SeedCoursesOptions = {}): Promise<SeedCoursesReport> {
+  const mode = opts.mode ?? 'insertNew';
+  const file = opts.file ?? 'flows/courses.yaml';
+  const env: BookingEnv = { now: opts.now ?? new Date(), options: opts.options ?? defaultCourseOptions };
+  const report: SeedCoursesReport = {
+    courses: data.courses.length,
+    sessions: data.courses.reduce((n, c) => n + c.sessions.length, 0),
+    added: { courses: 0, sessions: 0 },
+    updated: { courses: 0, sessions: 0 },
+    conflicts: [],
+  };
   return db.transaction(async (tx) => {
-    let sessions = 0;
-    for (const c of data.courses) {
-      await tx.query(
-        `INSERT INTO courses (id, name, programme_id, job_family, length_weeks, guaranteed_interview, languages)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, programme_id = EXCLUDED.programme_id,
-           job_family = EXCLUDED.job_family, length_weeks = EXCLUDED.length_weeks,
-           guaranteed_interview = EXCLUDED.guaranteed_interview, languages = EXCLUDED.languages, updated_at = now()`,
-        [c.id, c.name, c.programme, c.jobFamily, c.lengthWeeks, c.guaranteedInterview, c.languages],
-      );
-      for (const s of c.sessions) {
-        if (!(await upsertSession(tx, c.id, s, env))) {
-          throw new SeedError(`session ${s.id}: capacity ${s.capacity} is below the seats already booked`);
-        }
-        await offerFreeSeats(tx, s.id, env);
-        sessions++;
-      }
-    }
-    return { courses: data.courses.length, sessions };
+    // Two processes starting at once seed one after the other; the second finds nothing new.
+    if (mode !== 'check') await lockSeeding(tx);
+    const courses = await seedRows(tx, data.courses.map(courseValues), coursesRepo, courseFields, {
+      mode,
+      file,
+      kind: 'course',
+      conflicts: report.conflicts,
+    });
+    report.added.courses = courses.added;
+    report.updated.courses = courses.updated;
+    await seedSessionRows(tx, data, mode, file, env, report);
+    return report;
   });
+}
+
+async function seedSessionRows(tx: Queryable, data: CourseFile, mode: SeedMode, file: string, env: BookingEnv, report: SeedCoursesReport) {
+  const all = data.courses.flatMap((c) => c.sessions.map((s) => ({ courseId: c.id, session: s, values: sessionValues(c.id, s) })));
+  const added = new Set<string>();
+  if (mode !== 'check') {
+    for (const s of all) if (await courseSessionsRepo.insertIfMissing(tx, s.values, 'yaml', COURSE_TIME_ZONE)) added.add(s.values.id);
+  }
+  const ids = all.map((s) => s.values.id).filter((id) => !added.has(id));
+  const stored = new Map<string, StoredSession>(
+    (await courseSessionsRepo.byIds(tx, ids, COURSE_TIME_ZONE, { lock: mode === 'applyFile' })).map((s) => [s.id, s]),
+  );
+  report.added.sessions = mode === 'check' ? ids.length - stored.size : added.size;
+  for (const { courseId, session, values } of all) {
+    const before = stored.get(values.id);
+    if (!before) continue;
+    const diffs = differences(sessionFields(values), sessionFields(before));
+    if (diffs.length === 0) continue;
+    const conflict = { file, kind: 'session' as const, id: values.id, differences: diffs };
+    if (before.source === 'import') {
+      report.conflicts.push({ ...conflict, reason: 'changedByImport' });
+    } else if (values.capacity < before.taken) {
+      report.conflicts.push({ ...conflict, reason: 'belowSeatsHeld', seatsHeld: before.taken });
+    } else if (mode !== 'applyFile') {
+      report.conflicts.push({ ...conflict, reason: 'startUpKeepsDatabase' });
+    } else if (await upsertSession(tx, courseId, session, 'yaml', env)) {
+      // A capacity raised above the seats held goes to the waiting list.
+      await offerFreeSeats(tx, values.id, env);
+      report.updated.sessions++;
+    } else {
+      report.conflicts.push({ ...conflict, reason: 'belowSeatsHeld', seatsHeld: before.taken });
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SessionRow } from '../../store/courses/sessionRow.ts';
 import { jobFamilySchema } from './courseFileSchema.ts';
 import { formatWhen } from './formatWhen.ts';
 
@@ -25,45 +26,22 @@ export const sessionSummarySchema = z.object({
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 
-/** Columns to select (with `s` = course_sessions, `c` = courses) for `toSessionSummary`. */
-export const SESSION_COLUMNS = `s.id, s.course_id, c.name AS course_name, c.programme_id, c.job_family, c.length_weeks,
-  c.guaranteed_interview, c.languages, s.venue_name, s.venue_address, s.venue_accessible, s.starts_at, s.ends_at,
-  s.capacity, s.taken`;
-
-const rowSchema = z.object({
-  id: z.string(),
-  course_id: z.string(),
-  course_name: z.string(),
-  programme_id: z.string(),
-  job_family: jobFamilySchema,
-  length_weeks: z.number(),
-  guaranteed_interview: z.boolean(),
-  languages: z.array(z.string()),
-  venue_name: z.string(),
-  venue_address: z.string(),
-  venue_accessible: z.boolean(),
-  starts_at: z.date(),
-  ends_at: z.date(),
-  capacity: z.number(),
-  taken: z.number(),
-});
-
-export function toSessionSummary(raw: unknown): SessionSummary {
-  const r = rowSchema.parse(raw);
+/** A stored session as residents and flows see it. */
+export function toSessionSummary(r: SessionRow): SessionSummary {
   return {
     id: r.id,
-    courseId: r.course_id,
-    courseName: r.course_name,
-    programmeId: r.programme_id,
-    jobFamily: r.job_family,
-    lengthWeeks: r.length_weeks,
-    guaranteedInterview: r.guaranteed_interview,
+    courseId: r.courseId,
+    courseName: r.courseName,
+    programmeId: r.programmeId,
+    jobFamily: jobFamilySchema.parse(r.jobFamily),
+    lengthWeeks: r.lengthWeeks,
+    guaranteedInterview: r.guaranteedInterview,
     languages: r.languages,
-    venue: { name: r.venue_name, address: r.venue_address, accessible: r.venue_accessible },
-    startsAt: r.starts_at.toISOString(),
-    endsAt: r.ends_at.toISOString(),
+    venue: r.venue,
+    startsAt: r.startsAt.toISOString(),
+    endsAt: r.endsAt.toISOString(),
     capacity: r.capacity,
     seatsLeft: Math.max(0, r.capacity - r.taken),
-    label: `${r.course_name}: ${formatWhen(r.starts_at.toISOString())}, ${r.venue_name}`,
+    label: `${r.courseName}: ${formatWhen(r.startsAt.toISOString())}, ${r.venue.name}`,
   };
 }

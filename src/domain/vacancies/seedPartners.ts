@@ -1,41 +1,93 @@
 import type { Db } from '../../store/db.ts';
+import { lockSeeding } from '../../store/lockSeeding.ts';
+import { partnersRepo, type PartnerValues } from '../../store/partners/partnersRepo.ts';
+import { vacanciesRepo, type VacancyValues } from '../../store/partners/vacanciesRepo.ts';
+import type { SeedConflict, SeedMode, Shown } from '../coordinatorData/seedConflict.ts';
+import { seedRows } from '../coordinatorData/seedRows.ts';
 import { loadYamlFile } from '../shared/yamlFile.ts';
 import { partnerFileSchema, type PartnerFile } from './partnerFileSchema.ts';
 
-/**
- * Loads flows/partners.yaml in one transaction. Ids come from the file, so seeding again
- * updates in place; vacancies no longer in the file are kept (applications point at them).
- * @throws DataFileError naming the file and the path of every problem.
- */
-export async function seedPartners(db: Db, file = 'flows/partners.yaml'): Promise<{ partners: number; vacancies: number }> {
-  return seedPartnerData(db, await loadYamlFile(file, partnerFileSchema));
+export interface SeedPartnersReport {
+  /** Partners and vacancies in the file. */
+  partners: number;
+  vacancies: number;
+  /** Rows that did not exist and were added (in 'check' mode: would be). */
+  added: { partners: number; vacancies: number };
+  /** Existing rows changed to the file's values ('applyFile' only). */
+  updated: { partners: number; vacancies: number };
+  conflicts: SeedConflict[];
 }
 
-export async function seedPartnerData(db: Db, data: PartnerFile): Promise<{ partners: number; vacancies: number }> {
+export interface SeedPartnersOptions {
+  /** Default 'insertNew': what every start-up does (see SeedMode). */
+  mode?: SeedMode;
+  /** The name conflicts are reported under. */
+  file?: string;
+}
+
+const partnerFields = (p: PartnerValues): Record<string, Shown> => ({ name: p.name });
+
+/** A vacancy's fields as flows/partners.yaml names them. */
+const vacancyFields = (v: VacancyValues): Record<string, Shown> => ({
+  partner: v.partnerId,
+  role: v.role,
+  jobFamily: v.jobFamily,
+  band: v.band,
+  hoursPerWeek: v.hoursPerWeek,
+  'site.id': v.siteId,
+  'site.name': v.siteName,
+  closingDate: v.closingDate,
+  startDate: v.startDate,
+  minAge: v.minAge,
+  requirements: v.requirements,
+});
+
+/**
+ * Loads flows/partners.yaml in one transaction: what the file adds is inserted; what
+ * exists is kept or, with mode 'applyFile', updated (see SeedMode). Vacancies no longer
+ * in the file are kept (applications point at them). Differences not applied are
+ * reported in `conflicts`.
+ * @throws DataFileError naming the file and the path of every problem.
+ */
+export async function seedPartners(db: Db, file = 'flows/partners.yaml', opts: SeedPartnersOptions = {}): Promise<SeedPartnersReport> {
+  return seedPartnerData(db, await loadYamlFile(file, partnerFileSchema), { file, ...opts });
+}
+
+export async function seedPartnerData(db: Db, data: PartnerFile, opts: SeedPartnersOptions = {}): Promise<SeedPartnersReport> {
+  const mode = opts.mode ?? 'insertNew';
+  const file = opts.file ?? 'flows/partners.yaml';
+  const partners = data.partners.map((p): PartnerValues => ({ id: p.id, name: p.name }));
+  const vacancies = data.partners.flatMap((p) =>
+    p.vacancies.map(
+      (v): VacancyValues => ({
+        id: v.id,
+        partnerId: p.id,
+        role: v.role,
+        jobFamily: v.jobFamily,
+        band: v.band,
+        hoursPerWeek: v.hoursPerWeek,
+        siteId: v.site.id,
+        siteName: v.site.name,
+        closingDate: v.closingDate,
+        startDate: v.startDate ?? null,
+        minAge: v.minAge,
+        requirements: v.requirements,
+      }),
+    ),
+  );
+  const report: SeedPartnersReport = {
+    partners: partners.length,
+    vacancies: vacancies.length,
+    added: { partners: 0, vacancies: 0 },
+    updated: { partners: 0, vacancies: 0 },
+    conflicts: [],
+  };
   return db.transaction(async (tx) => {
-    let vacancies = 0;
-    for (const p of data.partners) {
-      await tx.query(
-        `INSERT INTO partners (id, name) VALUES ($1, $2)
-         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, updated_at = now()`,
-        [p.id, p.name],
-      );
-      for (const v of p.vacancies) {
-        await tx.query(
-          `INSERT INTO vacancies (id, partner_id, role, job_family, band, hours_per_week, site_id, site_name,
-             closing_date, start_date, min_age, requirements)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-           ON CONFLICT (id) DO UPDATE SET partner_id = EXCLUDED.partner_id, role = EXCLUDED.role,
-             job_family = EXCLUDED.job_family, band = EXCLUDED.band, hours_per_week = EXCLUDED.hours_per_week,
-             site_id = EXCLUDED.site_id, site_name = EXCLUDED.site_name, closing_date = EXCLUDED.closing_date,
-             start_date = EXCLUDED.start_date, min_age = EXCLUDED.min_age, requirements = EXCLUDED.requirements,
-             updated_at = now()`,
-          [v.id, p.id, v.role, v.jobFamily, v.band, v.hoursPerWeek, v.site.id, v.site.name, v.closingDate,
-            v.startDate ?? null, v.minAge, v.requirements],
-        );
-        vacancies++;
-      }
-    }
-    return { partners: data.partners.length, vacancies };
+    if (mode !== 'check') await lockSeeding(tx);
+    const p = await seedRows(tx, partners, partnersRepo, partnerFields, { mode, file, kind: 'partner', conflicts: report.conflicts });
+    const v = await seedRows(tx, vacancies, vacanciesRepo, vacancyFields, { mode, file, kind: 'vacancy', conflicts: report.conflicts });
+    report.added = { partners: p.added, vacancies: v.added };
+    report.updated = { partners: p.updated, vacancies: v.updated };
+    return report;
   });
 }
