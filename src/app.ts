@@ -67,7 +67,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     };
     logger.info(seeded, 'coordinator data seeded');
 
-    const ref: { engine?: Engine; catalog?: FlowCatalog } = {};
+    const ref: { catalog?: FlowCatalog } = {};
     // Wording in the resident's language from the live flow set (follows reloads): one source for
     // in-turn summaries and proactive notices. The catalog is set before any action or notice runs.
     const notices = noticesFromTranslator(() => ref.catalog!.current.translator);
@@ -91,7 +91,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const handoffs = createHandoffs({
       db,
       logger,
-      engine: () => ref.engine!,
       localesDir: config.LOCALES_DIR,
       flowsDir: config.FLOWS_DIR,
       defaultLocale: config.DEFAULT_LOCALE,
@@ -118,9 +117,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       inactivityMinutes: config.INACTIVITY_MINUTES,
       handoffs: handoffs.service,
       safeguarding: handoffs.safeguarding,
-      erasers: [journeyEraser(courseOptions)],
+      erasers: [journeyEraser(courseOptions), handoffs.eraser],
     });
-    ref.engine = engine;
     const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
 
     const web = await createWebChannels({
@@ -195,7 +193,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         const now = new Date();
         const olderThan = new Date(now.getTime() - config.RETENTION_DAYS * 24 * 3600_000);
         try {
-          const deleted = await pruneIdleConversations(db, { olderThan, erasers: [journeyEraser(courseOptions)] });
+          const deleted = await pruneIdleConversations(db, { olderThan, erasers: [journeyEraser(courseOptions), handoffs.eraser] });
           await pruneConversations(db, olderThan);
           await prunePostcodeCache(db, now);
           if (deleted) logger.info({ deleted, retentionDays: config.RETENTION_DAYS }, 'idle conversations deleted');
