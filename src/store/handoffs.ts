@@ -78,7 +78,8 @@ export interface NewHandoff {
 
 /**
  * Opens a handoff, or returns the one already open for the conversation (a second
- * "talk to a person" must not post a second card). An urgent request upgrades an open one.
+ * "talk to a person" must not post a second card). An urgent request upgrades an open one;
+ * an age known now is kept.
  */
 export async function openHandoff(db: Queryable, h: NewHandoff): Promise<{ handoff: Handoff; created: boolean }> {
   const inserted = await db.query(
@@ -91,9 +92,9 @@ export async function openHandoff(db: Queryable, h: NewHandoff): Promise<{ hando
   if (inserted.rows[0]) return { handoff: parse(inserted.rows)[0]!, created: true };
   const { rows } = await db.query(
     `UPDATE handoffs SET urgency = CASE WHEN $2 = 'urgent' THEN 'urgent' ELSE urgency END,
-            reason = CASE WHEN $2 = 'urgent' THEN $3 ELSE reason END, updated_at = $4
+            reason = CASE WHEN $2 = 'urgent' THEN $3 ELSE reason END, age = COALESCE($6, age), updated_at = $4
       WHERE conversation_id = $1 AND status = ANY($5::text[]) RETURNING ${COLUMNS}`,
-    [h.conversationId, h.urgency, h.reason, h.now, OPEN_STATUSES],
+    [h.conversationId, h.urgency, h.reason, h.now, OPEN_STATUSES, h.age],
   );
   const open = parse(rows)[0];
   if (!open) throw Object.assign(new Error('open handoff vanished during insert'), { code: 'handoff_conflict' });
