@@ -1,4 +1,4 @@
-import { findOpenHandoff } from '../src/domain/handoffs/handoffStore.ts';
+import { findOpenHandoff } from '../src/store/handoffs.ts';
 import { openBenchDb, POOL_MAX, redact } from './benchDb.ts';
 import { SECRET } from './directLineLoad.ts';
 import { converse, newTally, openConversation, sleep, type ResidentTurn } from './directLineResident.ts';

@@ -61,20 +61,21 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const courseOptions = courseOptionsOf(config);
     const coordinatorData = await seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'insertNew', options: courseOptions, logger });
 
-    const ref: { engine?: Engine; catalog?: FlowCatalog } = {};
     // Wording in the resident's language from the live flow set (follows reloads): one source for
-    // in-turn summaries and proactive notices. The catalog is set before any action or notice runs.
-    const notices = noticesFromTranslator(() => ref.catalog!.current.translator);
+    // in-turn summaries and proactive notices. The actions are checked by the catalog and word their
+    // results with its translator, so they read it late: only turns and jobs call it, after the
+    // catalog below exists.
+    const liveTranslator = () => catalog.current.translator;
+    const notices = noticesFromTranslator(liveTranslator);
     const actions = new ActionRegistry().register(
       ...(await allActions(config, {
         logger,
-        translate: (key, params, locale) => String(ref.catalog!.current.translator.t(locale)(key, params)),
+        translate: (key, params, locale) => String(liveTranslator().t(locale)(key, params)),
         notices,
       })),
     );
     const runAction = makeActionRunner(actions, config.ACTION_TIMEOUT_MS, logger);
     const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
-    ref.catalog = catalog;
     const loaded = await catalog.reload();
     if (!loaded.ok) {
       logger.error({ problems: loaded.problems.map(formatProblem) }, 'flows have errors: fix them (npm run flows -- check)');
@@ -85,7 +86,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const handoffs = createHandoffs({
       db,
       logger,
-      engine: () => ref.engine!,
       localesDir: config.LOCALES_DIR,
       flowsDir: config.FLOWS_DIR,
       defaultLocale: config.DEFAULT_LOCALE,
@@ -114,9 +114,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       inactivityMinutes: config.INACTIVITY_MINUTES,
       handoffs: handoffs.service,
       safeguarding: handoffs.safeguarding,
-      erasers: [journeyEraser(courseOptions)],
+      erasers: [journeyEraser(courseOptions), handoffs.eraser],
     });
-    ref.engine = engine;
     const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
 
     const web = await createWebChannels({
@@ -178,7 +177,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await handoffs.start();
       cleanups.push(() => handoffs.stop());
       // Daily housekeeping (retention, stale Direct Line ids, the postcode cache) runs as jobs, once across processes.
-      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers: [journeyEraser(courseOptions)], logger });
+      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers: [journeyEraser(courseOptions), handoffs.eraser], logger });
       const jobs = new JobRunner({
         db,
         logger,

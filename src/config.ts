@@ -4,6 +4,7 @@
  * against this list by a test.
  */
 import { z } from 'zod';
+import { slackSettings } from './channels/slack/slackSettings.ts';
 import { handoffSettings } from './domain/handoffs/handoffSettings.ts';
 
 export interface Setting<S extends z.ZodType = z.ZodType> {
@@ -110,6 +111,7 @@ export const settings = {
   SLACK_APP_TOKEN: setting({ schema: z.string().regex(/^xapp-/, 'an app token starting xapp-').optional(), description: 'Use Socket Mode with this app-level token', secret: true }),
   SLACK_HANDOFF_CHANNEL: setting({ schema: z.string().optional(), description: 'Channel id where handoff cards are posted' }),
   ...handoffSettings,
+  ...slackSettings,
   SLACK_API_URL: setting({ schema: url.optional(), expected: 'a URL', description: 'Slack Web API base URL (tests point it at a stand-in)' }),
 } as const;
 

@@ -121,3 +121,23 @@ export async function appendReplies(conn: Queryable, conversationId: string, bod
   await conn.query('SELECT pg_notify($1, $2)', [notifyChannel, conversationId]);
   return seqs;
 }
+
+/**
+ * Locks the conversation's row for the rest of the transaction (adviser actions take it
+ * first, like a turn does, so the two never deadlock). False when there is no such row.
+ */
+export async function lockConversation(conn: Queryable, conversationId: string): Promise<boolean> {
+  const { rowCount } = await conn.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+  return rowCount > 0;
+}
+
+/** Who answers the resident: the flow ('bot') or an adviser ('person'); `ended` also ends the conversation. */
+export async function setOwner(conn: Queryable, conversationId: string, owner: 'bot' | 'person', opts: { ended?: boolean } = {}): Promise<void> {
+  await conn.query(`UPDATE conversations SET owner = $2${opts.ended ? `, status = 'ended'` : ''} WHERE id = $1`, [conversationId, owner]);
+}
+
+/** The newest message number (0 when none, or no such conversation). */
+export async function lastSeqOf(conn: Queryable, conversationId: string): Promise<number> {
+  const { rows } = await conn.query<{ last_seq: number }>('SELECT last_seq FROM conversations WHERE id = $1', [conversationId]);
+  return Number(rows[0]?.last_seq ?? 0);
+}

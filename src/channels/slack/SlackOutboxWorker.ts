@@ -1,16 +1,32 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { applyHandoffEvent, getHandoff, type Handoff, setCard } from '../../domain/handoffs/handoffStore.ts';
-import { backfillCards, finishSlackPost, listInterruptedSlackPosts, OUTBOX_CHANNEL, type OutboxItem, takeNextSlackPost } from '../../domain/handoffs/outbox.ts';
+import type { AdviserSide } from '../../domain/handoffs/adviserSide.ts';
+import type { HandoffEventType } from '../../domain/handoffs/handoffEvents.ts';
+import { lastSeqOf } from '../../store/conversations.ts';
 import type { Db } from '../../store/db.ts';
+import {
+  appendHandoffEvent,
+  finishHandoffEvent,
+  HANDOFF_OUTBOX_CHANNEL,
+  listInterruptedHandoffEvents,
+  type OutboxItem,
+  type OutboxOutcome,
+  pruneHandoffOutbox,
+  takeNextHandoffEvent,
+} from '../../store/handoffOutbox.ts';
+import { getHandoff, type Handoff, listWaitingHandoffIds } from '../../store/handoffs.ts';
 import { listMessages, type MessageRow } from '../../store/messages.ts';
+import { findSlackCard, forgetSlackPost, listSlackPosts, recordSlackPost, saveSlackCard, type SlackCard, withoutSlackCard } from '../../store/slackCards.ts';
+import { pruneSlackEventsSeen } from '../../store/slackEventsSeen.ts';
 import { escapeSlackText } from './escapeSlackText.ts';
-import { cardText, handoffCard } from './handoffCard.ts';
+import { cardText, goneCard, handoffCard } from './handoffCard.ts';
 
 export interface SlackOutboxOptions {
   db: Db;
   client: webApi.WebClient;
   channel: string;
+  /** Told when a card reached the advisers. */
+  handoffs: Pick<AdviserSide, 'markDelivered'>;
   notePrefix: string;
   escalationMinutes: number;
   dutyGroupId?: string;
@@ -23,26 +39,33 @@ export interface SlackOutboxOptions {
 
 /** The newest messages of a conversation, oldest first (the card shows the last ten). */
 async function lastMessages(db: Db, conversationId: string): Promise<MessageRow[]> {
-  const { rows } = await db.query<{ last_seq: number }>(`SELECT last_seq FROM conversations WHERE id = $1`, [conversationId]);
-  const last = Number(rows[0]?.last_seq ?? 0);
+  const last = await lastSeqOf(db, conversationId);
   return listMessages(db, conversationId, Math.max(0, last - 20), 20);
 }
 
 /** Marks our posts so one interrupted by a crash can be found in Slack instead of sent twice. */
 const METADATA_TYPE = 'anchorline_outbox';
 
-type Outcome = Parameters<typeof finishSlackPost>[2] | { status: 'unknown'; error: string };
+/** Events that post a new Slack message: after an ambiguous failure they are looked up, never re-sent blindly. */
+const POSTS: ReadonlySet<HandoffEventType> = new Set(['requested', 'urgent', 'callback', 'message', 'escalation_due']);
 
-/** Errors after which Slack may or may not have posted: never re-send blindly. */
+/** The idempotency key sent as message metadata: one card per handoff. */
+const postKey = (item: OutboxItem) => (item.event.type === 'requested' ? `card:${item.handoffId}` : item.key);
+
+type Outcome = OutboxOutcome | { status: 'unknown'; error: string };
+
+/** Errors after which Slack may or may not have acted: never re-send blindly. */
 function isAmbiguous(err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
   return code === webApi.ErrorCode.RequestError || code === webApi.ErrorCode.HTTPError;
 }
 
+const waiting = (h: Handoff) => h.status === 'requested' || h.status === 'queued';
+
 /**
- * Sends the Slack outbox: cards, updates, thread relays, escalations and notices, in
- * order per handoff. The client never retries on its own; a post whose outcome is unknown
- * stays 'sending' and is looked up in Slack by its idempotency key before any re-send.
+ * The Slack side of handoff events: cards, updates in place, thread relays, escalations and
+ * notices, in order per handoff. The client never retries on its own; a post whose outcome is
+ * unknown stays 'sending' and is looked up in Slack by its idempotency key before any re-send.
  */
 export class SlackOutboxWorker {
   readonly #o: SlackOutboxOptions;
@@ -59,10 +82,9 @@ export class SlackOutboxWorker {
   }
 
   async start(): Promise<void> {
-    const now = this.#now();
-    const backfilled = await backfillCards(this.#o.db, now, new Date(now.getTime() + this.#o.escalationMinutes * 60_000));
+    const backfilled = await this.backfill();
     if (backfilled > 0) this.#o.logger.info({ backfilled }, 'slack outbox: cards queued for handoffs raised while Slack was off');
-    this.#unlisten = await this.#o.db.listen(OUTBOX_CHANNEL, () => void this.kick());
+    this.#unlisten = await this.#o.db.listen(HANDOFF_OUTBOX_CHANNEL, () => void this.kick());
     this.#timer = setInterval(() => void this.kick(), this.#o.pollMs ?? 10_000);
     this.#timer.unref();
     void this.kick();
@@ -72,6 +94,23 @@ export class SlackOutboxWorker {
     if (this.#timer) clearInterval(this.#timer);
     await this.#unlisten?.().catch(() => undefined);
     await this.#draining?.catch(() => undefined);
+  }
+
+  /**
+   * Waiting handoffs with no card (raised while Slack was off, or before it was configured)
+   * get their request and escalation events; the keys make it idempotent.
+   */
+  async backfill(): Promise<number> {
+    const { db } = this.#o;
+    const now = this.#now();
+    const escalateAt = new Date(now.getTime() + this.#o.escalationMinutes * 60_000);
+    const ids = await withoutSlackCard(db, await listWaitingHandoffIds(db));
+    let n = 0;
+    for (const id of ids) {
+      if (await appendHandoffEvent(db, { handoffId: id, key: `requested:${id}`, event: { type: 'requested', payload: {} }, runAt: now })) n++;
+      await appendHandoffEvent(db, { handoffId: id, key: `escalation_due:${id}`, event: { type: 'escalation_due', payload: {} }, runAt: escalateAt });
+    }
+    return n;
   }
 
   /** Drains now (coalesced: a kick during a drain runs one more pass). */
@@ -95,11 +134,11 @@ export class SlackOutboxWorker {
     return this.#draining;
   }
 
-  /** Sends every due post; returns how many were handled. */
+  /** Handles every due event; returns how many were handled. */
   async drain(): Promise<number> {
     let n = 0;
     for (;;) {
-      const item = await takeNextSlackPost(this.#o.db, this.#now());
+      const item = await takeNextHandoffEvent(this.#o.db, this.#now());
       if (!item) return n;
       n++;
       let outcome: Outcome;
@@ -109,42 +148,40 @@ export class SlackOutboxWorker {
         outcome = this.#classify(err, item);
       }
       if (outcome.status === 'unknown') {
-        this.#o.logger.warn({ id: item.id, kind: item.kind, error: outcome.error }, 'slack outbox: outcome unknown; will check Slack before any re-send');
+        this.#o.logger.warn({ id: item.id, type: item.event.type, error: outcome.error }, 'slack outbox: outcome unknown; will check Slack before any re-send');
         continue;
       }
-      if (outcome.status === 'failed') this.#o.logger.error({ id: item.id, kind: item.kind, error: outcome.error }, 'slack outbox: post failed');
-      await finishSlackPost(this.#o.db, item.id, outcome);
+      if (outcome.status === 'failed') this.#o.logger.error({ id: item.id, type: item.event.type, error: outcome.error }, 'slack outbox: post failed');
+      await finishHandoffEvent(this.#o.db, item.id, outcome);
     }
   }
 
   /**
    * At most hourly: forgets Slack event ids after a day (Slack retries within minutes) and
-   * finished posts after 30 days (the audit table is the lasting record).
+   * delivered events after 30 days (the audit table is the lasting record).
    */
   async prune(): Promise<void> {
     const now = this.#now().getTime();
     if (now - this.#prunedAt < 3_600_000) return;
     this.#prunedAt = now;
-    await this.#o.db.query(`DELETE FROM slack_events_seen WHERE received_at < $1`, [new Date(now - 86_400_000)]);
-    await this.#o.db.query(`DELETE FROM slack_outbox WHERE status IN ('sent', 'skipped') AND created_at < $1`, [new Date(now - 30 * 86_400_000)]);
+    await pruneSlackEventsSeen(this.#o.db, new Date(now - 86_400_000));
+    await pruneHandoffOutbox(this.#o.db, new Date(now - 30 * 86_400_000));
   }
 
-  /** Posts left 'sending' (crash or unknown outcome) for a minute: found in Slack → sent; not found → pending again. */
+  /** Events left 'sending' (crash or unknown outcome) for a minute: found in Slack → sent; not found → pending again. */
   async recover(): Promise<number> {
-    const stale = await listInterruptedSlackPosts(this.#o.db, new Date(this.#now().getTime() - 60_000));
+    const { db } = this.#o;
+    const stale = await listInterruptedHandoffEvents(db, new Date(this.#now().getTime() - 60_000));
     for (const item of stale) {
-      if (item.kind === 'update') {
-        await finishSlackPost(this.#o.db, item.id, { status: 'retry', error: 'interrupted', runAt: this.#now() });
+      const card = await findSlackCard(db, item.handoffId);
+      const ts = POSTS.has(item.event.type) ? await this.#findPosted(item, card) : undefined;
+      if (!ts) {
+        await finishHandoffEvent(db, item.id, { status: 'retry', error: 'interrupted; not found in Slack', runAt: this.#now() });
         continue;
       }
-      const h = await getHandoff(this.#o.db, item.handoffId);
-      const ts = h ? await this.#findPosted(item, h) : undefined;
-      if (ts) {
-        if (item.kind === 'card' && h) await this.#cardPosted(h, ts);
-        await finishSlackPost(this.#o.db, item.id, { status: 'sent', ts });
-      } else {
-        await finishSlackPost(this.#o.db, item.id, { status: 'retry', error: 'interrupted; not found in Slack', runAt: this.#now() });
-      }
+      if (item.event.type === 'requested') await this.#cardPosted(item.handoffId, ts);
+      if (item.event.type === 'message' || item.event.type === 'callback') await recordSlackPost(db, item.handoffId, ts);
+      await finishHandoffEvent(db, item.id, { status: 'sent', ts });
     }
     return stale.length;
   }
@@ -156,30 +193,31 @@ export class SlackOutboxWorker {
     }
     if (e.code === webApi.ErrorCode.PlatformError) return { status: 'failed', error: e.data?.error ?? 'platform error' };
     if (isAmbiguous(err)) {
-      // chat.update is idempotent: retrying it is safe.
-      if (item.kind === 'update') return { status: 'retry', error: String(e.message), runAt: new Date(this.#now().getTime() + 5000) };
+      // chat.update and chat.delete are idempotent: retrying them is safe.
+      if (!POSTS.has(item.event.type)) return { status: 'retry', error: String(e.message), runAt: new Date(this.#now().getTime() + 5000) };
       return { status: 'unknown', error: String(e.message) };
     }
     return { status: 'failed', error: String(e.message ?? err) };
   }
 
-  async #findPosted(item: OutboxItem, h: Handoff): Promise<string | undefined> {
+  async #findPosted(item: OutboxItem, card: SlackCard | undefined): Promise<string | undefined> {
     const { client, channel } = this.#o;
     const oldest = String(Math.floor(item.createdAt.getTime() / 1000) - 60);
     const res =
-      item.kind === 'card' || !h.slackTs
+      item.event.type === 'requested' || !card
         ? await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200 })
-        : await client.conversations.replies({ channel, ts: h.slackTs, oldest, include_all_metadata: true, limit: 200 });
+        : await client.conversations.replies({ channel: card.channel, ts: card.ts, oldest, include_all_metadata: true, limit: 200 });
+    const key = postKey(item);
     const found = res.messages?.find(
-      (m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === item.key,
+      (m) => m.metadata?.event_type === METADATA_TYPE && (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
     );
     return found?.ts;
   }
 
-  async #cardPosted(h: Handoff, ts: string): Promise<void> {
+  async #cardPosted(handoffId: number, ts: string): Promise<void> {
     await this.#o.db.transaction(async (tx) => {
-      await setCard(tx, h.id, this.#o.channel, ts);
-      await applyHandoffEvent(tx, h.id, { type: 'queued' }, this.#now());
+      await saveSlackCard(tx, { handoffId, channel: this.#o.channel, ts });
+      await this.#o.handoffs.markDelivered(handoffId, tx);
     });
   }
 
@@ -194,66 +232,106 @@ export class SlackOutboxWorker {
       unfurl_media: false,
       parse: 'none',
       link_names: false,
-      metadata: { event_type: METADATA_TYPE, event_payload: { key: item.key } },
+      metadata: { event_type: METADATA_TYPE, event_payload: { key: postKey(item) } },
       // oxlint-disable-next-line unicorn/require-post-message-target-origin -- Slack's chat.postMessage, not window.postMessage
     } as webApi.ChatPostMessageArguments);
     return res.ts;
   }
 
+  #cardOptions() {
+    return { now: this.#now(), notePrefix: this.#o.notePrefix, ...(this.#o.safeguardingGroupId ? { safeguardingGroupId: this.#o.safeguardingGroupId } : {}) };
+  }
+
+  /** Redraws the card in place from the current row (or as deleted, when the row is gone). */
+  async #redraw(handoffId: number, h: Handoff | undefined, card: SlackCard | undefined): Promise<Outcome> {
+    if (!card) return { status: 'skipped' };
+    const opts = this.#cardOptions();
+    const gone = !h || h.leftReason !== null || h.erasedAt !== null;
+    const blocks = gone ? goneCard(h, handoffId, opts) : handoffCard(h, await lastMessages(this.#o.db, h.conversationId), opts);
+    const text = h ? cardText(h, opts) : `Handoff #${handoffId}: the resident's data has been deleted`;
+    await this.#o.client.chat.update({ channel: card.channel, ts: card.ts, text, blocks });
+    return { status: 'sent' };
+  }
+
+  /** Erasure: deletes every thread post that carried what the resident wrote (already gone counts as done). */
+  async #deletePosts(card: SlackCard): Promise<void> {
+    for (const ts of await listSlackPosts(this.#o.db, card.handoffId)) {
+      try {
+        await this.#o.client.chat.delete({ channel: card.channel, ts });
+      } catch (err) {
+        const e = err as { code?: unknown; data?: { error?: string } };
+        if (e.code !== webApi.ErrorCode.PlatformError || e.data?.error !== 'message_not_found') throw err;
+      }
+      await forgetSlackPost(this.#o.db, card.handoffId, ts);
+    }
+  }
+
   async #send(item: OutboxItem): Promise<Outcome> {
-    const h = await getHandoff(this.#o.db, item.handoffId);
-    if (!h) return { status: 'skipped' };
-    const now = this.#now();
-    const cardOpts = { now, notePrefix: this.#o.notePrefix, ...(this.#o.safeguardingGroupId ? { safeguardingGroupId: this.#o.safeguardingGroupId } : {}) };
-    const render = async () => handoffCard(h, await lastMessages(this.#o.db, h.conversationId), cardOpts);
-    switch (item.kind) {
-      case 'card': {
-        if (h.slackTs) return { status: 'sent', ts: h.slackTs };
-        const ts = await this.#post(item, { text: cardText(h, cardOpts), blocks: await render() });
+    const { db } = this.#o;
+    const h = await getHandoff(db, item.handoffId);
+    const card = await findSlackCard(db, item.handoffId);
+    const { event } = item;
+    switch (event.type) {
+      case 'requested': {
+        if (card) return { status: 'sent', ts: card.ts };
+        // Ended before any adviser saw it (the resident left): nothing to show.
+        if (!h || h.status === 'returned' || h.status === 'closed') return { status: 'skipped' };
+        const opts = this.#cardOptions();
+        const ts = await this.#post(item, { text: cardText(h, opts), blocks: handoffCard(h, await lastMessages(db, h.conversationId), opts) });
         if (!ts) return { status: 'failed', error: 'no ts in response' };
-        await this.#cardPosted(h, ts);
+        await this.#cardPosted(h.id, ts);
         return { status: 'sent', ts };
       }
-      case 'update': {
-        if (!h.slackTs || !h.slackChannel) return { status: 'skipped' };
-        await this.#o.client.chat.update({ channel: h.slackChannel, ts: h.slackTs, text: cardText(h, cardOpts), blocks: await render() });
-        return { status: 'sent' };
+      case 'claimed':
+      case 'released':
+      case 'adviser_replied':
+      case 'returned':
+      case 'closed':
+      case 'resident_left':
+        return this.#redraw(item.handoffId, h, card);
+      case 'erased': {
+        const out = await this.#redraw(item.handoffId, h, card);
+        if (card) await this.#deletePosts(card);
+        return out;
       }
-      case 'relay': {
-        if (!h.slackTs) return { status: 'skipped' };
-        const seq = Number(item.payload.seq);
-        const [m] = await listMessages(this.#o.db, h.conversationId, seq - 1, 1);
-        if (!m || m.seq !== seq || m.direction !== 'in') return { status: 'skipped' };
-        const body = m.body.text ?? (m.body.value === undefined ? '' : '[pressed a button]');
-        const ts = await this.#post(item, { thread_ts: h.slackTs, text: `Resident: ${escapeSlackText(body)}`, mrkdwn: false });
+      case 'urgent': {
+        if (!h || !card || h.leftReason) return { status: 'skipped' };
+        await this.#redraw(h.id, h, card);
+        const who = this.#o.safeguardingGroupId ? `<!subteam^${this.#o.safeguardingGroupId}> ` : '';
+        const ts = await this.#post(item, { thread_ts: card.ts, reply_broadcast: true, text: `${who}:red_circle: This handoff is now URGENT (safeguarding).` });
         return { status: 'sent', ...(ts ? { ts } : {}) };
       }
-      case 'escalate': {
-        if (!h.slackTs || (h.status !== 'requested' && h.status !== 'queued')) return { status: 'skipped' };
+      case 'callback': {
+        const { phone, preferredTime } = event.payload;
+        if (!card || !phone) return { status: 'skipped' };
+        const text = `:telephone_receiver: Call-back request (out of hours): ${escapeSlackText(phone)}. Preferred time: ${escapeSlackText(preferredTime || 'not given')}`;
+        const ts = await this.#post(item, { thread_ts: card.ts, text });
+        if (ts) await recordSlackPost(db, card.handoffId, ts);
+        return { status: 'sent', ...(ts ? { ts } : {}) };
+      }
+      case 'message': {
+        const { seq } = event.payload;
+        if (!h || !card || seq === undefined || h.leftReason) return { status: 'skipped' };
+        const [m] = await listMessages(db, h.conversationId, seq - 1, 1);
+        if (!m || m.seq !== seq || m.direction !== 'in') return { status: 'skipped' };
+        const body = m.body.text ?? (m.body.value === undefined ? '' : '[pressed a button]');
+        const ts = await this.#post(item, { thread_ts: card.ts, text: `Resident: ${escapeSlackText(body)}`, mrkdwn: false });
+        if (ts) await recordSlackPost(db, card.handoffId, ts);
+        return { status: 'sent', ...(ts ? { ts } : {}) };
+      }
+      case 'escalation_due': {
+        if (!h || !card || !waiting(h)) return { status: 'skipped' };
         const who = this.#o.dutyGroupId ? `<!subteam^${this.#o.dutyGroupId}> ` : '';
         const ts = await this.#post(item, {
-          thread_ts: h.slackTs,
+          thread_ts: card.ts,
           reply_broadcast: true,
           text: `${who}:rotating_light: Still waiting for an adviser after ${this.#o.escalationMinutes} minutes${h.urgency === 'urgent' ? ' (URGENT)' : ''}. Please claim the card above.`,
         });
         return { status: 'sent', ...(ts ? { ts } : {}) };
       }
-      case 'notice': {
-        if (!h.slackTs) return { status: 'skipped' };
-        const p = item.payload;
-        let text: string;
-        if (p.notice === 'callback') {
-          text = `:telephone_receiver: Call-back request (out of hours): ${escapeSlackText(String(p.phone))}. Preferred time: ${escapeSlackText(String(p.preferredTime || 'not given'))}`;
-        } else {
-          const who = this.#o.safeguardingGroupId ? `<!subteam^${this.#o.safeguardingGroupId}> ` : '';
-          text = `${who}:red_circle: This handoff is now URGENT (safeguarding).`;
-        }
-        const ts = await this.#post(item, { thread_ts: h.slackTs, reply_broadcast: p.notice !== 'callback', text });
-        return { status: 'sent', ...(ts ? { ts } : {}) };
-      }
       default: {
-        const never: never = item.kind;
-        return { status: 'failed', error: `unknown kind ${String(never)}` };
+        const never: never = event;
+        return { status: 'failed', error: `unknown event ${JSON.stringify(never)}` };
       }
     }
   }

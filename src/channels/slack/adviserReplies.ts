@@ -1,5 +1,5 @@
-import type { AdviserMessageOutcome } from '../../domain/handoffs/createHandoffService.ts';
-import type { ApplyResult } from '../../domain/handoffs/handoffStore.ts';
+import type { AdviserMessageOutcome } from '../../domain/handoffs/adviserSide.ts';
+import type { ApplyResult } from '../../domain/handoffs/applyHandoffAction.ts';
 
 /** What an adviser is told (ephemerally) when a button press did nothing; undefined = say nothing. */
 export function buttonRefusal(r: ApplyResult, adviserId: string, verb: string): string | undefined {
@@ -28,7 +28,6 @@ export function claimLost(ownerId: string | null, adviserId: string): string | u
 export function threadReplyNotice(o: AdviserMessageOutcome, notePrefix: string): string | undefined {
   switch (o.type) {
     case 'relayed':
-    case 'note':
     case 'not_a_handoff':
       return undefined;
     case 'not_claimed':
@@ -37,6 +36,8 @@ export function threadReplyNotice(o: AdviserMessageOutcome, notePrefix: string):
       return `Not sent to the resident: <@${o.ownerId}> has this handoff. Start with \`${notePrefix}\` for an internal note.`;
     case 'ended':
       return 'Not sent: this conversation has been returned to the assistant or closed.';
+    case 'resident_left':
+      return 'Not sent: the resident has left this chat.';
     case 'not_delivered':
       return 'Your message could not be delivered to the resident. Please try again.';
     default: {

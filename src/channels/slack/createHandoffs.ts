@@ -2,20 +2,18 @@ import path from 'node:path';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { loadBankHolidays } from '../../domain/handoffs/bankHolidays.ts';
-import { type AdviserSide, createHandoffService } from '../../domain/handoffs/createHandoffService.ts';
+import { createHandoffService, type HandoffDesk } from '../../domain/handoffs/createHandoffService.ts';
 import { loadHandoffText } from '../../domain/handoffs/handoffText.ts';
 import type { OfficeHours } from '../../domain/handoffs/officeHours.ts';
 import { createSafeguardingCheck } from '../../domain/safeguarding/createSafeguardingCheck.ts';
 import { loadPhraseLists } from '../../domain/safeguarding/phraseList.ts';
-import type { Engine, HandoffService, SafeguardingCheck } from '../../engine/port.ts';
-import type { Db } from '../../store/db.ts';
+import type { SafeguardingCheck } from '../../engine/port.ts';
+import type { Db, Queryable } from '../../store/db.ts';
 import { createSlackApp, type SlackChannel } from './createSlackApp.ts';
 
 export interface HandoffsOptions {
   db: Db;
   logger: Logger;
-  /** The engine, once built: it needs `service` first, so it is read lazily. */
-  engine: () => Pick<Engine, 'sendProactive'>;
   localesDir: string;
   flowsDir: string;
   defaultLocale: string;
@@ -35,9 +33,15 @@ export interface HandoffsOptions {
 
 export interface Handoffs {
   /** Give to the engine: HandoffService, plus adviser actions. */
-  service: HandoffService & AdviserSide;
+  service: HandoffDesk;
   /** Give to the engine: checks every inbound message before flow logic. */
   safeguarding: SafeguardingCheck;
+  /**
+   * Give to "delete my data" and retention (an `erasers` entry): empties the handoff summaries
+   * and relayed payloads of the conversation in the caller's transaction, closes an open
+   * handoff as erased, and has the adviser's card wiped.
+   */
+  eraser: (tx: Queryable, conversationId: string) => Promise<void>;
   /** Mount on the Express app before any body parser (Bolt verifies the raw body); undefined when Slack is off or in Socket Mode. */
   router: Router | undefined;
   start(): Promise<void>;
@@ -46,43 +50,41 @@ export interface Handoffs {
   status(): { slack: 'off' | 'http' | 'socket'; reason?: string };
 }
 
-/** Why Slack is off, or undefined when it has what it needs. */
-function slackMissing(s: HandoffsOptions['slack']): string | undefined {
-  if (!s.botToken) return 'SLACK_BOT_TOKEN not set';
-  if (!s.handoffChannel) return 'SLACK_HANDOFF_CHANNEL not set';
-  if (!s.signingSecret && !s.appToken) return 'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN not set';
-  return undefined;
+/** What Slack needs to run, or why it is off. */
+function slackReady(s: HandoffsOptions['slack']): { ready: true; botToken: string; handoffChannel: string } | { ready: false; reason: string } {
+  if (!s.botToken) return { ready: false, reason: 'SLACK_BOT_TOKEN not set' };
+  if (!s.handoffChannel) return { ready: false, reason: 'SLACK_HANDOFF_CHANNEL not set' };
+  if (!s.signingSecret && !s.appToken) return { ready: false, reason: 'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN not set' };
+  return { ready: true, botToken: s.botToken, handoffChannel: s.handoffChannel };
 }
 
 /**
- * Builds the handoff desk: the service the engine calls, the safeguarding matcher, and
- * (when configured) the Slack app with its outbox worker. Without Slack the service still
- * works: handoffs queue in the database and residents are told an adviser will contact them.
+ * Composition of the handoff desk: the channel-neutral service the engine calls, the
+ * safeguarding matcher, and (when configured) the Slack app that consumes handoff events.
+ * Without Slack the service still works: handoffs queue in the database, no events are
+ * written, and residents are told an adviser will contact them.
  */
 export function createHandoffs(o: HandoffsOptions): Handoffs {
-  const missing = slackMissing(o.slack);
+  const ready = slackReady(o.slack);
   const text = loadHandoffText(o.localesDir, o.defaultLocale);
   const calendar = { hours: o.officeHours, holidays: loadBankHolidays() };
   const safeguarding = createSafeguardingCheck(loadPhraseLists(path.join(o.flowsDir, 'safeguarding')), o.defaultLocale);
+  const s = o.slack;
   const service = createHandoffService({
     db: o.db,
-    engine: o.engine,
     text,
     calendar,
     escalationMinutes: o.escalationMinutes,
-    slackEnabled: missing === undefined,
-    notePrefix: o.slack.notePrefix,
+    channelConnected: ready.ready,
     logger: o.logger.child({ module: 'handoffs' }),
-    safeguarding,
   });
   let slack: SlackChannel | undefined;
-  if (missing === undefined) {
-    const s = o.slack;
+  if (ready.ready) {
     slack = createSlackApp({
-      botToken: s.botToken!,
+      botToken: ready.botToken,
       ...(s.signingSecret ? { signingSecret: s.signingSecret } : {}),
       ...(s.appToken ? { appToken: s.appToken } : {}),
-      handoffChannel: s.handoffChannel!,
+      handoffChannel: ready.handoffChannel,
       ...(s.apiUrl ? { apiUrl: s.apiUrl.endsWith('/') ? s.apiUrl : `${s.apiUrl}/` } : {}),
       notePrefix: s.notePrefix,
       escalationMinutes: o.escalationMinutes,
@@ -93,14 +95,15 @@ export function createHandoffs(o: HandoffsOptions): Handoffs {
       logger: o.logger,
     });
   } else {
-    o.logger.info({ reason: missing }, 'slack: off; handoffs are queued in the database');
+    o.logger.info({ reason: ready.reason }, 'slack: off; handoffs are queued in the database');
   }
   return {
     service,
     safeguarding,
+    eraser: (tx, conversationId) => service.eraseConversation(conversationId, tx),
     router: slack?.router,
     start: async () => slack?.start(),
     stop: async () => slack?.stop(),
-    status: () => (slack ? slack.status() : { slack: 'off', reason: missing! }),
+    status: () => (slack ? slack.status() : { slack: 'off', reason: ready.ready ? 'not started' : ready.reason }),
   };
 }

@@ -2,10 +2,12 @@ import { App, type Authorize, ExpressReceiver, type types, webApi } from '@slack
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { AdviserSide } from '../../domain/handoffs/createHandoffService.ts';
-import { getHandoff, type Handoff, listClaimedBy, listOpenHandoffs } from '../../domain/handoffs/handoffStore.ts';
+import type { AdviserSide } from '../../domain/handoffs/adviserSide.ts';
 import type { Db } from '../../store/db.ts';
+import type { Handoff } from '../../store/handoffs.ts';
 import { listMessages } from '../../store/messages.ts';
+import { findHandoffIdByCard } from '../../store/slackCards.ts';
+import { markSlackEventSeen } from '../../store/slackEventsSeen.ts';
 import { buttonRefusal, claimLost, threadReplyNotice } from './adviserReplies.ts';
 import { boltLogger } from './boltLogger.ts';
 import { escapeSlackText } from './escapeSlackText.ts';
@@ -132,6 +134,7 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
     db: o.db,
     client,
     channel: o.handoffChannel,
+    handoffs: o.handoffs,
     notePrefix: o.notePrefix,
     escalationMinutes: o.escalationMinutes,
     ...(o.dutyGroupId ? { dutyGroupId: o.dutyGroupId } : {}),
@@ -152,8 +155,7 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
   app.use(async ({ body, next, context }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === 'string') {
-      const { rowCount } = await o.db.query(`INSERT INTO slack_events_seen (event_id) VALUES ($1) ON CONFLICT DO NOTHING`, [eventId]);
-      if (rowCount === 0) {
+      if (!(await markSlackEventSeen(o.db, eventId))) {
         log.info({ eventId, retryNum: context.retryNum }, 'slack: repeated event ignored');
         return;
       }
@@ -174,7 +176,7 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
       if (r.ok) return;
       let text = buttonRefusal(r, adviser.id, verb);
       if (actionId === ACTIONS.claim && !r.ok && r.code === 'not_allowed') {
-        const current = await getHandoff(o.db, id.data);
+        const current = await o.handoffs.get(id.data);
         text = current && (current.status === 'claimed' || current.status === 'active') ? claimLost(current.adviserId, adviser.id) : text;
       }
       if (text) await ephemeral(b.channel?.id, adviser.id, text);
@@ -190,8 +192,13 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
     const parsed = actionBodySchema.safeParse(body);
     const id = handoffIdSchema.safeParse(parsed.data?.actions[0]?.value);
     if (!parsed.success || !id.success) return;
-    const h = await o.handoffs.recordView(id.data, { id: parsed.data.user.id });
-    if (!h) return;
+    const view = await o.handoffs.viewTranscript(id.data, { id: parsed.data.user.id });
+    if (view.type === 'not_found') return;
+    if (view.type === 'resident_left') {
+      await ephemeral(parsed.data.channel?.id, parsed.data.user.id, `The resident left handoff #${view.handoff.id}: its transcript is no longer shown.`);
+      return;
+    }
+    const h = view.handoff;
     const messages = await listMessages(o.db, h.conversationId, 0, 500);
     await ephemeral(parsed.data.channel?.id, parsed.data.user.id, `Transcript of handoff #${h.id} (newest last):\n${transcriptLines(messages, 3800)}`);
   });
@@ -208,7 +215,13 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
     }
     const text = slackToPlain(m.text).trim();
     if (!text) return;
-    const outcome = await o.handoffs.adviserMessage({ channel: m.channel, threadTs: m.thread_ts, adviser: { id: m.user }, text });
+    const handoffId = await findHandoffIdByCard(o.db, m.channel, m.thread_ts);
+    if (handoffId === undefined) return;
+    if (text.toLowerCase().startsWith(o.notePrefix.toLowerCase())) {
+      await o.handoffs.adviserNote(handoffId, { id: m.user });
+      return;
+    }
+    const outcome = await o.handoffs.adviserMessage({ handoffId, adviser: { id: m.user }, text });
     const notice = threadReplyNotice(outcome, o.notePrefix);
     if (notice) await ephemeral(m.channel, m.user, notice, m.thread_ts);
   });
@@ -220,13 +233,13 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
       await respond({ response_type: 'ephemeral', text: 'Try `/anchorline queue` to list open handoffs.' });
       return;
     }
-    const open = await listOpenHandoffs(o.db);
+    const open = await o.handoffs.openHandoffs();
     await respond({ response_type: 'ephemeral', text: `Open handoffs: ${open.length}`, blocks: queueBlocks(open, now()) });
   });
 
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
-    const mine = await listClaimedBy(o.db, event.user);
+    const mine = await o.handoffs.claimedBy(event.user);
     await client.views.publish({ user_id: event.user, view: homeView(mine) });
   });
 

@@ -1,7 +1,8 @@
 import type { types } from '@slack/bolt';
-import type { Handoff } from '../../domain/handoffs/handoffStore.ts';
-import type { MessageRow } from '../../store/messages.ts';
 import { mayBeUnder } from '../../domain/safeguarding/createSafeguardingCheck.ts';
+import type { HandoffLeaveReason } from '../../engine/port.ts';
+import type { Handoff } from '../../store/handoffs.ts';
+import type { MessageRow } from '../../store/messages.ts';
 import { escapeSlackText } from './escapeSlackText.ts';
 
 type Block = types.KnownBlock;
@@ -19,6 +20,12 @@ const REASONS: Record<Handoff['reason'], string> = {
   flow_step: 'The journey needs an adviser',
   failed_answers: 'The assistant could not understand (three tries)',
   safeguarding: 'Safeguarding: the resident may be at risk',
+};
+
+const LEFT: Record<HandoffLeaveReason, string> = {
+  stopped: 'they stopped the chat',
+  restarted: 'they started again with the assistant',
+  erased: 'they asked for their data to be deleted',
 };
 
 /** Slack shows this in each viewer's own time zone. */
@@ -74,6 +81,7 @@ function statusLine(h: Handoff, at: Date): string {
     case 'returned':
       return `:leftwards_arrow_with_hook: Returned to the assistant at ${slackTime(h.endedAt ?? at)}`;
     case 'closed':
+      if (h.leftReason) return `:door: The resident left at ${slackTime(h.endedAt ?? at)}: ${LEFT[h.leftReason]}.`;
       return `:white_check_mark: Closed at ${slackTime(h.endedAt ?? at)}`;
     default: {
       const never: never = h.status;
@@ -90,37 +98,53 @@ export interface CardOptions {
 
 /** Fallback text (notifications) of the card. Urgent cards mention the safeguarding group at any hour. */
 export function cardText(h: Handoff, o: CardOptions): string {
+  if (h.leftReason || h.erasedAt) return `Handoff #${h.id}: ${h.erasedAt ? "the resident's data has been deleted" : 'the resident left'}`;
   const who = h.urgency === 'urgent' && o.safeguardingGroupId ? `<!subteam^${o.safeguardingGroupId}> ` : '';
   return `${who}${h.urgency === 'urgent' ? 'URGENT: ' : ''}${REASONS[h.reason]} (conversation ${escapeSlackText(h.conversationId)})`;
 }
 
+/**
+ * The card of a handoff the resident left, or whose data was erased (`h` undefined: the
+ * conversation is gone). Nothing the resident said or gave: no summary, no transcript, no buttons.
+ */
+export function goneCard(h: Handoff | undefined, handoffId: number, o: CardOptions): Block[] {
+  const erased = !h || h.erasedAt !== null;
+  const facts = h
+    ? [`*Reason:* ${REASONS[h.reason]}`, `*Requested:* ${slackTime(h.requestedAt, '{date_short_pretty} {time}')}`]
+    : [`*Handoff:* #${handoffId}`];
+  const status = h?.leftReason ? statusLine(h, o.now) : ':wastebasket: The resident\'s data has been deleted.';
+  return [
+    { type: 'header', text: { type: 'plain_text', text: h?.leftReason ? 'Handoff: the resident left' : 'Handoff: data deleted' } },
+    { type: 'section', text: { type: 'mrkdwn', text: facts.join('\n'), verbatim: true } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: status }] },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: erased ? 'The summary, transcript and relayed messages have been removed.' : 'The summary and transcript are no longer shown.' }],
+    },
+  ];
+}
+
+/** One fact per summary entry the flow declared, escaped, capped. */
+function summaryFacts(h: Handoff): string[] {
+  return h.summary.slice(0, 15).map(([label, v]) => `*${escapeSlackText(label.slice(0, 80))}:* ${escapeSlackText(summaryValue(v).slice(0, 200))}`);
+}
+
 /** The handoff card, rendered from the current row: the same function draws every update. */
 export function handoffCard(h: Handoff, messages: MessageRow[], o: CardOptions): Block[] {
+  if (h.leftReason || h.erasedAt) return goneCard(h, h.id, o);
   const open = h.status === 'requested' || h.status === 'queued' || h.status === 'claimed' || h.status === 'active';
   const facts: string[] = [
     `*Reason:* ${REASONS[h.reason]}`,
     `*Urgency:* ${h.urgency === 'urgent' ? ':red_circle: URGENT' : 'normal'}`,
-    `*Programme:* ${escapeSlackText(summaryValue(h.summary.programme))}`,
-    `*Eligibility:* ${escapeSlackText(summaryValue(h.summary.eligibility))}`,
     `*Language:* ${escapeSlackText(h.locale)}`,
     `*Requested:* ${slackTime(h.requestedAt, '{date_short_pretty} {time}')}`,
   ];
   if (h.urgency === 'urgent') {
     // DOMAIN.md: under-18s follow child-safeguarding routing.
-    const answers = (h.summary.answers && typeof h.summary.answers === 'object' ? h.summary.answers : {}) as Record<string, unknown>;
-    // Flows ask an exact age (`age`) or a band (`age_band`).
-    const band = typeof answers.age_band === 'string' ? answers.age_band : typeof answers.age === 'number' ? String(answers.age) : undefined;
-    if (typeof band !== 'string') facts.push(':warning: *Age not known:* may be under 18. Check before acting.');
-    else if (mayBeUnder(band, 18)) facts.push(`:warning: *Under 18 (${escapeSlackText(band)}):* follow the child-safeguarding procedure.`);
+    if (h.age === null) facts.push(':warning: *Age not known:* may be under 18. Check before acting.');
+    else if (mayBeUnder(h.age, 18)) facts.push(`:warning: *Under 18 (${escapeSlackText(h.age)}):* follow the child-safeguarding procedure.`);
   }
-  // Other summary facts (e.g. the engine's `answers`), one level of nesting flattened, capped.
-  const extra: [string, unknown][] = [];
-  for (const [k, v] of Object.entries(h.summary)) {
-    if (['programme', 'eligibility', 'partner'].includes(k)) continue;
-    if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k2, v2] of Object.entries(v)) extra.push([k2, v2]);
-    else extra.push([k, v]);
-  }
-  for (const [k, v] of extra.slice(0, 15)) facts.push(`*${escapeSlackText(k.replace(/_/g, ' '))}:* ${escapeSlackText(summaryValue(v).slice(0, 200))}`);
+  facts.push(...summaryFacts(h));
   const buttons: types.Button[] = [];
   const value = String(h.id);
   if (h.status === 'requested' || h.status === 'queued') buttons.push({ type: 'button', action_id: ACTIONS.claim, text: { type: 'plain_text', text: 'Claim' }, style: 'primary', value });

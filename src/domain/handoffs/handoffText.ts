@@ -12,7 +12,7 @@ const textsSchema = z.record(z.string(), z.string());
 export type HandoffTextKey =
   | 'queued'
   | 'alreadyWaiting'
-  | 'slackOff'
+  | 'queuedOffline'
   | 'outOfHours'
   | 'callbackOffer'
   | 'urgent'

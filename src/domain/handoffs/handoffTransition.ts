@@ -3,8 +3,8 @@ import { z } from 'zod';
 export const handoffStatusSchema = z.enum(['requested', 'queued', 'claimed', 'active', 'returned', 'closed']);
 export type HandoffStatus = z.infer<typeof handoffStatusSchema>;
 
-export const handoffEventSchema = z.discriminatedUnion('type', [
-  /** The card reached the advisers (or Slack is off and the row itself is the queue). */
+export const handoffActionSchema = z.discriminatedUnion('type', [
+  /** The request reached the advisers (with no adviser channel connected, the row itself is the queue). */
   z.object({ type: z.literal('queued') }),
   z.object({ type: z.literal('claim'), adviserId: z.string() }),
   z.object({ type: z.literal('release'), adviserId: z.string() }),
@@ -12,24 +12,27 @@ export const handoffEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), adviserId: z.string() }),
   z.object({ type: z.literal('return'), adviserId: z.string() }),
   z.object({ type: z.literal('close'), adviserId: z.string() }),
+  /** The resident left an open handoff (stop, start again, delete my data). */
+  z.object({ type: z.literal('leave'), reason: z.enum(['erased', 'stopped', 'restarted']) }),
 ]);
-export type HandoffEvent = z.infer<typeof handoffEventSchema>;
+export type HandoffAction = z.infer<typeof handoffActionSchema>;
 
 export const OPEN_STATUSES: readonly HandoffStatus[] = ['requested', 'queued', 'claimed', 'active'];
 
 /**
- * Which statuses each event may leave from, and where it goes. The store turns this into
- * conditional UPDATEs (`WHERE status = ANY(from)`), so the table is the only place the
- * state machine is written down. `return`/`close` may come from an unclaimed handoff:
+ * Which statuses each action may leave from, and where it goes. applyHandoffAction turns
+ * this into conditional UPDATEs (`WHERE status = ANY(from)`), so the table is the only place
+ * the state machine is written down. `return`/`close` may come from an unclaimed handoff:
  * an adviser can hand a resident straight back or close a duplicate without claiming.
  */
-export const TRANSITIONS: { [K in HandoffEvent['type']]: { from: readonly HandoffStatus[]; to: HandoffStatus } } = {
+export const TRANSITIONS: { [K in HandoffAction['type']]: { from: readonly HandoffStatus[]; to: HandoffStatus } } = {
   queued: { from: ['requested'], to: 'queued' },
   claim: { from: ['requested', 'queued'], to: 'claimed' },
   release: { from: ['claimed', 'active'], to: 'queued' },
   message: { from: ['claimed'], to: 'active' },
   return: { from: ['requested', 'queued', 'claimed', 'active'], to: 'returned' },
   close: { from: ['requested', 'queued', 'claimed', 'active'], to: 'closed' },
+  leave: { from: ['requested', 'queued', 'claimed', 'active'], to: 'closed' },
 };
 
 export type TransitionResult =
@@ -38,24 +41,25 @@ export type TransitionResult =
   | { ok: false; code: 'not_owner'; ownerId: string };
 
 /**
- * Pure: may `event` happen to a handoff in `status` owned by `ownerId`?
- * Events from someone other than the owner of a claimed handoff are refused.
+ * Pure: may `action` happen to a handoff in `status` owned by `ownerId`?
+ * Actions by someone other than the owner of a claimed handoff are refused.
  */
-export function handoffTransition(status: HandoffStatus, ownerId: string | null, event: HandoffEvent): TransitionResult {
-  const t = TRANSITIONS[event.type];
+export function handoffTransition(status: HandoffStatus, ownerId: string | null, action: HandoffAction): TransitionResult {
+  const t = TRANSITIONS[action.type];
   if (!t.from.includes(status)) return { ok: false, code: 'not_allowed', from: status };
-  switch (event.type) {
+  switch (action.type) {
     case 'queued':
     case 'claim':
+    case 'leave':
       return { ok: true, to: t.to };
     case 'release':
     case 'message':
     case 'return':
     case 'close':
-      if (ownerId !== null && ownerId !== event.adviserId) return { ok: false, code: 'not_owner', ownerId };
+      if (ownerId !== null && ownerId !== action.adviserId) return { ok: false, code: 'not_owner', ownerId };
       return { ok: true, to: t.to };
     default: {
-      const never: never = event;
+      const never: never = action;
       return never;
     }
   }

@@ -1,7 +1,8 @@
 import nock from 'nock';
 import client from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findOpenHandoff, getHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
+import { findOpenHandoff, getHandoff } from '../../../src/store/handoffs.ts';
+import { findSlackCard } from '../../../src/store/slackCards.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { OPEN_NOW, seedConversation } from '../../domain/handoffs/handoffFixtures.ts';
 import { CHANNEL, type Harness, SLACK, slackStandIn, startHarness } from './slackHarness.ts';
@@ -51,7 +52,7 @@ describe('escalation', () => {
     await h.slack.worker.drain();
     await h.slack.worker.kick();
     expect(mentions()).toHaveLength(1);
-    expect(mentions()[0]).toMatchObject({ thread_ts: (await getHandoff(t.db, handoff.id))!.slackTs, reply_broadcast: 'true' });
+    expect(mentions()[0]).toMatchObject({ thread_ts: (await findSlackCard(t.db, handoff.id))!.ts, reply_broadcast: 'true' });
   });
 
   it('does not fire for a handoff claimed in time', async () => {
@@ -62,7 +63,7 @@ describe('escalation', () => {
     advance(20);
     await h.slack.worker.drain();
     expect(api.of('chat.postMessage').filter((p) => p.text?.includes('SDUTY'))).toHaveLength(0);
-    const { rows } = await t.db.query(`SELECT status FROM slack_outbox WHERE handoff_id = $1 AND kind = 'escalate'`, [handoff.id]);
+    const { rows } = await t.db.query(`SELECT status FROM handoff_outbox WHERE handoff_id = $1 AND type = 'escalation_due'`, [handoff.id]);
     expect(rows).toEqual([{ status: 'skipped' }]);
   });
 
@@ -81,7 +82,7 @@ describe('Slack switched on later', () => {
   it('posts cards (once) for handoffs queued while Slack was off, with their escalation', async () => {
     await seedConversation(t.db, 'late1');
     const { makeService } = await import('../../domain/handoffs/handoffFixtures.ts');
-    const { service: offline } = makeService(t.db, { slackEnabled: false, now: () => clock });
+    const { service: offline } = makeService(t.db, { channelConnected: false, now: () => clock });
     await t.db.transaction((tx) => offline.request({ conversationId: 'late1', reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: {} }, tx));
     await h.slack.worker.start();
     await h.slack.worker.kick();
@@ -89,10 +90,10 @@ describe('Slack switched on later', () => {
     await h.slack.worker.start();
     await h.slack.worker.kick();
     const handoff = (await findOpenHandoff(t.db, 'late1'))!;
-    expect(handoff.slackTs).toBeTruthy();
+    expect(await findSlackCard(t.db, handoff.id)).toBeTruthy();
     expect(api.of('chat.postMessage').filter((p) => p.text?.includes('late1'))).toHaveLength(1);
-    const { rows } = await t.db.query<{ kind: string }>(`SELECT kind FROM slack_outbox WHERE handoff_id = $1 ORDER BY id`, [handoff.id]);
-    expect(rows.map((r) => r.kind)).toEqual(['card', 'escalate']);
+    const { rows } = await t.db.query<{ type: string }>(`SELECT type FROM handoff_outbox WHERE handoff_id = $1 ORDER BY id`, [handoff.id]);
+    expect(rows.map((r) => r.type)).toEqual(['requested', 'escalation_due']);
   });
 });
 
@@ -100,7 +101,7 @@ describe('idempotent posting', () => {
   it('a post interrupted mid-flight is found in Slack by its key and not sent again', async () => {
     const handoff = await request('i1');
     // As if a process died after Slack accepted the card but before we recorded it.
-    await t.db.query(`UPDATE slack_outbox SET status = 'sending', locked_at = $2 WHERE handoff_id = $1 AND kind = 'card'`, [handoff.id, clock]);
+    await t.db.query(`UPDATE handoff_outbox SET status = 'sending', locked_at = $2 WHERE handoff_id = $1 AND type = 'requested'`, [handoff.id, clock]);
     api.history.push(
       { ts: '1699999999.000100', metadata: { event_type: 'anchorline_outbox', event_payload: { key: 'card:999999' } } },
       { ts: '1699999999.000200', metadata: { event_type: 'anchorline_outbox', event_payload: { key: `card:${handoff.id}` } } },
@@ -109,12 +110,13 @@ describe('idempotent posting', () => {
     await h.slack.worker.kick();
     expect(api.of('conversations.history')).toMatchObject([{ channel: CHANNEL, include_all_metadata: 'true' }]);
     expect(api.of('chat.postMessage')).toHaveLength(0);
-    expect(await getHandoff(t.db, handoff.id)).toMatchObject({ slackTs: '1699999999.000200', slackChannel: CHANNEL, status: 'queued' });
+    expect(await findSlackCard(t.db, handoff.id)).toMatchObject({ ts: '1699999999.000200', channel: CHANNEL });
+    expect((await getHandoff(t.db, handoff.id))?.status).toBe('queued');
   });
 
   it('a post interrupted before Slack saw it is sent once after the check', async () => {
     const handoff = await request('i2');
-    await t.db.query(`UPDATE slack_outbox SET status = 'sending', locked_at = $2 WHERE handoff_id = $1 AND kind = 'card'`, [handoff.id, clock]);
+    await t.db.query(`UPDATE handoff_outbox SET status = 'sending', locked_at = $2 WHERE handoff_id = $1 AND type = 'requested'`, [handoff.id, clock]);
     advance(2);
     await h.slack.worker.kick();
     expect(api.of('conversations.history')).toHaveLength(1);
@@ -138,7 +140,7 @@ describe('idempotent posting', () => {
     await h.slack.worker.drain();
     await h.slack.worker.drain();
     expect(posts).toBe(1);
-    const { rows } = await t.db.query(`SELECT status FROM slack_outbox WHERE handoff_id = $1 AND kind = 'card'`, [handoff.id]);
+    const { rows } = await t.db.query(`SELECT status FROM handoff_outbox WHERE handoff_id = $1 AND type = 'requested'`, [handoff.id]);
     expect(rows).toEqual([{ status: 'sending' }]);
     api = slackStandIn();
   });

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandoffs } from '../../../src/channels/slack/createHandoffs.ts';
-import { findOpenHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
+import { slackSettings } from '../../../src/channels/slack/slackSettings.ts';
 import { handoffSettings } from '../../../src/domain/handoffs/handoffSettings.ts';
+import { findOpenHandoff } from '../../../src/store/handoffs.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { ownerOf, recordingEngine, seedConversation, silent } from '../../domain/handoffs/handoffFixtures.ts';
+import { events, inTurn, ownerOf, seedConversation, silent } from '../../domain/handoffs/handoffFixtures.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -15,7 +16,6 @@ afterAll(() => t.close());
 const base = () => ({
   db: t.db,
   logger: silent,
-  engine: () => recordingEngine(),
   localesDir: path.resolve('locales'),
   flowsDir: path.resolve('flows'),
   defaultLocale: 'en',
@@ -30,12 +30,22 @@ describe('createHandoffs', () => {
     expect(desk.status()).toEqual({ slack: 'off', reason: 'SLACK_BOT_TOKEN not set' });
     expect(desk.router).toBeUndefined();
     await seedConversation(t.db, 'off1');
-    const { replies } = await t.db.transaction((tx) =>
-      desk.service.request({ conversationId: 'off1', reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: {} }, tx),
+    const { replies } = await inTurn(t.db, (tx) =>
+      desk.service.request({ conversationId: 'off1', reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: { Programme: 'I Can' } }, tx),
     );
     expect(replies[0]).toMatchObject({ type: 'handoffStatus', status: 'queued', text: expect.stringContaining('contact you') });
-    expect((await findOpenHandoff(t.db, 'off1'))?.status).toBe('queued');
+    const h = (await findOpenHandoff(t.db, 'off1'))!;
+    expect(h.status).toBe('queued');
     expect(await ownerOf(t.db, 'off1')).toBe('person');
+    // "stop" during the handoff: closed, back to the bot, and nothing is queued for an adviser channel.
+    await inTurn(t.db, (tx) => desk.service.residentLeft({ conversationId: 'off1', reason: 'stopped', locale: 'en' }, tx));
+    expect(await findOpenHandoff(t.db, 'off1')).toBeUndefined();
+    expect(await ownerOf(t.db, 'off1')).toBe('bot');
+    expect(await events(t.db, h.id)).toEqual([]);
+    // The eraser given to "delete my data" and retention empties the summary, still queuing nothing.
+    await inTurn(t.db, (tx) => desk.eraser(tx, 'off1'));
+    expect((await t.db.query(`SELECT summary FROM handoffs WHERE id = $1`, [h.id])).rows).toEqual([{ summary: [] }]);
+    expect(await events(t.db, h.id)).toEqual([]);
     expect(desk.safeguarding.check('I could kill for a coffee', 'en', {})).toEqual({ matched: false });
     expect(desk.safeguarding.check('I want to kill myself', 'en', {}).matched).toBe(true);
     await desk.stop();
@@ -63,8 +73,8 @@ describe('createHandoffs', () => {
 
   it('settings: defaults parse and bad values are refused clearly', () => {
     expect(handoffSettings.HANDOFF_OFFICE_HOURS.schema.parse(undefined).default?.mon).toEqual([{ start: 540, end: 1020 }]);
-    expect(handoffSettings.SLACK_NOTE_PREFIX.schema.parse(undefined)).toBe('note:');
-    expect(handoffSettings.SLACK_DUTY_GROUP_ID.schema.safeParse('U123').success).toBe(false);
+    expect(slackSettings.SLACK_NOTE_PREFIX.schema.parse(undefined)).toBe('note:');
+    expect(slackSettings.SLACK_DUTY_GROUP_ID.schema.safeParse('U123').success).toBe(false);
     expect(handoffSettings.HANDOFF_ESCALATION_MINUTES.schema.safeParse('0').success).toBe(false);
   });
 });

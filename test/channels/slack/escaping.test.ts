@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeSlackText } from '../../../src/channels/slack/escapeSlackText.ts';
 import { slackToPlain } from '../../../src/channels/slack/slackToPlain.ts';
-import { findOpenHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
+import { findOpenHandoff } from '../../../src/store/handoffs.ts';
+import { findSlackCard } from '../../../src/store/slackCards.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { addInbound, seedConversation } from '../../domain/handoffs/handoffFixtures.ts';
+import { addInbound, inTurn, seedConversation } from '../../domain/handoffs/handoffFixtures.ts';
 import { type Harness, slackStandIn, startHarness } from './slackHarness.ts';
 
 /** [what a resident typed, exactly what Slack must receive]. Written out by hand, not computed. */
@@ -74,10 +75,10 @@ describe('the corpus posted through the outbox to the card thread', () => {
     await t.db.transaction((tx) => h.service.request({ conversationId: 'esc', reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: {} }, tx));
     for (const [input] of CORPUS) {
       const seq = await addInbound(t.db, 'esc', input);
-      await h.service.relayResidentMessage({ conversationId: 'esc', seq, text: input, locale: 'en' });
+      await inTurn(t.db, (tx) => h.service.relayResidentMessage({ conversationId: 'esc', seq, text: input, locale: 'en' }, tx));
     }
     await h.slack.worker.drain();
-    const ts = (await findOpenHandoff(t.db, 'esc'))!.slackTs;
+    const ts = (await findSlackCard(t.db, (await findOpenHandoff(t.db, 'esc'))!.id))!.ts;
     const relays = api.of('chat.postMessage').filter((p) => p.thread_ts === ts);
     expect(relays.map((r) => r.text)).toEqual(CORPUS.map(([, expected]) => `Resident: ${expected}`));
     for (const r of relays) expect(r).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false', mrkdwn: 'false', parse: 'none', link_names: 'false' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { handoffCard } from '../../../src/channels/slack/handoffCard.ts';
-import type { Handoff } from '../../../src/domain/handoffs/handoffStore.ts';
+import type { Handoff } from '../../../src/store/handoffs.ts';
 
 const base: Handoff = {
   id: 7,
@@ -10,14 +10,15 @@ const base: Handoff = {
   status: 'queued',
   locale: 'ur',
   partner: 'default',
-  summary: { answers: { age_band: '16_17' } },
+  summary: [['Programme', 'I Can']],
+  age: '16_17',
   adviserId: null,
   adviserName: null,
-  slackChannel: 'C1',
-  slackTs: '1.1',
   requestedAt: new Date('2026-07-14T10:00:00Z'),
   claimedAt: null,
   endedAt: null,
+  leftReason: null,
+  erasedAt: null,
 };
 const opts = { now: new Date('2026-07-14T10:12:00Z'), notePrefix: 'note:' };
 const text = (h: Partial<Handoff>) => JSON.stringify(handoffCard({ ...base, ...h }, [], opts));
@@ -25,10 +26,11 @@ const text = (h: Partial<Handoff>) => JSON.stringify(handoffCard({ ...base, ...h
 describe('handoff card', () => {
   it('flags child-safeguarding routing on urgent cards for under-18s, not for adults', () => {
     expect(text({})).toContain('Under 18 (16_17)');
-    expect(text({ summary: { answers: { age_band: '25_plus' } } })).not.toMatch(/Under 18|Age not known/);
+    expect(text({ age: '25_plus' })).not.toMatch(/Under 18|Age not known/);
     // The shipped flows ask an exact age.
-    expect(text({ summary: { answers: { age: 16 } } })).toContain('Under 18 (16)');
-    expect(text({ summary: { answers: { age: 19 } } })).not.toMatch(/Under 18|Age not known/);
+    expect(text({ age: '16' })).toContain('Under 18 (16)');
+    expect(text({ age: '19' })).not.toMatch(/Under 18|Age not known/);
+    expect(text({ age: null })).toContain('Age not known');
     expect(text({ urgency: 'normal', reason: 'resident_asked' })).not.toContain('Under 18');
   });
 

@@ -10,15 +10,15 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandoffs, type Handoffs } from '../../../src/channels/slack/createHandoffs.ts';
-import { findOpenHandoff, getHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
 import { handoffSettings } from '../../../src/domain/handoffs/handoffSettings.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { allActions } from '../../../src/domain/allActions.ts';
 import { ActionRegistry } from '../../../src/engine/actions.ts';
 import { createEngine } from '../../../src/engine/createEngine.ts';
-import type { Engine } from '../../../src/engine/port.ts';
 import { makeActionRunner } from '../../../src/engine/runAction.ts';
 import { FlowCatalog } from '../../../src/flows/catalog.ts';
+import { findOpenHandoff, getHandoff } from '../../../src/store/handoffs.ts';
+import { findSlackCard } from '../../../src/store/slackCards.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { connect, serveDirectLine, type Client, type Served } from '../web/directLineHarness.ts';
 import { silent } from '../../domain/handoffs/handoffFixtures.ts';
@@ -39,12 +39,9 @@ beforeAll(async () => {
   const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
   const loaded = await catalog.reload();
   if (!loaded.ok) throw new Error(`flows do not load: ${JSON.stringify(loaded.problems).slice(0, 1500)}`);
-  // The engine needs the desk and the desk needs the engine: read it lazily.
-  const ref: { engine?: Engine } = {};
   desk = createHandoffs({
     db: t.db,
     logger: silent,
-    engine: () => ref.engine!,
     localesDir: path.resolve('locales'),
     flowsDir: path.resolve('flows'),
     defaultLocale: 'en',
@@ -56,7 +53,6 @@ beforeAll(async () => {
     slack: { botToken: 'xoxb-e2e', signingSecret: 'e2e-signing-secret', handoffChannel: CHANNEL, apiUrl: `${SLACK}/api/`, notePrefix: 'note:' },
   });
   const engine = createEngine({ db: t.db, catalog, logger: silent, runAction: makeActionRunner(actions, 2000, silent), handoffs: desk.service, safeguarding: desk.safeguarding });
-  ref.engine = engine;
   dl = await serveDirectLine({ db: t.db, engine, logger: silent, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] });
   const app = express();
   app.use('/', desk.router!);
@@ -132,7 +128,8 @@ describe('handoff relay, both ways, end to end', () => {
       expect(card.blocks).toContain('Resident asked for a person');
       const handoff = await until(async () => {
         const h = await findOpenHandoff(t.db, gen.conversationId);
-        return h?.slackTs ? h : undefined;
+        const posted = h && (await findSlackCard(t.db, h.id));
+        return h && posted ? { ...h, slackTs: posted.ts } : undefined;
       }, 'card recorded');
 
       expect((await press('handoff_claim', handoff.id, 'USAM')).status).toBe(200);

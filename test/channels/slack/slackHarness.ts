@@ -58,7 +58,6 @@ export function sign(body: string, timestamp = Math.floor(Date.now() / 1000), se
 export interface Harness {
   slack: SlackChannel;
   service: ReturnType<typeof makeService>['service'];
-  engine: ReturnType<typeof makeService>['engine'];
   url: string;
   post(body: string, opts?: { contentType?: string; headers?: Record<string, string> }): Promise<Response>;
   event(event: Record<string, unknown>, eventId: string, headers?: Record<string, string>): Promise<Response>;
@@ -69,7 +68,7 @@ export interface Harness {
 /** The real Bolt ExpressReceiver router, mounted on an Express app on a free port. */
 export async function startHarness(db: Db, opts: { now?: () => Date; dutyGroupId?: string; safeguardingGroupId?: string } = {}): Promise<Harness> {
   const now = opts.now ?? (() => OPEN_NOW);
-  const { service, engine } = makeService(db, { now });
+  const { service } = makeService(db, { now });
   const slack = createSlackApp({
     botToken: 'xoxb-test',
     signingSecret: SIGNING_SECRET,
@@ -95,7 +94,6 @@ export async function startHarness(db: Db, opts: { now?: () => Date; dutyGroupId
   return {
     slack,
     service,
-    engine,
     url,
     post,
     event: (event, eventId, headers) =>

@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/domain/handoffs/audit.ts';
-import { findOpenHandoff, getHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
+import { findOpenHandoff, getHandoff } from '../../../src/store/handoffs.ts';
+import { findSlackCard } from '../../../src/store/slackCards.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { addInbound, seedConversation } from '../../domain/handoffs/handoffFixtures.ts';
+import { addInbound, inTurn, residentSaw, seedConversation } from '../../domain/handoffs/handoffFixtures.ts';
 import { CHANNEL, type Harness, sign, slackStandIn, startHarness, until } from './slackHarness.ts';
 
 let t: TestDb;
@@ -24,12 +25,15 @@ afterEach(async () => {
 
 async function openCard(conversationId: string, inbound = ['hello']): Promise<{ id: number; ts: string }> {
   await seedConversation(t.db, conversationId, { inbound });
-  await t.db.transaction((tx) =>
-    h.service.request({ conversationId, reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: { programme: 'I Can', eligibility: 'eligible', answers: { age_band: '19-24', job_family: '<!here> admin' }, turns: 4 } }, tx),
+  await inTurn(t.db, (tx) =>
+    h.service.request(
+      { conversationId, reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: { Programme: 'I Can', Eligibility: 'eligible', 'Age band': '19-24', 'Job family': '<!here> admin', Turns: 4 } },
+      tx,
+    ),
   );
   await h.slack.worker.drain();
   const handoff = (await findOpenHandoff(t.db, conversationId))!;
-  return { id: handoff.id, ts: handoff.slackTs! };
+  return { id: handoff.id, ts: (await findSlackCard(t.db, handoff.id))!.ts };
 }
 
 const claimPayload = (id: number, user: string, ts: string) => ({
@@ -74,9 +78,9 @@ describe('handoff card and buttons', () => {
     expect(JSON.parse(card!.metadata!)).toEqual({ event_type: 'anchorline_outbox', event_payload: { key: `card:${id}` } });
     const blocks = JSON.stringify(JSON.parse(card!.blocks!));
     expect(blocks).toContain('I Can');
-    expect(blocks).toContain('*age band:* 19-24');
-    expect(blocks).toContain('*job family:* &lt;!here&gt; admin');
-    expect(blocks).toContain('*turns:* 4');
+    expect(blocks).toContain('*Age band:* 19-24');
+    expect(blocks).toContain('*Job family:* &lt;!here&gt; admin');
+    expect(blocks).toContain('*Turns:* 4');
     expect(blocks).not.toContain('<!here>');
     expect(blocks).toContain('&lt;!channel&gt; help *now*');
     expect(blocks).not.toContain('<!channel>');
@@ -84,7 +88,8 @@ describe('handoff card and buttons', () => {
     expect(blocks).toContain('handoff_return');
     expect(blocks).toContain('handoff_close');
     expect(blocks).toContain('sent to the resident');
-    expect(await getHandoff(t.db, id)).toMatchObject({ status: 'queued', slackChannel: CHANNEL, slackTs: ts });
+    expect(await getHandoff(t.db, id)).toMatchObject({ status: 'queued' });
+    expect(await findSlackCard(t.db, id)).toEqual({ handoffId: id, channel: CHANNEL, ts });
     // Draining again posts nothing more: the card row is done.
     await h.slack.worker.drain();
     expect(api.of('chat.postMessage')).toHaveLength(1);
@@ -95,8 +100,7 @@ describe('handoff card and buttons', () => {
     const res = await h.action(claimPayload(id, 'UAMY', ts));
     expect(res.status).toBe(200);
     await until(async () => (await getHandoff(t.db, id))?.status === 'claimed', 'claim');
-    await until(async () => h.engine.sent.length > 0, 'resident told');
-    expect(h.engine.sent[0]!.replies[0]).toMatchObject({ type: 'handoffStatus', status: 'claimed', text: expect.stringContaining('Adviser UAMY') });
+    expect((await residentSaw(t.db, 's2')).at(-1)).toMatchObject({ type: 'handoffStatus', status: 'claimed', text: expect.stringContaining('Adviser UAMY') });
 
     await h.slack.worker.drain();
     const update = api.of('chat.update').at(-1)!;
@@ -119,16 +123,16 @@ describe('thread relay and retries', () => {
     const reply = (text: string, evTs: string) => ({ type: 'message', channel: CHANNEL, user: 'UAMY', text, ts: evTs, thread_ts: ts, channel_type: 'channel' });
 
     expect((await h.event(reply('Hi, I can help &amp; explain <https://nhs.uk|this page>', '2.1'), 'Ev1')).status).toBe(200);
-    await until(async () => h.engine.sent.find((s) => s.replies[0]?.type === 'adviser'), 'relay');
+    const relayed = async () => (await residentSaw(t.db, 's3')).filter((r) => r.type === 'adviser');
+    await until(async () => (await relayed()).length > 0, 'relay');
     // Slack's retry of the same event (we were slow): acknowledged, not acted on.
     expect((await h.event(reply('Hi, I can help &amp; explain <https://nhs.uk|this page>', '2.1'), 'Ev1', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
     await h.event(reply('note: sounds anxious, go slowly', '2.2'), 'Ev2');
     await h.event(reply('Are you free on Monday?', '2.3'), 'Ev3');
-    await until(async () => h.engine.sent.filter((s) => s.replies[0]?.type === 'adviser').length >= 2, 'second relay');
+    await until(async () => (await relayed()).length >= 2, 'second relay');
     await until(async () => (await listAudit(t.db, 's3')).some((a) => a.action === 'note'), 'note audited');
 
-    const relayed = h.engine.sent.flatMap((s) => s.replies).filter((r) => r.type === 'adviser');
-    expect(relayed).toEqual([
+    expect(await relayed()).toEqual([
       { type: 'adviser', text: 'Hi, I can help & explain this page (https://nhs.uk)', adviserName: 'Amy' },
       { type: 'adviser', text: 'Are you free on Monday?', adviserName: 'Amy' },
     ]);
@@ -145,14 +149,14 @@ describe('thread relay and retries', () => {
     await h.event({ type: 'message', subtype: 'file_share', channel: CHANNEL, user: 'UAMY', text: '', ts: '3.2', thread_ts: ts, files: [{ id: 'F1' }] }, 'Ev5');
     const files = await until(async () => api.of('chat.postEphemeral')[1], 'file refusal');
     expect(files).toMatchObject({ user: 'UAMY', text: expect.stringContaining('Files are not sent') });
-    expect(h.engine.sent.flatMap((s) => s.replies).filter((r) => r.type === 'adviser')).toEqual([]);
+    expect((await residentSaw(t.db, 's4')).filter((r) => r.type === 'adviser')).toEqual([]);
   });
 
   it('relays resident messages into the card thread, escaped, unfurling off', async () => {
     const { ts } = await openCard('s5');
     const seq = await addInbound(t.db, 's5', 'Is <@U123> there? & <!here>');
-    await h.service.relayResidentMessage({ conversationId: 's5', seq, text: 'Is <@U123> there? & <!here>', locale: 'en' });
-    await h.service.relayResidentMessage({ conversationId: 's5', seq, text: 'Is <@U123> there? & <!here>', locale: 'en' });
+    // The same turn twice (a channel retry): relayed once.
+    for (let i = 0; i < 2; i++) await inTurn(t.db, (tx) => h.service.relayResidentMessage({ conversationId: 's5', seq, text: 'Is <@U123> there? & <!here>', locale: 'en' }, tx));
     await h.slack.worker.drain();
     const relays = api.of('chat.postMessage').filter((p) => p.thread_ts === ts);
     expect(relays).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../../src/domain/handoffs/audit.ts';
-import { findOpenHandoff } from '../../../src/domain/handoffs/handoffStore.ts';
+import { findOpenHandoff } from '../../../src/store/handoffs.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../../helpers/testDb.ts';
 import { makeService, seedConversation } from './handoffFixtures.ts';

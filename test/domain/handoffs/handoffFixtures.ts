@@ -6,6 +6,7 @@ import { loadHandoffText } from '../../../src/domain/handoffs/handoffText.ts';
 import { DEFAULT_OFFICE_HOURS_JSON, officeHoursSettingSchema } from '../../../src/domain/handoffs/officeHours.ts';
 import type { Reply } from '../../../src/engine/reply.ts';
 import type { Db, Queryable } from '../../../src/store/db.ts';
+import { listMessages } from '../../../src/store/messages.ts';
 
 export const silent = pino({ level: process.env.TEST_LOG ?? 'silent' });
 export const text = loadHandoffText(path.resolve('locales'));
@@ -47,38 +48,35 @@ export async function addInbound(db: Queryable, id: string, t: string): Promise<
   return seq;
 }
 
-export interface Sent {
-  conversationId: string;
-  replies: Reply[];
+/** What the resident has been sent since `afterSeq`: the outbound lines of their transcript, oldest first. */
+export async function residentSaw(db: Queryable, conversationId: string, afterSeq = 0): Promise<Reply[]> {
+  const rows = await listMessages(db, conversationId, afterSeq, 500);
+  return rows.flatMap((m) => (m.direction === 'out' ? [m.body] : []));
 }
 
-/** Records proactive sends: the engine's side of the port, outside this module. */
-export function recordingEngine(): { sent: Sent[]; sendProactive(conversationId: string, replies: Reply[]): Promise<number[]> } {
-  const sent: Sent[] = [];
-  return {
-    sent,
-    async sendProactive(conversationId, replies) {
-      sent.push({ conversationId, replies });
-      return replies.map((_, i) => i + 1);
-    },
-  };
-}
-
-export function makeService(db: Db, over: Partial<HandoffServiceOptions> & { now?: () => Date } = {}) {
-  const engine = recordingEngine();
+export function makeService(db: Db, over: Partial<HandoffServiceOptions> = {}) {
   const service = createHandoffService({
     db,
-    engine: () => engine,
     text,
     calendar,
     escalationMinutes: 15,
-    slackEnabled: true,
-    notePrefix: 'note:',
+    channelConnected: true,
     logger: silent,
     now: () => OPEN_NOW,
     ...over,
   });
-  return { service, engine };
+  return { service };
+}
+
+/** Runs `fn` as a turn would: in one transaction, as the engine does. */
+export function inTurn<T>(db: Db, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return db.transaction(fn);
+}
+
+/** The handoff events waiting for (or given to) the adviser channel, oldest first. */
+export async function events(db: Queryable, handoffId: number): Promise<string[]> {
+  const { rows } = await db.query<{ type: string }>(`SELECT type FROM handoff_outbox WHERE handoff_id = $1 ORDER BY id`, [handoffId]);
+  return rows.map((r) => r.type);
 }
 
 export async function ownerOf(db: Queryable, conversationId: string): Promise<string> {

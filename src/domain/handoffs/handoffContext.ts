@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { Db, Queryable } from '../../store/db.ts';
+import { appendHandoffEvent } from '../../store/handoffOutbox.ts';
+import type { HandoffEvent } from './handoffEvents.ts';
+import type { HandoffText } from './handoffText.ts';
+import type { Calendar } from './officeHours.ts';
+
+/** What both sides of the handoff service share. */
+export interface HandoffContext {
+  db: Db;
+  text: HandoffText;
+  calendar: Calendar;
+  escalationMinutes: number;
+  /** An adviser channel consumes handoff events; off, none are written and the handoffs table is the queue. */
+  channelConnected: boolean;
+  logger: Logger;
+  now(): Date;
+}
+
+/** Writes a handoff event in the caller's transaction when an adviser channel will read it. */
+export async function emit(ctx: HandoffContext, tx: Queryable, handoffId: number, key: string, event: HandoffEvent, runAt: Date): Promise<void> {
+  if (ctx.channelConnected) await appendHandoffEvent(tx, { handoffId, key, event, runAt });
+}

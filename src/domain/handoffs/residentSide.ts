@@ -1,0 +1,126 @@
+import type { HandoffLeaveReason, HandoffService } from '../../engine/port.ts';
+import type { Reply } from '../../engine/reply.ts';
+import { setOwner } from '../../store/conversations.ts';
+import type { Queryable } from '../../store/db.ts';
+import { emptyPersonalPayloads } from '../../store/handoffOutbox.ts';
+import { eraseHandoffSummaries, findOpenHandoff, type Handoff, openHandoff, type SummaryEntry } from '../../store/handoffs.ts';
+import { applyHandoffAction } from './applyHandoffAction.ts';
+import { recordAudit } from './audit.ts';
+import { parseCallbackRequest } from './callbackRequest.ts';
+import { emit, type HandoffContext } from './handoffContext.ts';
+import { isOpen, nextOpening } from './officeHours.ts';
+
+export interface ResidentSide extends HandoffService {
+  /**
+   * "Delete my data" and retention: closes an open handoff as erased, empties the summary of
+   * every handoff of the conversation and the personal payloads of their events, and tells
+   * the adviser channel to wipe what it shows. Runs in the caller's transaction.
+   */
+  eraseConversation(conversationId: string, tx: Queryable): Promise<void>;
+}
+
+const waiting = (h: Handoff) => h.status === 'requested' || h.status === 'queued';
+
+/** The engine's side of handoffs: every call runs in the turn's transaction. */
+export function createResidentSide(ctx: HandoffContext): ResidentSide {
+  const { text } = ctx;
+
+  /** Out of hours, an unclaimed handoff tells the resident when someone is in and offers a call-back. */
+  function outOfHours(h: Handoff, at: Date, locale: string): Reply[] {
+    if (!waiting(h) || isOpen(ctx.calendar, h.partner, at)) return [];
+    const next = nextOpening(ctx.calendar, h.partner, at);
+    return [
+      ...(next ? [text.status(h.status, 'outOfHours', locale, { when: text.when(next, locale) })] : []),
+      text.status(h.status, 'callbackOffer', locale),
+    ];
+  }
+
+  async function leave(tx: Queryable, open: Handoff, reason: HandoffLeaveReason, at: Date): Promise<void> {
+    const r = await applyHandoffAction(tx, open.id, { type: 'leave', reason }, at);
+    if (!r.ok) return;
+    await setOwner(tx, open.conversationId, 'bot');
+    await recordAudit(tx, { conversationId: open.conversationId, handoffId: open.id, adviserId: 'resident', action: 'resident_left', at });
+    await emit(ctx, tx, open.id, `resident_left:${open.id}`, { type: 'resident_left', payload: { reason } }, at);
+  }
+
+  async function eraseConversation(conversationId: string, tx: Queryable): Promise<void> {
+    const at = ctx.now();
+    const open = await findOpenHandoff(tx, conversationId);
+    if (open) await leave(tx, open, 'erased', at);
+    const ids = await eraseHandoffSummaries(tx, conversationId, at);
+    await emptyPersonalPayloads(tx, ids);
+    for (const id of ids) await emit(ctx, tx, id, `erased:${id}`, { type: 'erased', payload: {} }, at);
+  }
+
+  return {
+    async request(input, tx) {
+      const at = ctx.now();
+      const { handoff, created } = await openHandoff(tx, {
+        conversationId: input.conversationId,
+        reason: input.reason,
+        urgency: input.urgency,
+        locale: input.locale,
+        partner: input.partner || 'default',
+        summary: Object.entries(input.summary) as SummaryEntry[],
+        age: input.age ?? null,
+        status: ctx.channelConnected ? 'requested' : 'queued',
+        now: at,
+      });
+      await setOwner(tx, input.conversationId, 'person');
+      if (created) {
+        await emit(ctx, tx, handoff.id, `requested:${handoff.id}`, { type: 'requested', payload: {} }, at);
+        const escalateAt = new Date(at.getTime() + ctx.escalationMinutes * 60_000);
+        await emit(ctx, tx, handoff.id, `escalation_due:${handoff.id}`, { type: 'escalation_due', payload: {} }, escalateAt);
+      } else if (input.urgency === 'urgent') {
+        // An open handoff became urgent (safeguarding): once per handoff, whoever has it.
+        await emit(ctx, tx, handoff.id, `urgent:${handoff.id}`, { type: 'urgent', payload: {} }, at);
+      }
+      const replies: Reply[] = [];
+      if (created) replies.push(text.status(handoff.status, ctx.channelConnected ? 'queued' : 'queuedOffline', input.locale));
+      else if (input.urgency !== 'urgent') replies.push(text.status(handoff.status, 'alreadyWaiting', input.locale));
+      if (input.urgency === 'urgent') replies.push(text.status(handoff.status, 'urgent', input.locale));
+      replies.push(...outOfHours(handoff, at, input.locale));
+      return { replies };
+    },
+
+    async relayResidentMessage(input, tx) {
+      const at = ctx.now();
+      const handoff = await findOpenHandoff(tx, input.conversationId);
+      if (!handoff) return { replies: [] };
+      await emit(ctx, tx, handoff.id, `message:${input.conversationId}:${input.seq}`, { type: 'message', payload: { seq: input.seq } }, at);
+      // Out of hours and still unclaimed, a phone number in the message is a call-back request.
+      if (!input.text || !waiting(handoff) || isOpen(ctx.calendar, handoff.partner, at)) return { replies: [] };
+      // Answers use the language stored with the handoff: a turn may arrive without a locale.
+      const cb = parseCallbackRequest(input.text);
+      switch (cb.type) {
+        case 'none':
+          return { replies: [] };
+        case 'invalid':
+          return { replies: [text.line('callbackInvalid', handoff.locale)] };
+        case 'valid':
+          await recordAudit(tx, { conversationId: input.conversationId, handoffId: handoff.id, adviserId: 'resident', action: 'callback', at });
+          await emit(
+            ctx,
+            tx,
+            handoff.id,
+            `callback:${input.conversationId}:${input.seq}`,
+            { type: 'callback', payload: { phone: cb.phone, preferredTime: cb.preferredTime } },
+            at,
+          );
+          return { replies: [text.line('callbackSaved', handoff.locale, { phone: cb.phone })] };
+        default: {
+          const never: never = cb;
+          return never;
+        }
+      }
+    },
+
+    async residentLeft({ conversationId, reason }, tx) {
+      if (reason === 'erased') return eraseConversation(conversationId, tx);
+      const open = await findOpenHandoff(tx, conversationId);
+      if (open) await leave(tx, open, reason, ctx.now());
+    },
+
+    eraseConversation,
+  };
+}
