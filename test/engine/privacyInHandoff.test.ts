@@ -17,6 +17,7 @@ import type { Reply } from '../../src/engine/reply.ts';
 import { makeActionRunner } from '../../src/engine/runAction.ts';
 import { FlowCatalog } from '../../src/flows/catalog.ts';
 import { findOpenHandoff } from '../../src/store/handoffs.ts';
+import { findSlackCard } from '../../src/store/slackCards.ts';
 import { silent } from '../helpers/flowDir.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 import { CHANNEL, SLACK, slackStandIn, until } from '../channels/slack/slackHarness.ts';
@@ -81,6 +82,8 @@ for (const slackOn of [false, true]) {
       expect((await send(c, 'talk to a person')).join('\n')).toMatch(/adviser/);
       const h = await findOpenHandoff(t.db, c);
       expect(h).toBeDefined();
+      // The adviser's card is in Slack before the resident changes their mind (a card never posted is never shown).
+      if (api) await until(() => findSlackCard(t.db, h!.id), 'card posted');
       if (claimed) expect((await desk.service.claim(h!.id, { id: 'USAM', name: 'Sam' })).ok).toBe(true);
       return h!;
     }
