@@ -141,3 +141,44 @@ export async function lastSeqOf(conn: Queryable, conversationId: string): Promis
   const { rows } = await conn.query<{ last_seq: number }>('SELECT last_seq FROM conversations WHERE id = $1', [conversationId]);
   return Number(rows[0]?.last_seq ?? 0);
 }
+
+// Bot Framework: `conversations.address` is the conversation reference a proactive reply is sent to.
+
+/** Stores the reference (only when it changed). */
+export async function saveAddress(db: Queryable, conversationId: string, address: unknown): Promise<void> {
+  await db.query(`UPDATE conversations SET address = $2::jsonb WHERE id = $1 AND address IS DISTINCT FROM $2::jsonb`, [
+    conversationId,
+    JSON.stringify(address),
+  ]);
+}
+
+export async function loadAddress(db: Queryable, conversationId: string): Promise<unknown> {
+  const { rows } = await db.query<{ address: unknown }>(`SELECT address FROM conversations WHERE id = $1`, [conversationId]);
+  return rows[0]?.address ?? null;
+}
+
+// Retention. A conversation idle past the limit is erased whoever owns it: an open handoff that
+// nobody took up in all that time is closed as erased by the handoff eraser in the same transaction.
+
+/** Up to `limit` conversations idle since before `idleBefore`, longest idle first. */
+export async function idleConversationIds(db: Queryable, idleBefore: Date, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM conversations WHERE last_activity_at < $1 ORDER BY last_activity_at LIMIT $2`,
+    [idleBefore, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Locks the conversation if it is still idle (the resident may have come back since it was
+ * listed); false when it is not. Inside the transaction that deletes it.
+ */
+export async function lockIfStillIdle(tx: Queryable, id: string, idleBefore: Date): Promise<boolean> {
+  const { rowCount } = await tx.query(`SELECT 1 FROM conversations WHERE id = $1 AND last_activity_at < $2 FOR UPDATE`, [id, idleBefore]);
+  return rowCount > 0;
+}
+
+/** Deletes the conversation; its transcript, dedupe records and handoffs go with it (ON DELETE CASCADE). */
+export async function deleteConversation(tx: Queryable, id: string): Promise<boolean> {
+  return (await tx.query('DELETE FROM conversations WHERE id = $1', [id])).rowCount > 0;
+}

@@ -23,7 +23,7 @@ import type { Reply } from '../../engine/reply.ts';
 import type { Turn } from '../../engine/turn.ts';
 import type { Db } from '../../store/db.ts';
 import { claimUndelivered, releaseClaims } from '../../store/botframeworkOutbox.ts';
-import { loadAddress, saveAddress } from '../../store/conversationAddress.ts';
+import { loadAddress, saveAddress } from '../../store/conversations.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from './inboundActivity.ts';
 import { renderReply } from './renderReply.ts';
 import { START_TURN } from './startTurn.ts';

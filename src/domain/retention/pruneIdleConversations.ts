@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../../store/db.ts';
-import { deleteConversation, idleConversationIds, lockIfStillIdle } from '../../store/conversationRetention.ts';
+import { deleteConversation, idleConversationIds, lockIfStillIdle } from '../../store/conversations.ts';
 
 export type Eraser = (tx: Queryable, conversationId: string) => Promise<void>;
 
@@ -7,8 +7,9 @@ export type Eraser = (tx: Queryable, conversationId: string) => Promise<void>;
  * Retention: conversations idle since before `olderThan` are deleted with everything they
  * hold (answers, transcript, bookings, applications, handoffs), the same way "delete my data"
  * erases them — live bookings are cancelled first so their seats pass to the waiting list.
- * A conversation an adviser still owns is kept. The adviser audit trail (ids and times, no
- * message text) is kept on purpose. Each conversation is its own transaction, so one that
+ * A conversation left in a handoff is erased too (nobody took it up in all that time; the
+ * handoff eraser closes it and wipes the adviser's card). The adviser audit trail (ids and
+ * times, no message text) is kept on purpose. Each conversation is its own transaction, so one that
  * fails leaves the others erased; batches of `batch` until none is left (at most
  * `maxBatches`, so one run stays well inside a job's lease; the rest waits for the next run).
  * @returns how many conversations were deleted.

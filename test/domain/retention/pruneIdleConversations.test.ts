@@ -20,7 +20,7 @@ describe('retention of idle conversations', () => {
     await t.db.query(`INSERT INTO messages (conversation_id, seq, direction, body) VALUES ($1, 1, 'in', '{"text":"my postcode is B5 7RN"}')`, [id]);
   }
 
-  it('deletes conversations idle past the limit, frees their seats, and keeps recent or adviser-owned ones', async () => {
+  it('deletes conversations idle past the limit (one left waiting for an adviser too), frees their seats, and keeps recent ones', async () => {
     await conversation('old', '2025-01-01T00:00:00Z');
     await conversation('old-with-adviser', '2025-01-01T00:00:00Z', 'person');
     await conversation('recent', '2026-11-01T00:00:00Z');
@@ -32,9 +32,9 @@ describe('retention of idle conversations', () => {
 
     const deleted = await pruneIdleConversations(t.db, { olderThan: new Date('2025-11-28T00:00:00Z'), erasers: [journeyEraser(defaultCourseOptions, () => now)] });
 
-    expect(deleted).toBe(1);
+    expect(deleted).toBe(2);
     const left = await t.db.query<{ id: string }>('SELECT id FROM conversations ORDER BY id');
-    expect(left.rows.map((r) => r.id)).toEqual(['old-with-adviser', 'recent']);
+    expect(left.rows.map((r) => r.id)).toEqual(['recent']);
     expect((await t.db.query(`SELECT 1 FROM messages WHERE conversation_id = 'old'`)).rowCount).toBe(0);
     const takenAfter = (await t.db.query<{ taken: number }>('SELECT taken FROM course_sessions WHERE id = $1', [sessionId])).rows[0]!.taken;
     expect(takenAfter).toBe(takenBefore - 1);
