@@ -1,6 +1,6 @@
 import { listPartnerApplicationLines } from '../../store/applications.ts';
 import type { Queryable } from '../../store/db.ts';
-import { partnerExists } from '../../store/vacancyQueries.ts';
+import { partnerExists } from '../../store/partners/vacancyQueries.ts';
 import { toCsv } from '../shared/csv.ts';
 import { applicationProfileSchema } from './applicationProfile.ts';
 

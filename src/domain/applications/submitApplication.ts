@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { linkVacancies, upsertApplication } from '../../store/applications.ts';
 import type { Queryable } from '../../store/db.ts';
-import { findVacancies } from '../../store/vacancyQueries.ts';
+import { findVacancies } from '../../store/partners/vacancyQueries.ts';
 import { londonDate } from '../vacancies/matchVacancies.ts';
 import { matchVacancy, mismatchSchema } from '../vacancies/matchVacancy.ts';
 import { toVacancySummary } from '../vacancies/vacancySummary.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../../store/db.ts';
-import { listVacanciesClosingFrom } from '../../store/vacancyQueries.ts';
+import { listVacanciesClosingFrom } from '../../store/partners/vacancyQueries.ts';
 import { matchVacancy, mismatchSchema } from './matchVacancy.ts';
 import type { PersonSpec } from './personSpec.ts';
 import { toVacancySummary, vacancySummarySchema } from './vacancySummary.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { jobFamilySchema } from '../courses/courseFileSchema.ts';
-import type { VacancyRecord } from '../../store/vacancyQueries.ts';
+import type { VacancyRecord } from '../../store/partners/vacancyQueries.ts';
 import { requirementSchema } from './partnerFileSchema.ts';
 
 /** A vacancy as flows see it (dates as YYYY-MM-DD strings). */

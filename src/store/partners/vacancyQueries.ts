@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Queryable } from './db.ts';
+import type { Queryable } from '../db.ts';
 
 /**
  * Reads of `vacancies` (with their partner's name) for matching and applying. Seeding
