@@ -97,6 +97,17 @@ for (const slackOn of [false, true]) {
       return rows[0];
     }
 
+    it('a safeguarding signal while waiting signposts at once, makes the handoff urgent, and still reaches the adviser', async () => {
+      const c = `sg-${slackOn}`;
+      const h = await inHandoff(c, false);
+      const out = (await send(c, 'i want to kill myself')).join('\n');
+      expect(out).toMatch(/999/);
+      const { rows } = await t.db.query<{ urgency: string; status: string }>('SELECT urgency, status FROM handoffs WHERE id = $1', [h.id]);
+      expect(rows[0]).toMatchObject({ urgency: 'urgent' });
+      expect(await row(c)).toMatchObject({ owner: 'person' });
+      if (api) await until(async () => relayedTexts().some((x) => x.includes('i want to kill myself')) || undefined, 'the message in the thread');
+    });
+
     for (const claimed of [false, true]) {
       const state = claimed ? 'claimed' : 'waiting';
 
