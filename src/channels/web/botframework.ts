@@ -18,9 +18,13 @@ import {
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import express from 'express';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { errorHandler } from '../../http/errorHandler.ts';
+import { readBody } from '../../http/readBody.ts';
 import { MESSAGES_CHANNEL, type Engine } from '../../engine/port.ts';
 import type { Reply } from '../../engine/reply.ts';
-import type { Turn } from '../../engine/turn.ts';
+import { turnSchema, type Turn } from '../../engine/turn.ts';
 import type { Db } from '../../store/db.ts';
 import { claimUndelivered, loadAddress, releaseClaims, saveAddress } from './botframeworkOutbox.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from './inboundActivity.ts';
@@ -36,6 +40,8 @@ export interface BotFrameworkOptions {
   appTenantId?: string | undefined;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   nodeEnv: 'development' | 'test' | 'production';
+  /** Largest request body (BODY_LIMIT; default 64kb). In the app the edge has applied it already. */
+  bodyLimit?: string;
   /**
    * How long a process waits after a NOTIFY before delivering proactively, so the process that
    * is answering the turn in-line gets to claim its own replies first (default 1000 ms).
@@ -74,6 +80,14 @@ function toActivity(reply: Reply): Partial<Activity> {
   if (reply.type === 'adviser') activity.text = `${reply.adviserName ?? 'Adviser'}: ${reply.text}`;
   return activity;
 }
+
+/** What CloudAdapter needs of a body before it can run a turn without failing. */
+const activityEnvelopeSchema = z
+  .object({
+    type: z.string().min(1),
+    serviceUrl: z.url({ protocol: /^https?$/ }),
+  })
+  .loose();
 
 const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
 
@@ -170,6 +184,13 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     } else {
       return;
     }
+    // A turn the engine would refuse (an empty id, say) is dropped with 200: refusing it with a 500
+    // would only make the channel send it again.
+    const valid = turnSchema.safeParse(turn);
+    if (!valid.success) {
+      logger.warn({ conversationId, issues: valid.error.issues.map((i) => i.path.join('.')) }, 'botframework activity ignored: not a valid turn');
+      return;
+    }
     inTurn.add(conversationId);
     try {
       await engine.handleTurn(turn);
@@ -190,9 +211,14 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
   });
 
   const router = express.Router();
-  router.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+  router.post('/api/messages', readBody({ limit: opts.bodyLimit ?? '64kb' }), async (req, res) => {
+    // CloudAdapter throws (a 500, which the channel retries for ever) on a body that is not an
+    // object with a string type; a reply to a serviceUrl that is not a URL fails the same way.
+    const activity = activityEnvelopeSchema.safeParse(req.body);
+    if (!activity.success) throw new AppError('bad_activity', 'the body is not a Bot Framework activity (an object with a type and an http(s) serviceUrl)');
     await adapter.process(req, res, onTurn);
   });
+  router.use(errorHandler(logger.child({ module: 'botframework' })));
 
   return {
     router,
