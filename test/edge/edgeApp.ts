@@ -15,6 +15,8 @@ export const SLACK_SIGNING_SECRET = 'edge-slack-signing-secret';
 export const SLACK_CHANNEL = 'CEDGE';
 export const CONNECTOR = 'https://connector.edge.test';
 const SLACK_API = 'http://slack.edge.test';
+/** Where Bolt's respond() posts a slash command's answer (Slack's response_url). */
+export const SLACK_RESPONSE_URL = `${SLACK_API}/respond`;
 
 export interface Answer {
   status: number;
@@ -50,7 +52,7 @@ export async function startEdgeApp(db: Db, env: Record<string, string> = {}): Pr
   let ts = 0;
   nock(SLACK_API)
     .persist()
-    .post(/^\/api\/[a-zA-Z.]+$/)
+    .post(/^\/(api\/[a-zA-Z.]+|respond)$/)
     .reply((uri) => {
       if (uri.endsWith('/auth.test')) return [200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT' }];
       ts++;
@@ -78,7 +80,9 @@ export async function startEdgeApp(db: Db, env: Record<string, string> = {}): Pr
   const base = `http://127.0.0.1:${app.server.port}`;
 
   const send: EdgeApp['send'] = async (method, path, opts = {}) => {
-    const res = await fetch(`${base}${path}`, { method, headers: opts.headers ?? {}, ...(opts.body !== undefined ? { body: opts.body } : {}) });
+    // A copy in a plain ArrayBuffer: fetch's types take no Uint8Array over a shared buffer.
+    const body = opts.body === undefined || typeof opts.body === 'string' ? opts.body : new Uint8Array(opts.body);
+    const res = await fetch(`${base}${path}`, { method, headers: opts.headers ?? {}, ...(body !== undefined ? { body } : {}) });
     return { status: res.status, text: await res.text(), headers: res.headers };
   };
 

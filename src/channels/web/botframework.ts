@@ -86,6 +86,12 @@ const activityEnvelopeSchema = z
   .object({
     type: z.string().min(1),
     serviceUrl: z.url({ protocol: /^https?$/ }),
+    // botframework-connector sends the conversation id back as an HTTP header (x-ms-conversation-id);
+    // Node refuses any other character there, and the reply would fail as a 500.
+    conversation: z
+      .object({ id: z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'characters an HTTP header can carry').optional() })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -174,7 +180,8 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     let turn: Turn;
     if (raw.type === ActivityTypes.Message) {
       const input = residentInput(parsed.data);
-      if (input.text === undefined && input.value === undefined && !input.attachments) return;
+      // As the engine counts it: empty text is no text (a turn it would refuse, answered 500).
+      if (!input.text && input.value === undefined && !input.attachments) return;
       // Longer messages than a Turn holds are cut rather than refused: a channel cannot show a 413.
       if (input.text !== undefined) input.text = input.text.slice(0, MAX_TEXT_LENGTH);
       turn = { ...base, activityId: clip(raw.id ?? randomUUID()), ...input };
@@ -213,9 +220,13 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
   const router = express.Router();
   router.post('/api/messages', readBody({ limit: opts.bodyLimit ?? '64kb' }), async (req, res) => {
     // CloudAdapter throws (a 500, which the channel retries for ever) on a body that is not an
-    // object with a string type; a reply to a serviceUrl that is not a URL fails the same way.
+    // object with a string type; a reply to a serviceUrl that is not a URL, or to a conversation
+    // id a header cannot carry, fails the same way.
     const activity = activityEnvelopeSchema.safeParse(req.body);
-    if (!activity.success) throw new AppError('bad_activity', 'the body is not a Bot Framework activity (an object with a type and an http(s) serviceUrl)');
+    if (!activity.success) {
+      const where = activity.error.issues[0]?.path.join('.') || 'the body';
+      throw new AppError('bad_activity', `not a Bot Framework activity: ${where} is missing or malformed`, { cause: activity.error });
+    }
     await adapter.process(req, res, onTurn);
   });
   router.use(errorHandler(logger.child({ module: 'botframework' })));

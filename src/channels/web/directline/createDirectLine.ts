@@ -306,7 +306,8 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     }
 
     const input = residentInput(a);
-    if (input.text === undefined && input.value === undefined && !input.attachments) throw new AppError('empty_message', 'a message needs text or a value');
+    // As the engine counts it: empty text is no text.
+    if (!input.text && input.value === undefined && !input.attachments) throw new AppError('empty_message', 'a message needs text or a value');
     const turnActivityId = clientActivityId ?? a.id ?? randomUUID();
     const turn = turnOf({
       conversationId,
