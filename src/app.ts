@@ -132,6 +132,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       appPassword: config.MicrosoftAppPassword,
       appTenantId: config.MicrosoftAppTenantId,
       appType: config.MicrosoftAppType,
+      bodyLimit: config.BODY_LIMIT,
     });
     let webClosed = false;
     const closeWeb = async () => {
@@ -162,9 +163,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         { name: 'slack', optional: true, check: async () => handoffs.status() },
         { name: 'coordinatorData', optional: true, check: () => coordinatorDataStatus(coordinatorData) },
       ],
-      // Routers that parse their own bodies (Slack verifies its signature on the raw body).
-      rawRoutes: [...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []), ...web.rawRoutes],
+      // Web routers read their bodies with the edge's reader themselves (after Direct Line's CORS).
+      rawRoutes: web.rawRoutes,
+      // Slack comes after the edge: Bolt verifies its signature on the bounded req.rawBody.
       routes: [
+        ...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []),
         ['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog })],
         ['/admin', journeyAdminRoutes({ db, send, notices, adminToken: config.ADMIN_TOKEN, logger })],
       ],

@@ -7,11 +7,11 @@ import { formatProblem } from '../flows/problem.ts';
 /** Bearer-token check for /admin; refused outright when no token is configured. */
 export function requireAdmin(token: string | undefined): RequestHandler {
   return (req, _res, next) => {
-    if (!token) return next(new AppError('admin_disabled', 'admin routes are off: set ADMIN_TOKEN to use them', 403));
+    if (!token) return next(new AppError('admin_disabled', 'admin routes are off: set ADMIN_TOKEN to use them'));
     const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
     const a = Buffer.from(given);
     const b = Buffer.from(token);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) return next(new AppError('unauthorized', 'missing or invalid admin token', 401));
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return next(new AppError('unauthorized', 'missing or invalid admin token'));
     next();
   };
 }
@@ -22,8 +22,7 @@ export function adminRoutes(opts: { adminToken: string | undefined; catalog: Flo
   r.post('/flows/reload', async (_req, res) => {
     const result = await opts.catalog.reload();
     if (!result.ok) {
-      res.status(422).json({ error: { code: 'flows_invalid', message: 'the flows have errors; the last good version stays live', problems: result.problems.map(formatProblem) } });
-      return;
+      throw new AppError('flows_invalid', 'the flows have errors; the last good version stays live', { detail: { problems: result.problems.map(formatProblem) } });
     }
     res.json({ status: 'reloaded', flows: [...result.set.flows.values()].map((f) => ({ id: f.id, version: f.version })), warnings: result.set.warnings.map(formatProblem) });
   });

@@ -1,8 +1,10 @@
 import http from 'node:http';
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { registry } from '../metrics.ts';
+import { errorHandler } from './errorHandler.ts';
+import { readBody } from './readBody.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -14,10 +16,16 @@ export interface ReadinessCheck {
 
 export interface ServerOptions {
   logger: Logger;
+  /** BODY_LIMIT: every body is read once, at most this large (by the edge, or by a raw route with `readBody`). */
   bodyLimit: string;
   readiness: ReadinessCheck[];
-  /** Routers mounted before the JSON body parser (they parse their own bodies, e.g. Slack's raw body). */
+  /**
+   * Routers mounted before the edge's body reader because they run it themselves, after headers
+   * of their own (Direct Line: CORS on its error answers). They must read bodies with
+   * `readBody` (src/http/readBody.ts) and the same limit; everything else goes in `routes`.
+   */
   rawRoutes?: Array<[string, RequestHandler | express.Router]>;
+  /** Routes after the edge: bodies arrive read (at most `bodyLimit`, raw bytes on `req.rawBody`) and JSON checked. */
   routes?: Array<[string, RequestHandler | express.Router]>;
 }
 
@@ -31,34 +39,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
     );
   });
-}
-
-/** Maps any error to `{error:{code,message}}`; stack traces never leave the process. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
-    const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
-    let status = 500;
-    let code = 'internal';
-    let message = 'something went wrong';
-    if (err instanceof AppError) {
-      ({ status, code, message } = err);
-    } else if (e?.type === 'entity.parse.failed') {
-      status = 400;
-      code = 'malformed_json';
-      message = 'the request body is not valid JSON';
-    } else if (e?.type === 'entity.too.large') {
-      status = 413;
-      code = 'body_too_large';
-      message = 'the request body is too large';
-    } else if (typeof (e?.status ?? e?.statusCode) === 'number' && (e.status ?? e.statusCode)! < 500) {
-      status = (e.status ?? e.statusCode)!;
-      code = 'bad_request';
-      message = e.message ?? 'bad request';
-    }
-    if (status >= 500) logger.error({ err }, 'request failed');
-    if (res.headersSent) return;
-    res.status(status).json({ error: { code, message } });
-  };
 }
 
 export function createApp(opts: ServerOptions): Express {
@@ -92,10 +72,11 @@ export function createApp(opts: ServerOptions): Express {
   });
 
   for (const [path, handler] of opts.rawRoutes ?? []) app.use(path, handler);
-  app.use(express.json({ limit: opts.bodyLimit }));
+  // The edge: every other body, on every route, is bounded and (JSON) checked here.
+  app.use(readBody({ limit: opts.bodyLimit }));
   for (const [path, handler] of opts.routes ?? []) app.use(path, handler);
 
-  app.use((_req, _res, next) => next(new AppError('not_found', 'no such route', 404)));
+  app.use((_req, _res, next) => next(new AppError('not_found', 'no such route')));
   app.use(errorHandler(opts.logger));
   return app;
 }

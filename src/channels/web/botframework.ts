@@ -18,9 +18,13 @@ import {
 import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
 import express from 'express';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import { errorHandler } from '../../http/errorHandler.ts';
+import { readBody } from '../../http/readBody.ts';
 import { MESSAGES_CHANNEL, type Engine } from '../../engine/port.ts';
 import type { Reply } from '../../engine/reply.ts';
-import type { Turn } from '../../engine/turn.ts';
+import { turnSchema, type Turn } from '../../engine/turn.ts';
 import type { Db } from '../../store/db.ts';
 import { claimUndelivered, releaseClaims } from '../../store/botframeworkOutbox.ts';
 import { loadAddress, saveAddress } from '../../store/conversations.ts';
@@ -37,6 +41,8 @@ export interface BotFrameworkOptions {
   appTenantId?: string | undefined;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   nodeEnv: 'development' | 'test' | 'production';
+  /** Largest request body (BODY_LIMIT; default 64kb). In the app the edge has applied it already. */
+  bodyLimit?: string;
   /**
    * How long a process waits after a NOTIFY before delivering proactively, so the process that
    * is answering the turn in-line gets to claim its own replies first (default 1000 ms).
@@ -75,6 +81,20 @@ function toActivity(reply: Reply): Partial<Activity> {
   if (reply.type === 'adviser') activity.text = `${reply.adviserName ?? 'Adviser'}: ${reply.text}`;
   return activity;
 }
+
+/** What CloudAdapter needs of a body before it can run a turn without failing. */
+const activityEnvelopeSchema = z
+  .object({
+    type: z.string().min(1),
+    serviceUrl: z.url({ protocol: /^https?$/ }),
+    // botframework-connector sends the conversation id back as an HTTP header (x-ms-conversation-id);
+    // Node refuses any other character there, and the reply would fail as a 500.
+    conversation: z
+      .object({ id: z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'characters an HTTP header can carry').optional() })
+      .loose()
+      .optional(),
+  })
+  .loose();
 
 const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
 
@@ -161,7 +181,8 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     let turn: Turn;
     if (raw.type === ActivityTypes.Message) {
       const input = residentInput(parsed.data);
-      if (input.text === undefined && input.value === undefined && !input.attachments) return;
+      // As the engine counts it: empty text is no text (a turn it would refuse, answered 500).
+      if (!input.text && input.value === undefined && !input.attachments) return;
       // Longer messages than a Turn holds are cut rather than refused: a channel cannot show a 413.
       if (input.text !== undefined) input.text = input.text.slice(0, MAX_TEXT_LENGTH);
       turn = { ...base, activityId: clip(raw.id ?? randomUUID()), ...input };
@@ -169,6 +190,13 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
       // The resident joined: run the flow's greeting once (idempotent on this activity id).
       turn = { ...base, ...START_TURN };
     } else {
+      return;
+    }
+    // A turn the engine would refuse (an empty id, say) is dropped with 200: refusing it with a 500
+    // would only make the channel send it again.
+    const valid = turnSchema.safeParse(turn);
+    if (!valid.success) {
+      logger.warn({ conversationId, issues: valid.error.issues.map((i) => i.path.join('.')) }, 'botframework activity ignored: not a valid turn');
       return;
     }
     inTurn.add(conversationId);
@@ -191,9 +219,18 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
   });
 
   const router = express.Router();
-  router.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {
+  router.post('/api/messages', readBody({ limit: opts.bodyLimit ?? '64kb' }), async (req, res) => {
+    // CloudAdapter throws (a 500, which the channel retries for ever) on a body that is not an
+    // object with a string type; a reply to a serviceUrl that is not a URL, or to a conversation
+    // id a header cannot carry, fails the same way.
+    const activity = activityEnvelopeSchema.safeParse(req.body);
+    if (!activity.success) {
+      const where = activity.error.issues[0]?.path.join('.') || 'the body';
+      throw new AppError('bad_activity', `not a Bot Framework activity: ${where} is missing or malformed`, { cause: activity.error });
+    }
     await adapter.process(req, res, onTurn);
   });
+  router.use(errorHandler(logger.child({ module: 'botframework' })));
 
   return {
     router,

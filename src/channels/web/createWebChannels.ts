@@ -28,12 +28,15 @@ export interface WebChannelsOptions {
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   tokenTtlSeconds?: number;
   tokensPerMinute?: number;
+  /** BODY_LIMIT, for Direct Line and /api/messages when mounted without the app's edge (default 64kb). */
+  bodyLimit?: string;
 }
 
 export interface WebChannels {
   /**
-   * Mount these before the app's JSON body parser (ServerOptions.rawRoutes): each router parses
-   * its own body, so its errors (400/413) keep the Direct Line error shape and CORS headers.
+   * Mount these before the app's body edge (ServerOptions.rawRoutes): each router reads its body
+   * with the same edge (src/http/readBody.ts) after its own CORS headers, so a refused body
+   * (400/413) keeps the Direct Line error shape and CORS headers.
    */
   rawRoutes: Array<[string, express.Router]>;
   /** Direct Line WebSocket streams on the running server. */
@@ -52,6 +55,7 @@ export async function createWebChannels(o: WebChannelsOptions): Promise<WebChann
     widgetOrigins: o.widgetOrigins,
     ...(o.tokenTtlSeconds ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}),
     ...(o.tokensPerMinute ? { tokensPerMinute: o.tokensPerMinute } : {}),
+    ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}),
   });
   const botFramework = await createBotFrameworkChannel({
     engine: o.engine,
@@ -62,6 +66,7 @@ export async function createWebChannels(o: WebChannelsOptions): Promise<WebChann
     appTenantId: o.appTenantId,
     appType: o.appType,
     nodeEnv: o.nodeEnv,
+    ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}),
   });
   const widget = createWidgetRoutes({
     partnerName: o.partnerName,

@@ -15,7 +15,7 @@ const idSchema = z.coerce.number().int().positive();
 const statusBodySchema = z.object({ status: applicationStatusSchema });
 
 /**
- * Partner admin routes, mounted by the lead under /admin (after express.json):
+ * Partner admin routes, mounted by the lead under /admin (bodies already read and checked by the edge, src/http/readBody.ts):
  * - GET  /partners/:id/applications  → CSV of that partner's applications only
  * - POST /applications/:id/status {status} → sets one vacancy's status; the resident is told
  * Both need the admin bearer token.
@@ -33,11 +33,11 @@ export function journeyAdminRoutes(opts: {
 
   r.get('/partners/:id/applications', async (req, res) => {
     const partnerId = partnerIdSchema.safeParse(req.params.id);
-    if (!partnerId.success) throw new AppError('partner_id_invalid', 'partner id: lower-case letters, digits and dashes', 400);
+    if (!partnerId.success) throw new AppError('partner_id_invalid', 'partner id: lower-case letters, digits and dashes');
     const out = await exportPartnerApplications(opts.db, partnerId.data);
     switch (out.type) {
       case 'unknownPartner':
-        throw new AppError('partner_not_found', `no partner ${partnerId.data}`, 404);
+        throw new AppError('partner_not_found', `no partner ${partnerId.data}`);
       case 'csv':
         res.set('Content-Type', 'text/csv; charset=utf-8');
         res.set('Content-Disposition', `attachment; filename="applications-${partnerId.data}.csv"`);
@@ -48,17 +48,17 @@ export function journeyAdminRoutes(opts: {
 
   r.post('/applications/:id/status', async (req, res) => {
     const id = idSchema.safeParse(req.params.id);
-    if (!id.success) throw new AppError('application_id_invalid', 'application vacancy id must be a positive number', 400);
+    if (!id.success) throw new AppError('application_id_invalid', 'application vacancy id must be a positive number');
     const body = statusBodySchema.safeParse(req.body);
     if (!body.success) {
-      throw new AppError('status_invalid', `status must be one of ${applicationStatusSchema.options.join(', ')}`, 400);
+      throw new AppError('status_invalid', `status must be one of ${applicationStatusSchema.options.join(', ')}`);
     }
     const out = await setApplicationStatus(opts.db, { send: opts.send, notices: opts.notices }, id.data, body.data.status, opts.logger ? { logger: opts.logger } : {});
     switch (out.type) {
       case 'notFound':
-        throw new AppError('application_not_found', `no application vacancy ${id.data}`, 404);
+        throw new AppError('application_not_found', `no application vacancy ${id.data}`);
       case 'refused':
-        throw new AppError('application_withdrawn', 'the resident withdrew this application; its status stays withdrawn', 409);
+        throw new AppError('application_withdrawn', 'the resident withdrew this application; its status stays withdrawn');
       case 'unchanged':
       case 'updated':
         res.json(out);

@@ -1,19 +1,21 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import type { Engine } from '../../../engine/port.ts';
-import type { Turn } from '../../../engine/turn.ts';
+import { turnSchema, type Turn } from '../../../engine/turn.ts';
 import type { Db } from '../../../store/db.ts';
+import { AppError } from '../../../errors.ts';
+import { errorHandler } from '../../../http/errorHandler.ts';
+import { readBody } from '../../../http/readBody.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from '../inboundActivity.ts';
 import { renderReply } from '../renderReply.ts';
 import { START_TURN } from '../startTurn.ts';
 import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
 import { findConversation, saveConversation } from '../../../store/directlineConversations.ts';
-import { DirectLineError } from './directLineError.ts';
 import { createRateLimiter } from './rateLimiter.ts';
 import { createStreamHub } from './streamHub.ts';
 import { createTokenSigner, type TokenClaims } from './tokenSigner.ts';
@@ -74,8 +76,15 @@ function validLocale(v: unknown): string | undefined {
 }
 function parseWatermark(v: unknown): number {
   const r = watermarkSchema.safeParse(v);
-  if (!r.success) throw new DirectLineError(400, 'bad_watermark', 'watermark must be a number returned by this service');
+  if (!r.success) throw new AppError('bad_watermark', 'watermark must be a number returned by this service');
   return r.data ? Number(r.data) : 0;
+}
+/** The Turn the engine would refuse (e.g. an empty activity id) is the client's fault: 400, not 503. */
+function turnOf(turn: Turn): Turn {
+  const r = turnSchema.safeParse(turn);
+  if (r.success) return turn;
+  const where = r.error.issues[0]?.path.join('.') ?? '';
+  throw new AppError('bad_activity', `the activity cannot be a turn: ${where || 'a field'} is out of range`, { cause: r.error });
 }
 function ownOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? ''}`;
@@ -117,16 +126,16 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const check = signer.verify(given);
     if (!check.ok) {
       // Direct Line answers 403 for an expired token; directlinejs then reports ExpiredToken.
-      throw new DirectLineError(403, check.code, check.code === 'token_expired' ? 'the token has expired' : 'the token is not valid');
+      throw new AppError(check.code, check.code === 'token_expired' ? 'the token has expired' : 'the token is not valid');
     }
     return { kind: 'token', claims: check.claims };
   }
 
   function requireConversationAccess(req: Request, conversationId: string): Auth {
     const auth = authenticate(req);
-    if (!auth) throw new DirectLineError(401, 'unauthorized', 'a Bearer token is required');
+    if (!auth) throw new AppError('unauthorized', 'a Bearer token is required');
     if (auth.kind === 'token' && auth.claims.cid !== conversationId) {
-      throw new DirectLineError(403, 'wrong_conversation', 'the token belongs to another conversation');
+      throw new AppError('wrong_conversation', 'the token belongs to another conversation');
     }
     return auth;
   }
@@ -134,11 +143,11 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   /** The embedded default has no secret: anyone on an allowed origin may start, at a limited rate. */
   function admitAnonymous(req: Request): void {
     const origin = req.get('origin');
-    if (origin && !originAllowed(req, origin)) throw new DirectLineError(403, 'origin_not_allowed', 'this origin may not start conversations');
+    if (origin && !originAllowed(req, origin)) throw new AppError('origin_not_allowed', 'this origin may not start conversations');
     const verdict = limiter.take(req.ip ?? 'unknown');
     if (!verdict.allowed) {
-      throw new DirectLineError(429, 'rate_limited', 'too many conversations started from this address; try again shortly', {
-        'Retry-After': String(verdict.retryAfterSeconds),
+      throw new AppError('rate_limited', 'too many conversations started from this address; try again shortly', {
+        headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
       });
     }
   }
@@ -186,11 +195,13 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     }
     next();
   });
-  router.use(express.json({ limit: opts.bodyLimit ?? '64kb' }));
+  // The edge's body reader (BODY_LIMIT, strict UTF-8, checked JSON), after CORS so that a refused
+  // body is answered with CORS headers Web Chat in another origin can read.
+  router.use(readBody({ limit: opts.bodyLimit ?? '64kb' }));
 
   router.post('/tokens/generate', async (req, res) => {
     const auth = authenticate(req);
-    if (opts.directLineSecret && auth?.kind !== 'secret') throw new DirectLineError(401, 'unauthorized', 'the Direct Line secret is required');
+    if (opts.directLineSecret && auth?.kind !== 'secret') throw new AppError('unauthorized', 'the Direct Line secret is required');
     if (!opts.directLineSecret) admitAnonymous(req);
     const body = startBodySchema.safeParse(req.body ?? {});
     // Only a caller holding the secret (a partner's back end) may choose the user id.
@@ -203,7 +214,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
 
   router.post('/tokens/refresh', (req, res) => {
     const auth = authenticate(req);
-    if (auth?.kind !== 'token') throw new DirectLineError(401, 'unauthorized', 'a Direct Line token is required');
+    if (auth?.kind !== 'token') throw new AppError('unauthorized', 'a Direct Line token is required');
     const { token, expiresIn } = signer.sign({ conversationId: auth.claims.cid, userId: auth.claims.uid });
     res.json({ conversationId: auth.claims.cid, token, expires_in: expiresIn });
   });
@@ -211,14 +222,14 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   router.post('/conversations', async (req, res) => {
     const auth = authenticate(req);
     const body = startBodySchema.safeParse(req.body ?? {});
-    if (!body.success) throw new DirectLineError(400, 'bad_request', 'the body must be a JSON object');
+    if (!body.success) throw new AppError('bad_request', 'the body must be a JSON object');
     const locale = validLocale(body.data.locale);
     let conversationId: string;
     let userId: string;
     if (auth?.kind === 'token') {
       ({ cid: conversationId, uid: userId } = auth.claims);
     } else {
-      if (!auth && opts.directLineSecret) throw new DirectLineError(401, 'unauthorized', 'a Direct Line secret or token is required');
+      if (!auth && opts.directLineSecret) throw new AppError('unauthorized', 'a Direct Line secret or token is required');
       if (!auth) admitAnonymous(req);
       conversationId = newConversationId();
       userId = (auth?.kind === 'secret' && body.data.user?.id) || newUserId();
@@ -234,7 +245,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const auth = requireConversationAccess(req, conversationId);
     const watermark = parseWatermark(req.query.watermark);
     const conversation = await findConversation(db, conversationId);
-    if (!conversation) throw new DirectLineError(404, 'conversation_not_found', 'no such conversation');
+    if (!conversation) throw new AppError('conversation_not_found', 'no such conversation');
     const userId = auth.kind === 'token' ? auth.claims.uid : conversation.userId;
     const { token, expiresIn } = signer.sign({ conversationId, userId });
     res.json({ conversationId, token, expires_in: expiresIn, streamUrl: streamUrl(req, conversationId, token, watermark) });
@@ -245,7 +256,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const auth = requireConversationAccess(req, conversationId);
     const watermark = parseWatermark(req.query.watermark);
     if (auth.kind === 'secret' && !(await findConversation(db, conversationId))) {
-      throw new DirectLineError(404, 'conversation_not_found', 'no such conversation');
+      throw new AppError('conversation_not_found', 'no such conversation');
     }
     res.json(await readActivityLog(db, conversationId, watermark));
   });
@@ -254,17 +265,17 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const conversationId = req.params.id;
     const auth = requireConversationAccess(req, conversationId);
     const parsed = inboundActivitySchema.safeParse(req.body);
-    if (!parsed.success) throw new DirectLineError(400, 'bad_activity', 'the body is not an activity');
+    if (!parsed.success) throw new AppError('bad_activity', 'the body is not an activity');
     const a = parsed.data;
     if (a.text !== undefined && a.text.length > MAX_TEXT_LENGTH) {
-      throw new DirectLineError(413, 'message_too_large', `a message may hold at most ${MAX_TEXT_LENGTH} characters`);
+      throw new AppError('message_too_large', `a message may hold at most ${MAX_TEXT_LENGTH} characters`);
     }
     let userId: string;
     if (auth.kind === 'token') {
       userId = auth.claims.uid;
     } else {
       const conversation = await findConversation(db, conversationId);
-      if (!conversation) throw new DirectLineError(404, 'conversation_not_found', 'no such conversation');
+      if (!conversation) throw new AppError('conversation_not_found', 'no such conversation');
       userId = conversation.userId;
     }
     const locale = validLocale(a.locale);
@@ -295,9 +306,10 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     }
 
     const input = residentInput(a);
-    if (input.text === undefined && input.value === undefined && !input.attachments) throw new DirectLineError(400, 'empty_message', 'a message needs text or a value');
+    // As the engine counts it: empty text is no text.
+    if (!input.text && input.value === undefined && !input.attachments) throw new AppError('empty_message', 'a message needs text or a value');
     const turnActivityId = clientActivityId ?? a.id ?? randomUUID();
-    const turn: Turn = {
+    const turn = turnOf({
       conversationId,
       channel: 'directline',
       activityId: turnActivityId,
@@ -306,7 +318,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
       ...(locale ? { locale } : {}),
       ...(clientActivityId ? { clientActivityId } : {}),
       receivedAt: new Date(),
-    };
+    });
     // A turn that waits on a slow action (postcode look-up, booking) shows Web Chat's typing dots.
     const typing = setTimeout(() => {
       hub.sendEphemeral(conversationId, {
@@ -321,31 +333,14 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     try {
       ({ seqs } = await engine.handleTurn(turn));
     } catch (err) {
-      logger.error({ err, conversationId }, 'directline turn failed');
-      throw new DirectLineError(503, 'try_again', 'the message was not processed; please send it again');
+      throw new AppError('try_again', 'the message was not processed; please send it again', { cause: err });
     } finally {
       clearTimeout(typing);
     }
     res.json({ id: seqs[0] !== undefined ? activityId(conversationId, seqs[0]) : `${conversationId}|${turnActivityId}` });
   });
 
-  const onError: ErrorRequestHandler = (err: unknown, _req: Request, res: Response, next) => {
-    if (res.headersSent) return next(err);
-    if (err instanceof DirectLineError) {
-      res.set(err.headers).status(err.status).json({ error: { code: err.code, message: err.message } });
-      return;
-    }
-    const e = err as { type?: string } | null;
-    if (e?.type === 'entity.parse.failed') {
-      res.status(400).json({ error: { code: 'malformed_json', message: 'the request body is not valid JSON' } });
-    } else if (e?.type === 'entity.too.large') {
-      res.status(413).json({ error: { code: 'body_too_large', message: 'the request body is too large' } });
-    } else {
-      logger.error({ err }, 'directline request failed');
-      res.status(500).json({ error: { code: 'internal', message: 'something went wrong' } });
-    }
-  };
-  router.use(onError);
+  router.use(errorHandler(logger.child({ module: 'directline' })));
 
   const streamPath = new RegExp(`^${basePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/conversations/([^/?]+)/stream$`);
 

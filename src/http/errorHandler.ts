@@ -1,0 +1,18 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { toAppError } from '../errors.ts';
+
+/**
+ * The one `onError` (hono's model): any error as `{ error: { code, message } }` with the status
+ * of its code in `errorStatus`. Stack traces and causes go to the log, never to the caller.
+ */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    const e = toAppError(err);
+    if (e.status >= 500) logger.error({ err: e.cause ?? e, method: req.method, path: req.path }, 'request failed');
+    else logger.debug({ code: e.code, method: req.method, path: req.path }, 'request refused');
+    // Too late for an answer of our own: Express's final handler closes the connection.
+    if (res.headersSent) return next(err);
+    res.set(e.headers).status(e.status).json(e.toBody());
+  };
+}
