@@ -11,6 +11,10 @@ export const errorStatus = {
   json_too_deep: 400,
   request_aborted: 400,
   bad_activity: 400,
+  // The engine's own: a message it cannot take (NUL, broken Unicode, too long), or could not store.
+  turn_invalid: 400,
+  turn_failed: 503,
+  flow_missing: 503,
   empty_message: 400,
   bad_watermark: 400,
   partner_id_invalid: 400,

@@ -1,14 +1,13 @@
+import { AppError } from '../errors.ts';
 import type { CompiledFlow } from '../flows/compile.ts';
 import type { AskStep } from '../flows/schema.ts';
 import type { FlowPosition, TurnState } from './turnState.ts';
 
-export class EngineError extends Error {
-  constructor(
-    readonly code: 'flow_missing' | 'turn_invalid' | 'turn_failed',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** The engine's failures, with codes in the one table of `errors.ts` (400 for `turn_invalid`, 503 otherwise). */
+export class EngineError extends AppError {
+  constructor(code: 'flow_missing' | 'turn_invalid' | 'turn_failed', message: string, options?: { cause?: unknown }) {
+    super(code, message, options?.cause === undefined ? {} : { cause: options.cause });
+    this.name = 'EngineError';
   }
 }
 

@@ -6,7 +6,7 @@ const storableText = (s: string) => !s.includes('\u0000') && !/[\uD800-\uDFFF]/.
 
 /** A button payload: plain JSON, not too deep, with storable strings throughout. */
 function storableValue(v: unknown, depth = 0): boolean {
-  if (depth > 16) return false;
+  if (depth > 32) return false;
   if (typeof v === 'string') return storableText(v);
   if (v === null || typeof v === 'number' || typeof v === 'boolean' || v === undefined) return typeof v !== 'number' || Number.isFinite(v);
   if (Array.isArray(v)) return v.length <= 200 && v.every((x) => storableValue(x, depth + 1));

@@ -333,6 +333,8 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     try {
       ({ seqs } = await engine.handleTurn(turn));
     } catch (err) {
+      // A message the engine cannot take is the client's fault (400); anything else: send it again.
+      if (err instanceof AppError && err.status < 500) throw err;
       throw new AppError('try_again', 'the message was not processed; please send it again', { cause: err });
     } finally {
       clearTimeout(typing);
