@@ -1,5 +1,6 @@
 import { App, type Authorize, ExpressReceiver, type types, webApi } from '@slack/bolt';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
+import { slackEnvelope } from './slackEnvelope.ts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { AdviserSide } from '../../domain/handoffs/adviserSide.ts';
@@ -247,8 +248,13 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
     log.error({ err: { message: err.message, code: err.code } }, 'slack: handler failed');
   });
 
+  let router: Router | undefined;
+  if (receiver) {
+    router = express.Router();
+    router.use(slackEnvelope('/slack/events'), receiver.router);
+  }
   return {
-    router: receiver?.router,
+    router,
     app,
     worker,
     async start() {
