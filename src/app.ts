@@ -5,7 +5,7 @@ import { createWebChannels } from './channels/web/createWebChannels.ts';
 import { allActions, courseOptionsOf } from './domain/allActions.ts';
 import { coordinatorDataStatus } from './domain/coordinatorData/coordinatorDataStatus.ts';
 import { seedCoordinatorData } from './domain/coordinatorData/seedCoordinatorData.ts';
-import { journeyAdminRoutes } from './domain/journey/journeyAdminRoutes.ts';
+import { partnerRoutes } from './http/partnerRoutes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
 import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
 import { noticesFromTranslator } from './domain/shared/notices.ts';
@@ -169,7 +169,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       routes: [
         ...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []),
         ['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog })],
-        ['/admin', journeyAdminRoutes({ db, send, notices, adminToken: config.ADMIN_TOKEN, logger })],
+        ['/admin', partnerRoutes({ db, send, notices, adminToken: config.ADMIN_TOKEN, logger })],
       ],
     });
     const server = await listen(app, config.PORT, config.HOST);

@@ -1,14 +1,14 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationStatus } from '../../../src/domain/applications/applicationStatus.ts';
-import { submitApplication } from '../../../src/domain/applications/submitApplication.ts';
-import { applicationProfileSchema } from '../../../src/domain/applications/applicationProfile.ts';
-import { journeyAdminRoutes } from '../../../src/domain/journey/journeyAdminRoutes.ts';
-import type { Send } from '../../../src/domain/shared/send.ts';
-import { seedPartners } from '../../../src/domain/vacancies/seedPartners.ts';
-import { createApp, listen, type RunningServer } from '../../../src/http/server.ts';
-import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { addConversations, loadNotices } from '../courses/fixtures.ts';
+import { applicationStatus } from '../../src/domain/applications/applicationStatus.ts';
+import { submitApplication } from '../../src/domain/applications/submitApplication.ts';
+import { applicationProfileSchema } from '../../src/domain/applications/applicationProfile.ts';
+import { partnerRoutes } from '../../src/http/partnerRoutes.ts';
+import type { Send } from '../../src/domain/shared/send.ts';
+import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
+import { createApp, listen, type RunningServer } from '../../src/http/server.ts';
+import { createTestDb, type TestDb } from '../helpers/testDb.ts';
+import { addConversations, loadNotices } from '../domain/courses/fixtures.ts';
 
 const TOKEN = 'test-admin-token';
 
@@ -30,7 +30,7 @@ describe('partner admin routes', () => {
     const s = await applicationStatus(t.db, who!);
     avId = s.type === 'found' ? s.vacancies.find((v) => v.vacancyId === 'bchc-catering-2027-1')!.applicationVacancyId : -1;
     const logger = pino({ level: 'silent' });
-    const app = createApp({ logger, bodyLimit: '100kb', readiness: [], routes: [['/admin', journeyAdminRoutes({ db: t.db, send, notices: await loadNotices(), adminToken: TOKEN, logger })]] });
+    const app = createApp({ logger, bodyLimit: '100kb', readiness: [], routes: [['/admin', partnerRoutes({ db: t.db, send, notices: await loadNotices(), adminToken: TOKEN, logger })]] });
     server = await listen(app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${server.port}/admin`;
   });

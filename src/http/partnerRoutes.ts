@@ -1,14 +1,14 @@
 import express from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { AppError } from '../../errors.ts';
-import { requireAdmin } from '../../http/adminRoutes.ts';
-import type { Db } from '../../store/db.ts';
-import { applicationStatusSchema } from '../applications/applicationProfile.ts';
-import { exportPartnerApplications } from '../applications/exportPartnerApplications.ts';
-import { setApplicationStatus } from '../applications/setApplicationStatus.ts';
-import type { Notices } from '../shared/notices.ts';
-import type { Send } from '../shared/send.ts';
+import { AppError } from '../errors.ts';
+import { requireAdmin } from './adminRoutes.ts';
+import type { Db } from '../store/db.ts';
+import { applicationStatusSchema } from '../domain/applications/applicationProfile.ts';
+import { exportPartnerApplications } from '../domain/applications/exportPartnerApplications.ts';
+import { setApplicationStatus } from '../domain/applications/setApplicationStatus.ts';
+import type { Notices } from '../domain/shared/notices.ts';
+import type { Send } from '../domain/shared/send.ts';
 
 const partnerIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/);
 const idSchema = z.coerce.number().int().positive();
@@ -20,7 +20,7 @@ const statusBodySchema = z.object({ status: applicationStatusSchema });
  * - POST /applications/:id/status {status} → sets one vacancy's status; the resident is told
  * Both need the admin bearer token.
  */
-export function journeyAdminRoutes(opts: {
+export function partnerRoutes(opts: {
   db: Db;
   send: Send;
   /** Wording of the status notice, in the resident's language. */
