@@ -32,6 +32,9 @@ const restartAfterMs = Number(process.env.RESTART_AFTER_MS ?? 1500);
 const limitMs = Number(process.env.RESTART_LIMIT_MS ?? 60_000);
 const NOT_DONE = /^Sorry, that did not go through/;
 
+const SESSIONS = Number(process.env.RESTART_SESSIONS ?? 20);
+const sessionIds = Array.from({ length: SESSIONS }, (_, i) => `bench-s${String(i + 1).padStart(2, '0')}`);
+// Each answer books the named session; the reply says whether the booking was new or already there.
 const FLOW = `id: main
 steps:
   which:
@@ -42,10 +45,24 @@ steps:
     call: bookSession
     params: { sessionId: $session }
     result: booking
+    next:
+      - if: { equals: [booking.type, notFound] }
+        goto: done
+      - if: { equals: [booking.alreadyHad, true] }
+        goto: again
+      - goto: fresh
+  again:
+    say: about.thanks
+    next: which
+  fresh:
+    say: consent.thanks
+    next: which
   done:
     end: true
     say: journey.goodbye
 `;
+const ALREADY = /^Thank you\. That helps me/;
+const BOOKED = /^Thank you/;
 
 const schema = `restart_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: url });
@@ -64,7 +81,7 @@ await seedCourseData(db, {
       lengthWeeks: 5,
       guaranteedInterview: true,
       languages: ['en'],
-      sessions: [{ id: 'restart', venue: { name: 'Hall', address: '1 Road, Birmingham B1 1AA', accessible: true }, startDate: '2099-01-11', startTime: '09:30', endTime: '15:00', capacity: residents * 2 }],
+      sessions: sessionIds.map((id) => ({ id, venue: { name: 'Hall', address: '1 Road, Birmingham B1 1AA', accessible: true }, startDate: '2099-01-11', startTime: '09:30', endTime: '15:00', capacity: residents * 2 })),
     },
   ],
 });
@@ -82,11 +99,14 @@ const catalog = new FlowCatalog({ flowsDir, localesDir, actions: registry }, db)
 if (!(await catalog.reload()).ok) throw new Error('restart flow refused');
 const engine = createEngine({ db, catalog, logger, runAction: makeActionRunner(registry, 5000, logger), statementTimeoutMs: 10_000 });
 
-const stats = { turns: 0, thrown: 0, notDone: 0, resentSameId: 0 };
+const stats = { turns: 0, thrown: 0, notDone: 0, alreadyAfterNotDone: 0, alreadyOtherwise: 0, wrongReply: 0 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const started = Date.now();
 
-/** A resident: hello, then the session; "not sent" is re-sent with the same id (as a client retries), "did not go through" is typed again. */
+/**
+ * A resident books every session in turn. "Not sent" (the engine threw: the channel answered 503)
+ * is re-sent with the same activity id, as a client retries; "did not go through" is typed again.
+ */
 async function resident(i: number): Promise<void> {
   const id = `r${i}`;
   let n = 0;
@@ -100,21 +120,34 @@ async function resident(i: number): Promise<void> {
         return out.replies.map(replyText);
       } catch {
         stats.thrown++;
-        stats.resentSameId++;
         await sleep(200);
       }
     }
   };
   await say('hello');
-  for (;;) {
-    const replies = await say('restart');
-    if (!replies.some((r) => NOT_DONE.test(r))) return;
-    stats.notDone++;
-    await sleep(100);
+  for (const session of sessionIds) {
+    let toldNotDone = false;
+    for (;;) {
+      const replies = await say(session);
+      if (replies.some((r) => NOT_DONE.test(r))) {
+        stats.notDone++;
+        toldNotDone = true;
+        await sleep(100);
+        continue;
+      }
+      const first = replies[0] ?? '';
+      // A booking that was already there: an earlier turn committed it, and the resident was told otherwise.
+      if (ALREADY.test(first)) {
+        if (toldNotDone) stats.alreadyAfterNotDone++;
+        else stats.alreadyOtherwise++;
+      } else if (!BOOKED.test(first)) stats.wrongReply++;
+      break;
+    }
+    await sleep(50);
   }
 }
 
-const runs = Array.from({ length: residents }, (_, i) => sleep(i * 20).then(() => resident(i)));
+const runs = Array.from({ length: residents }, (_, i) => sleep(i * 10).then(() => resident(i)));
 await sleep(restartAfterMs);
 const cluster = readdirSync('/etc/postgresql')[0]!;
 const restartAt = Date.now() - started;
@@ -122,36 +155,41 @@ execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster, 'main', 're
 const restartedAt = Date.now() - started;
 const settled = await Promise.allSettled(runs);
 
-const q = async <R>(sql: string) => (await db.query(sql)).rows as R[];
-const perResident = await q<{ id: string; live: number; already: boolean | null }>(
-  `SELECT c.id, (SELECT count(*)::int FROM bookings b WHERE b.conversation_id = c.id AND b.status IN ('booked','waiting','offered')) AS live,
-          (c.snapshot->'context'->'data'->'booking'->>'alreadyHad')::boolean AS already
-     FROM conversations c`,
+// A fresh pool for the counts: the run's pool may still hold connections the restart cut.
+const check = new PgDb({ connectionString: url, schema, max: 2 });
+const q = async <R>(sql: string) => (await check.query(sql)).rows as R[];
+const seats = await q<{ id: string; taken: number; booked: number }>(
+  `SELECT s.id, s.taken, (SELECT count(*)::int FROM bookings b WHERE b.session_id = s.id AND b.status = 'booked') AS booked FROM course_sessions s`,
 );
-const [seat] = await q<{ taken: number; booked: number }>(
-  `SELECT taken, (SELECT count(*)::int FROM bookings WHERE session_id = 'restart' AND status = 'booked') AS booked FROM course_sessions WHERE id = 'restart'`,
+const doubles = await q<{ n: number }>(
+  `SELECT count(*)::int AS n FROM (SELECT conversation_id, session_id FROM bookings WHERE status IN ('booked','waiting','offered') GROUP BY 1, 2 HAVING count(*) > 1) d`,
+);
+const perResidentBookings = await q<{ n: number }>(
+  `SELECT count(*)::int AS n FROM bookings WHERE status = 'booked' GROUP BY conversation_id`,
 );
 const result = {
   residents,
+  sessionsEach: SESSIONS,
   restartAtMs: restartAt,
   restartTookMs: restartedAt - restartAt,
   finishedMs: Date.now() - started,
   gaveUp: settled.filter((s) => s.status === 'rejected').length,
   turns: stats.turns,
-  turnsNotSent: stats.thrown,
+  turnsNotSentThenResent: stats.thrown,
   toldNotDone: stats.notDone,
-  doubleBookings: perResident.filter((r) => r.live > 1).length,
-  withoutBooking: perResident.filter((r) => r.live === 0).length,
-  // A later turn found the booking already there: an earlier turn committed it while the resident was told it did not.
-  toldNotDoneButCommitted: perResident.filter((r) => r.already === true).length,
-  seatsTaken: seat?.taken,
-  seatsBooked: seat?.booked,
+  doubleBookings: doubles[0]?.n ?? 0,
+  residentsMissingABooking: residents - perResidentBookings.filter((r) => r.n === SESSIONS).length,
+  toldNotDoneButCommitted: stats.alreadyAfterNotDone,
+  alreadyBookedOtherwise: stats.alreadyOtherwise,
+  unexpectedReplies: stats.wrongReply,
+  sessionsWithSeatCountWrong: seats.filter((x) => x.taken !== x.booked).length,
 };
 console.log(JSON.stringify(result, null, 2));
+await check.close();
 await db.close();
 const c = new pg.Client({ connectionString: url });
 await c.connect();
 await c.query(`DROP SCHEMA ${schema} CASCADE`);
 await c.end();
 rmSync(root, { recursive: true, force: true });
-process.exitCode = result.doubleBookings + result.toldNotDoneButCommitted + result.gaveUp + result.withoutBooking === 0 && result.seatsTaken === result.seatsBooked ? 0 : 1;
+process.exitCode = result.doubleBookings + result.toldNotDoneButCommitted + result.gaveUp + result.residentsMissingABooking + result.sessionsWithSeatCountWrong + result.unexpectedReplies === 0 ? 0 : 1;
