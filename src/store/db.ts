@@ -49,8 +49,8 @@ export interface Db extends Queryable {
   /** Runs `fn` in one transaction: COMMIT when it returns, ROLLBACK when it throws; the connection stays usable. */
   transaction<T>(fn: (tx: Tx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /**
-   * Holds one connection for `fn` without starting a transaction; the engine uses it
-   * to keep a row lock across a turn in two round trips.
+   * Holds one connection for `fn` without starting a transaction (migrations keep a
+   * session advisory lock across their own transactions). Turns use `transaction`.
    */
   session<T>(fn: (conn: Queryable) => Promise<T>): Promise<T>;
   /** Database round trips made so far (benchmarks read it). */
