@@ -108,6 +108,17 @@ for (const slackOn of [false, true]) {
       if (api) await until(async () => relayedTexts().some((x) => x.includes('i want to kill myself')) || undefined, 'the message in the thread');
     });
 
+    it('"start again" while claimed closes the handoff (the adviser is told the resident left) and starts the flow afresh', async () => {
+      const c = `restart-${slackOn}`;
+      const h = await inHandoff(c, true);
+      expect((await send(c, 'start again'))[0]).toMatch(/^Hello! I am Anchorline/);
+      expect(await row(c)).toMatchObject({ owner: 'bot', status: 'active' });
+      expect((await handoffRow(h.id))!.status).toBe('closed');
+      if (api) {
+        await until(async () => api!.of('chat.update').find((u) => (u.text ?? '').includes(`Handoff #${h.id}: the resident left`)), 'card says the resident left', 20_000);
+      }
+    });
+
     for (const claimed of [false, true]) {
       const state = claimed ? 'claimed' : 'waiting';
 
