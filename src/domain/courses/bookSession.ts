@@ -33,7 +33,7 @@ async function describe(tx: Queryable, sessionId: string, b: LiveBooking, alread
     case 'booked':
       return { type: 'booked', bookingId: b.id, sessionId, alreadyHad };
     case 'waiting':
-      return { type: 'waitlisted', bookingId: b.id, sessionId, position: await bookingsRepo.waitingPosition(tx, sessionId, b.id), alreadyHad };
+      return { type: 'waitlisted', bookingId: b.id, sessionId, position: await bookingsRepo.waitingPosition(tx, b.id), alreadyHad };
     case 'offered':
       return { type: 'offered', bookingId: b.id, sessionId, alreadyHad: true };
   }
@@ -89,7 +89,8 @@ export async function bookSession(
     seat = await courseSessionsRepo.takeSeat(tx, sessionId);
   }
   if (!seat) {
-    return { type: 'waitlisted', bookingId, sessionId, position: await bookingsRepo.waitingPosition(tx, sessionId, bookingId), alreadyHad: false };
+    // Numbered under the row lock we hold: concurrent joins get distinct, increasing places.
+    return { type: 'waitlisted', bookingId, sessionId, position: await bookingsRepo.joinWaitingList(tx, sessionId, bookingId), alreadyHad: false };
   }
   await bookingsRepo.setStatus(tx, bookingId, 'booked');
   await scheduleReminders(tx, bookingId, startsAt, env);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bookingsRepo } from '../../store/courses/bookingsRepo.ts';
+import { courseSessionsRepo } from '../../store/courses/courseSessionsRepo.ts';
 import type { Queryable } from '../../store/db.ts';
 import type { BookingEnv } from './courseOptions.ts';
 import { cancelReminders } from './reminders.ts';
@@ -20,6 +21,12 @@ export async function cancelBooking(
   input: { conversationId: string; sessionId: string },
   env: BookingEnv,
 ): Promise<CancelResult> {
+  const seen = await bookingsRepo.findLive(tx, input.conversationId, input.sessionId);
+  if (!seen) return { type: 'notFound', sessionId: input.sessionId };
+  // Leaving the waiting list moves everyone behind up a place. Joins and seat offers change
+  // the list under the session row lock, so take it too (before the booking row, in the order
+  // offerFreeSeats locks them): a resident joining meanwhile then counts us fully in or out.
+  if (seen.status === 'waiting') await courseSessionsRepo.lock(tx, input.sessionId);
   const b = await bookingsRepo.findLive(tx, input.conversationId, input.sessionId, { lock: true });
   if (!b) return { type: 'notFound', sessionId: input.sessionId };
   await bookingsRepo.setStatus(tx, b.id, 'cancelled');

@@ -8,6 +8,8 @@ export const myBookingSchema = z.object({
   status: z.enum(['booked', 'waiting', 'offered']),
   /** Set when status is 'offered': answer before this time. */
   offerExpiresAt: z.string().nullable(),
+  /** Set when status is 'waiting': 1 = next in line. */
+  position: z.number().nullable(),
   session: sessionSummarySchema,
 });
 export type MyBooking = z.infer<typeof myBookingSchema>;
@@ -19,6 +21,7 @@ export async function myBookings(db: Queryable, conversationId: string, now: Dat
     bookingId: r.bookingId,
     status: r.status,
     offerExpiresAt: r.offerExpiresAt?.toISOString() ?? null,
+    position: r.waitingPosition,
     session: toSessionSummary(r.session),
   }));
 }

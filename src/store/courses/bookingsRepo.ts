@@ -15,14 +15,23 @@ const liveWithSession = z.object({
   booking_id: z.number(),
   booking_status: liveStatusSchema,
   offer_expires_at: z.date().nullable(),
+  waiting_position: z.number().nullable(),
 });
 
 const reminderTarget = z.object({ conversation_id: z.string(), session_id: z.string(), locale: z.string() });
 
 /**
+ * A waiting booking's place: 1 + the people still waiting with a smaller number. `b` is the
+ * booking's alias in the enclosing query.
+ */
+const POSITION_OF_B = `(SELECT 1 + count(*)::int FROM bookings w
+   WHERE w.session_id = b.session_id AND w.status = 'waiting' AND w.queue_no < b.queue_no)`;
+
+/**
  * The one writer of bookings: one row per (conversation, session) attempt; 'waiting' is
- * the waiting list, ordered by id. At most one live booking per person and session
- * (a partial unique index), so booking twice returns the first.
+ * the waiting list, ordered by queue_no (numbered under the session row lock, see
+ * joinWaitingList). At most one live booking per person and session (a partial unique
+ * index), so booking twice returns the first.
  */
 export const bookingsRepo = {
   /** The conversation's live booking for the session; `lock` holds its row to the end of the transaction. */
@@ -49,18 +58,35 @@ export const bookingsRepo = {
     return rows[0] ? z.number().parse(rows[0].id) : undefined;
   },
 
-  /** 1 = next in line. */
-  async waitingPosition(tx: Queryable, sessionId: string, bookingId: number): Promise<number> {
+  /**
+   * Gives a booking inserted by insertWaiting its place at the end of the session's waiting
+   * list and returns its position (1 = next in line). Raising course_sessions.waiting_seq
+   * takes the session row lock, held to COMMIT, so joins on any number of connections are
+   * numbered one at a time; the count runs as a later statement, after the lock is ours, so
+   * under READ COMMITTED it sees every place numbered before ours.
+   */
+  async joinWaitingList(tx: Queryable, sessionId: string, bookingId: number): Promise<number> {
+    const seq = await tx.query(`UPDATE course_sessions SET waiting_seq = waiting_seq + 1 WHERE id = $1 RETURNING waiting_seq`, [
+      sessionId,
+    ]);
+    const queueNo = z.coerce.number().int().parse(seq.rows[0]?.waiting_seq);
     const { rows } = await tx.query(
-      `SELECT count(*)::int AS n FROM bookings WHERE session_id = $1 AND status = 'waiting' AND id <= $2`,
-      [sessionId, bookingId],
+      `WITH mine AS (UPDATE bookings SET queue_no = $3, updated_at = now() WHERE id = $2)
+       SELECT 1 + count(*)::int AS n FROM bookings WHERE session_id = $1 AND status = 'waiting' AND queue_no < $3`,
+      [sessionId, bookingId, queueNo],
     );
-    return rows[0] ? z.number().parse(rows[0].n) : 1;
+    return z.number().parse(rows[0]?.n);
+  },
+
+  /** A waiting booking's position (1 = next in line). */
+  async waitingPosition(tx: Queryable, bookingId: number): Promise<number> {
+    const { rows } = await tx.query(`SELECT ${POSITION_OF_B} AS n FROM bookings b WHERE b.id = $1`, [bookingId]);
+    return z.number().parse(rows[0]?.n);
   },
 
   async firstWaiting(tx: Queryable, sessionId: string): Promise<number | undefined> {
     const { rows } = await tx.query(
-      `SELECT id FROM bookings WHERE session_id = $1 AND status = 'waiting' ORDER BY id LIMIT 1`,
+      `SELECT id FROM bookings WHERE session_id = $1 AND status = 'waiting' AND queue_no IS NOT NULL ORDER BY queue_no LIMIT 1`,
       [sessionId],
     );
     return rows[0] ? z.number().parse(rows[0].id) : undefined;
@@ -98,9 +124,10 @@ export const bookingsRepo = {
     tx: Queryable,
     conversationId: string,
     after: Date,
-  ): Promise<Array<{ bookingId: number; status: LiveStatus; offerExpiresAt: Date | null; session: SessionRow }>> {
+  ): Promise<Array<{ bookingId: number; status: LiveStatus; offerExpiresAt: Date | null; waitingPosition: number | null; session: SessionRow }>> {
     const { rows } = await tx.query(
-      `SELECT b.id AS booking_id, b.status AS booking_status, o.expires_at AS offer_expires_at, ${SESSION_COLUMNS}
+      `SELECT b.id AS booking_id, b.status AS booking_status, o.expires_at AS offer_expires_at,
+         CASE WHEN b.status = 'waiting' THEN ${POSITION_OF_B} END AS waiting_position, ${SESSION_COLUMNS}
        FROM bookings b
        JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
        LEFT JOIN seat_offers o ON o.booking_id = b.id AND o.status = 'open'
@@ -110,7 +137,13 @@ export const bookingsRepo = {
     );
     return rows.map((r) => {
       const h = liveWithSession.parse(r);
-      return { bookingId: h.booking_id, status: h.booking_status, offerExpiresAt: h.offer_expires_at, session: sessionRowSchema.parse(r) };
+      return {
+        bookingId: h.booking_id,
+        status: h.booking_status,
+        offerExpiresAt: h.offer_expires_at,
+        waitingPosition: h.waiting_position,
+        session: sessionRowSchema.parse(r),
+      };
     });
   },
 
