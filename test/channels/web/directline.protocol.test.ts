@@ -281,7 +281,7 @@ describe('Direct Line tokens and bad input', () => {
         headers: { origin: 'https://partner.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
       });
       expect(preflight.status).toBe(204);
-      expect(preflight.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type, x-ms-bot-agent');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('Accept, Authorization, Content-Type, X-Requested-With, x-ms-bot-agent');
       const foreign = await fetch(`${limited.domain}/conversations`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
       expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     } finally {

@@ -17,6 +17,7 @@ import { START_TURN } from '../startTurn.ts';
 import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
 import { findConversation, saveConversation } from '../../../store/directlineConversations.ts';
 import { createRateLimiter } from './rateLimiter.ts';
+import { directLineCors } from './directLineCors.ts';
 import { createStreamHub } from './streamHub.ts';
 import { createTokenSigner, type TokenClaims } from './tokenSigner.ts';
 
@@ -178,23 +179,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
 
   const router = express.Router();
 
-  router.use((req, res, next) => {
-    const origin = req.get('origin');
-    if (origin && originAllowed(req, origin)) {
-      res.set({
-        'Access-Control-Allow-Origin': origin,
-        'Access-Control-Allow-Headers': 'Authorization, Content-Type, x-ms-bot-agent',
-        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-        'Access-Control-Max-Age': '600',
-      });
-    }
-    res.vary('Origin');
-    if (req.method === 'OPTIONS') {
-      res.status(204).end();
-      return;
-    }
-    next();
-  });
+  router.use(directLineCors(originAllowed));
   // The edge's body reader (BODY_LIMIT, strict UTF-8, checked JSON), after CORS so that a refused
   // body is answered with CORS headers Web Chat in another origin can read.
   router.use(readBody({ limit: opts.bodyLimit ?? '64kb' }));
