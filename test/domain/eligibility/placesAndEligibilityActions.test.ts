@@ -194,17 +194,17 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
     const sandwell = { programme: 'i-can', council: 'E08000028', councilName: 'Sandwell', imdDecile: null, imdCovered: false, age: 19, employmentStatus: 'employed', rightToWork: 'yes' };
     const en = eligibilityResultSchema.parse(await run('checkEligibility', sandwell, 'en', withWords));
     expect(en.explanation!.split('\n')).toEqual([
-      'You cannot join I Can right now. Here is why:',
-      'You live in Sandwell. This is for people who live in Birmingham or Solihull.',
-      'This is only for some areas of Birmingham and Solihull. Your area is not one of them.',
-      'This needs one of these things, and you do not have any of them:',
-      '• You told us you are in paid work. This is for people who are out of work and looking for work.',
-      '• You told us you are in paid work. This is for people who are out of work and looking for work or not working and not looking for work.',
-      'You can talk to a person about other help.',
+      'You cannot join Hospitality to Health right now.',
+      'Hospitality to Health is for people who live in Birmingham or Solihull. You live in Sandwell.',
+      'You cannot join I Can right now.',
+      'I Can is for people who live in Birmingham or Solihull. You live in Sandwell.',
+      'I Can is only for certain neighbourhoods of Birmingham and Solihull. Yours is not one of them.',
+      'I Can is for people who are out of work and looking for work or not working and not looking for work. You told us you are in paid work.',
+      'But there is more you can do. You can look at other jobs, or talk to a person.',
     ]);
-    expect(en).toMatchObject({ alternativesCount: 0, alternativeNames: '', firstNeed: null });
+    expect(en).toMatchObject({ outcome: 'nothingFits', askFor: null, alternativesCount: 0, alternativeNames: '' });
     const ur = eligibilityResultSchema.parse(await run('checkEligibility', sandwell, 'ur', withWords));
-    expect(ur.explanation!.split('\n')[0]).toBe('آپ ابھی I Can میں شامل نہیں ہو سکتے۔ اس کی وجہ یہ ہے:');
+    expect(ur.explanation!.split('\n')[0]).toBe('آپ ابھی Hospitality to Health میں شامل نہیں ہو سکتے۔');
     // Without a translate function the words are left to the engine.
     expect((await check(sandwell)).explanation).toBeUndefined();
   });
