@@ -161,6 +161,8 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
     expect(r.status).toBe('needMoreAnswers');
     expect(r.needs).toEqual(['age', 'postcode', 'employmentStatus', 'rightToWork']);
     expect(r.headline.key).toBe('eligibility.decision.needMoreAnswers');
+    // Nothing typed yet for these: the flow asks the first one then and there.
+    expect(r).toMatchObject({ outcome: 'ask', askFor: 'age' });
   });
 
   it('postcodes.io down: a district wholly in Birmingham gives an approximate answer that says so', async () => {
@@ -169,18 +171,22 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
       programme: 'hospitality-to-health',
       postcode: 'B10 0AB',
       age: 30,
+      employmentStatus: 'unemployed',
       hospitalityYearsAgo: 1,
       rightToWork: 'yes',
     });
-    expect(r).toMatchObject({ eligible: true, approximate: true, postcode: 'found' });
+    expect(r).toMatchObject({ eligible: true, approximate: true, postcode: 'found', approximatePlace: true, outcome: 'eligible', askFor: null });
     expect(r.passed.find((x) => x.rule === 'council')).toMatchObject({ key: 'eligibility.rule.council.passedApproximate' });
   });
 
   it('postcodes.io down and a district that straddles councils: the postcode stays unknown', async () => {
     nock(BASE).get('/postcodes/B43%205AA').reply(neverAnswers);
-    const raw = { programme: 'hospitality-to-health', postcode: 'B43 5AA', age: 30, hospitalityYearsAgo: 1, rightToWork: 'yes' };
+    const raw = { programme: 'hospitality-to-health', postcode: 'B43 5AA', age: 30, employmentStatus: 'unemployed', hospitalityYearsAgo: 1, rightToWork: 'yes' };
     const r = eligibilityResultSchema.parse(await run('checkEligibility', raw, 'en', impatient));
     expect(r).toMatchObject({ eligible: false, status: 'needMoreAnswers', postcode: 'unavailable', needs: ['postcode'] });
+    // Typed but not checkable: the flow says the service is down; it never asks for it again.
+    expect(r).toMatchObject({ outcome: 'postcodeDown', askFor: null, approximatePlace: false });
+    expect(r.missing.find((x) => x.rule === 'council')).toMatchObject({ key: 'eligibility.rule.council.notChecked' });
   });
 
   it('explains the answer in words, in the turn language, when given a translate function', async () => {
