@@ -202,7 +202,10 @@ describe('resident journey, end to end', () => {
       expect(said).toContain('We cannot tell yet if you can join I Can.');
       expect(said).not.toMatch(/What is your postcode|could not find that postcode/);
       expect(values(replies)).toEqual(['retry', 'jobs', 'cmd:person', 'finish']);
-      expect(texts(await send('res-down-refused', undefined, 'cmd:person'))).not.toBe('');
+      // The button is the global "talk to a person": answered, and the flow is not ended by it.
+      const person = texts(await send('res-down-refused', undefined, 'cmd:person'));
+      expect(person).not.toBe('');
+      expect(person).not.toContain('Thank you for talking to me');
     });
   });
 });
