@@ -34,6 +34,11 @@ export function explainDecisions(r: Explainable, t: Translate, locale: string): 
     lines.push(t(`eligibility.decision.${d.status}`, programme, locale));
     const reasons = d.status === 'eligible' ? d.passed : d.status === 'notEligible' ? d.failed : d.missing;
     for (const reason of reasons) {
+      const merged = reason.type === 'anyOf' && reason.outcome === 'failed' ? sameWorkReason(reason.parts ?? []) : undefined;
+      if (merged) {
+        add(say(merged));
+        continue;
+      }
       add(say(reason));
       // A failed "one of these" group: say each option, so nothing is unexplained.
       if (reason.type === 'anyOf' && reason.outcome === 'failed') for (const part of reason.parts ?? []) add(`• ${say(part)}`);
@@ -43,6 +48,18 @@ export function explainDecisions(r: Explainable, t: Translate, locale: string): 
   if (r.outcome === 'nothingFits') lines.push(t('eligibility.decision.nothingFits', {}, locale));
   if (r.outcome === 'postcodeDown') lines.push(t('eligibility.decision.postcodeDown', {}, locale));
   return lines;
+}
+
+/**
+ * When every option of a failed "one of these" group failed on the work question alone (I Can:
+ * "out of work", or "young and not working"), one sentence with all the work situations that
+ * would do says it better than a list of near-identical lines.
+ */
+function sameWorkReason(parts: RuleResult[]): RuleResult | undefined {
+  const work = parts.filter((p) => p.key === 'eligibility.rule.employmentStatus.failed');
+  if (work.length < 2 || work.length !== parts.length) return undefined;
+  const allowed = [...new Set(work.flatMap((p) => String(p.params.allowed).split(',')))].join(',');
+  return { ...work[0]!, params: { ...work[0]!.params, allowed } };
 }
 
 /**
