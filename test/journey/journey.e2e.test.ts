@@ -66,13 +66,13 @@ describe('resident journey, end to end', () => {
     await t.close();
   });
 
-  async function aboutYou(c: string, postcode: string) {
+  async function aboutYou(c: string, postcode: string, who: { age?: string; work?: string; hospitality?: string } = {}) {
     await send(c, 'hello');
     await send(c, undefined, 'en');
     await send(c, undefined, 'yes');
-    await send(c, '19');
-    await send(c, undefined, 'unemployed');
-    await send(c, undefined, 'never');
+    await send(c, who.age ?? '19');
+    await send(c, undefined, who.work ?? 'unemployed');
+    await send(c, undefined, who.hospitality ?? 'never');
     await send(c, 'yes');
     return send(c, postcode);
   }
@@ -92,7 +92,7 @@ describe('resident journey, end to end', () => {
     const said = texts(decision);
     expect(said).toContain('Good news! You can join I Can.');
     expect(said).toContain('You live in Birmingham.');
-    expect(said).toContain('Your area is one of the areas this is for.');
+    expect(said).toContain('You live in one of the neighbourhoods I Can is for.');
     expect(values(decision)).toContain(sessionId);
 
     const booked = await send('res-brum', undefined, sessionId);
@@ -121,10 +121,91 @@ describe('resident journey, end to end', () => {
     nock(POSTCODES)
       .get('/postcodes/B67%209HG')
       .reply(200, place('B67 9HG', ['E08000028', 'Sandwell'], ['E05001260', 'Smethwick'], 'E01009999'));
-    const said = texts(await aboutYou('res-sandwell', 'B67 9HG'));
-    expect(said).toMatch(/You cannot join .* right now\. Here is why:/);
-    expect(said).toContain('You live in Sandwell. This is for people who live in Birmingham or Solihull.');
-    expect(said).toContain('You can talk to a person about other help.');
+    const replies = await aboutYou('res-sandwell', 'B67 9HG');
+    const said = texts(replies);
+    expect(said).toContain('You cannot join I Can right now.');
+    expect(said).toContain('I Can is for people who live in Birmingham or Solihull. You live in Sandwell.');
+    expect(said).toContain('But there is more you can do. You can look at other jobs, or talk to a person.');
     expect(said).toContain('What would you like to do now?');
+    expect(values(replies)).toEqual(['jobs', 'cmd:person', 'finish']);
+  });
+
+  it('affluent Birmingham neighbourhood, never in hospitality: both real reasons, then jobs or a person, never a dead end', async () => {
+    // E01009068: Birmingham 075C, Harborne ward, IMD 2019 decile 8 (a real row of the shipped table).
+    nock(POSTCODES)
+      .get('/postcodes/B17%209AA')
+      .reply(200, place('B17 9AA', ['E08000025', 'Birmingham'], ['E05011144', 'Harborne'], 'E01009068'));
+    const replies = await aboutYou('res-harborne', 'B17 9AA', { age: '30' });
+    const said = texts(replies);
+    expect(said).toContain(
+      'You cannot join Hospitality to Health right now.\nHospitality to Health is for people who work in hotels, pubs, cafes or restaurants, or did in the last 2 years. You told us you never have.',
+    );
+    expect(said).toContain('You cannot join I Can right now.\nI Can is for people who live in certain neighbourhoods of Birmingham and Solihull. Yours is not one of them.');
+    expect(said).not.toMatch(/We need|few more answers|not final/);
+    expect(values(replies)).toEqual(['jobs', 'cmd:person', 'finish']);
+    expect(texts(await send('res-harborne', undefined, 'jobs'))).toContain('Which kinds of job interest you?');
+  });
+
+  it('a truly missing answer is asked then and there, and only that one, then the answer comes', async () => {
+    nock(POSTCODES)
+      .get('/postcodes/B17%209AB')
+      .reply(200, place('B17 9AB', ['E08000025', 'Birmingham'], ['E05011144', 'Harborne'], 'E01009068'));
+    // In other work and never in hospitality: is their job at risk? Nobody asked yet.
+    const asked = await aboutYou('res-atrisk', 'B17 9AB', { age: '40', work: 'other_work' });
+    expect(texts(asked)).toContain('One more question. Do you have a job now that you might lose soon?');
+    expect(texts(asked)).not.toMatch(/You cannot join|We need/);
+    const answer = texts(await send('res-atrisk', 'no'));
+    expect(answer).toContain('It is also for people who might lose their job soon. You told us you never worked there, and your job is safe.');
+    expect(answer).toContain('I Can is for people who live in certain neighbourhoods of Birmingham and Solihull.');
+    expect(answer).not.toMatch(/What is your postcode|How old are you|Have you worked in hospitality/);
+  });
+
+  describe('postcodes.io down', () => {
+    it('500, district wholly in Birmingham: decided on the district, said plainly, marked approximate; the postcode is not asked again', async () => {
+      nock(POSTCODES).get('/postcodes/B10%200AB').reply(500, { status: 500, error: 'Internal Server Error' });
+      const replies = await aboutYou('res-down-500', 'B10 0AB', { age: '30', hospitality: '1' });
+      const said = texts(replies);
+      expect(said).toContain('We cannot check postcodes just now. So we used the first part of your postcode.');
+      expect(said).toContain('Good news! You can join Hospitality to Health.');
+      expect(said).toContain('From the first part of your postcode, we think you live in Birmingham.');
+      expect(said).toContain('This answer for Hospitality to Health may change when we can check your full postcode.');
+      // I Can needs the neighbourhood, which the district cannot tell: said, not guessed.
+      expect(said).toContain('We cannot tell yet if you can join I Can.\nWe could not check your neighbourhood just now.');
+      expect(said).not.toMatch(/This answer for I Can|What is your postcode|could not find that postcode/);
+      expect(said).toContain('Here are the next course dates.');
+    });
+
+    it('timeout, district across councils: says so, offers check again / jobs / a person, and checks again without asking for the postcode', async () => {
+      nock(POSTCODES).get('/postcodes/B43%205AA').reply(() => new Promise<never>(() => {}));
+      const replies = await aboutYou('res-down-slow', 'B43 5AA', { age: '30', hospitality: '1' });
+      const said = texts(replies);
+      expect(said.split('\n')[1]).toBe('We cannot check postcodes just now. Please try again soon, or talk to a person.');
+      expect(said).toContain('We cannot tell yet if you can join Hospitality to Health.\nWe could not check where you live just now.');
+      expect(said).toContain('We will keep your answers. You can check again later, or talk to a person.');
+      expect(said).not.toMatch(/What is your postcode|could not find that postcode|not final/);
+      expect(values(replies)).toEqual(['retry', 'jobs', 'cmd:person', 'finish']);
+      // Later, the service is back: one press, no postcode typed again.
+      nock(POSTCODES)
+        .get('/postcodes/B43%205AA')
+        .reply(200, place('B43 5AA', ['E08000025', 'Birmingham'], ['E05011144', 'Harborne'], 'E01009068'));
+      const again = texts(await send('res-down-slow', undefined, 'retry'));
+      expect(again).toContain('Good news! You can join Hospitality to Health.');
+      expect(again).toContain('You cannot join I Can right now.');
+      expect(again).not.toContain('We cannot check postcodes');
+    }, 20_000);
+
+    it('connection refused: the same plain answer and a way on', async () => {
+      nock(POSTCODES).get('/postcodes/B14%207AA').replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+      const replies = await aboutYou('res-down-refused', 'B14 7AA');
+      const said = texts(replies);
+      expect(said).toContain('We cannot check postcodes just now. Please try again soon, or talk to a person.');
+      expect(said).toContain('We cannot tell yet if you can join I Can.');
+      expect(said).not.toMatch(/What is your postcode|could not find that postcode/);
+      expect(values(replies)).toEqual(['retry', 'jobs', 'cmd:person', 'finish']);
+      // The button is the global "talk to a person": answered, and the flow is not ended by it.
+      const person = texts(await send('res-down-refused', undefined, 'cmd:person'));
+      expect(person).not.toBe('');
+      expect(person).not.toContain('Thank you for talking to me');
+    });
   });
 });

@@ -41,6 +41,9 @@ export function decide(profile: Profile, programme: Programme, now: Date): Decis
   const results = programme.rules.map((r) => evaluateRule(r, profile));
   const cohort = cohortResult(programme, now);
   if (cohort) results.unshift(cohort);
+  // Every reason names its programme ("I Can is for people who…"), so each result carries it.
+  const named = (r: RuleResult): RuleResult => ({ ...r, params: { ...r.params, programme: programme.name }, ...(r.parts && { parts: r.parts.map(named) }) });
+  results.splice(0, results.length, ...results.map(named));
   const by = (o: RuleResult['outcome']) => results.filter((r) => r.outcome === o);
   const [passed, failed, missing] = [by('passed'), by('failed'), by('missing')];
   const status = failed.length > 0 ? 'notEligible' : missing.length > 0 ? 'needMoreAnswers' : 'eligible';

@@ -12,6 +12,9 @@ function missing(rule: Rule, needs: ProfileField[], params: Params = {}, variant
   return result(rule, 'missing', variant, params, { needs });
 }
 
+/** A postcode was typed but the postcode service could not check it: say so, never "we need it". */
+const unchecked = (p: Profile) => (p.postcodeUnchecked === true ? 'notChecked' : 'missing');
+
 /** One rule against one profile: pure, total, and every outcome carries its reason. */
 export function evaluateRule(rule: Rule, p: Profile): RuleResult {
   switch (rule.type) {
@@ -44,7 +47,7 @@ function evaluateSimple(rule: SimpleRule, p: Profile): RuleResult {
     }
     case 'council': {
       const allowed = rule.councils.map((c) => c.name).join(', ');
-      if (!p.council) return missing(rule, ['postcode'], { allowed });
+      if (!p.council) return missing(rule, ['postcode'], { allowed }, unchecked(p));
       const place = rule.councils.find((c) => c.code === p.council)?.name ?? p.councilName ?? p.council;
       const approximate = p.councilApproximate === true;
       const ok = rule.councils.some((c) => c.code === p.council);
@@ -52,7 +55,7 @@ function evaluateSimple(rule: SimpleRule, p: Profile): RuleResult {
       return result(rule, ok ? 'passed' : 'failed', variant, { council: place, allowed }, approximate ? { approximate } : {});
     }
     case 'imdDecile': {
-      if (p.imdDecile === undefined) return missing(rule, ['postcode'], { max: rule.max });
+      if (p.imdDecile === undefined) return missing(rule, ['postcode'], { max: rule.max }, unchecked(p));
       // Place known but decile not. Only a place known to lie outside the table's councils is a
       // "no"; otherwise (approximate place, no LSOA from postcodes.io) we could not check.
       if (p.imdDecile === null) {
@@ -65,7 +68,7 @@ function evaluateSimple(rule: SimpleRule, p: Profile): RuleResult {
     }
     case 'ward': {
       const allowed = rule.wards.map((w) => w.name).join(', ');
-      if (!p.ward) return missing(rule, ['postcode'], { allowed }, p.councilApproximate ? 'notChecked' : 'missing');
+      if (!p.ward) return missing(rule, ['postcode'], { allowed }, p.councilApproximate ? 'notChecked' : unchecked(p));
       const hit = rule.wards.find((w) => w.code === p.ward);
       const ward = hit?.name ?? p.wardName ?? p.ward;
       return result(rule, hit ? 'passed' : 'failed', hit ? 'passed' : 'failed', { ward, allowed });
@@ -83,11 +86,16 @@ function evaluateSimple(rule: SimpleRule, p: Profile): RuleResult {
         return result(rule, 'passed', years === 0 ? 'passedNow' : 'passedRecent', { years, within });
       }
       if (rule.orAtRiskOfRedundancy && p.atRiskOfRedundancy === true) return result(rule, 'passed', 'passedAtRisk', { within });
+      // Someone out of work has no job to lose: "is your job at risk?" has its answer already.
+      const noJob = p.employmentStatus === 'unemployed' || p.employmentStatus === 'notWorking';
+      const riskCounts = rule.orAtRiskOfRedundancy && !noJob;
       const needs: ProfileField[] = [];
       if (years === undefined) needs.push('hospitalityYearsAgo');
-      if (rule.orAtRiskOfRedundancy && p.atRiskOfRedundancy === undefined) needs.push('atRiskOfRedundancy');
+      if (riskCounts && p.atRiskOfRedundancy === undefined) needs.push('atRiskOfRedundancy');
       if (needs.length > 0) return missing(rule, needs, { within });
-      return result(rule, 'failed', rule.orAtRiskOfRedundancy ? 'failed' : 'failedNoRisk', { within });
+      // The sentence says what they told us: never, or longer ago than the limit.
+      const told = years === null ? 'Never' : 'LongAgo';
+      return result(rule, 'failed', `failed${told}${riskCounts ? 'NotAtRisk' : ''}`, { within });
     }
     case 'rightToWork': {
       if (p.rightToWork === undefined) return missing(rule, ['rightToWork']);

@@ -6,7 +6,8 @@ import { lookupPostcodeAction } from '../places/lookupPostcodeAction.ts';
 import { placesReference, type PlacesReference } from '../places/placesReference.ts';
 import { decisionSchema, type Decision } from './decide.ts';
 import { decideAll } from './decideAll.ts';
-import { explainDecision, type Translate } from './explainDecision.ts';
+import { eligibilityOutcome, outcomeSchema, type PlaceCheck } from './eligibilityOutcome.ts';
+import { explainDecisions, type Translate } from './explainDecision.ts';
 import type { Profile } from './profile.ts';
 import { profileFromParams, profileParamsSchema } from './profileFromParams.ts';
 import type { Programme } from './programmeSchema.ts';
@@ -45,7 +46,12 @@ export const eligibilityResultSchema = z.object({
   alternativesCount: z.number().int(),
   alternativeNames: z.string(),
   firstNeed: profileFieldSchema.nullable(),
-  /** Headline, reasons and alternatives in words, one per line (only when `translate` was given). */
+  /** What the flow does next (see eligibilityOutcome.ts), and the one answer to ask for when `ask`. */
+  outcome: outcomeSchema,
+  askFor: profileFieldSchema.nullable(),
+  /** True when postcodes.io was down and the council came from the postcode district alone. */
+  approximatePlace: z.boolean(),
+  /** Every programme with the rule that decided it, in words, one per line (only when `translate` was given). */
   explanation: z.string().optional(),
   /** What a postcode passed in `postcode` came to, when one was looked up here. */
   postcode: z.enum(['found', 'invalid', 'notFound', 'unavailable']).optional(),
@@ -75,6 +81,7 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
     async run(params, ctx): Promise<EligibilityResult> {
       let profile: Profile = profileFromParams(params);
       let postcode: EligibilityResult['postcode'];
+      let placeCheck: PlaceCheck = 'none';
       if (params.postcode && !profile.council) {
         const place = await lookupPostcode(params.postcode, {
           db: ctx.tx,
@@ -86,6 +93,8 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
           logger: deps.logger,
         });
         postcode = place.type;
+        placeCheck = place.type === 'found' ? (place.approximate ? 'approximate' : 'exact') : place.type;
+        if (place.type === 'unavailable') profile = { ...profile, postcodeUnchecked: true };
         if (place.type === 'found') {
           profile = {
             ...profile,
@@ -105,12 +114,17 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
       const alternatives = all.decisions
         .filter((d) => d.eligible && d.programme !== chosen?.programme)
         .map((d) => ref(byId.get(d.programme)!));
-      const extras = (r: Omit<EligibilityResult, 'alternativesCount' | 'alternativeNames' | 'firstNeed' | 'explanation'>): EligibilityResult => ({
+      const next = eligibilityOutcome(all.decisions, placeCheck);
+      const explained = { decisions: all.decisions, outcome: next.outcome, place: placeCheck };
+      type Core = Omit<EligibilityResult, 'alternativesCount' | 'alternativeNames' | 'firstNeed' | 'explanation' | 'outcome' | 'askFor' | 'approximatePlace'>;
+      const extras = (r: Core): EligibilityResult => ({
         ...r,
+        ...next,
+        approximatePlace: placeCheck === 'approximate',
         alternativesCount: r.alternatives.length,
         alternativeNames: r.alternatives.map((a) => a.name).join(', '),
         firstNeed: r.needs[0] ?? null,
-        ...(deps.translate && { explanation: explainDecision(r, deps.translate, ctx.locale).join('\n') }),
+        ...(deps.translate && { explanation: explainDecisions(explained, deps.translate, ctx.locale).join('\n') }),
       });
       if (!chosen || !programme) {
         return extras({
@@ -118,7 +132,7 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
           eligible: false,
           status: 'notEligible',
           approximate: false,
-          headline: { key: 'eligibility.decision.noAlternatives', params: {} },
+          headline: { key: 'eligibility.decision.nothingFits', params: {} },
           reasons: [],
           passed: [],
           failed: [],

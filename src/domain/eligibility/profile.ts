@@ -24,6 +24,8 @@ export const profileSchema = z.object({
   /** Local authority code, e.g. E08000025. */
   council: z.string().optional(),
   councilName: z.string().optional(),
+  /** True when a postcode was typed but postcodes.io was down and its district told us nothing. */
+  postcodeUnchecked: z.boolean().optional(),
   /** True when the council came from the postcode district only (postcodes.io was down). */
   councilApproximate: z.boolean().optional(),
   ward: z.string().nullable().optional(),

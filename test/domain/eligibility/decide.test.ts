@@ -74,7 +74,7 @@ describe('age 18 and over (open-ended band)', () => {
   ])('age %i → eligible %s', (age, eligible) => {
     const { d, r } = only(p, { age });
     expect(d.eligible).toBe(eligible);
-    expect(r.params).toEqual({ age, min: 18 });
+    expect(r.params).toEqual({ age, min: 18, programme: 'P' });
   });
 });
 
@@ -118,7 +118,7 @@ describe('each rule passes, fails and goes missing', () => {
       pass: { hospitalityYearsAgo: 2 },
       fail: { hospitalityYearsAgo: 3, atRiskOfRedundancy: false },
       missingNeeds: ['hospitalityYearsAgo', 'atRiskOfRedundancy'],
-      failKey: 'eligibility.rule.hospitality.failed',
+      failKey: 'eligibility.rule.hospitality.failedLongAgoNotAtRisk',
     },
     {
       name: 'rightToWork',
@@ -150,9 +150,9 @@ describe('each rule passes, fails and goes missing', () => {
 
   it('reason params carry the numbers the message needs', () => {
     const { r } = only(programme([{ type: 'imdDecile', max: 2 }]), { imdDecile: 5 });
-    expect(r).toEqual({ rule: 'imdDecile', type: 'imdDecile', outcome: 'failed', key: 'eligibility.rule.imdDecile.failed', params: { decile: 5, max: 2 } });
+    expect(r).toEqual({ rule: 'imdDecile', type: 'imdDecile', outcome: 'failed', key: 'eligibility.rule.imdDecile.failed', params: { decile: 5, max: 2, programme: 'P' } });
     const council = only(programme([{ type: 'council', councils: [BHAM, SOLIHULL] }]), { council: 'E08000028', councilName: 'Sandwell' });
-    expect(council.r.params).toEqual({ council: 'Sandwell', allowed: 'Birmingham, Solihull' });
+    expect(council.r.params).toEqual({ council: 'Sandwell', allowed: 'Birmingham, Solihull', programme: 'P' });
   });
 });
 
@@ -163,15 +163,21 @@ describe('hospitality background', () => {
     [{ hospitalityYearsAgo: 1.5 }, 'passed', 'passedRecent'],
     [{ hospitalityYearsAgo: null, atRiskOfRedundancy: true }, 'passed', 'passedAtRisk'],
     [{ hospitalityYearsAgo: 5, atRiskOfRedundancy: true }, 'passed', 'passedAtRisk'],
-    [{ hospitalityYearsAgo: null, atRiskOfRedundancy: false }, 'failed', 'failed'],
+    [{ hospitalityYearsAgo: null, atRiskOfRedundancy: false }, 'failed', 'failedNeverNotAtRisk'],
+    [{ hospitalityYearsAgo: 5, atRiskOfRedundancy: false }, 'failed', 'failedLongAgoNotAtRisk'],
+    // Out of work: no job to lose, so "is your job at risk?" is not asked.
+    [{ hospitalityYearsAgo: null, employmentStatus: 'unemployed' }, 'failed', 'failedNever'],
+    [{ hospitalityYearsAgo: 5, employmentStatus: 'notWorking' }, 'failed', 'failedLongAgo'],
     [{ hospitalityYearsAgo: 5 }, 'missing', 'missing'],
+    [{ hospitalityYearsAgo: null, employmentStatus: 'employed' }, 'missing', 'missing'],
   ] as const)('%o → %s', (profile, outcome, variant) => {
     const { r } = only(p, profile);
     expect(r).toMatchObject({ outcome, key: `eligibility.rule.hospitality.${variant}` });
   });
   it('without the redundancy route, never asks about redundancy', () => {
     const strict = programme([{ type: 'hospitality', withinYears: 2, orAtRiskOfRedundancy: false }]);
-    expect(only(strict, { hospitalityYearsAgo: 5 }).r).toMatchObject({ outcome: 'failed', key: 'eligibility.rule.hospitality.failedNoRisk' });
+    expect(only(strict, { hospitalityYearsAgo: 5 }).r).toMatchObject({ outcome: 'failed', key: 'eligibility.rule.hospitality.failedLongAgo' });
+    expect(only(strict, { hospitalityYearsAgo: null }).r).toMatchObject({ outcome: 'failed', key: 'eligibility.rule.hospitality.failedNever' });
     expect(only(strict, {}).r.needs).toEqual(['hospitalityYearsAgo']);
   });
 });

@@ -43,6 +43,9 @@ const profiles: Profile[] = [
   { ageBand: { min: 0, max: 15 } },
   { ageBand: { min: 25, max: 130 } },
   { age: 20, council: 'E08000025', councilName: 'Birmingham', imdDecile: 2, ward: 'E05011151', employmentStatus: 'unemployed' },
+  { hospitalityYearsAgo: 5, atRiskOfRedundancy: false },
+  // Postcode typed while postcodes.io was down and its district told us nothing.
+  { postcodeUnchecked: true, hospitalityYearsAgo: null, employmentStatus: 'unemployed' },
 ];
 const dates = ['2025-06-01T12:00:00Z', '2026-06-01T12:00:00Z', '2027-06-01T12:00:00Z'].map((d) => new Date(d));
 

@@ -161,6 +161,8 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
     expect(r.status).toBe('needMoreAnswers');
     expect(r.needs).toEqual(['age', 'postcode', 'employmentStatus', 'rightToWork']);
     expect(r.headline.key).toBe('eligibility.decision.needMoreAnswers');
+    // Nothing typed yet for these: the flow asks the first one then and there.
+    expect(r).toMatchObject({ outcome: 'ask', askFor: 'age' });
   });
 
   it('postcodes.io down: a district wholly in Birmingham gives an approximate answer that says so', async () => {
@@ -169,18 +171,22 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
       programme: 'hospitality-to-health',
       postcode: 'B10 0AB',
       age: 30,
+      employmentStatus: 'unemployed',
       hospitalityYearsAgo: 1,
       rightToWork: 'yes',
     });
-    expect(r).toMatchObject({ eligible: true, approximate: true, postcode: 'found' });
+    expect(r).toMatchObject({ eligible: true, approximate: true, postcode: 'found', approximatePlace: true, outcome: 'eligible', askFor: null });
     expect(r.passed.find((x) => x.rule === 'council')).toMatchObject({ key: 'eligibility.rule.council.passedApproximate' });
   });
 
   it('postcodes.io down and a district that straddles councils: the postcode stays unknown', async () => {
     nock(BASE).get('/postcodes/B43%205AA').reply(neverAnswers);
-    const raw = { programme: 'hospitality-to-health', postcode: 'B43 5AA', age: 30, hospitalityYearsAgo: 1, rightToWork: 'yes' };
+    const raw = { programme: 'hospitality-to-health', postcode: 'B43 5AA', age: 30, employmentStatus: 'unemployed', hospitalityYearsAgo: 1, rightToWork: 'yes' };
     const r = eligibilityResultSchema.parse(await run('checkEligibility', raw, 'en', impatient));
     expect(r).toMatchObject({ eligible: false, status: 'needMoreAnswers', postcode: 'unavailable', needs: ['postcode'] });
+    // Typed but not checkable: the flow says the service is down; it never asks for it again.
+    expect(r).toMatchObject({ outcome: 'postcodeDown', askFor: null, approximatePlace: false });
+    expect(r.missing.find((x) => x.rule === 'council')).toMatchObject({ key: 'eligibility.rule.council.notChecked' });
   });
 
   it('explains the answer in words, in the turn language, when given a translate function', async () => {
@@ -194,17 +200,17 @@ describe.each(drivers)('places and eligibility actions on %s', (driver) => {
     const sandwell = { programme: 'i-can', council: 'E08000028', councilName: 'Sandwell', imdDecile: null, imdCovered: false, age: 19, employmentStatus: 'employed', rightToWork: 'yes' };
     const en = eligibilityResultSchema.parse(await run('checkEligibility', sandwell, 'en', withWords));
     expect(en.explanation!.split('\n')).toEqual([
-      'You cannot join I Can right now. Here is why:',
-      'You live in Sandwell. This is for people who live in Birmingham or Solihull.',
-      'This is only for some areas of Birmingham and Solihull. Your area is not one of them.',
-      'This needs one of these things, and you do not have any of them:',
-      '• You told us you are in paid work. This is for people who are out of work and looking for work.',
-      '• You told us you are in paid work. This is for people who are out of work and looking for work or not working and not looking for work.',
-      'You can talk to a person about other help.',
+      'You cannot join Hospitality to Health right now.',
+      'Hospitality to Health is for people who live in Birmingham or Solihull. You live in Sandwell.',
+      'You cannot join I Can right now.',
+      'I Can is for people who live in Birmingham or Solihull. You live in Sandwell.',
+      'I Can is only for certain neighbourhoods of Birmingham and Solihull. Yours is not one of them.',
+      'I Can is for people who are out of work and looking for work or not working and not looking for work. You told us you are in paid work.',
+      'But there is more you can do. You can look at other jobs, or talk to a person.',
     ]);
-    expect(en).toMatchObject({ alternativesCount: 0, alternativeNames: '', firstNeed: null });
+    expect(en).toMatchObject({ outcome: 'nothingFits', askFor: null, alternativesCount: 0, alternativeNames: '' });
     const ur = eligibilityResultSchema.parse(await run('checkEligibility', sandwell, 'ur', withWords));
-    expect(ur.explanation!.split('\n')[0]).toBe('آپ ابھی I Can میں شامل نہیں ہو سکتے۔ اس کی وجہ یہ ہے:');
+    expect(ur.explanation!.split('\n')[0]).toBe('آپ ابھی Hospitality to Health میں شامل نہیں ہو سکتے۔');
     // Without a translate function the words are left to the engine.
     expect((await check(sandwell)).explanation).toBeUndefined();
   });
