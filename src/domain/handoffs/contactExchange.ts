@@ -89,6 +89,7 @@ export async function contactExchange(
     case 'no':
       if (step !== 'consent') break;
       await set({ step: 'done', method: 'chat', value: null, consentAt: null });
+      await emit(ctx, tx, h.id, `contact:${h.id}:${input.seq}`, { type: 'callback', payload: { method: 'chat' } }, at);
       return [text.line('consentRefused', locale)];
     case 'other':
       break;
