@@ -111,6 +111,6 @@ export async function contactExchange(
 
 /** "07700 900123 (mornings)" → the number and the preferred time. */
 function splitPreferred(value: string): [string, string] {
-  const m = /^(.*?) \((.*)\)$/.exec(value);
+  const m = /^(.*?) \((.*)\)$/s.exec(value);
   return m ? [m[1]!, m[2]!] : [value, ''];
 }
