@@ -27,14 +27,16 @@ export function contactQuestion(ctx: HandoffContext, locale: string): Reply {
  * The small exchange a waiting resident has with the assistant (in the turn's transaction):
  * how to be contacted, the number or address, consent to keep it for this; then a short
  * "passed on" answer to every later message, saying when an adviser will be back. Returns
- * the lines the resident sees; never empty while nobody has claimed the handoff.
+ * the lines the resident sees (never empty while nobody has claimed the handoff) and whether
+ * the message is for the adviser: answers to the exchange are not relayed (a number the
+ * resident then declines to share never reaches the adviser channel).
  */
 export async function contactExchange(
   ctx: HandoffContext,
   tx: Queryable,
   h: Handoff,
   input: { conversationId: string; seq: number; text?: string | undefined; value?: unknown },
-): Promise<Reply[]> {
+): Promise<{ replies: Reply[]; forAdviser: boolean }> {
   const { text } = ctx;
   const at = ctx.now();
   const locale = h.locale;
@@ -63,19 +65,19 @@ export async function contactExchange(
       if (move.method === 'chat') {
         await set({ step: 'done', method: 'chat', value: null, consentAt: null });
         await emit(ctx, tx, h.id, `contact:${h.id}:chat`, { type: 'callback', payload: { method: 'chat' } }, at);
-        return [whatNext('chat')];
+        return { replies: [whatNext('chat')], forAdviser: false };
       }
       await set({ step: move.method, method: move.method });
-      return [text.line(move.method === 'phone' ? 'askPhone' : 'askEmail', locale)];
+      return { replies: [text.line(move.method === 'phone' ? 'askPhone' : 'askEmail', locale)], forAdviser: false };
     case 'phone':
       if (step === 'done') break;
-      return askConsent('phone', move.preferredTime ? `${move.phone} (${move.preferredTime})` : move.phone);
+      return { replies: await askConsent('phone', move.preferredTime ? `${move.phone} (${move.preferredTime})` : move.phone), forAdviser: false };
     case 'email':
       if (step === 'done') break;
-      return askConsent('email', move.email);
+      return { replies: await askConsent('email', move.email), forAdviser: false };
     case 'invalid':
       if (step === 'done') break;
-      return [text.line(move.expected === 'phone' ? 'callbackInvalid' : 'emailInvalid', locale)];
+      return { replies: [text.line(move.expected === 'phone' ? 'callbackInvalid' : 'emailInvalid', locale)], forAdviser: false };
     case 'yes': {
       if (step !== 'consent' || !h.contact.value || (h.contact.method !== 'phone' && h.contact.method !== 'email')) break;
       const method = h.contact.method;
@@ -84,13 +86,13 @@ export async function contactExchange(
       const [number, preferredTime] = method === 'phone' ? splitPreferred(h.contact.value) : [h.contact.value, ''];
       const payload = method === 'phone' ? { method, phone: number, preferredTime } : { method, email: number };
       await emit(ctx, tx, h.id, `contact:${h.id}:${input.seq}`, { type: 'callback', payload }, at);
-      return [whatNext(method, number)];
+      return { replies: [whatNext(method, number)], forAdviser: false };
     }
     case 'no':
       if (step !== 'consent') break;
       await set({ step: 'done', method: 'chat', value: null, consentAt: null });
       await emit(ctx, tx, h.id, `contact:${h.id}:${input.seq}`, { type: 'callback', payload: { method: 'chat' } }, at);
-      return [text.line('consentRefused', locale)];
+      return { replies: [text.line('consentRefused', locale)], forAdviser: false };
     case 'other':
       break;
     default: {
@@ -98,15 +100,15 @@ export async function contactExchange(
       return never;
     }
   }
-  // Anything else is for the adviser (relayed already): a short answer, never silence. The
+  // Anything else is for the adviser (relayed): a short answer, never silence. The
   // first time, while the method question is still open, the choice is offered again once.
   if (step === 'method' && h.waitingNotes === 0) {
     await set({ step: 'method', noted: true });
-    return [text.choices('contactReoffer', METHOD_CHOICES, locale)];
+    return { replies: [text.choices('contactReoffer', METHOD_CHOICES, locale)], forAdviser: true };
   }
   if (step === 'method') await set({ step: 'done', method: 'chat', noted: true });
   else await set({ step, noted: true });
-  return [short()];
+  return { replies: [short()], forAdviser: true };
 }
 
 /** "07700 900123 (mornings)" → the number and the preferred time. */

@@ -87,11 +87,17 @@ export function createResidentSide(ctx: HandoffContext): ResidentSide {
       const at = ctx.now();
       const handoff = await findOpenHandoff(tx, input.conversationId);
       if (!handoff) return { replies: [] };
-      await emit(ctx, tx, handoff.id, `message:${input.conversationId}:${input.seq}`, { type: 'message', payload: { seq: input.seq } }, at);
+      const relay = () => emit(ctx, tx, handoff.id, `message:${input.conversationId}:${input.seq}`, { type: 'message', payload: { seq: input.seq } }, at);
       // Once an adviser has it, they answer; until then the assistant does, in the handoff's
-      // language (a turn may arrive without a locale).
-      if (!waiting(handoff)) return { replies: [] };
-      return { replies: await contactExchange(ctx, tx, handoff, input) };
+      // language (a turn may arrive without a locale). Answers to the contact questions are not
+      // relayed: what the resident agrees to share reaches the advisers as a call-back request.
+      if (!waiting(handoff)) {
+        await relay();
+        return { replies: [] };
+      }
+      const { replies, forAdviser } = await contactExchange(ctx, tx, handoff, input);
+      if (forAdviser) await relay();
+      return { replies };
     },
 
     async residentLeft({ conversationId, reason }, tx) {

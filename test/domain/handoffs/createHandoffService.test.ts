@@ -110,8 +110,9 @@ describe('handoff request (inside the turn transaction)', () => {
     expect(saved.replies[0]).toMatchObject({ text: expect.stringContaining('09:00') });
     const h = (await findOpenHandoff(t.db, 'c-ooh'))!;
     expect(h.contact).toMatchObject({ step: 'done', method: 'phone', value: expect.stringContaining('07700 900123'), consentAt: CLOSED_NOW });
-    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'message', 'message', 'callback']);
-    expect((await payloads(h.id))[4]).toMatchObject({ method: 'phone', phone: '07700 900123', preferredTime: expect.stringContaining('صبح') });
+    // Answers to the contact questions are not relayed: the advisers get the call-back request.
+    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'callback']);
+    expect((await payloads(h.id))[2]).toMatchObject({ method: 'phone', phone: '07700 900123', preferredTime: expect.stringContaining('صبح') });
     expect((await listAudit(t.db, 'c-ooh')).map((a) => a.action)).toEqual(['callback']);
     // Later messages get a short answer saying when, not the long text again.
     const later = await relay(service, 'c-ooh', 4, 'شکریہ');
@@ -127,10 +128,12 @@ describe('handoff request (inside the turn transaction)', () => {
     ]);
     expect((await relay(service, 'c-no', 3, 'call me on 0123456')).replies).toEqual([expect.objectContaining({ text: expect.stringContaining('does not look right') })]);
     expect((await relay(service, 'c-no', 4, '0121 496 0000')).replies).toEqual([expect.objectContaining({ type: 'choices', text: expect.stringContaining('Can we keep 01214 960000') })]);
-    expect((await relay(service, 'c-no', 5, 'No, chat here')).replies).toEqual([expect.objectContaining({ text: expect.stringContaining('We have not kept it') })]);
+    expect((await relay(service, 'c-no', 5, 'No, chat here')).replies).toEqual([expect.objectContaining({ text: expect.stringContaining('We will not use it') })]);
     const h = (await findOpenHandoff(t.db, 'c-no'))!;
     expect(h.contact).toEqual({ step: 'done', method: 'chat', value: null, consentAt: null });
+    // The declined number never reached the adviser channel.
     expect(JSON.stringify(await payloads(h.id))).not.toContain('01214');
+    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'callback']);
     expect(await listAudit(t.db, 'c-no')).toEqual([]);
   });
 });
@@ -226,10 +229,10 @@ describe('the resident leaves a handoff', () => {
       contact: { value: null, consentAt: null },
     });
     expect(await ownerOf(t.db, 'l2')).toBe('bot');
-    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'message', 'message', 'callback', 'claimed', 'resident_left', 'erased']);
+    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'callback', 'claimed', 'resident_left', 'erased']);
     // Nothing the resident wrote or gave is left in the outbox.
     expect(JSON.stringify(await payloads(h.id))).not.toMatch(/07700|6pm/);
-    expect((await payloads(h.id)).slice(2, 5)).toEqual([{}, {}, {}]);
+    expect((await payloads(h.id))[2]).toEqual({});
   });
 
   it('rolls back with the turn', async () => {
