@@ -11,6 +11,7 @@ import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
 import { noticesFromTranslator } from './domain/shared/notices.ts';
 import { ActionRegistry } from './engine/actions.ts';
 import { createEngine } from './engine/createEngine.ts';
+import { pendingQuestion } from './engine/pendingQuestion.ts';
 import type { Engine } from './engine/port.ts';
 import { makeActionRunner } from './engine/runAction.ts';
 import { FlowCatalog } from './flows/catalog.ts';
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       defaultLocale: config.DEFAULT_LOCALE,
       officeHours: config.HANDOFF_OFFICE_HOURS,
       escalationMinutes: config.HANDOFF_ESCALATION_MINUTES,
+      pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId),
       slack: {
         ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
         ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),

@@ -8,6 +8,7 @@
  *   anchorline applications export --partner <id>
  *   anchorline applications set-status <application-vacancy-id> <status>
  *   anchorline audit --conversation <id>
+ *   anchorline handoffs list          open handoffs with how each resident asked to be contacted
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -21,6 +22,8 @@ import { importSessionsCsv } from '../domain/courses/importSessionsCsv.ts';
 import { coordinatorDataLines } from '../domain/coordinatorData/coordinatorDataLines.ts';
 import { seedCoordinatorData } from '../domain/coordinatorData/seedCoordinatorData.ts';
 import { formatAudit, listAudit } from '../domain/handoffs/audit.ts';
+import { formatHandoffQueue } from '../domain/handoffs/formatHandoffQueue.ts';
+import { listOpenHandoffs } from '../store/handoffs.ts';
 import { MESSAGES_CHANNEL } from '../engine/port.ts';
 import { appendReplies } from '../store/conversations.ts';
 import type { Db } from '../store/db.ts';
@@ -47,7 +50,8 @@ const USAGE = `usage:
   anchorline import sessions <file.csv>
   anchorline applications export --partner <partner-id>
   anchorline applications set-status <application-vacancy-id> <${applicationStatusSchema.options.join('|')}>
-  anchorline audit --conversation <conversation-id>`;
+  anchorline audit --conversation <conversation-id>
+  anchorline handoffs list`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -197,6 +201,11 @@ async function main(argv: string[]): Promise<number> {
     const conversation = values.conversation ?? cmd;
     if (!conversation) throw new UsageError('audit needs --conversation <id>');
     console.log(formatAudit(await withDb(config, (db) => listAudit(db, conversation))));
+    return 0;
+  }
+  if (group === 'handoffs' && cmd === 'list') {
+    // With Slack off the handoffs table is the advisers' queue; call-back requests show here.
+    console.log(formatHandoffQueue(await withDb(config, (db) => listOpenHandoffs(db, 200)), new Date()));
     return 0;
   }
   throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);

@@ -20,6 +20,11 @@ function legacySummary(o: Record<string, unknown>): SummaryEntry[] {
 // Stored as an array of pairs: jsonb keeps array order, not the order of an object's keys.
 const summarySchema = z.union([z.array(z.tuple([z.string(), z.unknown()])), z.record(z.string(), z.unknown()).transform(legacySummary)]);
 
+export const contactStepSchema = z.enum(['method', 'phone', 'email', 'consent', 'done']);
+export type ContactStep = z.infer<typeof contactStepSchema>;
+export const contactMethodSchema = z.enum(['chat', 'phone', 'email']);
+export type ContactMethod = z.infer<typeof contactMethodSchema>;
+
 const handoffRowSchema = z.object({
   id: z.coerce.number(),
   conversation_id: z.string(),
@@ -37,6 +42,11 @@ const handoffRowSchema = z.object({
   ended_at: z.coerce.date().nullable(),
   left_reason: z.enum(['erased', 'stopped', 'restarted']).nullable(),
   erased_at: z.coerce.date().nullable(),
+  contact_step: contactStepSchema.nullable(),
+  contact_method: contactMethodSchema.nullable(),
+  contact_value: z.string().nullable(),
+  contact_consent_at: z.coerce.date().nullable(),
+  waiting_notes: z.coerce.number(),
 });
 
 export const handoffSchema = handoffRowSchema.transform((r) => ({
@@ -56,11 +66,13 @@ export const handoffSchema = handoffRowSchema.transform((r) => ({
   endedAt: r.ended_at,
   leftReason: r.left_reason,
   erasedAt: r.erased_at,
+  contact: { step: r.contact_step, method: r.contact_method, value: r.contact_value, consentAt: r.contact_consent_at },
+  waitingNotes: r.waiting_notes,
 }));
 export type Handoff = z.output<typeof handoffSchema>;
 
 const COLUMNS = `id, conversation_id, reason, urgency, status, locale, partner, summary, age, adviser_id, adviser_name,
-  requested_at, claimed_at, ended_at, left_reason, erased_at`;
+  requested_at, claimed_at, ended_at, left_reason, erased_at, contact_step, contact_method, contact_value, contact_consent_at, waiting_notes`;
 
 const parse = (rows: unknown[]): Handoff[] => rows.map((r) => handoffSchema.parse(r));
 
@@ -73,6 +85,8 @@ export interface NewHandoff {
   summary: SummaryEntry[];
   age: string | null;
   status: 'requested' | 'queued';
+  /** Where the contact exchange starts (`method`: the resident is asked how to be contacted). */
+  contactStep: ContactStep | null;
   now: Date;
 }
 
@@ -83,11 +97,11 @@ export interface NewHandoff {
  */
 export async function openHandoff(db: Queryable, h: NewHandoff): Promise<{ handoff: Handoff; created: boolean }> {
   const inserted = await db.query(
-    `INSERT INTO handoffs (conversation_id, reason, urgency, status, locale, partner, summary, age, requested_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+    `INSERT INTO handoffs (conversation_id, reason, urgency, status, locale, partner, summary, age, requested_at, updated_at, contact_step)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
      ON CONFLICT (conversation_id) WHERE status IN ('requested', 'queued', 'claimed', 'active') DO NOTHING
      RETURNING ${COLUMNS}`,
-    [h.conversationId, h.reason, h.urgency, h.status, h.locale, h.partner, JSON.stringify(h.summary), h.age, h.now],
+    [h.conversationId, h.reason, h.urgency, h.status, h.locale, h.partner, JSON.stringify(h.summary), h.age, h.now, h.contactStep],
   );
   if (inserted.rows[0]) return { handoff: parse(inserted.rows)[0]!, created: true };
   const { rows } = await db.query(
@@ -176,12 +190,51 @@ export async function changeHandoffStatus(db: Queryable, id: number, c: StatusCh
   return parse(rows)[0];
 }
 
-/** Erasure: every handoff of the conversation loses its summary and age. Returns their ids. */
+/** Erasure: every handoff of the conversation loses its summary, age and contact details. Returns their ids. */
 export async function eraseHandoffSummaries(db: Queryable, conversationId: string, at: Date): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(
-    `UPDATE handoffs SET summary = '[]', age = NULL, erased_at = COALESCE(erased_at, $2), updated_at = $2
+    `UPDATE handoffs SET summary = '[]', age = NULL, contact_value = NULL, contact_consent_at = NULL, erased_at = COALESCE(erased_at, $2), updated_at = $2
       WHERE conversation_id = $1 RETURNING id`,
     [conversationId, at],
   );
   return rows.map((r) => Number(r.id));
+}
+
+export interface ContactChange {
+  step: ContactStep;
+  /** Leave unchanged when undefined. */
+  method?: ContactMethod | null;
+  value?: string | null;
+  consentAt?: Date | null;
+  /** Count one more short "passed on" answer. */
+  noted?: boolean;
+}
+
+/** The contact exchange moves on (in the turn's transaction). */
+export async function setHandoffContact(db: Queryable, id: number, c: ContactChange, at: Date): Promise<Handoff | undefined> {
+  const params: unknown[] = [id, at, c.step];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const sets = ['contact_step = $3', 'updated_at = $2'];
+  if (c.method !== undefined) sets.push(`contact_method = ${p(c.method)}`);
+  if (c.value !== undefined) sets.push(`contact_value = ${p(c.value)}`);
+  if (c.consentAt !== undefined) sets.push(`contact_consent_at = ${p(c.consentAt)}`);
+  if (c.noted) sets.push('waiting_notes = waiting_notes + 1');
+  const { rows } = await db.query(`UPDATE handoffs SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
+  return parse(rows)[0];
+}
+
+/**
+ * Where a conversation's flow stands, for repeating its pending question when an adviser
+ * returns the resident to the bot (read-only; `store/conversations.ts` stays its one writer).
+ */
+export async function readConversationPosition(
+  db: Queryable,
+  conversationId: string,
+): Promise<{ flowId: string | null; flowVersion: string | null; snapshot: unknown; locale: string; status: string } | undefined> {
+  const { rows } = await db.query<{ flow_id: string | null; flow_version: string | null; snapshot: unknown; locale: string; status: string }>(
+    `SELECT flow_id, flow_version, snapshot, locale, status FROM conversations WHERE id = $1`,
+    [conversationId],
+  );
+  const r = rows[0];
+  return r && { flowId: r.flow_id, flowVersion: r.flow_version, snapshot: r.snapshot, locale: r.locale, status: r.status };
 }

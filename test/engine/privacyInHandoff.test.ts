@@ -129,8 +129,11 @@ for (const slackOn of [false, true]) {
         expect(out.join("\n")).toMatch(/^You can answer the question, or type/);
         expect(relayedTexts().some((x) => x.includes('help'))).toBe(false);
         expect(await row(c)).toMatchObject({ owner: 'person' });
-        // Anything else still goes to the adviser, and the bot stays silent.
-        expect(await send(c, 'are you there?')).toEqual([]);
+        // Anything else still goes to the adviser; the bot stays silent once an adviser has it,
+        // and while nobody has, answers briefly (issue 11: waiting is never silent).
+        const reply = await send(c, 'are you there?');
+        if (claimed) expect(reply).toEqual([]);
+        else expect(reply.join('\n')).toMatch(/passed this on/);
         if (api) await until(async () => relayedTexts().some((x) => x.includes('are you there?')) || undefined, 'relay in the thread');
       });
 

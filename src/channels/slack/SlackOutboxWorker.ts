@@ -18,8 +18,9 @@ import { getHandoff, type Handoff, listWaitingHandoffIds } from '../../store/han
 import { listMessages, type MessageRow } from '../../store/messages.ts';
 import { findSlackCard, forgetSlackPost, listSlackPosts, recordSlackPost, saveSlackCard, type SlackCard, withoutSlackCard } from '../../store/slackCards.ts';
 import { pruneSlackEventsSeen } from '../../store/slackEventsSeen.ts';
-import { escapeSlackText } from './escapeSlackText.ts';
 import { cardText, goneCard, handoffCard } from './handoffCard.ts';
+import { escapeSlackText } from './escapeSlackText.ts';
+import { escapeMrkdwn, oneLine, plainText } from './residentText.ts';
 
 export interface SlackOutboxOptions {
   db: Db;
@@ -302,10 +303,18 @@ export class SlackOutboxWorker {
         return { status: 'sent', ...(ts ? { ts } : {}) };
       }
       case 'callback': {
-        const { phone, preferredTime } = event.payload;
-        if (!card || !phone) return { status: 'skipped' };
-        const text = `:telephone_receiver: Call-back request (out of hours): ${escapeSlackText(phone)}. Preferred time: ${escapeSlackText(preferredTime || 'not given')}`;
-        const ts = await this.#post(item, { thread_ts: card.ts, text });
+        // The card shows the preference (redrawn); a number or address the resident agreed to is
+        // also posted in the thread, as plain text, so it can be deleted on erasure.
+        if (!card) return { status: 'skipped' };
+        await this.#redraw(item.handoffId, h, card);
+        const { phone, email, preferredTime } = event.payload;
+        if (!phone && !email) return { status: 'sent' };
+        const line = phone ? `Call-back requested: ${phone}. Preferred time: ${preferredTime || 'not given'}` : `Email requested: ${email}`;
+        const ts = await this.#post(item, {
+          thread_ts: card.ts,
+          text: `${phone ? ':telephone_receiver:' : ':email:'} ${escapeMrkdwn(line)}`,
+          blocks: [{ type: 'section', text: plainText(line, 400) }],
+        });
         if (ts) await recordSlackPost(db, card.handoffId, ts);
         return { status: 'sent', ...(ts ? { ts } : {}) };
       }
@@ -315,7 +324,13 @@ export class SlackOutboxWorker {
         const [m] = await listMessages(db, h.conversationId, seq - 1, 1);
         if (!m || m.seq !== seq || m.direction !== 'in') return { status: 'skipped' };
         const body = m.body.text ?? (m.body.value === undefined ? '' : '[pressed a button]');
-        const ts = await this.#post(item, { thread_ts: card.ts, text: `Resident: ${escapeSlackText(body)}`, mrkdwn: false });
+        // Blocks: our label, their words as plain text on one line (a newline cannot forge a line).
+        const ts = await this.#post(item, {
+          thread_ts: card.ts,
+          text: `Resident: ${escapeSlackText(oneLine(body))}`,
+          mrkdwn: false,
+          blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: '*Resident:*' }, plainText(body, 500)] }],
+        });
         if (ts) await recordSlackPost(db, card.handoffId, ts);
         return { status: 'sent', ...(ts ? { ts } : {}) };
       }

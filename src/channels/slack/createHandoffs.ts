@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Router } from 'express';
 import type { Logger } from 'pino';
 import { loadBankHolidays } from '../../domain/handoffs/bankHolidays.ts';
-import { createHandoffService, type HandoffDesk } from '../../domain/handoffs/createHandoffService.ts';
+import { createHandoffService, type HandoffDesk, type HandoffServiceOptions } from '../../domain/handoffs/createHandoffService.ts';
 import { loadHandoffText } from '../../domain/handoffs/handoffText.ts';
 import type { OfficeHours } from '../../domain/handoffs/officeHours.ts';
 import { createSafeguardingCheck } from '../../domain/safeguarding/createSafeguardingCheck.ts';
@@ -19,6 +19,8 @@ export interface HandoffsOptions {
   defaultLocale: string;
   officeHours: OfficeHours;
   escalationMinutes: number;
+  /** Repeats the resident's pending question on "Return to bot" (engine/pendingQuestion.ts). */
+  pendingQuestion?: HandoffServiceOptions['pendingQuestion'];
   slack: {
     botToken?: string;
     signingSecret?: string;
@@ -77,6 +79,7 @@ export function createHandoffs(o: HandoffsOptions): Handoffs {
     escalationMinutes: o.escalationMinutes,
     channelConnected: ready.ready,
     logger: o.logger.child({ module: 'handoffs' }),
+    ...(o.pendingQuestion ? { pendingQuestion: o.pendingQuestion } : {}),
   });
   let slack: SlackChannel | undefined;
   if (ready.ready) {

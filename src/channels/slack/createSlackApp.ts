@@ -10,9 +10,10 @@ import { listMessages } from '../../store/messages.ts';
 import { findHandoffIdByCard } from '../../store/slackCards.ts';
 import { markSlackEventSeen } from '../../store/slackEventsSeen.ts';
 import { buttonRefusal, claimLost, threadReplyNotice } from './adviserReplies.ts';
+import { adviserNames } from './adviserNames.ts';
 import { boltLogger } from './boltLogger.ts';
-import { escapeSlackText } from './escapeSlackText.ts';
-import { ACTIONS, transcriptLines } from './handoffCard.ts';
+import { ACTIONS, contactLabel, transcriptLines } from './handoffCard.ts';
+import { escapeMrkdwn } from './residentText.ts';
 import { SlackOutboxWorker } from './SlackOutboxWorker.ts';
 import { slackToPlain } from './slackToPlain.ts';
 
@@ -90,7 +91,9 @@ function queueBlocks(open: Handoff[], now: Date): types.KnownBlock[] {
   const lines = open.map((h) => {
     const mins = Math.round((now.getTime() - h.requestedAt.getTime()) / 60_000);
     const who = h.adviserId ? `claimed by <@${h.adviserId}>` : 'unclaimed';
-    return `${h.urgency === 'urgent' ? ':red_circle: ' : ''}*#${h.id}* ${h.reason.replace('_', ' ')}, ${escapeSlackText(h.locale)}, ${h.status} (${who}), waiting ${mins} min`;
+    const contact = contactLabel(h);
+    const callback = contact === 'phone call' || contact === 'email' ? ` :telephone_receiver: *${contact} requested*` : `, contact: ${contact}`;
+    return `${h.urgency === 'urgent' ? ':red_circle: ' : ''}*#${h.id}* ${h.reason.replace('_', ' ')}, ${escapeMrkdwn(h.locale)}, ${h.status} (${who}), waiting ${mins} min${callback}`;
   });
   return [{ type: 'section', text: { type: 'mrkdwn', text: `*Open handoffs (${open.length})*\n${lines.join('\n')}`.slice(0, 2900) } }];
 }
@@ -101,7 +104,7 @@ function homeView(mine: Handoff[]): types.HomeView {
   for (const h of mine.slice(0, 40)) {
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: `${h.urgency === 'urgent' ? ':red_circle: ' : ''}*#${h.id}* ${h.status}, ${escapeSlackText(h.locale)}, claimed <!date^${Math.floor((h.claimedAt ?? h.requestedAt).getTime() / 1000)}^{date_short_pretty} {time}|earlier>` },
+      text: { type: 'mrkdwn', text: `${h.urgency === 'urgent' ? ':red_circle: ' : ''}*#${h.id}* ${h.status}, ${escapeMrkdwn(h.locale)}, claimed <!date^${Math.floor((h.claimedAt ?? h.requestedAt).getTime() / 1000)}^{date_short_pretty} {time}|earlier>` },
     });
   }
   return { type: 'home', blocks };
@@ -120,6 +123,7 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
   };
   const client = new webApi.WebClient(o.botToken, clientOptions);
   const authorize = cachedAuthorize(client, o.botToken);
+  const names = adviserNames(client, log);
   const logger = boltLogger(log);
   let receiver: ExpressReceiver | undefined;
   let app: App;
@@ -172,7 +176,9 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
       const b = parsed.data;
       const id = handoffIdSchema.safeParse(b.actions[0]!.value);
       if (!id.success) return log.warn({ actionId }, 'slack: action without a handoff id');
-      const adviser = { id: b.user.id, ...((b.user.name ?? b.user.username) ? { name: b.user.name ?? b.user.username } : {}) };
+      // The payload's user name is the Slack handle: residents are told the display name (claim only).
+      const name = actionId === ACTIONS.claim ? await names.of(b.user.id) : undefined;
+      const adviser = { id: b.user.id, ...(name ? { name } : {}) };
       const r = await run(id.data, adviser);
       if (r.ok) return;
       let text = buttonRefusal(r, adviser.id, verb);

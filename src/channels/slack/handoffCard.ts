@@ -4,6 +4,7 @@ import type { HandoffLeaveReason } from '../../engine/port.ts';
 import type { Handoff } from '../../store/handoffs.ts';
 import type { MessageRow } from '../../store/messages.ts';
 import { escapeSlackText } from './escapeSlackText.ts';
+import { escapeMrkdwn, plainText } from './residentText.ts';
 
 type Block = types.KnownBlock;
 
@@ -40,32 +41,63 @@ function summaryValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** One line per transcript message, escaped; what advisers need before claiming. */
-export function transcriptLines(messages: MessageRow[], maxChars = 2800): string {
-  const lines = messages.map((m) => {
-    if (m.direction === 'in') return `*Resident:* ${escapeSlackText((m.body.text ?? (m.body.value === undefined ? '' : '[button]')).slice(0, 400))}`;
-    const b = m.body;
-    switch (b.type) {
-      case 'text':
-      case 'choices':
-      case 'handoffStatus':
-        return `*Assistant:* ${escapeSlackText(b.text.slice(0, 400))}`;
-      case 'card':
-        return `*Assistant:* ${escapeSlackText(b.card.fallback.slice(0, 400))}`;
-      case 'adviser':
-        return `*Adviser:* ${escapeSlackText(b.text.slice(0, 400))}`;
-      case 'typing':
-        return '';
-      default: {
-        const never: never = b;
-        return never;
-      }
+type Said = { who: 'Resident' | 'Assistant' | 'Adviser'; text: string };
+
+/** Who said what in one transcript message (undefined: nothing to show, such as typing). */
+function said(m: MessageRow): Said | undefined {
+  if (m.direction === 'in') return { who: 'Resident', text: m.body.text ?? (m.body.value === undefined ? '' : '[button]') };
+  const b = m.body;
+  switch (b.type) {
+    case 'text':
+    case 'choices':
+    case 'handoffStatus':
+      return { who: 'Assistant', text: b.text };
+    case 'card':
+      return { who: 'Assistant', text: b.card.fallback };
+    case 'adviser':
+      return { who: 'Adviser', text: b.text };
+    case 'typing':
+      return undefined;
+    default: {
+      const never: never = b;
+      return never;
     }
+  }
+}
+
+/**
+ * The transcript as `mrkdwn` text (the ephemeral "Full transcript"): our bold label, then the
+ * message escaped onto one line, so no message can start a line of its own.
+ */
+export function transcriptLines(messages: MessageRow[], maxChars = 2800): string {
+  const lines = messages.flatMap((m) => {
+    const s = said(m);
+    return s ? [`*${s.who}:* ${escapeMrkdwn(s.text.slice(0, 400))}`] : [];
   });
-  let out = lines.filter(Boolean).join('\n');
+  let out = lines.join('\n');
   // Keep the newest lines when the section would pass Slack's 3000-character limit.
   while (out.length > maxChars) out = out.slice(out.indexOf('\n') + 1 || out.length);
   return out || '_No messages yet._';
+}
+
+/** The card's transcript: one context block per message, our label in `mrkdwn`, their words in `plain_text`. */
+export function transcriptBlocks(messages: MessageRow[]): Block[] {
+  const blocks = messages.flatMap((m): Block[] => {
+    const s = said(m);
+    return s ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `*${s.who}:*` }, plainText(s.text, 400)] }] : [];
+  });
+  return blocks.length ? blocks : [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_No messages yet._' }] }];
+}
+
+const CONTACT: Record<NonNullable<Handoff['contact']['method']>, string> = { chat: 'chat here', phone: 'phone call', email: 'email' };
+
+/** How the resident would like to be contacted, as the card and the queue show it (no number). */
+export function contactLabel(h: Handoff): string {
+  const c = h.contact;
+  if (c.step === 'phone' || c.step === 'email' || c.step === 'consent') return `choosing (${CONTACT[c.method ?? 'chat']})`;
+  if (!c.method) return c.step === 'method' ? 'not chosen yet' : 'chat here';
+  if (c.method !== 'chat' && !c.consentAt) return 'chat here';
+  return CONTACT[c.method];
 }
 
 function statusLine(h: Handoff, at: Date): string {
@@ -100,7 +132,7 @@ export interface CardOptions {
 export function cardText(h: Handoff, o: CardOptions): string {
   if (h.leftReason || h.erasedAt) return `Handoff #${h.id}: ${h.erasedAt ? "the resident's data has been deleted" : 'the resident left'}`;
   const who = h.urgency === 'urgent' && o.safeguardingGroupId ? `<!subteam^${o.safeguardingGroupId}> ` : '';
-  return `${who}${h.urgency === 'urgent' ? 'URGENT: ' : ''}${REASONS[h.reason]} (conversation ${escapeSlackText(h.conversationId)})`;
+  return `${who}${h.urgency === 'urgent' ? 'URGENT: ' : ''}${REASONS[h.reason]} (conversation ${escapeMrkdwn(h.conversationId)})`;
 }
 
 /**
@@ -124,9 +156,16 @@ export function goneCard(h: Handoff | undefined, handoffId: number, o: CardOptio
   ];
 }
 
-/** One fact per summary entry the flow declared, escaped, capped. */
-function summaryFacts(h: Handoff): string[] {
-  return h.summary.slice(0, 15).map(([label, v]) => `*${escapeSlackText(label.slice(0, 80))}:* ${escapeSlackText(summaryValue(v).slice(0, 200))}`);
+/**
+ * The summary the flow declared and the contact the resident agreed to, as `plain_text` fields
+ * ("Label: value"; ten per section, Slack's limit): nothing in them is formatting or a mention.
+ */
+function summaryBlocks(h: Handoff): Block[] {
+  const fields = h.summary.slice(0, 15).map(([label, v]) => plainText(`${label.slice(0, 80)}: ${summaryValue(v).slice(0, 200)}`, 300));
+  fields.push(plainText(`Contact: ${contactLabel(h)}${h.contact.consentAt && h.contact.value ? `, ${h.contact.value}` : ''}`, 300));
+  const out: Block[] = [];
+  for (let i = 0; i < fields.length; i += 10) out.push({ type: 'section', fields: fields.slice(i, i + 10) });
+  return out;
 }
 
 /** The handoff card, rendered from the current row: the same function draws every update. */
@@ -136,15 +175,20 @@ export function handoffCard(h: Handoff, messages: MessageRow[], o: CardOptions):
   const facts: string[] = [
     `*Reason:* ${REASONS[h.reason]}`,
     `*Urgency:* ${h.urgency === 'urgent' ? ':red_circle: URGENT' : 'normal'}`,
-    `*Language:* ${escapeSlackText(h.locale)}`,
+    `*Language:* ${escapeMrkdwn(h.locale)}`,
     `*Requested:* ${slackTime(h.requestedAt, '{date_short_pretty} {time}')}`,
   ];
+  // DOMAIN.md: under-18s follow child-safeguarding routing. The age is the resident's answer: plain text.
+  const ageWarning: Block[] = [];
   if (h.urgency === 'urgent') {
-    // DOMAIN.md: under-18s follow child-safeguarding routing.
     if (h.age === null) facts.push(':warning: *Age not known:* may be under 18. Check before acting.');
-    else if (mayBeUnder(h.age, 18)) facts.push(`:warning: *Under 18 (${escapeSlackText(h.age)}):* follow the child-safeguarding procedure.`);
+    else if (mayBeUnder(h.age, 18)) {
+      ageWarning.push({
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: ':warning: *Under 18:* follow the child-safeguarding procedure.' }, plainText(`Age given: ${h.age}`, 40)],
+      });
+    }
   }
-  facts.push(...summaryFacts(h));
   const buttons: types.Button[] = [];
   const value = String(h.id);
   if (h.status === 'requested' || h.status === 'queued') buttons.push({ type: 'button', action_id: ACTIONS.claim, text: { type: 'plain_text', text: 'Claim' }, style: 'primary', value });
@@ -171,8 +215,12 @@ export function handoffCard(h: Handoff, messages: MessageRow[], o: CardOptions):
   return [
     { type: 'header', text: { type: 'plain_text', text: h.urgency === 'urgent' ? '🔴 Urgent handoff' : 'Handoff: a resident needs an adviser' } },
     { type: 'section', text: { type: 'mrkdwn', text: facts.join('\n'), verbatim: true } },
+    ...ageWarning,
+    ...summaryBlocks(h),
     { type: 'context', elements: [{ type: 'mrkdwn', text: statusLine(h, o.now) }] },
-    { type: 'section', text: { type: 'mrkdwn', text: transcriptLines(messages.slice(-10)), verbatim: true } },
+    { type: 'divider' },
+    ...transcriptBlocks(messages.slice(-10)),
+    { type: 'divider' },
     ...(open
       ? [
           {

@@ -58,7 +58,7 @@ export function createAdviserSide(ctx: HandoffContext): AdviserSide {
   const { db, text } = ctx;
 
   /** One adviser action: state, audit, event and the resident's line commit together. */
-  async function act(handoffId: number, adviser: Adviser, verb: Verb, tell: (h: Handoff) => Reply[]): Promise<ApplyResult> {
+  async function act(handoffId: number, adviser: Adviser, verb: Verb, tell: (h: Handoff, tx: Queryable) => Reply[] | Promise<Reply[]>): Promise<ApplyResult> {
     const at = ctx.now();
     const result = await db.transaction(async (tx): Promise<ApplyResult> => {
       const before = await getHandoff(tx, handoffId);
@@ -72,7 +72,7 @@ export function createAdviserSide(ctx: HandoffContext): AdviserSide {
       await recordAudit(tx, { conversationId: h.conversationId, handoffId: h.id, adviserId: adviser.id, action: verb, at });
       const event = EVENT_OF[verb];
       await emit(ctx, tx, h.id, `${event.type}:${h.id}:${at.getTime()}:${adviser.id}`, event, at);
-      await appendReplies(tx, h.conversationId, tell(h), MESSAGES_CHANNEL);
+      await appendReplies(tx, h.conversationId, await tell(h, tx), MESSAGES_CHANNEL);
       return r;
     });
     if (result.ok && verb === 'claim') timeToClaim.observe({ urgency: result.handoff.urgency }, (at.getTime() - result.handoff.requestedAt.getTime()) / 1000);
@@ -109,7 +109,9 @@ export function createAdviserSide(ctx: HandoffContext): AdviserSide {
         adviser.name ? text.status('claimed', 'claimed', h.locale, { name: adviser.name }) : text.status('claimed', 'claimedNoName', h.locale),
       ]),
     release: (id, adviser) => act(id, adviser, 'release', (h) => [text.status('queued', 'released', h.locale)]),
-    returnToBot: (id, adviser) => act(id, adviser, 'return', (h) => [text.status('returned', 'returned', h.locale)]),
+    // Back with the bot, the resident is asked again what the flow was waiting for.
+    returnToBot: (id, adviser) =>
+      act(id, adviser, 'return', async (h, tx) => [text.status('returned', 'returned', h.locale), ...((await ctx.pendingQuestion?.(tx, h.conversationId)) ?? [])]),
     close: (id, adviser) => act(id, adviser, 'close', (h) => [text.status('closed', 'closed', h.locale)]),
 
     async adviserMessage({ handoffId, adviser, text: body }) {

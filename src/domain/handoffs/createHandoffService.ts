@@ -3,6 +3,7 @@ import type { Db } from '../../store/db.ts';
 import { countQueued } from '../../store/handoffs.ts';
 import { type AdviserSide, createAdviserSide } from './adviserSide.ts';
 import { setQueueLengthSource } from './handoffMetrics.ts';
+import type { HandoffContext } from './handoffContext.ts';
 import type { HandoffText } from './handoffText.ts';
 import type { Calendar } from './officeHours.ts';
 import { createResidentSide, type ResidentSide } from './residentSide.ts';
@@ -24,6 +25,8 @@ export interface HandoffServiceOptions {
   channelConnected: boolean;
   logger: Logger;
   now?: () => Date;
+  /** Repeats the resident's pending question when an adviser returns them to the bot (see HandoffContext). */
+  pendingQuestion?: HandoffContext['pendingQuestion'];
 }
 
 export type HandoffDesk = ResidentSide & AdviserSide;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Reply } from '../../engine/reply.ts';
 import type { Db, Queryable } from '../../store/db.ts';
 import { appendHandoffEvent } from '../../store/handoffOutbox.ts';
 import type { HandoffEvent } from './handoffEvents.ts';
@@ -15,6 +16,11 @@ export interface HandoffContext {
   channelConnected: boolean;
   logger: Logger;
   now(): Date;
+  /**
+   * The question the resident's flow waits on, asked again (engine/pendingQuestion.ts, wired in
+   * app.ts): "Return to bot" adds it, in the same transaction. Absent: the return line alone.
+   */
+  pendingQuestion?: ((tx: Queryable, conversationId: string) => Promise<Reply[]>) | undefined;
 }
 
 /** Writes a handoff event in the caller's transaction when an adviser channel will read it. */

@@ -16,8 +16,14 @@ export const handoffEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('closed'), payload: z.object({}) }),
   /** An open handoff became urgent (safeguarding): tell the safeguarding group now. */
   z.object({ type: z.literal('urgent'), payload: z.object({}) }),
-  /** Out of hours, the resident left a number. Personal data: emptied on erasure. */
-  z.object({ type: z.literal('callback'), payload: z.object({ phone: z.string(), preferredTime: z.string() }).partial() }),
+  /**
+   * The resident chose how to be contacted (a phone number or email address they agreed we use
+   * for this; or chat). Personal data: emptied on erasure.
+   */
+  z.object({
+    type: z.literal('callback'),
+    payload: z.object({ method: z.enum(['chat', 'phone', 'email']), phone: z.string(), email: z.string(), preferredTime: z.string() }).partial(),
+  }),
   /** A resident message (stored as `seq` in the transcript) to show the adviser. Emptied on erasure. */
   z.object({ type: z.literal('message'), payload: z.object({ seq: z.number().int() }).partial() }),
   /** Due `escalationMinutes` after the request: remind the duty group if still unclaimed. */

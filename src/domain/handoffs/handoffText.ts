@@ -3,6 +3,7 @@ import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { z } from 'zod';
 import type { Reply } from '../../engine/reply.ts';
+import type { ContactWords } from './contactPreference.ts';
 import { OFFICE_TIME_ZONE } from './officeHours.ts';
 
 const RTL = new Set(['ar', 'ur', 'he', 'fa', 'ps']);
@@ -14,7 +15,6 @@ export type HandoffTextKey =
   | 'alreadyWaiting'
   | 'queuedOffline'
   | 'outOfHours'
-  | 'callbackOffer'
   | 'urgent'
   | 'claimed'
   | 'claimedNoName'
@@ -22,14 +22,38 @@ export type HandoffTextKey =
   | 'returned'
   | 'closed'
   | 'fileRefused'
-  | 'callbackSaved'
-  | 'callbackInvalid';
+  | 'callbackInvalid'
+  | 'contactAsk'
+  | 'contactChat'
+  | 'contactPhone'
+  | 'contactEmail'
+  | 'askPhone'
+  | 'askEmail'
+  | 'consentPhone'
+  | 'consentEmail'
+  | 'consentYes'
+  | 'consentNo'
+  | 'consentRefused'
+  | 'emailInvalid'
+  | 'nextChat'
+  | 'nextChatLater'
+  | 'nextPhone'
+  | 'nextPhoneLater'
+  | 'nextEmail'
+  | 'nextEmailLater'
+  | 'waitingShort'
+  | 'waitingShortLater'
+  | 'contactReoffer';
 
 export interface HandoffText {
   /** A handoff status line in the resident's language (English when missing). */
   status(status: Extract<Reply, { type: 'handoffStatus' }>['status'], key: HandoffTextKey, locale: string, vars?: Record<string, string>): Reply;
   /** A plain line (file refused, call-back saved...). */
   line(key: HandoffTextKey, locale: string, vars?: Record<string, string>): Reply;
+  /** A question with buttons; each choice is a button value and the key of its label. */
+  choices(key: HandoffTextKey, choices: ReadonlyArray<{ value: string; label: HandoffTextKey }>, locale: string, vars?: Record<string, string>): Reply;
+  /** What a resident may type for each button of the contact exchange, in their language (English words too). */
+  words(locale: string): ContactWords;
   /** "Monday 09:00" in the resident's language, London time. */
   when(at: Date, locale: string): string;
 }
@@ -61,6 +85,20 @@ export function loadHandoffText(localesDir: string, fallbackLng = 'en'): Handoff
   return {
     status: (status, key, locale, vars) => ({ type: 'handoffStatus', status, ...tr(key, locale, vars) }),
     line: (key, locale, vars) => ({ type: 'text', ...tr(key, locale, vars) }),
+    choices: (key, choices, locale, vars) => ({
+      type: 'choices',
+      ...tr(key, locale, vars),
+      choices: choices.map((c) => ({ value: c.value, label: tr(c.label, locale).text })),
+    }),
+    words: (locale) => {
+      const lng = langOf(locale);
+      const list = (key: string) => {
+        const own = resources[lng]?.handoff[key] ?? '';
+        const en = lng === fallbackLng ? '' : (resources[fallbackLng]?.handoff[key] ?? '');
+        return `${own}|${en}`.split('|').filter(Boolean);
+      };
+      return { chat: list('wordsChat'), phone: list('wordsPhone'), email: list('wordsEmail'), yes: list('wordsYes'), no: list('wordsNo') };
+    },
     when: (at, locale) => {
       try {
         return new Intl.DateTimeFormat(langOf(locale) === 'en' ? 'en-GB' : langOf(locale), {

@@ -6,7 +6,7 @@ import { emptyPersonalPayloads } from '../../store/handoffOutbox.ts';
 import { eraseHandoffSummaries, findOpenHandoff, type Handoff, openHandoff, type SummaryEntry } from '../../store/handoffs.ts';
 import { applyHandoffAction } from './applyHandoffAction.ts';
 import { recordAudit } from './audit.ts';
-import { parseCallbackRequest } from './callbackRequest.ts';
+import { contactExchange, contactQuestion } from './contactExchange.ts';
 import { emit, type HandoffContext } from './handoffContext.ts';
 import { isOpen, nextOpening } from './officeHours.ts';
 
@@ -25,14 +25,11 @@ const waiting = (h: Handoff) => h.status === 'requested' || h.status === 'queued
 export function createResidentSide(ctx: HandoffContext): ResidentSide {
   const { text } = ctx;
 
-  /** Out of hours, an unclaimed handoff tells the resident when someone is in and offers a call-back. */
+  /** Out of hours, an unclaimed handoff tells the resident when someone is in. */
   function outOfHours(h: Handoff, at: Date, locale: string): Reply[] {
     if (!waiting(h) || isOpen(ctx.calendar, h.partner, at)) return [];
     const next = nextOpening(ctx.calendar, h.partner, at);
-    return [
-      ...(next ? [text.status(h.status, 'outOfHours', locale, { when: text.when(next, locale) })] : []),
-      text.status(h.status, 'callbackOffer', locale),
-    ];
+    return next ? [text.status(h.status, 'outOfHours', locale, { when: text.when(next, locale) })] : [];
   }
 
   async function leave(tx: Queryable, open: Handoff, reason: HandoffLeaveReason, at: Date): Promise<void> {
@@ -64,6 +61,8 @@ export function createResidentSide(ctx: HandoffContext): ResidentSide {
         summary: Object.entries(input.summary) as SummaryEntry[],
         age: input.age ?? null,
         status: ctx.channelConnected ? 'requested' : 'queued',
+        // The resident is asked how they would like to be contacted (contactExchange).
+        contactStep: 'method',
         now: at,
       });
       await setOwner(tx, input.conversationId, 'person');
@@ -80,6 +79,7 @@ export function createResidentSide(ctx: HandoffContext): ResidentSide {
       else if (input.urgency !== 'urgent') replies.push(text.status(handoff.status, 'alreadyWaiting', input.locale));
       if (input.urgency === 'urgent') replies.push(text.status(handoff.status, 'urgent', input.locale));
       replies.push(...outOfHours(handoff, at, input.locale));
+      if (created) replies.push(contactQuestion(ctx, input.locale));
       return { replies };
     },
 
@@ -87,32 +87,17 @@ export function createResidentSide(ctx: HandoffContext): ResidentSide {
       const at = ctx.now();
       const handoff = await findOpenHandoff(tx, input.conversationId);
       if (!handoff) return { replies: [] };
-      await emit(ctx, tx, handoff.id, `message:${input.conversationId}:${input.seq}`, { type: 'message', payload: { seq: input.seq } }, at);
-      // Out of hours and still unclaimed, a phone number in the message is a call-back request.
-      if (!input.text || !waiting(handoff) || isOpen(ctx.calendar, handoff.partner, at)) return { replies: [] };
-      // Answers use the language stored with the handoff: a turn may arrive without a locale.
-      const cb = parseCallbackRequest(input.text);
-      switch (cb.type) {
-        case 'none':
-          return { replies: [] };
-        case 'invalid':
-          return { replies: [text.line('callbackInvalid', handoff.locale)] };
-        case 'valid':
-          await recordAudit(tx, { conversationId: input.conversationId, handoffId: handoff.id, adviserId: 'resident', action: 'callback', at });
-          await emit(
-            ctx,
-            tx,
-            handoff.id,
-            `callback:${input.conversationId}:${input.seq}`,
-            { type: 'callback', payload: { phone: cb.phone, preferredTime: cb.preferredTime } },
-            at,
-          );
-          return { replies: [text.line('callbackSaved', handoff.locale, { phone: cb.phone })] };
-        default: {
-          const never: never = cb;
-          return never;
-        }
+      const relay = () => emit(ctx, tx, handoff.id, `message:${input.conversationId}:${input.seq}`, { type: 'message', payload: { seq: input.seq } }, at);
+      // Once an adviser has it, they answer; until then the assistant does, in the handoff's
+      // language (a turn may arrive without a locale). Answers to the contact questions are not
+      // relayed: what the resident agrees to share reaches the advisers as a call-back request.
+      if (!waiting(handoff)) {
+        await relay();
+        return { replies: [] };
       }
+      const { replies, forAdviser } = await contactExchange(ctx, tx, handoff, input);
+      if (forAdviser) await relay();
+      return { replies };
     },
 
     async residentLeft({ conversationId, reason }, tx) {

@@ -70,7 +70,7 @@ describe('the corpus posted through the outbox to the card thread', () => {
     await t.close();
   });
 
-  it('every hostile string reaches Slack exactly escaped, unfurling off, plain text', async () => {
+  it('every hostile string reaches Slack exactly escaped, on one line, unfurling off, plain text', async () => {
     await seedConversation(t.db, 'esc', { inbound: ['hi'] });
     await t.db.transaction((tx) => h.service.request({ conversationId: 'esc', reason: 'resident_asked', urgency: 'normal', locale: 'en', summary: {} }, tx));
     for (const [input] of CORPUS) {
@@ -80,7 +80,13 @@ describe('the corpus posted through the outbox to the card thread', () => {
     await h.slack.worker.drain();
     const ts = (await findSlackCard(t.db, (await findOpenHandoff(t.db, 'esc'))!.id))!.ts;
     const relays = api.of('chat.postMessage').filter((p) => p.thread_ts === ts);
-    expect(relays.map((r) => r.text)).toEqual(CORPUS.map(([, expected]) => `Resident: ${expected}`));
+    // In the thread, resident text is one line with no invisible characters (hostileCorpus.test.ts has the rest).
+    const ONE_LINE: Record<string, string> = {
+      'line1\n<!here>\nline3': 'line1 ↵ &lt;!here&gt; ↵ line3',
+      '\u202e<!ereh>': '&lt;!ereh&gt;',
+      '<\u200b!channel>': '&lt;!channel&gt;',
+    };
+    expect(relays.map((r) => r.text)).toEqual(CORPUS.map(([input, expected]) => `Resident: ${ONE_LINE[input] ?? expected}`));
     for (const r of relays) expect(r).toMatchObject({ unfurl_links: 'false', unfurl_media: 'false', mrkdwn: 'false', parse: 'none', link_names: 'false' });
   });
 });

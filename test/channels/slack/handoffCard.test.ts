@@ -19,16 +19,19 @@ const base: Handoff = {
   endedAt: null,
   leftReason: null,
   erasedAt: null,
+  contact: { step: 'method', method: null, value: null, consentAt: null },
+  waitingNotes: 0,
 };
 const opts = { now: new Date('2026-07-14T10:12:00Z'), notePrefix: 'note:' };
 const text = (h: Partial<Handoff>) => JSON.stringify(handoffCard({ ...base, ...h }, [], opts));
 
 describe('handoff card', () => {
   it('flags child-safeguarding routing on urgent cards for under-18s, not for adults', () => {
-    expect(text({})).toContain('Under 18 (16_17)');
+    expect(text({})).toContain('Under 18:* follow the child-safeguarding procedure');
+    expect(text({})).toContain('Age given: 16_17');
     expect(text({ age: '25_plus' })).not.toMatch(/Under 18|Age not known/);
     // The shipped flows ask an exact age.
-    expect(text({ age: '16' })).toContain('Under 18 (16)');
+    expect(text({ age: '16' })).toContain('Age given: 16');
     expect(text({ age: '19' })).not.toMatch(/Under 18|Age not known/);
     expect(text({ age: null })).toContain('Age not known');
     expect(text({ urgency: 'normal', reason: 'resident_asked' })).not.toContain('Under 18');

@@ -178,7 +178,8 @@ describe('safeguarding during an open handoff (Slack on)', () => {
     const update = cardNow(ts);
     expect(update?.blocks).toContain('Urgent handoff');
     expect(update?.blocks).toContain('Claimed by <@UAMY>');
-    expect(update?.blocks).toContain('Under 18 (16)');
+    expect(update?.blocks).toContain('*Under 18:* follow the child-safeguarding procedure.');
+    expect(update?.blocks).toContain('{"type":"plain_text","text":"Age given: 16","emoji":false}');
     const mentions = threadPosts(ts).filter((p) => p.text?.includes('<!subteam^SSAFE>'));
     expect(mentions).toHaveLength(1);
     expect(mentions[0]).toMatchObject({ reply_broadcast: 'true', text: expect.stringContaining('URGENT (safeguarding)') });

@@ -20,8 +20,16 @@ export interface ApiCall {
 let n = 0;
 
 /** Intercepts the Slack Web API at SLACK/api/* and records every call; each answers ok with a fresh ts. */
-export function slackStandIn(): { calls: ApiCall[]; history: unknown[]; of(method: string): Record<string, string>[]; done(): void } {
+export function slackStandIn(): {
+  calls: ApiCall[];
+  history: unknown[];
+  /** Profiles `users.info` returns, by user id (tests add to it); unknown ids answer user_not_found. */
+  users: Record<string, { display_name: string; real_name: string }>;
+  of(method: string): Record<string, string>[];
+  done(): void;
+} {
   const calls: ApiCall[] = [];
+  const users: Record<string, { display_name: string; real_name: string }> = { USAM: { display_name: 'Sam', real_name: 'Sam Okafor' } };
   // What conversations.history / conversations.replies return (tests fill it).
   const history: unknown[] = [];
   nock.disableNetConnect();
@@ -35,12 +43,17 @@ export function slackStandIn(): { calls: ApiCall[]; history: unknown[]; of(metho
       calls.push({ method, body: fields });
       if (method === 'auth.test') return [200, { ok: true, user_id: 'UBOT', bot_id: 'BBOT' }];
       if (method === 'conversations.history' || method === 'conversations.replies') return [200, { ok: true, messages: history }];
+      if (method === 'users.info') {
+        const u = users[fields.user ?? ''];
+        return [200, u ? { ok: true, user: { id: fields.user, name: fields.user?.toLowerCase(), real_name: u.real_name, profile: u } } : { ok: false, error: 'user_not_found' }];
+      }
       n++;
       return [200, { ok: true, ts: `1700000000.${String(n).padStart(6, '0')}`, channel: CHANNEL }];
     });
   return {
     calls,
     history,
+    users,
     of: (method) => calls.filter((c) => c.method === method).map((c) => c.body),
     done: () => {
       scope.persist(false);

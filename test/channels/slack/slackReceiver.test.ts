@@ -78,11 +78,12 @@ describe('handoff card and buttons', () => {
     expect(JSON.parse(card!.metadata!)).toEqual({ event_type: 'anchorline_outbox', event_payload: { key: `card:${id}` } });
     const blocks = JSON.stringify(JSON.parse(card!.blocks!));
     expect(blocks).toContain('I Can');
-    expect(blocks).toContain('*Age band:* 19-24');
-    expect(blocks).toContain('*Job family:* &lt;!here&gt; admin');
-    expect(blocks).toContain('*Turns:* 4');
+    // Summary values are the resident's: plain_text fields, never mrkdwn.
+    expect(blocks).toContain('{"type":"plain_text","text":"Age band: 19-24","emoji":false}');
+    expect(blocks).toContain('{"type":"plain_text","text":"Job family: &lt;!here&gt; admin","emoji":false}');
+    expect(blocks).toContain('{"type":"plain_text","text":"Turns: 4","emoji":false}');
     expect(blocks).not.toContain('<!here>');
-    expect(blocks).toContain('&lt;!channel&gt; help *now*');
+    expect(blocks).toContain('[{"type":"mrkdwn","text":"*Resident:*"},{"type":"plain_text","text":"&lt;!channel&gt; help *now*","emoji":false}]');
     expect(blocks).not.toContain('<!channel>');
     expect(blocks).toContain('handoff_claim');
     expect(blocks).toContain('handoff_return');
@@ -97,10 +98,13 @@ describe('handoff card and buttons', () => {
 
   it('Claim (form-encoded block_actions) is acknowledged, claims, updates the card in place; the loser is told who has it', async () => {
     const { id, ts } = await openCard('s2');
+    api.users.UAMY = { display_name: '', real_name: 'Amy Adeyemi' };
     const res = await h.action(claimPayload(id, 'UAMY', ts));
     expect(res.status).toBe(200);
     await until(async () => (await getHandoff(t.db, id))?.status === 'claimed', 'claim');
-    expect((await residentSaw(t.db, 's2')).at(-1)).toMatchObject({ type: 'handoffStatus', status: 'claimed', text: expect.stringContaining('Adviser UAMY') });
+    // The resident is told the adviser's Slack name (users.info), never the handle in the payload.
+    expect((await residentSaw(t.db, 's2')).at(-1)).toMatchObject({ type: 'handoffStatus', status: 'claimed', text: 'Amy Adeyemi is an adviser. They are here to help you now. You can write to them.' });
+    expect(api.of('users.info')).toEqual([expect.objectContaining({ user: 'UAMY' })]);
 
     await h.slack.worker.drain();
     const update = api.of('chat.update').at(-1)!;
@@ -113,6 +117,16 @@ describe('handoff card and buttons', () => {
     const eph = await until(async () => api.of('chat.postEphemeral')[0], 'ephemeral to the loser');
     expect(eph).toMatchObject({ channel: CHANNEL, user: 'UBEN', text: '<@UAMY> has already claimed this handoff.' });
     expect((await getHandoff(t.db, id))?.adviserId).toBe('UAMY');
+    expect((await getHandoff(t.db, id))?.adviserName).toBe('Amy Adeyemi');
+  });
+
+  it('an adviser Slack gives no name for is "an adviser" to the resident, never their handle', async () => {
+    const { id, ts } = await openCard('s2-noname');
+    await h.action(claimPayload(id, 'UNONAME', ts));
+    await until(async () => (await getHandoff(t.db, id))?.status === 'claimed', 'claim');
+    const said = (await residentSaw(t.db, 's2-noname')).at(-1);
+    expect(said).toMatchObject({ type: 'handoffStatus', status: 'claimed', text: 'An adviser is here to help you now. You can write to them.' });
+    expect(JSON.stringify(said)).not.toMatch(/unoname|UNONAME/i);
   });
 });
 
@@ -165,8 +179,13 @@ describe('thread relay and retries', () => {
 });
 
 describe('slash command and App Home', () => {
-  it('/anchorline queue lists open handoffs ephemerally via response_url', async () => {
+  it('/anchorline queue lists open handoffs ephemerally via response_url, with call-back requests marked', async () => {
     await openCard('s6');
+    await openCard('s6-call');
+    // The second resident asks for a phone call and agrees we use their number.
+    for (const [seq, text] of [[2, '07700 900123'], [3, 'yes']] as const) {
+      await inTurn(t.db, (tx) => h.service.relayResidentMessage({ conversationId: 's6-call', seq, text, locale: 'en' }, tx));
+    }
     const responses: unknown[] = [];
     const nock = (await import('nock')).default;
     nock('http://slack.test')
@@ -189,7 +208,12 @@ describe('slash command and App Home', () => {
     expect(res.status).toBe(200);
     await until(async () => responses.length > 0, 'respond');
     expect(responses[0]).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/^Open handoffs: \d+$/) });
-    expect(JSON.stringify(responses[0])).toContain('unclaimed');
+    const shown = JSON.stringify(responses[0]);
+    expect(shown).toContain('unclaimed');
+    expect(shown).toContain('contact: not chosen yet');
+    expect(shown).toContain(':telephone_receiver: *phone call requested*');
+    // The queue carries no number and no message text.
+    expect(shown).not.toContain('07700');
   });
 
   it('App Home shows the adviser’s own claimed handoffs', async () => {

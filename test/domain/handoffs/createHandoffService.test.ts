@@ -33,6 +33,17 @@ describe('handoff request (inside the turn transaction)', () => {
     const { replies } = await request(service, 'c1', { age: '19', partner: 'uhb' });
     expect(replies).toEqual([
       { type: 'handoffStatus', status: 'requested', text: expect.stringContaining('asking an adviser'), locale: 'en', dir: 'ltr' },
+      {
+        type: 'choices',
+        text: 'How would you like an adviser to contact you?',
+        choices: [
+          { value: 'handoff.contact.chat', label: 'Chat here' },
+          { value: 'handoff.contact.phone', label: 'Phone call' },
+          { value: 'handoff.contact.email', label: 'Email' },
+        ],
+        locale: 'en',
+        dir: 'ltr',
+      },
     ]);
     expect(await ownerOf(t.db, 'c1')).toBe('person');
     const h = await findOpenHandoff(t.db, 'c1');
@@ -79,25 +90,51 @@ describe('handoff request (inside the turn transaction)', () => {
     expect(await events(t.db, h!.id)).toEqual([]);
   });
 
-  it('out of hours, says when someone will reply and offers a call-back, in Urdu; a number is a call-back request', async () => {
+  it('out of hours, says when someone will reply and asks how to make contact, in Urdu; a number needs consent before it is kept', async () => {
     await seedConversation(t.db, 'c-ooh', { locale: 'ur' });
     const { service } = makeService(t.db, { now: () => CLOSED_NOW });
     const { replies } = await request(service, 'c-ooh', { locale: 'ur' });
     expect(replies).toHaveLength(3);
-    expect(replies.every((r) => r.type === 'handoffStatus' && r.locale === 'ur' && r.dir === 'rtl')).toBe(true);
+    expect(replies.every((r) => r.type !== 'typing' && r.type !== 'adviser' && 'locale' in r && r.locale === 'ur' && r.dir === 'rtl')).toBe(true);
     // Saturday → Monday 20 July 09:00 London.
-    expect(replies[1]).toMatchObject({ text: expect.stringContaining('09:00') });
-    expect(replies[2]).toMatchObject({ text: expect.stringContaining('07700 900123') });
+    expect(replies[1]).toMatchObject({ type: 'handoffStatus', text: expect.stringContaining('09:00') });
+    expect(replies[2]).toMatchObject({ type: 'choices', text: 'آپ کس طرح چاہیں گے کہ ایک مشیر آپ سے رابطہ کرے؟' });
 
-    const saved = await relay(service, 'c-ooh', 2, 'میرا نمبر 07700 900 123 ہے، صبح', 'ur');
-    expect(saved.replies).toEqual([expect.objectContaining({ type: 'text', text: expect.stringContaining('07700 900123') })]);
-    // Answered in the handoff's language (Urdu), whatever the turn said.
-    const invalid = await relay(service, 'c-ooh', 3, 'call me on 0123456');
-    expect(invalid.replies).toEqual([expect.objectContaining({ locale: 'ur', text: expect.stringContaining('فون نمبر درست نہیں') })]);
+    // A number typed straight away is the phone choice, held only for the consent question.
+    const asked = await relay(service, 'c-ooh', 2, 'میرا نمبر 07700 900 123 ہے، صبح', 'ur');
+    expect(asked.replies).toEqual([expect.objectContaining({ type: 'choices', locale: 'ur', text: expect.stringContaining('07700 900123') })]);
+    expect((await findOpenHandoff(t.db, 'c-ooh'))!.contact).toMatchObject({ step: 'consent', method: 'phone', consentAt: null });
+    // Consent in Urdu words; answered in the handoff's language (Urdu), whatever the turn said.
+    const saved = await relay(service, 'c-ooh', 3, 'جی ہاں', 'en');
+    expect(saved.replies).toEqual([expect.objectContaining({ locale: 'ur', text: expect.stringMatching(/07700 900123.*کال کرے گا/) })]);
+    expect(saved.replies[0]).toMatchObject({ text: expect.stringContaining('09:00') });
     const h = (await findOpenHandoff(t.db, 'c-ooh'))!;
-    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'message', 'callback', 'message']);
-    expect((await payloads(h.id))[3]).toMatchObject({ phone: '07700 900123', preferredTime: expect.stringContaining('صبح') });
+    expect(h.contact).toMatchObject({ step: 'done', method: 'phone', value: expect.stringContaining('07700 900123'), consentAt: CLOSED_NOW });
+    // Answers to the contact questions are not relayed: the advisers get the call-back request.
+    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'callback']);
+    expect((await payloads(h.id))[2]).toMatchObject({ method: 'phone', phone: '07700 900123', preferredTime: expect.stringContaining('صبح') });
     expect((await listAudit(t.db, 'c-ooh')).map((a) => a.action)).toEqual(['callback']);
+    // Later messages get a short answer saying when, not the long text again.
+    const later = await relay(service, 'c-ooh', 4, 'شکریہ');
+    expect(later.replies).toEqual([expect.objectContaining({ type: 'text', locale: 'ur', text: expect.stringMatching(/آگے بھیج دیا.*09:00/) })]);
+  });
+
+  it('a wrong number is asked again; "no" to consent keeps nothing and stays with chat', async () => {
+    await seedConversation(t.db, 'c-no');
+    const { service } = makeService(t.db);
+    await request(service, 'c-no');
+    expect((await inTurn(t.db, (tx) => service.relayResidentMessage({ conversationId: 'c-no', seq: 2, value: 'handoff.contact.phone', locale: 'en' }, tx))).replies).toEqual([
+      expect.objectContaining({ text: expect.stringContaining('What is your phone number?') }),
+    ]);
+    expect((await relay(service, 'c-no', 3, 'call me on 0123456')).replies).toEqual([expect.objectContaining({ text: expect.stringContaining('does not look right') })]);
+    expect((await relay(service, 'c-no', 4, '0121 496 0000')).replies).toEqual([expect.objectContaining({ type: 'choices', text: expect.stringContaining('Can we keep 01214 960000') })]);
+    expect((await relay(service, 'c-no', 5, 'No, chat here')).replies).toEqual([expect.objectContaining({ text: expect.stringContaining('We will not use it') })]);
+    const h = (await findOpenHandoff(t.db, 'c-no'))!;
+    expect(h.contact).toEqual({ step: 'done', method: 'chat', value: null, consentAt: null });
+    // The declined number never reached the adviser channel.
+    expect(JSON.stringify(await payloads(h.id))).not.toContain('01214');
+    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'callback']);
+    expect(await listAudit(t.db, 'c-no')).toEqual([]);
   });
 });
 
@@ -115,7 +152,8 @@ describe('relay in the turn transaction', () => {
       }),
     ).rejects.toThrow('after the relay');
     expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due']);
-    expect((await relay(service, 'r1', seq, 'are you there?')).replies).toEqual([]);
+    // Never silence while nobody has claimed it: the first time, the contact choice is offered again.
+    expect((await relay(service, 'r1', seq, 'are you there?')).replies).toEqual([expect.objectContaining({ type: 'choices', text: expect.stringContaining('passed this on') })]);
     // A repeated turn (same message) adds nothing.
     await relay(service, 'r1', seq, 'are you there?');
     expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'message']);
@@ -178,14 +216,23 @@ describe('the resident leaves a handoff', () => {
     await request(service, 'l2', { age: '17' });
     const h = (await findOpenHandoff(t.db, 'l2'))!;
     await relay(service, 'l2', 2, '07700 900123 after 6pm please');
+    await relay(service, 'l2', 3, 'yes');
+    expect((await getHandoff(t.db, h.id))!.contact).toMatchObject({ method: 'phone', value: '07700 900123 (after 6pm please)' });
     await service.claim(h.id, { id: 'UAMY' });
     await inTurn(t.db, (tx) => service.residentLeft({ conversationId: 'l2', reason: 'erased', locale: 'en' }, tx));
-    expect(await getHandoff(t.db, h.id)).toMatchObject({ status: 'closed', leftReason: 'erased', summary: [], age: null, erasedAt: expect.any(Date) });
+    expect(await getHandoff(t.db, h.id)).toMatchObject({
+      status: 'closed',
+      leftReason: 'erased',
+      summary: [],
+      age: null,
+      erasedAt: expect.any(Date),
+      contact: { value: null, consentAt: null },
+    });
     expect(await ownerOf(t.db, 'l2')).toBe('bot');
-    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'message', 'callback', 'claimed', 'resident_left', 'erased']);
+    expect(await events(t.db, h.id)).toEqual(['requested', 'escalation_due', 'callback', 'claimed', 'resident_left', 'erased']);
     // Nothing the resident wrote or gave is left in the outbox.
     expect(JSON.stringify(await payloads(h.id))).not.toMatch(/07700|6pm/);
-    expect((await payloads(h.id)).slice(2, 4)).toEqual([{}, {}]);
+    expect((await payloads(h.id))[2]).toEqual({});
   });
 
   it('rolls back with the turn', async () => {
