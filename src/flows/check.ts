@@ -70,6 +70,7 @@ export function keysOf(step: Step, id: string): Array<{ key: string; path: PathK
   if (step.kind === 'ask') {
     add(step.question, 'question');
     add(step.hint, 'hint');
+    add(step.help, 'help');
     step.choices?.forEach((c, i) => {
       add(c.label, 'choices', i, 'label');
       add(c.synonyms, 'choices', i, 'synonyms');

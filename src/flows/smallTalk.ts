@@ -1,0 +1,48 @@
+import { SEP, containsPhrase, occursAt, separatorsOf, tokenise } from './answerText.ts';
+
+/** What a message that is not an answer is: a greeting, thanks (or "ok"), goodbye, or "I don't know". */
+export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'notSure';
+
+/** Each kind's phrases in the resident's language (locale lists under `answers.smallTalk.*`). */
+export interface SmallTalkWords {
+  greeting: readonly string[];
+  thanks: readonly string[];
+  bye: readonly string[];
+  notSure: readonly string[];
+  fillers: readonly string[];
+  separators: readonly string[];
+}
+
+/**
+ * "not sure" / "I don't know" anywhere in the message; otherwise a message made only of
+ * greetings, thanks and goodbyes ("hi", "ok thanks", "thank you, bye"), the last kind named
+ * first: bye, then thanks, then greeting. Undefined for anything else. Pure.
+ */
+export function smallTalkOf(text: string, words: SmallTalkWords): SmallTalk | undefined {
+  const seps = separatorsOf(words.separators);
+  const tokens = tokenise(text, seps);
+  if (!tokens.length) return undefined;
+  const tok = (list: readonly string[]) => list.map((p) => tokenise(p, seps)).filter((p) => p.length);
+  if (tok(words.notSure).some((p) => containsPhrase(tokens, p))) return 'notSure';
+  const kinds: Array<[SmallTalk | undefined, string[][]]> = [
+    ['bye', tok(words.bye)],
+    ['thanks', tok(words.thanks)],
+    ['greeting', tok(words.greeting)],
+    [undefined, tok(words.fillers)],
+  ];
+  const found = new Set<SmallTalk>();
+  for (let at = 0; at < tokens.length; ) {
+    if (tokens[at] === SEP) {
+      at++;
+      continue;
+    }
+    let best: { kind: SmallTalk | undefined; len: number } | undefined;
+    for (const [kind, phrases] of kinds) {
+      for (const p of phrases) if (occursAt(tokens, p, at) && (!best || p.length > best.len)) best = { kind, len: p.length };
+    }
+    if (!best) return undefined;
+    if (best.kind) found.add(best.kind);
+    at += best.len;
+  }
+  return (['bye', 'thanks', 'greeting'] as const).find((k) => found.has(k));
+}
