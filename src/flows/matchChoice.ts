@@ -75,14 +75,15 @@ const lexicons = new Map<string, Lexicon>();
 function buildLexicon(options: readonly OptionWords[], lists: ListWords, multiple: boolean): Lexicon {
   const seps = separatorsOf(lists.separators);
   const tok = (s: string) => tokenise(s, seps);
-  const fillers = lists.fillers.map(tok).filter((f) => f.length);
+  const phrasesOf = (list: readonly string[]) => list.map(tok).filter((p) => p.length);
+  const fillers = phrasesOf(lists.fillers);
   const fillerWords = new Set(fillers.filter((f) => f.length === 1).map((f) => f[0]!));
   const raw: Array<Omit<Entry, 'allow'>> = [];
   const exact = new Map<string, string>();
   options.forEach((o, i) => {
-    const phrases = [...o.words, o.value].map(tok).filter((p) => p.length);
+    const phrases = phrasesOf([...o.words, o.value]);
     for (const p of phrases) raw.push({ tokens: p, target: { value: o.value }, strength: 2 });
-    for (const p of [String(i + 1), ...(lists.numbers[i] ?? [])].map(tok).filter((p) => p.length)) raw.push({ tokens: p, target: { value: o.value }, strength: 2 });
+    for (const p of phrasesOf([String(i + 1), ...(lists.numbers[i] ?? [])])) raw.push({ tokens: p, target: { value: o.value }, strength: 2 });
   });
   // A word of a label that no other option uses is enough on its own ("hospitality", "caring").
   const owners = new Map<string, Set<string>>();
@@ -98,8 +99,8 @@ function buildLexicon(options: readonly OptionWords[], lists: ListWords, multipl
     }
   }
   if (multiple) {
-    for (const p of lists.all.map(tok).filter((p) => p.length)) raw.push({ tokens: p, target: { special: 'all' }, strength: 2 });
-    for (const p of lists.both.map(tok).filter((p) => p.length)) raw.push({ tokens: p, target: { special: 'both' }, strength: 2 });
+    for (const p of phrasesOf(lists.all)) raw.push({ tokens: p, target: { special: 'all' }, strength: 2 });
+    for (const p of phrasesOf(lists.both)) raw.push({ tokens: p, target: { special: 'both' }, strength: 2 });
   }
   const wordsOf = (value: string | undefined) => [...new Set(raw.filter((e) => 'value' in e.target && e.target.value !== value).flatMap((e) => e.tokens))];
   const othersByValue = new Map(options.map((o) => [o.value, wordsOf(o.value)]));
