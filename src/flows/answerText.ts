@@ -15,15 +15,18 @@ const ARABIC_TO_URDU: Record<string, string> = { ي: 'ی', ى: 'ی', ك: 'ک', �
  * apostrophes dropped so "don't" and "dont" are one word.
  */
 export function foldText(s: string): string {
-  return s
+  return asciiDigits(s)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f\u064b-\u065f\u0670\u06d6-\u06ed]/gu, '')
     .replace(/[\u200b-\u200f\u0640]/gu, '')
     .replace(/[يىكهة]/gu, (c) => ARABIC_TO_URDU[c] ?? c)
-    .replace(/[\u06f0-\u06f9]/gu, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[\u0660-\u0669]/gu, (d) => String(d.charCodeAt(0) - 0x0660))
     .toLocaleLowerCase('en')
     .replace(/['’‘`´]/gu, '');
+}
+
+/** Urdu (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII, so "۳۱" is a number like "31". */
+export function asciiDigits(s: string): string {
+  return s.replace(/[\u06f0-\u06f9]/gu, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[\u0660-\u0669]/gu, (d) => String(d.charCodeAt(0) - 0x0660));
 }
 
 /** Separators of one language, split into marks ("," "،" "&") and words ("and" "اور"). */

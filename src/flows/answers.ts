@@ -1,5 +1,6 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
+import { asciiDigits } from './answerText.ts';
 import { matchChoice, type ListWords } from './matchChoice.ts';
 import type { AskStep } from './schema.ts';
 
@@ -141,7 +142,8 @@ function yesNo(input: AnswerInput): AnswerResult {
 
 /** Reads one answer for an ask step. Pure. */
 export function readAnswer(step: AskStep, input: AnswerInput): AnswerResult {
-  const text = (input.text ?? '').trim();
+  // Free text is kept as written; numbers, dates, postcodes and phones may use Urdu digits.
+  const text = step.type === 'text' ? (input.text ?? '').trim() : asciiDigits(input.text ?? '').trim();
   switch (step.type) {
     case 'choice':
       return choose(step, input);
