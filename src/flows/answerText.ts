@@ -69,3 +69,9 @@ export function containsPhrase(tokens: readonly string[], phrase: readonly strin
   for (let i = 0; i + phrase.length <= tokens.length; i++) if (occursAt(tokens, phrase, i)) return true;
   return false;
 }
+
+/** The same words, whatever the case, accents and punctuation ("Not sure." and "not sure"). */
+export function sameWords(a: string, b: string): boolean {
+  const none = { marks: [], words: new Set<string>() };
+  return tokenise(a, none).join(' ') === tokenise(b, none).join(' ');
+}

@@ -6,11 +6,10 @@ import type { AskStep } from './schema.ts';
 
 /**
  * How a typed or clicked answer is read. Expected failures are values with a hint key;
- * `exact`: the whole message was the answer (a button, a label, a number), nothing more;
  * `ambiguous`: two or more options fit equally, so the resident is asked which one.
  */
 export type AnswerResult =
-  | { ok: true; value: unknown; exact?: boolean }
+  | { ok: true; value: unknown }
   | { ok: false; hint: string; params?: Record<string, unknown>; ambiguous?: string[] };
 
 /** Words for one choice in the resident's language: its label, synonyms and value. */
@@ -103,8 +102,8 @@ function choose(step: AskStep, input: AnswerInput): AnswerResult {
   const hint = step.multiple ? 'answers.hint.multiple' : 'answers.hint.choice';
   const values = Array.isArray(input.value) ? input.value : typeof input.value === 'string' ? [input.value] : [];
   if (values.length && values.every((v) => typeof v === 'string' && (options.includes(v) || (step.multiple && v === '*')))) {
-    if (!step.multiple) return { ok: true, value: values[0], exact: true };
-    return { ok: true, value: values.includes('*') ? options : [...new Set(values as string[])], exact: true };
+    if (!step.multiple) return { ok: true, value: values[0] };
+    return { ok: true, value: values.includes('*') ? options : [...new Set(values as string[])] };
   }
   const text = input.text ?? '';
   if (!text.trim()) return { ok: false, hint };
@@ -114,7 +113,7 @@ function choose(step: AskStep, input: AnswerInput): AnswerResult {
   const m = matchChoice(words, text, lists, step.multiple);
   if (m.kind === 'ambiguous') return { ok: false, hint: 'answers.hint.ambiguous', ambiguous: m.values };
   if (m.kind === 'none') return { ok: false, hint };
-  return { ok: true, value: step.multiple ? m.values : m.values[0], exact: m.exact };
+  return { ok: true, value: step.multiple ? m.values : m.values[0] };
 }
 
 const YES = ['yes', 'y', 'yeah', 'yep', 'yup', 'ok', 'okay', 'sure', 'i agree', 'agree', 'of course'];
@@ -122,8 +121,8 @@ const NO = ['no', 'n', 'nope', 'nah', 'i do not agree', 'i dont agree', 'do not 
 
 /** Yes or no, read like a two-option choice (so "yes I have" and typos work too). */
 function yesNo(input: AnswerInput): AnswerResult {
-  if (input.value === true || input.value === 'yes') return { ok: true, value: true, exact: true };
-  if (input.value === false || input.value === 'no') return { ok: true, value: false, exact: true };
+  if (input.value === true || input.value === 'yes') return { ok: true, value: true };
+  if (input.value === false || input.value === 'no') return { ok: true, value: false };
   const text = input.text ?? '';
   const lists = { ...(input.lists ?? ENGLISH_LISTS), numbers: [], all: [], both: [] };
   const m = matchChoice(
@@ -135,7 +134,7 @@ function yesNo(input: AnswerInput): AnswerResult {
     lists,
     false,
   );
-  if (m.kind === 'picked') return { ok: true, value: m.values[0] === 'yes', exact: m.exact };
+  if (m.kind === 'picked') return { ok: true, value: m.values[0] === 'yes' };
   if (m.kind === 'ambiguous') return { ok: false, hint: 'answers.hint.yesno', ambiguous: ['yes', 'no'] };
   return { ok: false, hint: 'answers.hint.yesno' };
 }

@@ -45,6 +45,8 @@ interface Lexicon {
   fillers: string[][];
   /** Whole-message lookup for `exact`. */
   exact: Map<string, string>;
+  /** Each option word and the options using it, for a typed beginning ("admin" → "administration"). */
+  owners: Map<string, Set<string>>;
   options: string[];
 }
 
@@ -108,7 +110,7 @@ function buildLexicon(options: readonly OptionWords[], lists: ListWords, multipl
     ...e,
     allow: e.tokens.map((w) => ('value' in e.target ? typoAllowance(w, othersByValue.get(e.target.value) ?? []) : 0)),
   }));
-  return { seps, entries, fillers, exact, options: options.map((o) => o.value) };
+  return { seps, entries, fillers, exact, owners, options: options.map((o) => o.value) };
 }
 
 function lexiconFor(options: readonly OptionWords[], lists: ListWords, multiple: boolean): Lexicon {
@@ -179,7 +181,12 @@ export function matchChoice(options: readonly OptionWords[], text: string, lists
       continue;
     }
     if (!top) {
-      if (/^\d+$/.test(tokens[at]!)) badNumber = true;
+      const word = tokens[at]!;
+      if (/^\d+$/.test(word)) badNumber = true;
+      else {
+        const start = beginningOf(lex, word, tokens.length === 1 ? 3 : 4);
+        if (start) picked.push(start);
+      }
       at++;
       continue;
     }
@@ -199,6 +206,15 @@ export function matchChoice(options: readonly OptionWords[], text: string, lists
   if (!values.length) return { kind: 'none' };
   if (!multiple && values.length > 1) return { kind: 'ambiguous', values };
   return { kind: 'picked', values, exact: false };
+}
+
+/** The one option with a word that starts with `typed` (at least `min` letters), if only one has. */
+function beginningOf(lex: Lexicon, typed: string, min: number): string | undefined {
+  // A word the options already use is not a beginning of another ("work" is not "working").
+  if ([...typed].length < min || lex.owners.has(typed)) return undefined;
+  const who = new Set<string>();
+  for (const [w, values] of lex.owners) if (w.startsWith(typed)) for (const v of values) who.add(v);
+  return who.size === 1 ? [...who][0] : undefined;
 }
 
 function compare(a: number[], b: number[]): number {

@@ -1,4 +1,5 @@
 import { readAnswer } from '../../flows/answers.ts';
+import { sameWords } from '../../flows/answerText.ts';
 import { smallTalkOf } from '../../flows/smallTalk.ts';
 import { listWords, smallTalkWords } from '../answerWords.ts';
 import { askWhichOne, clarify } from '../clarify.ts';
@@ -19,10 +20,11 @@ export const answerParsing: TurnStep = async (t, next) => {
   if (!ask) return next();
   const data = dataOf(snapshot);
   const { r } = t;
+  const choiceWords = r.choiceWords(ask, data);
   const res = readAnswer(ask, {
     text: t.turn.text,
     value: t.turn.value,
-    choiceWords: r.choiceWords(ask, data),
+    choiceWords,
     ...(ask.choicesFrom ? { optionValues: Renderer.dataOptions(ask, data).map((c) => c.value) } : {}),
     allWords: r.list('answers.allWords'),
     yesWords: r.list('answers.yesWords'),
@@ -30,10 +32,12 @@ export const answerParsing: TurnStep = async (t, next) => {
     lists: listWords(r),
     now: t.turn.receivedAt,
   });
-  const talk = t.turn.text ? smallTalkOf(t.turn.text, smallTalkWords(r)) : undefined;
+  const text = t.turn.text;
+  const talk = text ? smallTalkOf(text, smallTalkWords(r)) : undefined;
   // A free-text question would take "hi" as its answer; elsewhere only a non-answer is small talk,
-  // and "not sure" wins over anything but a whole-message answer ("not sure" is no "sure").
-  if (talk && (!res.ok || ask.type === 'text' || (talk === 'notSure' && !res.exact))) return clarify(t, ask, data, talk);
+  // and "not sure" wins over any answer read from it ("not sure" is no "sure") unless it is an option's own words.
+  const ownWords = talk === 'notSure' && choiceWords.some((w) => w.words.some((x) => sameWords(x, text!)));
+  if (talk && (!res.ok || ask.type === 'text' || (talk === 'notSure' && !ownWords))) return clarify(t, ask, data, talk);
   if (!res.ok && res.ambiguous) return askWhichOne(t, ask, data, res.ambiguous, res.hint);
   if (!res.ok) {
     t.event = { type: 'INVALID', hint: ask.hint ?? res.hint, params: res.params ?? {} };
