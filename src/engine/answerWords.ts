@@ -21,6 +21,7 @@ export function smallTalkWords(r: Renderer): SmallTalkWords {
   return {
     greeting: r.list('answers.smallTalk.greetingWords'),
     thanks: r.list('answers.smallTalk.thanksWords'),
+    ok: r.list('answers.smallTalk.okWords'),
     bye: r.list('answers.smallTalk.byeWords'),
     notSure: r.list('answers.smallTalk.notSureWords'),
     fillers: r.list('answers.fillerWords'),

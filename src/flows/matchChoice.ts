@@ -73,6 +73,7 @@ export function typoAllowance(word: string, others: readonly string[]): number {
 }
 
 const lexicons = new Map<string, Lexicon>();
+const MAX_WORDS = 60;
 
 function buildLexicon(options: readonly OptionWords[], lists: ListWords, multiple: boolean): Lexicon {
   const seps = separatorsOf(lists.separators);
@@ -149,7 +150,8 @@ function typosAt(e: Entry, tokens: readonly string[], at: number): number | unde
  */
 export function matchChoice(options: readonly OptionWords[], text: string, lists: ListWords, multiple: boolean): ChoiceMatch {
   const lex = lexiconFor(options, lists, multiple);
-  const tokens = tokenise(text, lex.seps);
+  // An answer to a choice is short; a pasted essay is read for its first words only.
+  const tokens = tokenise(text, lex.seps).slice(0, MAX_WORDS);
   if (!tokens.length) return { kind: 'none' };
   const whole = lex.exact.get(tokens.join(' '));
   if (whole) return { kind: 'picked', values: [whole], exact: true };

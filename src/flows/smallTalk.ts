@@ -1,12 +1,13 @@
 import { SEP, containsPhrase, occursAt, separatorsOf, tokenise } from './answerText.ts';
 
-/** What a message that is not an answer is: a greeting, thanks (or "ok"), goodbye, or "I don't know". */
-export type SmallTalk = 'greeting' | 'thanks' | 'bye' | 'notSure';
+/** What a message that is not an answer is: a greeting, thanks, "ok", goodbye, or "I don't know". */
+export type SmallTalk = 'greeting' | 'thanks' | 'ok' | 'bye' | 'notSure';
 
 /** Each kind's phrases in the resident's language (locale lists under `answers.smallTalk.*`). */
 export interface SmallTalkWords {
   greeting: readonly string[];
   thanks: readonly string[];
+  ok: readonly string[];
   bye: readonly string[];
   notSure: readonly string[];
   fillers: readonly string[];
@@ -15,8 +16,8 @@ export interface SmallTalkWords {
 
 /**
  * "not sure" / "I don't know" anywhere in the message; otherwise a message made only of
- * greetings, thanks and goodbyes ("hi", "ok thanks", "thank you, bye"), the last kind named
- * first: bye, then thanks, then greeting. Undefined for anything else. Pure.
+ * greetings, thanks, "ok" and goodbyes ("hi", "ok thanks", "thank you, bye"), the last kind named
+ * first: bye, then thanks, then ok, then greeting. Undefined for anything else. Pure.
  */
 export function smallTalkOf(text: string, words: SmallTalkWords): SmallTalk | undefined {
   const seps = separatorsOf(words.separators);
@@ -27,6 +28,7 @@ export function smallTalkOf(text: string, words: SmallTalkWords): SmallTalk | un
   const kinds: Array<[SmallTalk | undefined, string[][]]> = [
     ['bye', tok(words.bye)],
     ['thanks', tok(words.thanks)],
+    ['ok', tok(words.ok)],
     ['greeting', tok(words.greeting)],
     [undefined, tok(words.fillers)],
   ];
@@ -44,5 +46,5 @@ export function smallTalkOf(text: string, words: SmallTalkWords): SmallTalk | un
     if (best.kind) found.add(best.kind);
     at += best.len;
   }
-  return (['bye', 'thanks', 'greeting'] as const).find((k) => found.has(k));
+  return (['bye', 'thanks', 'ok', 'greeting'] as const).find((k) => found.has(k));
 }

@@ -10,6 +10,6 @@ import type { TurnStep } from '../pipeline.ts';
 export const afterTheEnd: TurnStep = async (t, next) => {
   if (t.conv.status !== 'ended' || t.command || !t.turn.text) return next();
   const talk = smallTalkOf(t.turn.text, smallTalkWords(t.r));
-  if (talk !== 'thanks' && talk !== 'bye') return next();
-  t.replies.push(t.r.choices(`answers.ended.${talk}`, [{ value: 'cmd:restart', label: t.r.s('engine.startAgain') }]));
+  if (talk !== 'thanks' && talk !== 'ok' && talk !== 'bye') return next();
+  t.replies.push(t.r.choices(`answers.ended.${talk === 'bye' ? 'bye' : 'thanks'}`, [{ value: 'cmd:restart', label: t.r.s('engine.startAgain') }]));
 };
