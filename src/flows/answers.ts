@@ -156,9 +156,11 @@ export function readAnswer(step: AskStep, input: AnswerInput): AnswerResult {
       return { ok: true, value: text };
     }
     case 'number': {
-      const cleaned = text.replace(/,/g, '');
-      if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return { ok: false, hint: 'answers.hint.number' };
-      const n = Number(cleaned);
+      const cleaned = text.replace(/(\d),(\d)/g, '$1$2');
+      // "I'm 31", "31 years old": one number among words is the answer; two numbers are not.
+      const found = /^-?\d+(\.\d+)?$/.test(cleaned) ? [cleaned] : (cleaned.match(/(?<![\d.])\d+(\.\d+)?(?![\d.])/g) ?? []);
+      if (found.length !== 1) return { ok: false, hint: 'answers.hint.number' };
+      const n = Number(found[0]);
       if ((step.min !== undefined && n < step.min) || (step.max !== undefined && n > step.max)) {
         return { ok: false, hint: 'answers.hint.numberRange', params: { min: step.min ?? '', max: step.max ?? '' } };
       }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listWords, smallTalkWords } from '../../src/engine/answerWords.ts';
 import { Renderer } from '../../src/engine/render.ts';
+import { readAnswer } from '../../src/flows/answers.ts';
 import { matchChoice, typoAllowance, type OptionWords } from '../../src/flows/matchChoice.ts';
 import { smallTalkOf } from '../../src/flows/smallTalk.ts';
 import { createTranslator, loadLocales, type Translator } from '../../src/i18n.ts';
@@ -168,5 +169,21 @@ describe('smallTalkOf', () => {
   it('an answer with a greeting is not small talk', () => {
     expect(talk('en', 'hi, I lost my job')).toBeUndefined();
     expect(talk('en', 'admin')).toBeUndefined();
+  });
+});
+
+describe('readAnswer: a number among words', () => {
+  const age = { ask: 'age', type: 'number', question: 'q', min: 14, max: 99, multiple: false } as const;
+  it.each([
+    ['31', 31],
+    ["I'm 31", 31],
+    ['31 years old', 31],
+    ['میری عمر ۳۱ سال ہے', 31],
+  ])('"%s" → %s', (text, value) => {
+    expect(readAnswer(age, { text })).toEqual({ ok: true, value });
+  });
+  it('two numbers, or none, are not an answer', () => {
+    expect(readAnswer(age, { text: 'between 30 and 35' })).toMatchObject({ ok: false });
+    expect(readAnswer(age, { text: 'thirty' })).toMatchObject({ ok: false });
   });
 });
