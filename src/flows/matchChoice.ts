@@ -74,6 +74,7 @@ export function typoAllowance(word: string, others: readonly string[]): number {
 
 const lexicons = new Map<string, Lexicon>();
 const MAX_WORDS = 60;
+const MAX_CHARS = 600;
 
 function buildLexicon(options: readonly OptionWords[], lists: ListWords, multiple: boolean): Lexicon {
   const seps = separatorsOf(lists.separators);
@@ -133,7 +134,7 @@ function typosAt(e: Entry, tokens: readonly string[], at: number): number | unde
     const want = e.tokens[i]!;
     const got = tokens[at + i]!;
     if (want === got) continue;
-    if (e.allow[i] === 0 || got === SEP) return undefined;
+    if (e.allow[i] === 0 || got === SEP || Math.abs(want.length - got.length) > e.allow[i]!) return undefined;
     const d = distance(want, got);
     if (d > e.allow[i]!) return undefined;
     sum += d;
@@ -151,7 +152,7 @@ function typosAt(e: Entry, tokens: readonly string[], at: number): number | unde
 export function matchChoice(options: readonly OptionWords[], text: string, lists: ListWords, multiple: boolean): ChoiceMatch {
   const lex = lexiconFor(options, lists, multiple);
   // An answer to a choice is short; a pasted essay is read for its first words only.
-  const tokens = tokenise(text, lex.seps).slice(0, MAX_WORDS);
+  const tokens = tokenise(text.slice(0, MAX_CHARS), lex.seps).slice(0, MAX_WORDS);
   if (!tokens.length) return { kind: 'none' };
   const whole = lex.exact.get(tokens.join(' '));
   if (whole) return { kind: 'picked', values: [whole], exact: true };

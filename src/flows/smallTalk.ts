@@ -1,4 +1,4 @@
-import { SEP, containsPhrase, occursAt, separatorsOf, tokenise } from './answerText.ts';
+import { SEP, containsPhrase, occursAt, separatorsOf, tokenise, type Separators } from './answerText.ts';
 
 /** What a message that is not an answer is: a greeting, thanks, "ok", goodbye, or "I don't know". */
 export type SmallTalk = 'greeting' | 'thanks' | 'ok' | 'bye' | 'notSure';
@@ -20,18 +20,11 @@ export interface SmallTalkWords {
  * first: bye, then thanks, then ok, then greeting. Undefined for anything else. Pure.
  */
 export function smallTalkOf(text: string, words: SmallTalkWords): SmallTalk | undefined {
-  const seps = separatorsOf(words.separators);
-  const tokens = tokenise(text, seps);
+  const { seps, notSure, kinds } = prepared(words);
+  // Small talk is short; a long message is read for its first words only.
+  const tokens = tokenise(text.slice(0, MAX_CHARS), seps).slice(0, MAX_WORDS);
   if (!tokens.length) return undefined;
-  const tok = (list: readonly string[]) => list.map((p) => tokenise(p, seps)).filter((p) => p.length);
-  if (tok(words.notSure).some((p) => containsPhrase(tokens, p))) return 'notSure';
-  const kinds: Array<[SmallTalk | undefined, string[][]]> = [
-    ['bye', tok(words.bye)],
-    ['thanks', tok(words.thanks)],
-    ['ok', tok(words.ok)],
-    ['greeting', tok(words.greeting)],
-    [undefined, tok(words.fillers)],
-  ];
+  if (notSure.some((p) => containsPhrase(tokens, p))) return 'notSure';
   const found = new Set<SmallTalk>();
   for (let at = 0; at < tokens.length; ) {
     if (tokens[at] === SEP) {
@@ -47,4 +40,39 @@ export function smallTalkOf(text: string, words: SmallTalkWords): SmallTalk | un
     at += best.len;
   }
   return (['bye', 'thanks', 'ok', 'greeting'] as const).find((k) => found.has(k));
+}
+
+const MAX_WORDS = 60;
+const MAX_CHARS = 600;
+
+interface Prepared {
+  seps: Separators;
+  notSure: string[][];
+  kinds: Array<[SmallTalk | undefined, string[][]]>;
+}
+
+// Phrase lists tokenised once per language and flow set, not once per message.
+const preparedCache = new Map<string, Prepared>();
+
+function prepared(words: SmallTalkWords): Prepared {
+  const key = JSON.stringify(words);
+  let p = preparedCache.get(key);
+  if (!p) {
+    const seps = separatorsOf(words.separators);
+    const tok = (list: readonly string[]) => list.map((x) => tokenise(x, seps)).filter((x) => x.length);
+    p = {
+      seps,
+      notSure: tok(words.notSure),
+      kinds: [
+        ['bye', tok(words.bye)],
+        ['thanks', tok(words.thanks)],
+        ['ok', tok(words.ok)],
+        ['greeting', tok(words.greeting)],
+        [undefined, tok(words.fillers)],
+      ],
+    };
+    if (preparedCache.size > 50) preparedCache.clear();
+    preparedCache.set(key, p);
+  }
+  return p;
 }
