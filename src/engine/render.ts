@@ -59,7 +59,11 @@ export class Renderer {
       const options = Renderer.dataOptions(step, data);
       return step.multiple && options.length > 1 ? [...options, { value: '*', label: this.s('answers.allLabel') }] : options;
     }
-    if (step.type === 'choice') return (step.choices ?? []).map((c) => ({ value: c.value, label: this.s(c.label) }));
+    if (step.type === 'choice') {
+      const options = (step.choices ?? []).map((c) => ({ value: c.value, label: this.s(c.label) }));
+      // Buttons pick one each; "All of them" is the one several-answer pick a button can make.
+      return step.multiple && options.length > 1 ? [...options, { value: '*', label: this.s('answers.allLabel') }] : options;
+    }
     if (step.type === 'yesno') {
       return [
         { value: 'yes', label: this.s('answers.yesLabel') },

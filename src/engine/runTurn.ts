@@ -6,6 +6,7 @@ import { MESSAGES_CHANNEL, type TurnOutcome } from './port.ts';
 import { reask } from './reask.ts';
 import { Renderer } from './render.ts';
 import type { Reply } from './reply.ts';
+import { afterTheEnd } from './steps/afterTheEnd.ts';
 import { answerParsing } from './steps/answerParsing.ts';
 import { consent } from './steps/consent.ts';
 import { globalCommands } from './steps/globalCommands.ts';
@@ -28,6 +29,7 @@ export const turnSteps = [
   globalCommands,
   language,
   inactivity,
+  afterTheEnd,
   answerParsing,
   machine,
   consent,

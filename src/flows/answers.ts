@@ -1,9 +1,16 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { z } from 'zod';
+import { asciiDigits } from './answerText.ts';
+import { matchChoice, type ListWords } from './matchChoice.ts';
 import type { AskStep } from './schema.ts';
 
-/** How a typed or clicked answer is read. Expected failures are values with a hint key. */
-export type AnswerResult = { ok: true; value: unknown } | { ok: false; hint: string; params?: Record<string, unknown> };
+/**
+ * How a typed or clicked answer is read. Expected failures are values with a hint key;
+ * `ambiguous`: two or more options fit equally, so the resident is asked which one.
+ */
+export type AnswerResult =
+  | { ok: true; value: unknown }
+  | { ok: false; hint: string; params?: Record<string, unknown>; ambiguous?: string[] };
 
 /** Words for one choice in the resident's language: its label, synonyms and value. */
 export interface ChoiceWords {
@@ -22,15 +29,10 @@ export interface AnswerInput {
   allWords?: string[];
   yesWords?: string[];
   noWords?: string[];
+  /** Separators, number words, fillers, "all" and "both" in the resident's language. */
+  lists?: ListWords;
   now?: Date;
 }
-
-const norm = (s: string) =>
-  s
-    .normalize('NFKC')
-    .toLocaleLowerCase()
-    .replace(/[\s\p{P}]+/gu, ' ')
-    .trim();
 
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 
@@ -82,59 +84,70 @@ export function parseUkPhone(text: string): string | undefined {
 
 const emailSchema = z.email();
 
-/** Several picks: buttons' values, "1, 3", "1 and 3", labels, or "all". */
-function chooseMany(options: string[], input: AnswerInput): AnswerResult {
-  const values = Array.isArray(input.value) ? input.value : typeof input.value === 'string' ? [input.value] : [];
-  if (values.length && values.every((v) => typeof v === 'string' && (options.includes(v) || v === '*'))) {
-    return { ok: true, value: values.includes('*') ? options : [...new Set(values as string[])] };
-  }
-  const text = norm(input.text ?? '');
-  if (!text) return { ok: false, hint: 'answers.hint.multiple' };
-  if (['all', 'all of them', 'everything', ...(input.allWords ?? []).map(norm)].includes(text)) return { ok: true, value: options };
-  const picked: string[] = [];
-  for (const part of text.split(/\s*(?:,|\band\b|&|\s)\s*/u).filter(Boolean)) {
-    const r = chooseOne(options, { ...input, text: part, value: undefined });
-    if (!r.ok) return { ok: false, hint: 'answers.hint.multiple' };
-    picked.push(r.value as string);
-  }
-  return picked.length ? { ok: true, value: [...new Set(picked)] } : { ok: false, hint: 'answers.hint.multiple' };
-}
+const ENGLISH_LISTS: ListWords = {
+  separators: [',', '&', 'and'],
+  numbers: [],
+  fillers: [],
+  all: ['all', 'all of them', 'everything'],
+  both: ['both'],
+};
 
+/**
+ * A choice: a pressed button, or what was typed read by `matchChoice` — labels, synonyms and
+ * phrases inside a longer message, numbers and number words, "all" and "both", small typos.
+ * Two options fitting equally is `ambiguous`, never a guess.
+ */
 function choose(step: AskStep, input: AnswerInput): AnswerResult {
   const options = input.optionValues ?? (step.choices ?? []).map((c) => c.value);
-  return step.multiple ? chooseMany(options, input) : chooseOne(options, input);
+  const hint = step.multiple ? 'answers.hint.multiple' : 'answers.hint.choice';
+  const values = Array.isArray(input.value) ? input.value : typeof input.value === 'string' ? [input.value] : [];
+  if (values.length && values.every((v) => typeof v === 'string' && (options.includes(v) || (step.multiple && v === '*')))) {
+    if (!step.multiple) return { ok: true, value: values[0] };
+    return { ok: true, value: values.includes('*') ? options : [...new Set(values as string[])] };
+  }
+  const text = input.text ?? '';
+  if (!text.trim()) return { ok: false, hint };
+  const byValue = new Map((input.choiceWords ?? []).map((w) => [w.value, w.words]));
+  const words = options.map((value) => ({ value, words: byValue.get(value) ?? [value] }));
+  const lists = input.lists ?? { ...ENGLISH_LISTS, all: [...ENGLISH_LISTS.all, ...(input.allWords ?? [])] };
+  const m = matchChoice(words, text, lists, step.multiple);
+  if (m.kind === 'ambiguous') return { ok: false, hint: 'answers.hint.ambiguous', ambiguous: m.values };
+  if (m.kind === 'none') return { ok: false, hint };
+  return { ok: true, value: step.multiple ? m.values : m.values[0] };
 }
 
-function chooseOne(options: string[], input: AnswerInput): AnswerResult {
-  if (typeof input.value === 'string' && options.includes(input.value)) return { ok: true, value: input.value };
-  const text = norm(input.text ?? '');
-  if (!text) return { ok: false, hint: 'answers.hint.choice' };
-  const n = Number(text);
-  if (Number.isInteger(n) && n >= 1 && n <= options.length) return { ok: true, value: options[n - 1]! };
-  const words = input.choiceWords ?? options.map((v) => ({ value: v, words: [v] }));
-  for (const w of words) if (w.words.some((x) => norm(x) === text) || norm(w.value) === text) return { ok: true, value: w.value };
-  // A unique label containing what was typed (e.g. "admin" for "Administration").
-  const partial = text.length >= 3 ? words.filter((w) => w.words.some((x) => norm(x).includes(text))) : [];
-  if (partial.length === 1) return { ok: true, value: partial[0]!.value };
-  return { ok: false, hint: 'answers.hint.choice' };
+const YES = ['yes', 'y', 'yeah', 'yep', 'yup', 'ok', 'okay', 'sure', 'i agree', 'agree', 'of course'];
+const NO = ['no', 'n', 'nope', 'nah', 'i do not agree', 'i dont agree', 'do not agree', 'disagree', 'no thanks', 'not ok'];
+
+/** Yes or no, read like a two-option choice (so "yes I have" and typos work too). */
+function yesNo(input: AnswerInput): AnswerResult {
+  if (input.value === true || input.value === 'yes') return { ok: true, value: true };
+  if (input.value === false || input.value === 'no') return { ok: true, value: false };
+  const text = input.text ?? '';
+  const lists = { ...(input.lists ?? ENGLISH_LISTS), numbers: [], all: [], both: [] };
+  const m = matchChoice(
+    [
+      { value: 'yes', words: [...YES, ...(input.yesWords ?? [])] },
+      { value: 'no', words: [...NO, ...(input.noWords ?? [])] },
+    ],
+    text,
+    lists,
+    false,
+  );
+  if (m.kind === 'picked') return { ok: true, value: m.values[0] === 'yes' };
+  if (m.kind === 'ambiguous') return { ok: false, hint: 'answers.hint.yesno', ambiguous: ['yes', 'no'] };
+  return { ok: false, hint: 'answers.hint.yesno' };
 }
 
 /** Reads one answer for an ask step. Pure. */
 export function readAnswer(step: AskStep, input: AnswerInput): AnswerResult {
-  const text = (input.text ?? '').trim();
+  // Free text is kept as written; numbers, dates, postcodes and phones may use Urdu digits.
+  const text = step.type === 'text' ? (input.text ?? '').trim() : asciiDigits(input.text ?? '').trim();
   switch (step.type) {
     case 'choice':
       return choose(step, input);
-    case 'yesno': {
-      if (input.value === true || input.value === 'yes') return { ok: true, value: true };
-      if (input.value === false || input.value === 'no') return { ok: true, value: false };
-      const t = norm(text);
-      const yes = ['yes', 'y', 'yeah', 'yep', 'ok', 'okay', 'sure', 'i agree', 'agree', ...(input.yesWords ?? []).map(norm)];
-      const no = ['no', 'n', 'nope', 'nah', 'i do not agree', 'no thanks', ...(input.noWords ?? []).map(norm)];
-      if (yes.includes(t)) return { ok: true, value: true };
-      if (no.includes(t)) return { ok: true, value: false };
-      return { ok: false, hint: 'answers.hint.yesno' };
-    }
+    case 'yesno':
+      return yesNo(input);
     case 'text': {
       const min = step.minLength ?? 1;
       const max = step.maxLength ?? 500;
@@ -143,9 +156,11 @@ export function readAnswer(step: AskStep, input: AnswerInput): AnswerResult {
       return { ok: true, value: text };
     }
     case 'number': {
-      const cleaned = text.replace(/,/g, '');
-      if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return { ok: false, hint: 'answers.hint.number' };
-      const n = Number(cleaned);
+      const cleaned = text.replace(/(\d),(\d)/g, '$1$2');
+      // "I'm 31", "31 years old": one number among words is the answer; two numbers are not.
+      const found = /^-?\d+(\.\d+)?$/.test(cleaned) ? [cleaned] : (cleaned.match(/(?<![\d.])\d+(\.\d+)?(?![\d.])/g) ?? []);
+      if (found.length !== 1) return { ok: false, hint: 'answers.hint.number' };
+      const n = Number(found[0]);
       if ((step.min !== undefined && n < step.min) || (step.max !== undefined && n > step.max)) {
         return { ok: false, hint: 'answers.hint.numberRange', params: { min: step.min ?? '', max: step.max ?? '' } };
       }

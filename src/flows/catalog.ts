@@ -106,7 +106,7 @@ export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
   if (hasErrors(problems)) return { ok: false, problems };
 
   const locales = Object.fromEntries(Object.entries(resources).map(([l, r]) => [l, flatKeys(r)]));
-  problems.push(...checkFlows({ flows, actions: opts.actions, locales, extraKeys: commandKeys(commandsFile) }));
+  problems.push(...checkFlows({ flows, actions: opts.actions, locales, trees: resources, extraKeys: commandKeys(commandsFile) }));
   if (hasErrors(problems)) return { ok: false, problems };
 
   const plain = new Map([...flows].map(([id, f]) => [id, f.flow]));

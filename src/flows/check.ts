@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ActionRegistry } from '../engine/actions.ts';
 import { PERSONAL_TYPES } from './answers.ts';
+import { checkSharedWords, type LocaleTrees } from './checkSharedWords.ts';
 import type { Locator, PathKey } from './parseFlowFile.ts';
 import type { Problem } from './problem.ts';
 import type { Flow, Next, Step } from './schema.ts';
@@ -12,6 +13,8 @@ export interface CheckInput {
   locales: Record<string, Set<string>>;
   /** Keys the engine and commands use, located in their own files. */
   extraKeys?: Array<{ key: string; locator: Locator; path: PathKey[] }>;
+  /** The locale texts themselves, for checks of what options say (shared synonyms). */
+  trees?: LocaleTrees;
 }
 
 interface Edge {
@@ -70,6 +73,7 @@ export function keysOf(step: Step, id: string): Array<{ key: string; path: PathK
   if (step.kind === 'ask') {
     add(step.question, 'question');
     add(step.hint, 'hint');
+    add(step.help, 'help');
     step.choices?.forEach((c, i) => {
       add(c.label, 'choices', i, 'label');
       add(c.synonyms, 'choices', i, 'synonyms');
@@ -126,6 +130,7 @@ export function checkFlows(input: CheckInput): Problem[] {
       if (step.kind === 'call') checkCall(step, base, loc, input.actions, problems);
       for (const k of keysOf(step, id)) missingKey(k.key, loc, k.path);
     });
+    if (input.trees) problems.push(...checkSharedWords(flow, loc, input.trees));
 
     // The adviser summary and the safety profile name answers or results this flow (or one it uses) keeps.
     const kept = namesKept(flow.id, input.flows);

@@ -76,6 +76,8 @@ export const askStepSchema = z
     question: keySchema,
     /** Shown when the answer does not fit (a default hint per type is used otherwise). */
     hint: keySchema.optional(),
+    /** Why the question is asked, in plain words: shown when the resident says "not sure" or "why". */
+    help: keySchema.optional(),
     choices: z.array(choiceOptionSchema).min(1).optional(),
     /** Choices built from an action result, e.g. the vacancies that fit. */
     choicesFrom: z

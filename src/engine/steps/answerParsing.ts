@@ -1,4 +1,8 @@
 import { readAnswer } from '../../flows/answers.ts';
+import { sameWords } from '../../flows/answerText.ts';
+import { smallTalkOf } from '../../flows/smallTalk.ts';
+import { listWords, smallTalkWords } from '../answerWords.ts';
+import { askWhichOne, clarify } from '../clarify.ts';
 import { flowPosition, waitingAsk } from '../flowPosition.ts';
 import type { TurnStep } from '../pipeline.ts';
 import { Renderer } from '../render.ts';
@@ -6,7 +10,9 @@ import { dataOf } from '../turnState.ts';
 
 /**
  * Reads the message as an answer to the question the flow waits on: typed or pressed, in the
- * resident's language. What does not fit becomes an INVALID event with a hint.
+ * resident's language. A greeting, thanks or "not sure" that is not itself an answer is
+ * answered here (not counted as a failed try); two options fitting equally are asked about;
+ * anything else that does not fit becomes an INVALID event with a hint.
  */
 export const answerParsing: TurnStep = async (t, next) => {
   const { flow, snapshot } = await flowPosition(t);
@@ -14,16 +20,25 @@ export const answerParsing: TurnStep = async (t, next) => {
   if (!ask) return next();
   const data = dataOf(snapshot);
   const { r } = t;
+  const choiceWords = r.choiceWords(ask, data);
   const res = readAnswer(ask, {
     text: t.turn.text,
     value: t.turn.value,
-    choiceWords: r.choiceWords(ask, data),
+    choiceWords,
     ...(ask.choicesFrom ? { optionValues: Renderer.dataOptions(ask, data).map((c) => c.value) } : {}),
     allWords: r.list('answers.allWords'),
     yesWords: r.list('answers.yesWords'),
     noWords: r.list('answers.noWords'),
+    lists: listWords(r),
     now: t.turn.receivedAt,
   });
+  const text = t.turn.text;
+  const talk = text ? smallTalkOf(text, smallTalkWords(r)) : undefined;
+  // A free-text question would take "hi" as its answer; elsewhere only a non-answer is small talk,
+  // and "not sure" wins over any answer read from it ("not sure" is no "sure") unless it is an option's own words.
+  const ownWords = talk === 'notSure' && choiceWords.some((w) => w.words.some((x) => sameWords(x, text!)));
+  if (talk && (!res.ok || ask.type === 'text' || (talk === 'notSure' && !ownWords))) return clarify(t, ask, data, talk);
+  if (!res.ok && res.ambiguous) return askWhichOne(t, ask, data, res.ambiguous, res.hint);
   if (!res.ok) {
     t.event = { type: 'INVALID', hint: ask.hint ?? res.hint, params: res.params ?? {} };
     return next();
