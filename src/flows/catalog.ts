@@ -6,6 +6,7 @@ import { createTranslator, flatKeys, loadLocales, type Translator } from '../i18
 import type { Db, Queryable } from '../store/db.ts';
 import { findFlowVersionTexts, saveFlowVersion } from '../store/flowVersions.ts';
 import { checkFlows } from './check.ts';
+import { checkReadability } from './checkReadability.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
 import { parseFlowFile, type Locator } from './parseFlowFile.ts';
@@ -107,6 +108,7 @@ export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
 
   const locales = Object.fromEntries(Object.entries(resources).map(([l, r]) => [l, flatKeys(r)]));
   problems.push(...checkFlows({ flows, actions: opts.actions, locales, extraKeys: commandKeys(commandsFile) }));
+  problems.push(...(await checkReadability({ flowsDir: opts.flowsDir, localesDir: opts.localesDir, flows: [...flows.values()].map((f) => f.flow) })));
   if (hasErrors(problems)) return { ok: false, problems };
 
   const plain = new Map([...flows].map(([id, f]) => [id, f.flow]));
