@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../store/db.ts';
 import { findFlowVersionTexts, saveFlowVersion } from '../store/flowVersions.ts';
 import { checkFlows } from './check.ts';
 import { checkReadability } from './checkReadability.ts';
+import { readDataNames, withDataNames } from './dataNames.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
 import { parseFlowFile, type Locator } from './parseFlowFile.ts';
@@ -95,7 +96,7 @@ async function readFlowFiles(dir: string): Promise<Map<string, string>> {
 export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
   let resources;
   try {
-    resources = await loadLocales(opts.localesDir);
+    resources = withDataNames(await loadLocales(opts.localesDir), await readDataNames(opts.flowsDir));
   } catch (err) {
     return { ok: false, problems: [{ severity: 'error', code: 'locale', file: opts.localesDir, line: 1, col: 1, path: '', message: (err as Error).message }] };
   }
