@@ -3,7 +3,7 @@ export const COURSE_TIME_ZONE = 'Europe/London';
 
 const DAY: Intl.DateTimeFormatOptions = { timeZone: COURSE_TIME_ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
 // "9:30 صبح – 3:00 دوپہر": each language's own words for the time of day, never "AM"/"PM" in Latin letters.
-const TIME: Intl.DateTimeFormatOptions = { timeZone: COURSE_TIME_ZONE, hour: 'numeric', minute: '2-digit', dayPeriod: 'long' };
+const TIME: Intl.DateTimeFormatOptions = { timeZone: COURSE_TIME_ZONE, hour: 'numeric', minute: '2-digit', dayPeriod: 'short' };
 const RTL = new Set(['ur', 'ar', 'fa', 'ps', 'he']);
 
 function formats(locale: string): { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat; lng: string } {

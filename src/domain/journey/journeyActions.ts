@@ -13,6 +13,7 @@ import { listSessions } from '../courses/listSessions.ts';
 import { myBookings, myBookingSchema } from '../courses/myBookings.ts';
 import { acceptSeatOffer, declineSeatOffer } from '../courses/seatOffers.ts';
 import { localName } from '../shared/localName.ts';
+import { vacancyLabel } from '../vacancies/vacancySummary.ts';
 import { sessionLabel, sessionLine } from '../courses/sessionLabel.ts';
 import { sessionSummarySchema } from '../courses/sessionSummary.ts';
 import { formatDay } from '../shared/formatDay.ts';
@@ -187,7 +188,8 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
             }),
           )
           .join('\n');
-        return { ...r, fittingCount: r.fitting.length, fittingIds: r.fitting.map((v) => v.id), summary, whyNot };
+        const fitting = r.fitting.map((v) => ({ ...v, label: vacancyLabel(v, w) }));
+        return { ...r, fitting, fittingCount: fitting.length, fittingIds: fitting.map((v) => v.id), summary, whyNot };
       },
     }),
     defineAction({
