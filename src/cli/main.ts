@@ -17,6 +17,7 @@ import { applicationStatusSchema } from '../domain/applications/applicationProfi
 import { exportPartnerApplications } from '../domain/applications/exportPartnerApplications.ts';
 import { setApplicationStatus } from '../domain/applications/setApplicationStatus.ts';
 import { noticesFromTranslator } from '../domain/shared/notices.ts';
+import { readDataNames, withDataNames } from '../flows/dataNames.ts';
 import { createTranslator, loadLocales } from '../i18n.ts';
 import { importSessionsCsv } from '../domain/courses/importSessionsCsv.ts';
 import { coordinatorDataLines } from '../domain/coordinatorData/coordinatorDataLines.ts';
@@ -181,7 +182,7 @@ async function main(argv: string[]): Promise<number> {
     const status = applicationStatusSchema.safeParse(rest[1]);
     if (!id.success || !status.success) throw new UsageError('set-status needs an application-vacancy id (a number) and a status');
     // Written in the resident's language, with the same wording files the flows use.
-    const notices = noticesFromTranslator(await createTranslator(await loadLocales(config.LOCALES_DIR)));
+    const notices = noticesFromTranslator(await createTranslator(withDataNames(await loadLocales(config.LOCALES_DIR), await readDataNames(config.FLOWS_DIR))));
     const r = await withDb(config, (db) =>
       // The resident hears of it on their channel: the message goes to their transcript and stream.
       setApplicationStatus(

@@ -6,6 +6,8 @@ import { createTranslator, flatKeys, loadLocales, type Translator } from '../i18
 import type { Db, Queryable } from '../store/db.ts';
 import { findFlowVersionTexts, saveFlowVersion } from '../store/flowVersions.ts';
 import { checkFlows } from './check.ts';
+import { checkReadability } from './checkReadability.ts';
+import { readDataNames, withDataNames } from './dataNames.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
 import { parseFlowFile, type Locator } from './parseFlowFile.ts';
@@ -94,7 +96,7 @@ async function readFlowFiles(dir: string): Promise<Map<string, string>> {
 export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
   let resources;
   try {
-    resources = await loadLocales(opts.localesDir);
+    resources = withDataNames(await loadLocales(opts.localesDir), await readDataNames(opts.flowsDir));
   } catch (err) {
     return { ok: false, problems: [{ severity: 'error', code: 'locale', file: opts.localesDir, line: 1, col: 1, path: '', message: (err as Error).message }] };
   }
@@ -107,6 +109,7 @@ export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
 
   const locales = Object.fromEntries(Object.entries(resources).map(([l, r]) => [l, flatKeys(r)]));
   problems.push(...checkFlows({ flows, actions: opts.actions, locales, trees: resources, extraKeys: commandKeys(commandsFile) }));
+  problems.push(...(await checkReadability({ flowsDir: opts.flowsDir, localesDir: opts.localesDir, flows: [...flows.values()].map((f) => f.flow) })));
   if (hasErrors(problems)) return { ok: false, problems };
 
   const plain = new Map([...flows].map(([id, f]) => [id, f.flow]));

@@ -1,4 +1,5 @@
 import type { Reply } from '../../engine/reply.ts';
+import { localName } from '../shared/localName.ts';
 import type { NoticeWriter } from '../shared/notices.ts';
 import type { ApplicationStatus } from './applicationProfile.ts';
 
@@ -7,10 +8,10 @@ const statusSentence = (status: ApplicationStatus, w: NoticeWriter): string => w
 
 /** "Role, Employer: sentence" for the in-turn "where is my application?" answer. */
 export function statusLine(v: { role: string; partnerName: string }, status: ApplicationStatus, w: NoticeWriter): string {
-  return w.t('notices.application.statusLine', { role: v.role, partner: v.partnerName, sentence: statusSentence(status, w) });
+  return w.t('notices.application.statusLine', { role: localName(w, 'role', v.role), partner: localName(w, 'partner', v.partnerName), sentence: statusSentence(status, w) });
 }
 
 export function statusUpdateReplies(v: { role: string; partnerName: string }, status: ApplicationStatus, w: NoticeWriter): Reply[] {
-  const text = w.t('notices.application.update', { role: v.role, partner: v.partnerName, sentence: statusSentence(status, w) });
+  const text = w.t('notices.application.update', { role: localName(w, 'role', v.role), partner: localName(w, 'partner', v.partnerName), sentence: statusSentence(status, w) });
   return [{ type: 'text', text, locale: w.locale, dir: w.dir }];
 }

@@ -7,8 +7,22 @@ const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'use lower-case l
 const dateSchema = z.iso.date();
 const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (24-hour)');
 
+/**
+ * A name residents see, in English or per language: `Porter` or
+ * `{ en: Porter, ur: پورٹر }`. English is required: it is what the database keeps and
+ * the fallback for every language without its own name (issue 11, item 8).
+ */
+export const localizedNameSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ en: z.string().min(1) }).catchall(z.string().min(1)),
+]);
+export type LocalizedName = z.infer<typeof localizedNameSchema>;
+
+/** The English name, which the database keeps. */
+export const englishOf = (n: LocalizedName): string => (typeof n === 'string' ? n : n.en);
+
 export const venueSchema = z.strictObject({
-  name: z.string().min(1),
+  name: localizedNameSchema,
   address: z.string().min(1),
   /** Step-free access, accessible toilet: what residents ask about. */
   accessible: z.boolean(),
@@ -29,7 +43,7 @@ export type SessionInput = z.infer<typeof sessionInputSchema>;
 
 export const courseInputSchema = z.strictObject({
   id: idSchema,
-  name: z.string().min(1),
+  name: localizedNameSchema,
   programme: idSchema,
   jobFamily: jobFamilySchema,
   lengthWeeks: z.number().int().min(1).max(52),

@@ -1,30 +1,33 @@
 import type { Card, Reply } from '../../engine/reply.ts';
 import type { NoticeWriter } from '../shared/notices.ts';
 import type { SessionSummary } from './sessionSummary.ts';
+import { localName } from '../shared/localName.ts';
 import { formatWhen } from './formatWhen.ts';
 
 const DAY_MS = 24 * 3600_000;
 
-/** Course and venue names are data (English); labels, answers and dates are in the resident's language. */
+/** Everything in the resident's language: course and venue names (English where no translation), labels, dates. */
 export function sessionCard(s: SessionSummary, w: NoticeWriter, actions: Card['actions'] = []): Card {
-  const when = formatWhen(s.startsAt, w.locale);
+  const when = formatWhen(s.startsAt, w.locale, s.endsAt);
+  const course = localName(w, 'course', s.courseName);
+  const venue = localName(w, 'venue', s.venue.name);
   return {
     kind: 'session',
-    title: s.courseName,
+    title: course,
     facts: [
       { label: w.t('notices.session.when'), value: when },
-      { label: w.t('notices.session.where'), value: `${s.venue.name}, ${s.venue.address}` },
+      { label: w.t('notices.session.where'), value: `${venue}, ${s.venue.address}` },
       { label: w.t('notices.session.stepFree'), value: w.t(s.venue.accessible ? 'notices.session.yes' : 'notices.session.no') },
       { label: w.t('notices.session.length'), value: w.t('notices.session.weeks', { count: s.lengthWeeks }) },
       { label: w.t('notices.session.seatsLeft'), value: String(s.seatsLeft) },
     ],
     actions,
-    fallback: w.t('notices.session.fallback', { course: s.courseName, when, venue: s.venue.name }),
+    fallback: w.t('notices.session.fallback', { course, when, venue }),
   };
 }
 
 export function reminderReplies(s: SessionSummary, offsetMs: number, w: NoticeWriter): Reply[] {
-  const when = formatWhen(s.startsAt, w.locale);
+  const when = formatWhen(s.startsAt, w.locale, s.endsAt);
   const lead =
     offsetMs >= DAY_MS
       ? w.t('notices.reminder.inDays', { count: Math.round(offsetMs / DAY_MS), when })

@@ -5,7 +5,7 @@ import { lockSeeding } from '../../store/lockSeeding.ts';
 import { differences, type SeedConflict, type SeedMode, type Shown } from '../coordinatorData/seedConflict.ts';
 import { seedRows } from '../coordinatorData/seedRows.ts';
 import { loadYamlFile } from '../shared/yamlFile.ts';
-import { courseFileSchema, type CourseFile, type CourseInput } from './courseFileSchema.ts';
+import { courseFileSchema, englishOf, type CourseFile, type CourseInput } from './courseFileSchema.ts';
 import { defaultCourseOptions, type BookingEnv, type CourseOptions } from './courseOptions.ts';
 import { COURSE_TIME_ZONE } from './formatWhen.ts';
 import { offerFreeSeats } from './seatOffers.ts';
@@ -33,7 +33,7 @@ export interface SeedCoursesOptions {
 
 function courseValues(c: CourseInput): CourseValues {
   const { id, name, programme, jobFamily, lengthWeeks, guaranteedInterview, languages } = c;
-  return { id, name, programmeId: programme, jobFamily, lengthWeeks, guaranteedInterview, languages };
+  return { id, name: englishOf(name), programmeId: programme, jobFamily, lengthWeeks, guaranteedInterview, languages };
 }
 
 /** A course's fields as flows/courses.yaml names them. */

@@ -19,8 +19,8 @@ export const sessionSummarySchema = z.object({
   capacity: z.number(),
   seatsLeft: z.number(),
   /**
-   * One line for a button (flows: choicesFrom with label: label, value: id). English here;
-   * the journey actions reword it in the resident's language (sessionLabel).
+   * A button (flows: choicesFrom with label: label, value: id): the start, at most 40
+   * characters. English here; the journey actions reword it in the resident's language (sessionLabel).
    */
   label: z.string(),
 });
@@ -42,6 +42,6 @@ export function toSessionSummary(r: SessionRow): SessionSummary {
     endsAt: r.endsAt.toISOString(),
     capacity: r.capacity,
     seatsLeft: Math.max(0, r.capacity - r.taken),
-    label: `${r.courseName}: ${formatWhen(r.startsAt.toISOString())}, ${r.venue.name}`,
+    label: formatWhen(r.startsAt.toISOString()),
   };
 }

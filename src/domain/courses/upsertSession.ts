@@ -1,7 +1,7 @@
 import { bookingsRepo } from '../../store/courses/bookingsRepo.ts';
 import { courseSessionsRepo, type SessionSource, type SessionValues } from '../../store/courses/courseSessionsRepo.ts';
 import type { Queryable } from '../../store/db.ts';
-import type { SessionInput } from './courseFileSchema.ts';
+import { englishOf, type SessionInput } from './courseFileSchema.ts';
 import type { BookingEnv } from './courseOptions.ts';
 import { COURSE_TIME_ZONE } from './formatWhen.ts';
 import { cancelReminders, scheduleReminders } from './reminders.ts';
@@ -11,7 +11,7 @@ export function sessionValues(courseId: string, s: SessionInput): SessionValues 
   return {
     id: s.id,
     courseId,
-    venueName: s.venue.name,
+    venueName: englishOf(s.venue.name),
     venueAddress: s.venue.address,
     venueAccessible: s.venue.accessible,
     startDate: s.startDate,

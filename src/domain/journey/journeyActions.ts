@@ -12,7 +12,9 @@ import { defaultCourseOptions, type BookingEnv, type CourseOptions } from '../co
 import { listSessions } from '../courses/listSessions.ts';
 import { myBookings, myBookingSchema } from '../courses/myBookings.ts';
 import { acceptSeatOffer, declineSeatOffer } from '../courses/seatOffers.ts';
-import { sessionLabel } from '../courses/sessionLabel.ts';
+import { localName } from '../shared/localName.ts';
+import { vacancyLabel } from '../vacancies/vacancySummary.ts';
+import { sessionLabel, sessionLine } from '../courses/sessionLabel.ts';
 import { sessionSummarySchema } from '../courses/sessionSummary.ts';
 import { formatDay } from '../shared/formatDay.ts';
 import { noticeWriter, type Notices } from '../shared/notices.ts';
@@ -90,6 +92,7 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
             w.t(s.venue.accessible ? 'notices.session.listItemStepFree' : 'notices.session.listItem', {
               number: i + 1,
               label: s.label,
+              line: sessionLine(s, w),
               seats: s.seatsLeft > 0 ? w.t('notices.session.seatsLeftCount', { count: s.seatsLeft }) : w.t('notices.session.full'),
             }),
           )
@@ -167,9 +170,9 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
           .map((v, i) =>
             w.t('notices.vacancy.listItem', {
               number: i + 1,
-              role: v.role,
-              partner: v.partnerName,
-              site: v.site.name,
+              role: localName(w, 'role', v.role),
+              partner: localName(w, 'partner', v.partnerName),
+              site: localName(w, 'site', v.site.name),
               hours: v.hoursPerWeek,
               closes: formatDay(v.closingDate, w.locale),
             }),
@@ -179,13 +182,14 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
           .filter((n) => !n.reasons.some((x) => x.type === 'jobFamily' || x.type === 'closed'))
           .map((n) =>
             w.t('notices.vacancy.whyNot', {
-              role: n.vacancy.role,
-              partner: n.vacancy.partnerName,
+              role: localName(w, 'role', n.vacancy.role),
+              partner: localName(w, 'partner', n.vacancy.partnerName),
               reasons: n.reasons.map((m) => describeMismatch(m, w)).join(' '),
             }),
           )
           .join('\n');
-        return { ...r, fittingCount: r.fitting.length, fittingIds: r.fitting.map((v) => v.id), summary, whyNot };
+        const fitting = r.fitting.map((v) => ({ ...v, label: vacancyLabel(v, w) }));
+        return { ...r, fitting, fittingCount: fitting.length, fittingIds: fitting.map((v) => v.id), summary, whyNot };
       },
     }),
     defineAction({

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { jobFamilySchema } from '../courses/courseFileSchema.ts';
 import { formatDay } from '../shared/formatDay.ts';
+import { localName } from '../shared/localName.ts';
 import type { NoticeWriter } from '../shared/notices.ts';
 import type { PersonSpec } from './personSpec.ts';
 import type { VacancySummary } from './vacancySummary.ts';
@@ -54,7 +55,7 @@ export function describeMismatch(m: Mismatch, w: NoticeWriter): string {
     case 'hours':
       return w.t('notices.vacancy.mismatch.hours', { hours: m.hoursPerWeek });
     case 'site':
-      return w.t('notices.vacancy.mismatch.site', { site: m.siteName });
+      return w.t('notices.vacancy.mismatch.site', { site: localName(w, 'site', m.siteName) });
     case 'startDate':
       return w.t('notices.vacancy.mismatch.startDate', { date: formatDay(m.startDate, w.locale) });
     case 'minAge':

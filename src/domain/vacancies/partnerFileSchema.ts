@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobFamilySchema } from '../courses/courseFileSchema.ts';
+import { jobFamilySchema, localizedNameSchema } from '../courses/courseFileSchema.ts';
 
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'use lower-case letters, digits and dashes');
 
@@ -10,12 +10,12 @@ export type Requirement = z.infer<typeof requirementSchema>;
 export const vacancyInputSchema = z
   .strictObject({
     id: idSchema,
-    role: z.string().min(1),
+    role: localizedNameSchema,
     jobFamily: jobFamilySchema,
     /** Agenda for Change band, e.g. "2" or "2-3". */
     band: z.string().regex(/^\d(-\d)?$/, 'a band like "2" or "2-3"'),
     hoursPerWeek: z.number().positive().max(48),
-    site: z.strictObject({ id: idSchema, name: z.string().min(1) }),
+    site: z.strictObject({ id: idSchema, name: localizedNameSchema }),
     closingDate: z.iso.date(),
     startDate: z.iso.date().optional(),
     /** 16-year-olds may work in clinical settings, but many vacancies say 18+. */
@@ -30,7 +30,10 @@ export type VacancyInput = z.infer<typeof vacancyInputSchema>;
 
 export const partnerInputSchema = z.strictObject({
   id: idSchema,
+  /** The partner's official name, as advisers and partners read it. */
   name: z.string().min(1),
+  /** What residents are told instead of the official name (no NHS trust names: issue 11). */
+  residentName: localizedNameSchema.optional(),
   vacancies: z.array(vacancyInputSchema).default([]),
 });
 

@@ -5,6 +5,7 @@ import { vacanciesRepo, type VacancyValues } from '../../store/partners/vacancie
 import type { SeedConflict, SeedMode, Shown } from '../coordinatorData/seedConflict.ts';
 import { seedRows } from '../coordinatorData/seedRows.ts';
 import { loadYamlFile } from '../shared/yamlFile.ts';
+import { englishOf } from '../courses/courseFileSchema.ts';
 import { partnerFileSchema, type PartnerFile } from './partnerFileSchema.ts';
 
 export interface SeedPartnersReport {
@@ -62,12 +63,12 @@ export async function seedPartnerData(db: Db, data: PartnerFile, opts: SeedPartn
       (v): VacancyValues => ({
         id: v.id,
         partnerId: p.id,
-        role: v.role,
+        role: englishOf(v.role),
         jobFamily: v.jobFamily,
         band: v.band,
         hoursPerWeek: v.hoursPerWeek,
         siteId: v.site.id,
-        siteName: v.site.name,
+        siteName: englishOf(v.site.name),
         closingDate: v.closingDate,
         startDate: v.startDate ?? null,
         minAge: v.minAge,

@@ -124,9 +124,10 @@ describe('applications', () => {
     expect(sent.map((x) => x.to)).toEqual([ben]);
     const [notice] = sent[0]!.replies;
     expect(notice).toMatchObject({ type: 'text', locale: 'ur', dir: 'rtl' });
-    // Role and employer are data (English); the words around them are Urdu.
+    // Role and employer in Urdu too (their names in flows/partners.yaml), never the English ones.
+    expect(catering!.role).toBe('Catering assistant');
     expect(notice?.type === 'text' && notice.text).toBe(
-      `${catering!.partnerName} میں ${catering!.role} کے لیے آپ کی درخواست کے بارے میں ایک خبر۔ ` +
+      `این ایچ ایس میں کھانے کی تیاری میں معاون کے لیے آپ کی درخواست کے بارے میں ایک خبر۔ ` +
         'بہت بڑی خوشخبری: انہوں نے آپ کو نوکری کی پیشکش کی ہے! وہ اگلے مراحل اور جانچ کے بارے میں آپ سے رابطہ کریں گے۔',
     );
   });

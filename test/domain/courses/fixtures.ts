@@ -1,3 +1,4 @@
+import { readDataNames, withDataNames } from '../../../src/flows/dataNames.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { defaultCourseOptions } from '../../../src/domain/courses/courseOptions.ts';
 import { seedCourseData } from '../../../src/domain/courses/seedCourses.ts';
@@ -57,7 +58,8 @@ export async function counts(db: Db, sessionId: string): Promise<Record<string, 
 
 /** Notices from the shipped wording (locales/), as the app builds them. */
 export async function loadNotices(): Promise<Notices> {
-  return noticesFromTranslator(await createTranslator(await loadLocales('locales')));
+  // As the app loads them: the wording plus the names in flows/courses.yaml and partners.yaml.
+  return noticesFromTranslator(await createTranslator(withDataNames(await loadLocales('locales'), await readDataNames('flows'))));
 }
 
 /** The resident chose a language (what the engine stores when they do). */

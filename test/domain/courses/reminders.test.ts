@@ -126,8 +126,8 @@ describe('course reminders', () => {
     expect(urTwoDays?.map((r) => r.type)).toEqual(['text', 'card', 'text']);
     for (const r of urTwoDays!) expect(r).toMatchObject({ locale: 'ur', dir: 'rtl' });
     const [lead, card, ask] = urTwoDays!;
-    // "A reminder: your course starts in 2 days. It is on Monday 11 January at 09:30." in Urdu, date included.
-    expect(lead).toMatchObject({ type: 'text', text: 'یاد دہانی: آپ کا کورس 2 دن میں شروع ہو رہا ہے۔ یہ پیر، 11 جنوری کو 09:30 ہے۔' });
+    // "A reminder: your course starts in 2 days. It is on Monday 11 January 2027, 9:30am to 3pm." in Urdu, date included.
+    expect(lead).toMatchObject({ type: 'text', text: 'یاد دہانی: آپ کا کورس 2 دن میں شروع ہو رہا ہے۔ یہ پیر، 11 جنوری، 2027، 9:30 صبح\u2009–\u20093:00 دوپہر ہے۔' });
     expect(ask).toMatchObject({ type: 'text', text: expect.stringContaining('براہ کرم مجھے بتا دیں') });
     expect(card?.type === 'card' && card.card.facts.map((f) => f.label)).toEqual(['کب', 'کہاں', 'سیڑھیوں کے بغیر رسائی', 'دورانیہ', 'باقی سیٹیں']);
     expect(card?.type === 'card' && card.card.facts.find((f) => f.label === 'دورانیہ')?.value).toBe('5 ہفتے');
@@ -136,6 +136,6 @@ describe('course reminders', () => {
 
     const [enTwoDays] = sent.get(en!) ?? [];
     for (const r of enTwoDays!) expect(r).toMatchObject({ locale: 'en', dir: 'ltr' });
-    expect(enTwoDays![0]).toMatchObject({ text: 'A reminder: your course starts in 2 days. It is on Monday 11 January at 09:30.' });
+    expect(enTwoDays![0]).toMatchObject({ text: 'A reminder: your course starts in 2 days. It is on Monday 11 January 2027, 9:30am to 3pm.' });
   });
 });

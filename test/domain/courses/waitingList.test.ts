@@ -142,7 +142,7 @@ describe('waiting list and seat offers', () => {
     expect(offer[0]).toMatchObject({ text: 'خوشخبری! جس کورس کا آپ انتظار کر رہے تھے، اس میں ایک سیٹ خالی ہو گئی ہے۔' });
     const ask = offer[2]!;
     // Answer within the hour: by 10:00 on Friday 1 January, London time, said in Urdu.
-    expect(ask.type === 'choices' && ask.text).toBe('کیا آپ یہ سیٹ لینا چاہتے ہیں؟ براہ کرم جمعہ، 1 جنوری کو 10:00 تک جواب دیں۔');
+    expect(ask.type === 'choices' && ask.text).toBe('کیا آپ یہ سیٹ لینا چاہتے ہیں؟ براہ کرم جمعہ، 1 جنوری، 2027، 10:00 صبح تک جواب دیں۔');
     expect(ask.type === 'choices' && ask.choices).toEqual([
       { value: 'cmd:accept_seat', label: 'ہاں، میری سیٹ بک کریں' },
       { value: 'cmd:decline_seat', label: 'نہیں، شکریہ' },

@@ -53,8 +53,8 @@ describe('journey actions (as a flow calls them)', () => {
     await seedSession(t.db, 'j1', 1);
     const [ada, ben] = await addConversations(t.db, 'j', 2);
     const listed = await call('listSessions', { programmeId: 'i-can' }, ada!);
-    expect(listed).toMatchObject({ count: 1, firstSessionId: 'j1', sessions: [{ label: 'Test course: Monday 11 January at 09:30, Hall' }] });
-    expect(listed.summary).toBe('1. Test course: Monday 11 January at 09:30, Hall (step-free). 1 seat left.');
+    expect(listed).toMatchObject({ count: 1, firstSessionId: 'j1', sessions: [{ label: 'Monday 11 January 2027, 9:30am' }] });
+    expect(listed.summary).toBe('1. Test course: Monday 11 January 2027, 9:30am to 3pm, at Hall (step-free). 1 seat left.');
     expect(await call('bookSession', { sessionId: 'j1' }, ada!)).toMatchObject({ type: 'booked', alreadyHad: false });
     expect(await call('bookSession', { sessionId: 'j1' }, ada!)).toMatchObject({ type: 'booked', alreadyHad: true });
     expect(await call('listSessions', { programmeId: 'i-can' }, ben!)).toMatchObject({ count: 0 });
@@ -71,12 +71,12 @@ describe('journey actions (as a flow calls them)', () => {
     const spec = { jobFamilies: 'facilities', age: '17', hasDrivingLicence: 'no' };
     const m = await call('matchVacancies', spec, cai!);
     expect(m.fittingIds).toEqual(['uhb-domestic-heartlands-2027-1', 'bchc-catering-2027-1']);
-    expect(m.whyNot).toContain('Porter, University Hospitals Birmingham NHS Foundation Trust: You need to be 18 or older. You need a driving licence.');
+    expect(m.whyNot).toContain('Porter (NHS): You need to be 18 or older. You need a driving licence.');
     const s = await call('submitApplication', { ...spec, vacancyIds: m.fittingIds, valuesStatements: 'I care about people.' }, cai!);
     expect(s).toMatchObject({ type: 'submitted', added: m.fittingIds });
     const st = await call('applicationStatus', {}, cai!);
     expect(st).toMatchObject({ type: 'found', vacancies: [{ status: 'submitted' }, { status: 'submitted' }] });
-    expect(st.summary).toContain('Domestic assistant, University Hospitals Birmingham NHS Foundation Trust: We have sent your application.');
+    expect(st.summary).toContain('Domestic assistant (NHS): We have sent your application.');
     expect(await call('applicationStatus', {}, 'nobody')).toMatchObject({ type: 'none', summary: '' });
   });
 
@@ -90,25 +90,25 @@ describe('journey actions (as a flow calls them)', () => {
     expect(listed).toMatchObject({
       count: 3,
       sessions: [
-        { id: 'j1', label: 'Test course: پیر، 11 جنوری کو 09:30، Hall' },
-        { id: 'u1', label: 'Test course: منگل، 12 جنوری کو 09:30، Hall' },
-        { id: 'u2', label: 'Test course: بدھ، 13 جنوری کو 09:30، Hall' },
+        { id: 'j1', label: 'پیر، 11 جنوری، 2027، 9:30 صبح' },
+        { id: 'u1', label: 'منگل، 12 جنوری، 2027، 9:30 صبح' },
+        { id: 'u2', label: 'بدھ، 13 جنوری، 2027، 9:30 صبح' },
       ],
     });
     expect((listed.summary as string).split('\n')).toEqual([
-      '1۔ Test course: پیر، 11 جنوری کو 09:30، Hall (سیڑھیوں کے بغیر رسائی)۔ سب سیٹیں بھر چکی ہیں۔ آپ انتظار کی فہرست میں شامل ہو سکتے ہیں۔',
-      '2۔ Test course: منگل، 12 جنوری کو 09:30، Hall (سیڑھیوں کے بغیر رسائی)۔ 2 سیٹیں باقی ہیں۔',
-      '3۔ Test course: بدھ، 13 جنوری کو 09:30، Hall (سیڑھیوں کے بغیر رسائی)۔ سب سیٹیں بھر چکی ہیں۔ آپ انتظار کی فہرست میں شامل ہو سکتے ہیں۔',
+      '1۔ Test course: پیر، 11 جنوری، 2027، 9:30 صبح\u2009–\u20093:00 دوپہر، Hall میں (سیڑھیوں کے بغیر رسائی)۔ سب سیٹیں بھر چکی ہیں۔ آپ انتظار کی فہرست میں شامل ہو سکتے ہیں۔',
+      '2۔ Test course: منگل، 12 جنوری، 2027، 9:30 صبح\u2009–\u20093:00 دوپہر، Hall میں (سیڑھیوں کے بغیر رسائی)۔ 2 سیٹیں باقی ہیں۔',
+      '3۔ Test course: بدھ، 13 جنوری، 2027، 9:30 صبح\u2009–\u20093:00 دوپہر، Hall میں (سیڑھیوں کے بغیر رسائی)۔ سب سیٹیں بھر چکی ہیں۔ آپ انتظار کی فہرست میں شامل ہو سکتے ہیں۔',
     ]);
     // The same list for an English resident, so the wording follows ctx.locale and not the data.
     const english = await call('listSessions', { programmeId: 'i-can', includeFull: 'yes' }, gus!, 'en');
-    expect((english.summary as string).split('\n')[2]).toBe('3. Test course: Wednesday 13 January at 09:30, Hall (step-free). Full. You can join the waiting list.');
+    expect((english.summary as string).split('\n')[2]).toBe('3. Test course: Wednesday 13 January 2027, 9:30am to 3pm, at Hall (step-free). Full. You can join the waiting list.');
     await call('bookSession', { sessionId: 'u1' }, fay!, 'ur');
     expect(await call('myBookings', {}, fay!, 'ur')).toMatchObject({
-      bookings: [{ status: 'booked', session: { id: 'u1', seatsLeft: 1, label: 'Test course: منگل، 12 جنوری کو 09:30، Hall' } }],
+      bookings: [{ status: 'booked', session: { id: 'u1', seatsLeft: 1, label: 'منگل، 12 جنوری، 2027، 9:30 صبح' } }],
     });
     expect((await call('listSessions', { programmeId: 'i-can' }, gus!, 'ur')).summary).toBe(
-      '1۔ Test course: منگل، 12 جنوری کو 09:30، Hall (سیڑھیوں کے بغیر رسائی)۔ 1 سیٹ باقی ہے۔',
+      '1۔ Test course: منگل، 12 جنوری، 2027، 9:30 صبح\u2009–\u20093:00 دوپہر، Hall میں (سیڑھیوں کے بغیر رسائی)۔ 1 سیٹ باقی ہے۔',
     );
   });
 
@@ -117,19 +117,19 @@ describe('journey actions (as a flow calls them)', () => {
     const spec = { jobFamilies: 'facilities', age: '17', hasDrivingLicence: 'no' };
     const m = await call('matchVacancies', spec, hal!, 'ur');
     expect((m.summary as string).split('\n')).toEqual([
-      '1۔ Domestic assistant، University Hospitals Birmingham NHS Foundation Trust، Heartlands Hospital۔ ہفتے میں 22.5 گھنٹے۔ درخواست کی آخری تاریخ 7 مارچ، 2027 ہے۔',
-      '2۔ Catering assistant، Birmingham Community Healthcare NHS Foundation Trust، Moseley Hall Hospital۔ ہفتے میں 18.75 گھنٹے۔ درخواست کی آخری تاریخ 14 مارچ، 2027 ہے۔',
+      '1۔ ہارٹ لینڈز ہسپتال میں صفائی کا معاون (این ایچ ایس)۔ ہفتے میں 22.5 گھنٹے۔ درخواست کی آخری تاریخ اتوار، 7 مارچ، 2027 ہے۔',
+      '2۔ موزلی ہال ہسپتال میں کھانے کی تیاری میں معاون (این ایچ ایس)۔ ہفتے میں 18.75 گھنٹے۔ درخواست کی آخری تاریخ اتوار، 14 مارچ، 2027 ہے۔',
     ]);
     expect(m.whyNot).toBe(
-      'Porter، University Hospitals Birmingham NHS Foundation Trust: آپ کی عمر کم از کم 18 سال ہونی چاہیے۔ آپ کے پاس ڈرائیونگ لائسنس ہونا ضروری ہے۔',
+      'پورٹر (این ایچ ایس): آپ کی عمر کم از کم 18 سال ہونی چاہیے۔ آپ کے پاس ڈرائیونگ لائسنس ہونا ضروری ہے۔',
     );
     expect(((await call('matchVacancies', spec, hal!, 'en')).summary as string).split('\n')[0]).toBe(
-      '1. Domestic assistant, University Hospitals Birmingham NHS Foundation Trust, Heartlands Hospital. 22.5 hours a week. Closes on 7 March 2027.',
+      '1. Domestic assistant at Heartlands Hospital (NHS). 22.5 hours a week. Closes on Sunday 7 March 2027.',
     );
     await call('submitApplication', { ...spec, vacancyIds: m.fittingIds }, hal!, 'ur');
     expect(((await call('applicationStatus', {}, hal!, 'ur')).summary as string).split('\n')).toEqual([
-      'Domestic assistant، University Hospitals Birmingham NHS Foundation Trust: ہم نے آپ کی درخواست بھیج دی ہے۔',
-      'Catering assistant، Birmingham Community Healthcare NHS Foundation Trust: ہم نے آپ کی درخواست بھیج دی ہے۔',
+      'صفائی کا معاون (این ایچ ایس): ہم نے آپ کی درخواست بھیج دی ہے۔',
+      'کھانے کی تیاری میں معاون (این ایچ ایس): ہم نے آپ کی درخواست بھیج دی ہے۔',
     ]);
   });
 

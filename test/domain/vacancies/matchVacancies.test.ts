@@ -60,20 +60,20 @@ describe('matchVacancy (pure)', () => {
     ] as const;
     const notices = await loadNotices();
     expect(all.map((m) => describeMismatch(m, noticeWriter(notices, 'en')))).toEqual([
-      'It closed on 14 February 2027.',
+      'It closed on Sunday 14 February 2027.',
       'It is not the kind of job you chose.',
       'It is 37.5 hours a week.',
       'It is at Heartlands Hospital.',
-      'It starts on 1 March 2027. That is before you can start.',
+      'It starts on Monday 1 March 2027. That is before you can start.',
       'You need to be 18 or older.',
       'You need a driving licence.',
     ]);
     expect(all.map((m) => describeMismatch(m, noticeWriter(notices, 'ur')))).toEqual([
-      'اس کی آخری تاریخ 14 فروری، 2027 تھی۔',
+      'اس کی آخری تاریخ اتوار، 14 فروری، 2027 تھی۔',
       'یہ اس قسم کی نوکری نہیں جو آپ نے چنی ہے۔',
       'یہ ہفتے میں 37.5 گھنٹے کی نوکری ہے۔',
-      'یہ Heartlands Hospital میں ہے۔',
-      'یہ 1 مارچ، 2027 کو شروع ہوتی ہے، اور آپ اس وقت تک کام شروع نہیں کر سکتے۔',
+      'یہ ہارٹ لینڈز ہسپتال میں ہے۔',
+      'یہ پیر، 1 مارچ، 2027 کو شروع ہوتی ہے، اور آپ اس وقت تک کام شروع نہیں کر سکتے۔',
       'آپ کی عمر کم از کم 18 سال ہونی چاہیے۔',
       'آپ کے پاس ڈرائیونگ لائسنس ہونا ضروری ہے۔',
     ]);
@@ -104,7 +104,8 @@ describe('matchVacancies against flows/partners.yaml', () => {
     expect(r.fitting.find((v) => v.id === 'bchc-catering-2027-1')).toMatchObject({
       hoursPerWeek: 18.75,
       closingDate: '2027-03-14',
-      label: 'Catering assistant, Birmingham Community Healthcare NHS Foundation Trust, Moseley Hall Hospital',
+      // "Catering assistant, Moseley Hall Hospital" is 41 characters: the button is the job alone.
+      label: 'Catering assistant',
     });
   });
 });

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { demoPage } from './demoPage.ts';
+import { createFontRoutes, NASKH, NASTALIQ } from './fontRoutes.ts';
+import { WEBCHAT_LOCALES, WEBCHAT_STRINGS } from './webchatStrings.ts';
 
 export interface WidgetOptions {
   partnerName: string;
@@ -47,7 +49,7 @@ export const WIDGET_STRINGS: Record<string, WidgetStrings> = {
     close: 'چیٹ بند کریں',
     connecting: 'رابطہ ہو رہا ہے…',
     unavailable: 'معذرت، چیٹ ابھی دستیاب نہیں ہے۔ براہ کرم تھوڑی دیر بعد دوبارہ کوشش کریں۔',
-    webchat: { TEXT_INPUT_PLACEHOLDER: 'اپنا پیغام لکھیں', TEXT_INPUT_SEND_BUTTON_ALT: 'بھیجیں' },
+    webchat: WEBCHAT_STRINGS.ur,
   },
 };
 
@@ -84,6 +86,9 @@ export function createWidgetRoutes(opts: WidgetOptions): express.Router {
     widgetPath: '/widget.js',
     directLinePath: opts.directLinePath ?? '/v3/directline',
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 1800,
+    fontsPath: '/fonts/fonts.css',
+    fonts: { nastaliq: NASTALIQ, naskh: NASKH },
+    webchatLocales: WEBCHAT_LOCALES,
     languages: opts.languages ?? [
       { code: 'en', label: 'English' },
       { code: 'ur', label: 'اردو' },
@@ -105,6 +110,7 @@ export function createWidgetRoutes(opts: WidgetOptions): express.Router {
   ].join('; ');
 
   const router = express.Router();
+  router.use(createFontRoutes());
   router.get('/', (_req, res) => {
     res.set({ 'Content-Security-Policy': pageCsp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     res.type('html').send(page);

@@ -2,8 +2,9 @@
  * Anchorline chat launcher (GET /widget.js). Partners paste:
  *   <script src="https://anchorline.example/widget.js" data-locale="en" async></script>
  * Optional attributes: data-locale (else <html lang>, else the browser), data-open="true".
- * It loads Microsoft's Web Chat from the same server (no CDN), keeps the conversation across
- * page loads in sessionStorage, and lays the chat out right-to-left for Urdu and Arabic.
+ * It loads Microsoft's Web Chat and the Arabic-script fonts from the same server (no CDN), keeps
+ * the conversation across page loads in sessionStorage, lays the chat out right-to-left for Urdu
+ * and Arabic, writes Urdu in Noto Nastaliq Urdu and other Arabic script in Noto Naskh Arabic.
  * The server prepends `var ANCHORLINE = {...}` with the partner's name, colours and paths.
  */
 (() => {
@@ -26,6 +27,11 @@
   const lang = (locale) => String(locale || '').toLowerCase().split('-')[0];
   const dirOf = (locale) => (RTL.has(lang(locale)) ? 'rtl' : 'ltr');
   const supported = (locale) => config.languages.find((l) => l.code === lang(locale))?.code ?? null;
+  const SYSTEM_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  // The fonts declare only their Arabic-script ranges, so Latin text keeps the system font.
+  const fontStack = (locale) => `"${lang(locale) === 'ur' ? config.fonts.nastaliq : config.fonts.naskh}", ${SYSTEM_FONT}`;
+  // Web Chat's own strings: its bundle for the language where it has one, else ours (webchatStrings.ts).
+  const webchatLocale = (locale) => config.webchatLocales[lang(locale)] || locale;
 
   function read(key) {
     try {
@@ -56,7 +62,9 @@
 
   /* ---- DOM ---- */
   const css = `
-.anchorline-root{--al-accent:${config.colour};--al-on-accent:${config.onColour};font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;}
+.anchorline-root{--al-accent:${config.colour};--al-on-accent:${config.onColour};font-family:"${config.fonts.naskh}",${SYSTEM_FONT};}
+.anchorline-root:lang(ur){font-family:"${config.fonts.nastaliq}",${SYSTEM_FONT};}
+.anchorline-root:lang(ur) .webchat__bubble__content,.anchorline-root:lang(ur) .webchat__suggested-action{line-height:2.1;}
 .anchorline-launcher{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;min-height:48px;padding:12px 20px;border:2px solid var(--al-on-accent);border-radius:24px;background:var(--al-accent);color:var(--al-on-accent);font:inherit;font-size:1rem;font-weight:600;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3);}
 .anchorline-launcher:focus-visible,.anchorline-close:focus-visible,.anchorline-lang:focus-visible{outline:3px solid #ffbf47;outline-offset:2px;}
 .anchorline-panel{position:fixed;inset-block-end:84px;inset-inline-end:20px;z-index:2147483001;display:flex;flex-direction:column;width:min(400px,calc(100vw - 40px));height:min(640px,calc(100vh - 110px));background:#fff;color:#1a1a1a;border:1px solid #6f777b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.3);overflow:hidden;}
@@ -191,7 +199,7 @@
       {
         directLine,
         store,
-        locale,
+        locale: webchatLocale(locale),
         dir,
         overrideLocalizedStrings: words().webchat || {},
         styleOptions: {
@@ -206,7 +214,7 @@
           hideUploadButton: true,
           sendBoxButtonColor: config.colour,
           rootHeight: '100%',
-          primaryFont: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+          primaryFont: fontStack(locale),
         },
       },
       chat,
@@ -284,6 +292,9 @@
   window.addEventListener('pagehide', () => write(OPEN_KEY, !panel.hidden));
 
   function mount() {
+    if (!document.querySelector('link[data-anchorline-fonts]')) {
+      document.head.append(el('link', { rel: 'stylesheet', href: origin + config.fontsPath }, { 'data-anchorline-fonts': '' }));
+    }
     document.body.append(root);
     if (data.open === 'true' || (read(STORE_KEY) && read(OPEN_KEY))) void open(false);
   }
