@@ -103,3 +103,16 @@ export async function createTranslator(resources: Resources, fallbackLng = 'en')
     },
   };
 }
+
+/**
+ * The key part for a data name (course, venue, job, site, partner): its English form in lower
+ * case, letters and digits joined by dashes ("Heartlands Hospital" → "heartlands-hospital").
+ * flows/dataNames.ts writes translations under it; domain/shared/localName.ts reads them.
+ */
+export const nameSlug = (english: string): string =>
+  english
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');

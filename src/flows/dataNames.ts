@@ -1,18 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { Resources } from '../i18n.ts';
+import { nameSlug, type Resources } from '../i18n.ts';
 
 type Names = Record<string, Record<string, Record<string, string>>>;
 
-/** Same rule as nameSlug in src/domain/shared/localName.ts (flows may not import the domain). */
-const slug = (english: string): string =>
-  english
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
+const slug = nameSlug;
 
 const isRecord = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);

@@ -1,19 +1,9 @@
+import { nameSlug } from '../../i18n.ts';
 import type { NoticeWriter } from './notices.ts';
 
-export type NameKind = 'course' | 'venue' | 'role' | 'site' | 'partner';
+export { nameSlug };
 
-/**
- * The key part for a name: its English form in lower case, letters and digits joined by
- * dashes ("Heartlands Hospital" → "heartlands-hospital"). The same rule is in
- * src/flows/dataNames.ts, which writes the translations under these keys.
- */
-export const nameSlug = (english: string): string =>
-  english
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
+export type NameKind = 'course' | 'venue' | 'role' | 'site' | 'partner';
 
 /**
  * A course, venue, job, site or partner name in the resident's language. The database
