@@ -48,6 +48,8 @@ export async function readDataNames(flowsDir: string): Promise<Names> {
     add(out, 'course', englishOf(c.name), c.name);
     for (const s of list(c.sessions).filter(isRecord)) if (isRecord(s.venue)) add(out, 'venue', englishOf(s.venue.name), s.venue.name);
   }
+  const programmes = await readYaml(path.join(flowsDir, 'programmes.yaml'));
+  for (const p of list(programmes.programmes).filter(isRecord)) add(out, 'programme', englishOf(p.name), p.name);
   const partners = await readYaml(path.join(flowsDir, 'partners.yaml'));
   for (const p of list(partners.partners).filter(isRecord)) {
     add(out, 'partner', p.name, p.residentName, true);

@@ -9,13 +9,14 @@ describe('names residents see, per language (issue 11, item 8)', async () => {
   const ur = noticeWriter(notices, 'ur');
   const en = noticeWriter(notices, 'en');
 
-  it('every shipped course, venue, job and site has an Urdu name, with no Latin letters', async () => {
+  it('every shipped programme, course, venue, job and site has an Urdu name, with no Latin letters', async () => {
     const names = await readDataNames('flows');
-    expect(Object.keys(names.ur!).sort()).toEqual(['course', 'partner', 'role', 'site', 'venue']);
+    expect(Object.keys(names.ur!).sort()).toEqual(['course', 'partner', 'programme', 'role', 'site', 'venue']);
     for (const kind of Object.values(names.ur!)) for (const n of Object.values(kind)) expect(n).not.toMatch(/[A-Za-z]/);
     expect(localName(ur, 'course', 'I Can - administration')).toBe('آئی کین - دفتری کام');
     expect(localName(ur, 'venue', 'Heartlands Hospital Learning Hub')).toBe('ہارٹ لینڈز ہسپتال، تعلیمی مرکز');
     expect(localName(ur, 'role', 'Porter')).toBe('پورٹر');
+    expect(localName(ur, 'programme', 'I Can')).toBe('آئی کین');
   });
 
   it('English keeps the name the database holds; a partner is named plainly, not by its trust name', () => {

@@ -1,3 +1,4 @@
+import { nameSlug } from '../../i18n.ts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { defineAction, type DomainAction } from '../../engine/actions.ts';
@@ -124,7 +125,7 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
         alternativesCount: r.alternatives.length,
         alternativeNames: r.alternatives.map((a) => a.name).join(', '),
         firstNeed: r.needs[0] ?? null,
-        ...(deps.translate && { explanation: explainDecisions(explained, deps.translate, ctx.locale).join('\n') }),
+        ...(deps.translate && { explanation: explainDecisions(explained, withProgrammeNames(deps.translate), ctx.locale).join('\n') }),
       });
       if (!chosen || !programme) {
         return extras({
@@ -161,4 +162,14 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
   });
 
   return [lookupPostcodeAction({ postcodesIoUrl: deps.postcodesIoUrl, places, fetchTimeoutMs, logger: deps.logger }), checkEligibility];
+}
+
+/** Programme names in the resident's language where the data gives one (`names.programme.*`), else English. */
+function withProgrammeNames(t: Translate): Translate {
+  return (key, params, locale) => {
+    const english = params.programme;
+    if (typeof english !== 'string') return t(key, params, locale);
+    const local = t(`names.programme.${nameSlug(english)}`, { defaultValue: english }, locale);
+    return t(key, { ...params, programme: local }, locale);
+  };
 }

@@ -69,7 +69,13 @@ const dateSchema = z.iso.date();
 export const programmeSchema = z
   .strictObject({
     id: idSchema,
-    name: z.string().min(1),
+    /**
+     * The programme's name: English, or `{ en, ur, … }` with a name per language (the English one
+     * is kept here; the others reach residents as `names.programme.*` wording, flows/dataNames.ts).
+     */
+    name: z
+      .union([z.string().min(1), z.looseObject({ en: z.string().min(1) }).catchall(z.string().min(1))])
+      .transform((n) => (typeof n === 'string' ? n : n.en)),
     /** One plain sentence for residents. */
     summary: z.string().min(1),
     /** Applications are taken from `opens` to `closes` inclusive (dates in Europe/London). */

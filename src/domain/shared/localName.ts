@@ -3,7 +3,7 @@ import type { NoticeWriter } from './notices.ts';
 
 export { nameSlug };
 
-export type NameKind = 'course' | 'venue' | 'role' | 'site' | 'partner';
+export type NameKind = 'course' | 'venue' | 'role' | 'site' | 'partner' | 'programme';
 
 /**
  * A course, venue, job, site or partner name in the resident's language. The database
