@@ -92,7 +92,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       defaultLocale: config.DEFAULT_LOCALE,
       officeHours: config.HANDOFF_OFFICE_HOURS,
       escalationMinutes: config.HANDOFF_ESCALATION_MINUTES,
-      pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId),
+      pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, logger),
       slack: {
         ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
         ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),

@@ -1,5 +1,8 @@
 import { AppError } from '../errors.ts';
+import type { Logger } from 'pino';
+import type { FlowCatalog, FlowSet } from '../flows/catalog.ts';
 import type { CompiledFlow } from '../flows/compile.ts';
+import type { Queryable } from '../store/db.ts';
 import type { AskStep } from '../flows/schema.ts';
 import type { FlowPosition, TurnState } from './turnState.ts';
 
@@ -20,16 +23,27 @@ function mapValue(value: unknown, steps: Record<string, string>): unknown {
   return value;
 }
 
+/** What a position is read from: a stored conversation's flow fields. */
+export interface StoredPosition {
+  id: string;
+  flow_id: string | null;
+  flow_version: string | null;
+  snapshot: unknown;
+  status: string;
+}
+
 /**
- * Where the conversation's flow stands (memoised on the turn): a new conversation, one on
- * the live version, one moved by a declared migration, or one kept on the version it started
- * on (read through the turn's transaction). An ended conversation starts afresh.
+ * Where a stored conversation's flow stands: a new conversation, one on the live version, one
+ * moved by a declared migration, or one kept on the version it started on (read through `tx`).
+ * An ended conversation starts afresh. Undefined when neither its flow nor `startFlow` exists.
+ * Used by the turn (`flowPosition`) and outside it (an adviser's "Return to bot").
  */
-export async function flowPosition(t: TurnState): Promise<FlowPosition> {
-  if (t.position) return t.position;
-  const { conv, deps } = t;
-  const live = t.flows.flows.get(conv.flow_id ?? deps.startFlow) ?? t.flows.flows.get(deps.startFlow);
-  if (!live) throw new EngineError('flow_missing', `no flow named ${deps.startFlow}`);
+export async function resolvePosition(
+  conv: StoredPosition,
+  o: { flows: FlowSet; catalog: FlowCatalog; startFlow: string; tx: Queryable; logger: Logger },
+): Promise<FlowPosition | undefined> {
+  const live = o.flows.flows.get(conv.flow_id ?? o.startFlow) ?? o.flows.flows.get(o.startFlow);
+  if (!live) return undefined;
   let position: FlowPosition;
   if (!conv.snapshot || !conv.flow_version || conv.flow_id !== live.id || conv.flow_version === live.version) {
     position = { flow: live, snapshot: conv.flow_id === live.id ? conv.snapshot : undefined };
@@ -40,15 +54,23 @@ export async function flowPosition(t: TurnState): Promise<FlowPosition> {
       const snap = conv.snapshot as { value: unknown };
       position = { flow: live, snapshot: { ...snap, value: mapValue(snap.value, migration.steps) } };
     } else {
-      const old = await deps.catalog.get(live.id, version, t.tx);
+      const old = await o.catalog.get(live.id, version, o.tx);
       if (old) position = { flow: old, snapshot: conv.snapshot };
       else {
-        deps.logger.warn({ conversationId: conv.id, flowId: conv.flow_id, version }, 'stored flow version missing; restarting');
+        o.logger.warn({ conversationId: conv.id, flowId: conv.flow_id, version }, 'stored flow version missing; restarting');
         position = { flow: live, snapshot: undefined };
       }
     }
   }
-  if (conv.status === 'ended') position = { ...position, snapshot: undefined };
+  return conv.status === 'ended' ? { ...position, snapshot: undefined } : position;
+}
+
+/** Where the turn's conversation stands (memoised on the turn); see `resolvePosition`. */
+export async function flowPosition(t: TurnState): Promise<FlowPosition> {
+  if (t.position) return t.position;
+  const { deps } = t;
+  const position = await resolvePosition(t.conv, { flows: t.flows, catalog: deps.catalog, startFlow: deps.startFlow, tx: t.tx, logger: deps.logger });
+  if (!position) throw new EngineError('flow_missing', `no flow named ${deps.startFlow}`);
   t.position = position;
   return position;
 }

@@ -182,3 +182,15 @@ export async function lockIfStillIdle(tx: Queryable, id: string, idleBefore: Dat
 export async function deleteConversation(tx: Queryable, id: string): Promise<boolean> {
   return (await tx.query('DELETE FROM conversations WHERE id = $1', [id])).rowCount > 0;
 }
+
+/** Where a conversation's flow stands, read outside a turn (an adviser's "Return to bot" repeats its question). */
+export async function readFlowPosition(
+  db: Queryable,
+  conversationId: string,
+): Promise<{ id: string; flow_id: string | null; flow_version: string | null; snapshot: unknown; locale: string; status: string } | undefined> {
+  const { rows } = await db.query<{ id: string; flow_id: string | null; flow_version: string | null; snapshot: unknown; locale: string; status: string }>(
+    'SELECT id, flow_id, flow_version, snapshot, locale, status FROM conversations WHERE id = $1',
+    [conversationId],
+  );
+  return rows[0];
+}

@@ -222,19 +222,3 @@ export async function setHandoffContact(db: Queryable, id: number, c: ContactCha
   const { rows } = await db.query(`UPDATE handoffs SET ${sets.join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`, params);
   return parse(rows)[0];
 }
-
-/**
- * Where a conversation's flow stands, for repeating its pending question when an adviser
- * returns the resident to the bot (read-only; `store/conversations.ts` stays its one writer).
- */
-export async function readConversationPosition(
-  db: Queryable,
-  conversationId: string,
-): Promise<{ flowId: string | null; flowVersion: string | null; snapshot: unknown; locale: string; status: string } | undefined> {
-  const { rows } = await db.query<{ flow_id: string | null; flow_version: string | null; snapshot: unknown; locale: string; status: string }>(
-    `SELECT flow_id, flow_version, snapshot, locale, status FROM conversations WHERE id = $1`,
-    [conversationId],
-  );
-  const r = rows[0];
-  return r && { flowId: r.flow_id, flowVersion: r.flow_version, snapshot: r.snapshot, locale: r.locale, status: r.status };
-}

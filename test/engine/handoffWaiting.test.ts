@@ -55,7 +55,7 @@ for (const slackOn of [false, true]) {
         officeHours: ALWAYS_OPEN,
         escalationMinutes: 15,
         // As app.ts wires it.
-        pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId),
+        pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, silent),
         slack: slackOn
           ? { botToken: 'xoxb-waiting', signingSecret: 'waiting-signing-secret', handoffChannel: CHANNEL, apiUrl: `${SLACK}/api/`, notePrefix: 'note:' }
           : { notePrefix: 'note:' },

@@ -58,13 +58,16 @@ export function slackEnvelope(path: string): RequestHandler {
         why = problem(slashCommand.safeParse(Object.fromEntries(form)));
       }
     } else {
-      // Bolt reads any other body as JSON, whatever its content type. An empty one is Bolt's to refuse.
-      if (!text.trim()) return next();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        return next(new AppError('malformed_json', 'the request body is not valid JSON'));
+      // Bolt reads any other body as JSON, whatever its content type (the edge has parsed a JSON
+      // one into req.body already). An empty one is Bolt's to refuse.
+      let parsed: unknown = req.body;
+      if (parsed === undefined) {
+        if (!text.trim()) return next();
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          return next(new AppError('malformed_json', 'the request body is not valid JSON'));
+        }
       }
       why = problem(eventEnvelope.safeParse(parsed));
     }
