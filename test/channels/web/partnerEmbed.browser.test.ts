@@ -5,11 +5,12 @@
  * Web Chat for real, so the browser itself judges every preflight. Screenshots go to
  * test/artifacts/ (git-ignored).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectLine } from '../../../src/channels/web/directline/createDirectLine.ts';
 import { createWidgetRoutes } from '../../../src/channels/web/widget/createWidgetRoutes.ts';
@@ -17,7 +18,6 @@ import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { silentLogger } from './directLineHarness.ts';
 import { createRealEngine } from './realEngine.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test/artifacts';
 
 let t: TestDb;
@@ -61,7 +61,6 @@ const sitePage = (name: string): http.RequestListener => (req, res) => {
 };
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   partnerBase = await listen(sitePage('Acme Housing'));
   strangerBase = await listen(sitePage('Not A Partner'));
@@ -91,11 +90,7 @@ beforeAll(async () => {
   appBase = `http://127.0.0.1:${(appServer.address() as AddressInfo).port}`;
   closeDirectLine = () => dl.close();
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

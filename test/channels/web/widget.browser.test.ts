@@ -3,12 +3,13 @@
  * real server pieces (widget routes, Direct Line, real engine and flows). Screenshots and the
  * axe report go to test/artifacts/ (git-ignored). Chromium is installed by .ci/run when missing.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import express from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectLine } from '../../../src/channels/web/directline/createDirectLine.ts';
 import { createWidgetRoutes } from '../../../src/channels/web/widget/createWidgetRoutes.ts';
@@ -16,7 +17,6 @@ import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { silentLogger } from './directLineHarness.ts';
 import { createRealEngine } from './realEngine.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test/artifacts';
 const require = createRequire(import.meta.url);
 
@@ -32,7 +32,6 @@ const EMBED_PAGE = `<!doctype html><html lang="ur" dir="rtl"><head><meta charset
 <script src="/widget.js" async></script></body></html>`;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await createTestDb();
   const engine = await createRealEngine(t.db);
@@ -52,11 +51,7 @@ beforeAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   };
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -2,11 +2,12 @@
  * Issue 11, item 8: an Urdu conversation in Chromium is written in Noto Nastaliq Urdu (served by
  * our server, no CDN), and Web Chat's own strings are Urdu. Screenshot in test/artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectLine } from '../../../src/channels/web/directline/createDirectLine.ts';
 import { createWidgetRoutes } from '../../../src/channels/web/widget/createWidgetRoutes.ts';
@@ -14,7 +15,6 @@ import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { silentLogger } from './directLineHarness.ts';
 import { createRealEngine } from './realEngine.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = 'test/artifacts';
 const SEND_BOX = '[data-id="webchat-sendbox-input"]';
 
@@ -29,7 +29,6 @@ let browser: Browser;
 const fontRequests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await createTestDb();
   const engine = await createRealEngine(t.db);
@@ -53,7 +52,7 @@ beforeAll(async () => {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
   };
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
