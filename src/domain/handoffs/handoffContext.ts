@@ -11,8 +11,13 @@ export interface HandoffContext {
   db: Db;
   text: HandoffText;
   calendar: Calendar;
+  /** Unclaimed this long → an `escalation_due` event (the channel reminds the duty group). */
   escalationMinutes: number;
-  /** An adviser channel consumes handoff events; off, none are written and the handoffs table is the queue. */
+  /**
+   * An adviser channel is connected and consumes handoff events from the outbox. Off: no events
+   * are written, the handoffs table itself is the queue, and residents are told an adviser will
+   * contact them.
+   */
   channelConnected: boolean;
   logger: Logger;
   now(): Date;
