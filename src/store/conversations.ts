@@ -178,6 +178,21 @@ export async function lockIfStillIdle(tx: Queryable, id: string, idleBefore: Dat
   return rowCount > 0;
 }
 
+/**
+ * Erasure of the conversation's own data (its row stays, ended, so the channel can go on):
+ * transcript, dedupe records with their replies, answers (the snapshot), the channel address
+ * and the channel's user id.
+ */
+export async function wipeConversation(tx: Queryable, id: string): Promise<void> {
+  await tx.query('DELETE FROM messages WHERE conversation_id = $1', [id]);
+  await tx.query('DELETE FROM processed_activities WHERE conversation_id = $1', [id]);
+  await tx.query(
+    `UPDATE conversations SET snapshot = NULL, flow_id = NULL, flow_version = NULL, address = NULL, user_id = '', consent = false,
+            status = 'ended', owner = 'bot' WHERE id = $1`,
+    [id],
+  );
+}
+
 /** Deletes the conversation; its transcript, dedupe records and handoffs go with it (ON DELETE CASCADE). */
 export async function deleteConversation(tx: Queryable, id: string): Promise<boolean> {
   return (await tx.query('DELETE FROM conversations WHERE id = $1', [id])).rowCount > 0;
