@@ -7,6 +7,7 @@ import { coordinatorDataStatus } from './domain/coordinatorData/coordinatorDataS
 import { seedCoordinatorData } from './domain/coordinatorData/seedCoordinatorData.ts';
 import { partnerRoutes } from './http/partnerRoutes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
+import { privacyEraser } from './domain/privacy/eraseConversation.ts';
 import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
 import { noticesFromTranslator } from './domain/shared/notices.ts';
 import { ActionRegistry } from './engine/actions.ts';
@@ -116,7 +117,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       inactivityMinutes: config.INACTIVITY_MINUTES,
       handoffs: handoffs.service,
       safeguarding: handoffs.safeguarding,
-      erasers: [journeyEraser(courseOptions), handoffs.eraser],
+      erasers: [journeyEraser(courseOptions), handoffs.eraser, privacyEraser],
     });
     const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
 
@@ -182,7 +183,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await handoffs.start();
       cleanups.push(() => handoffs.stop());
       // Daily housekeeping (retention, stale Direct Line ids, the postcode cache) runs as jobs, once across processes.
-      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers: [journeyEraser(courseOptions), handoffs.eraser], logger });
+      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers: [journeyEraser(courseOptions), handoffs.eraser, privacyEraser], logger });
       const jobs = new JobRunner({
         db,
         logger,

@@ -78,7 +78,7 @@ async function finishTurn(t: TurnState): Promise<TurnOutcome> {
       seq: ++seq,
       direction: 'in',
       activityId: turn.activityId,
-      body: { text: turn.text, value: turn.value, userId: turn.user.id, userName: turn.user.name, clientActivityId: turn.clientActivityId },
+      body: { text: turn.text, value: turn.value, userId: turn.user.id, clientActivityId: turn.clientActivityId },
     });
   }
   for (const reply of t.replies) messages.push({ seq: ++seq, direction: 'out', activityId: null, body: reply });

@@ -60,6 +60,8 @@ export interface TurnWrite {
     status?: 'active' | 'ended';
     consent?: boolean;
     owner?: 'bot' | 'person';
+    /** Erasure: the channel's address and user id go. */
+    wipeIdentity?: boolean;
   };
   lastSeq: number;
   /** When the resident spoke (drives the inactivity welcome-back). */
@@ -84,6 +86,7 @@ export async function writeTurn(tx: Tx, w: TurnWrite): Promise<void> {
   if (s.status) sets.push(`status = ${L(s.status)}`);
   if (s.consent !== undefined) sets.push(`consent = ${L(s.consent)}`);
   if (s.owner) sets.push(`owner = ${L(s.owner)}`);
+  if (s.wipeIdentity) sets.push(`address = NULL, user_id = ''`);
   const parts: string[] = [];
   if (w.eraseMessages) parts.push(`DELETE FROM messages WHERE conversation_id = ${id}; DELETE FROM processed_activities WHERE conversation_id = ${id};`);
   parts.push(`UPDATE conversations SET ${sets.join(', ')} WHERE id = ${id};`);
@@ -144,12 +147,30 @@ export async function lastSeqOf(conn: Queryable, conversationId: string): Promis
 
 // Bot Framework: `conversations.address` is the conversation reference a proactive reply is sent to.
 
-/** Stores the reference (only when it changed). */
+/** A conversation reference without the display names a channel puts in it (not needed to reply). */
+function withoutNames(address: unknown): unknown {
+  if (!address || typeof address !== 'object' || Array.isArray(address)) return address;
+  const out: Record<string, unknown> = { ...(address as Record<string, unknown>) };
+  for (const k of ['user', 'conversation', 'bot']) {
+    const part = out[k];
+    if (part && typeof part === 'object' && !Array.isArray(part)) {
+      const { name: _name, aadObjectId: _aad, ...rest } = part as Record<string, unknown>;
+      out[k] = rest;
+    }
+  }
+  return out;
+}
+
+/**
+ * Stores the reference (only when it changed), without display names. Only while the resident
+ * has consented or a person is helping them: after "delete my data" (consent withdrawn) nothing
+ * of the channel's is kept.
+ */
 export async function saveAddress(db: Queryable, conversationId: string, address: unknown): Promise<void> {
-  await db.query(`UPDATE conversations SET address = $2::jsonb WHERE id = $1 AND address IS DISTINCT FROM $2::jsonb`, [
-    conversationId,
-    JSON.stringify(address),
-  ]);
+  await db.query(
+    `UPDATE conversations SET address = $2::jsonb WHERE id = $1 AND (consent OR owner = 'person') AND address IS DISTINCT FROM $2::jsonb`,
+    [conversationId, JSON.stringify(withoutNames(address))],
+  );
 }
 
 export async function loadAddress(db: Queryable, conversationId: string): Promise<unknown> {

@@ -41,3 +41,10 @@ export async function deletePostcodeAnswers(db: Queryable, fetchedBefore: Date):
   const { rowCount } = await db.query('DELETE FROM postcode_cache WHERE fetched_at <= $1', [fetchedBefore]);
   return rowCount;
 }
+
+/** Erasure: the cached answers for the postcodes a resident gave (normalised, as looked up). */
+export async function forgetPostcodes(db: Queryable, postcodes: string[]): Promise<number> {
+  if (postcodes.length === 0) return 0;
+  const { rowCount } = await db.query('DELETE FROM postcode_cache WHERE postcode = ANY($1::text[])', [postcodes]);
+  return rowCount;
+}

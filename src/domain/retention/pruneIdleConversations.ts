@@ -1,4 +1,5 @@
 import type { Db, Queryable } from '../../store/db.ts';
+import { recordPrivacyAction } from '../../store/privacyAudit.ts';
 import { deleteConversation, idleConversationIds, lockIfStillIdle } from '../../store/conversations.ts';
 
 export type Eraser = (tx: Queryable, conversationId: string) => Promise<void>;
@@ -23,6 +24,7 @@ export async function pruneIdleConversations(db: Db, opts: { olderThan: Date; er
       const gone = await db.transaction(async (tx) => {
         if (!(await lockIfStillIdle(tx, id, opts.olderThan))) return false;
         for (const erase of opts.erasers) await erase(tx, id);
+        await recordPrivacyAction(tx, { conversationId: id, action: 'erased', actor: 'retention', at: new Date() });
         return deleteConversation(tx, id);
       });
       if (gone) deleted++;

@@ -1,3 +1,4 @@
+import { recordPrivacyAction } from '../../store/privacyAudit.ts';
 import { commandOf } from '../commandOf.ts';
 import type { TurnStep } from '../pipeline.ts';
 import { ownerOf, type TurnState } from '../turnState.ts';
@@ -6,8 +7,9 @@ import { ownerOf, type TurnState } from '../turnState.ts';
 export async function deleteData(t: TurnState, say: string | undefined): Promise<void> {
   if (ownerOf(t) === 'person' && t.deps.handoffs) await t.deps.handoffs.residentLeft({ conversationId: t.conv.id, reason: 'erased', locale: t.locale }, t.tx);
   for (const erase of t.deps.erasers) await erase(t.tx, t.conv.id);
+  await recordPrivacyAction(t.tx, { conversationId: t.conv.id, action: 'erased', actor: 'resident', at: t.turn.receivedAt });
   t.replies = [t.r.text(say ?? 'engine.dataDeleted')];
-  t.changes = { snapshot: null, flowId: null, flowVersion: null, consent: false, status: 'ended', owner: 'bot' };
+  t.changes = { snapshot: null, flowId: null, flowVersion: null, consent: false, status: 'ended', owner: 'bot', wipeIdentity: true };
   t.eraseMessages = true;
   t.keepInbound = false;
 }

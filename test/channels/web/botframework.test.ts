@@ -112,10 +112,16 @@ describe('Bot Framework adapter without an app id (development)', () => {
       const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM messages WHERE conversation_id = 'bf:emulator:conv-1' AND delivered_at IS NULL AND direction = 'out'`);
       expect(rows[0]).toEqual({ n: 0 });
 
-      const { rows: addr } = await t.db.query<{ address: { serviceUrl: string; conversation: { id: string } } }>(
-        `SELECT address FROM conversations WHERE id = 'bf:emulator:conv-1'`,
-      );
-      expect(addr[0]!.address).toMatchObject({ serviceUrl: SERVICE_URL, conversation: { id: 'conv-1' } });
+      // No consent yet: the channel's address is not kept. Once the resident agreed, it is (without display names).
+      const address = async () =>
+        (await t.db.query<{ address: Record<string, unknown> | null }>(`SELECT address FROM conversations WHERE id = 'bf:emulator:conv-1'`)).rows[0]!.address;
+      expect(await address()).toBeNull();
+      await t.db.query(`UPDATE conversations SET consent = true WHERE id = 'bf:emulator:conv-1'`);
+      const again = connector(/\/v3\/conversations\/conv-1\/activities\/act-2$/, 2);
+      expect((await s.post(activity({ id: 'act-2', text: 'hello again', from: { id: 'user-1', name: 'Ayesha Khan' } }))).status).toBe(200);
+      expect(again.bodies.map((b) => b.text)).toContain('You said: hello again');
+      expect(await address()).toMatchObject({ serviceUrl: SERVICE_URL, conversation: { id: 'conv-1' }, user: { id: 'user-1' } });
+      expect(JSON.stringify(await address())).not.toContain('Ayesha');
     } finally {
       await s.close();
     }
@@ -129,6 +135,11 @@ describe('Bot Framework adapter without an app id (development)', () => {
       await s.post(activity({ id: 'act-9', conversation: { id: 'conv-2' }, value: { choice: 'book:s1', label: 'Book' } }));
       expect(reply.bodies[0]).toMatchObject({ text: 'You chose: "book:s1"' });
       expect(engine.turns.at(-1)).toMatchObject({ text: 'Book', value: 'book:s1' });
+      // A person takes the conversation (a handoff): its next message keeps the address to reach them.
+      await t.db.query(`UPDATE conversations SET owner = 'person' WHERE id = 'bf:emulator:conv-2'`);
+      const relayed = connector(/\/v3\/conversations\/conv-2\/activities\/act-10$/, 2);
+      await s.post(activity({ id: 'act-10', conversation: { id: 'conv-2' }, text: 'are you there?' }));
+      expect(relayed.bodies.map((b) => b.text)).toContain('You said: are you there?');
 
       // An adviser answers later, outside any turn.
       const proactive = connector(/\/v3\/conversations\/conv-2\/activities$/, 1);
