@@ -9,6 +9,7 @@ import { loadProgrammes } from './eligibility/loadProgrammes.ts';
 import { placesAndEligibilityActions } from './eligibility/placesAndEligibilityActions.ts';
 import { journeyActions } from './journey/journeyActions.ts';
 import { placesReference } from './places/placesReference.ts';
+import { sharingActions } from './privacy/sharing.ts';
 import { noticesFromTranslator, type Notices } from './shared/notices.ts';
 
 export function courseOptionsOf(config: Config): CourseOptions {
@@ -41,5 +42,6 @@ export async function allActions(
       ...(deps.translate ? { translate: deps.translate } : {}),
     }),
     ...journeyActions({ courseOptions: courseOptionsOf(config), notices }),
+    ...sharingActions({ notices }),
   ];
 }

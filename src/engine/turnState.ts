@@ -59,6 +59,8 @@ export interface TurnState {
   /** The global command this message is (matched once, by `commandOf`). */
   command?: Command | undefined;
   commandMatched: boolean;
+  /** For a `match: start` command: the words after its phrase ("the NHS" of "stop sharing with the NHS"). */
+  commandRest?: string;
   /** Where the flow stands, once a step needed it (`flowPosition`). */
   position?: FlowPosition;
   /** What answer parsing made of the message, for the machine. */

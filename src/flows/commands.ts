@@ -18,6 +18,11 @@ export const commandSchema = z.strictObject({
   say: keySchema.optional(),
   /** For `do: call`: a domain action, its result shown with the `say` key. */
   call: z.string().optional(),
+  /**
+   * `whole` (default): the message is one of the phrases. `start`: the message starts with one
+   * ("stop sharing with the NHS"); the rest is given to the action as its `rest` parameter.
+   */
+  match: z.enum(['whole', 'start']).default('whole'),
 });
 export type Command = z.infer<typeof commandSchema>;
 
@@ -54,6 +59,7 @@ export function parseCommandsFile(file: string, text: string): CommandsFile {
   r.data.commands.forEach((c, i) => {
     if ((c.do === 'say' || c.do === 'call') && !c.say) problems.push(locator.problem(['commands', i], 'schema', `command ${c.id} needs say`));
     if (c.do === 'call' && !c.call) problems.push(locator.problem(['commands', i], 'schema', `command ${c.id} needs call`));
+    if (c.match === 'start' && c.do !== 'call') problems.push(locator.problem(['commands', i, 'match'], 'schema', `command ${c.id}: match: start needs do: call (the rest of the message goes to the action)`));
   });
   return { ...r.data, locator, problems };
 }

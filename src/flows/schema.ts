@@ -98,6 +98,13 @@ export const askStepSchema = z
     maxLength: z.number().int().positive().max(4000).optional(),
     /** `locale`: the answer becomes the conversation language; `consent`: the answer records consent. */
     sets: z.enum(['locale', 'consent']).optional(),
+    /**
+     * A yes/no question that gives or refuses consent for one purpose (UK GDPR: per purpose,
+     * recorded with the wording shown): `share_application` with the partners named at `scope`
+     * (a partner id or a list of them in the answers and results), or `contact`. `sets: consent`
+     * is the consent to keep the answers.
+     */
+    consent: z.strictObject({ purpose: z.enum(['share_application', 'contact']), scope: pathSchema }).optional(),
     /** Step to run after three answers that do not fit (default: the flow's fallback). */
     fallback: idSchema.optional(),
     next: nextSchema.optional(),
@@ -107,6 +114,8 @@ export const askStepSchema = z
     if (s.type !== 'choice' && (s.choices || s.choicesFrom)) ctx.addIssue({ code: 'custom', path: ['choices'], message: `choices only fit type choice, not ${s.type}` });
     if (s.multiple && s.type !== 'choice') ctx.addIssue({ code: 'custom', path: ['multiple'], message: 'multiple only fits type choice' });
     if (s.sets === 'consent' && s.type !== 'yesno') ctx.addIssue({ code: 'custom', path: ['sets'], message: 'consent needs a yesno question' });
+    if (s.consent && s.type !== 'yesno') ctx.addIssue({ code: 'custom', path: ['consent'], message: 'consent needs a yesno question' });
+    if (s.consent && s.sets === 'consent') ctx.addIssue({ code: 'custom', path: ['consent'], message: 'one purpose per question: sets: consent is the consent to keep the answers' });
     if (s.sets === 'locale' && s.type !== 'choice') ctx.addIssue({ code: 'custom', path: ['sets'], message: 'locale needs a choice question' });
     if (s.min !== undefined && s.max !== undefined && s.min > s.max) ctx.addIssue({ code: 'custom', path: ['min'], message: 'min is above max' });
   });

@@ -1,3 +1,4 @@
+import { SHARED_WITH_PARTNER_SQL } from './consentEvents.ts';
 import { z } from 'zod';
 import type { Queryable } from './db.ts';
 
@@ -130,7 +131,7 @@ export async function listPartnerApplicationLines(db: Queryable, partnerId: stri
      FROM application_vacancies av
      JOIN vacancies v ON v.id = av.vacancy_id
      JOIN applications a ON a.id = av.application_id
-     WHERE v.partner_id = $1
+     WHERE v.partner_id = $1 AND ${SHARED_WITH_PARTNER_SQL('a.conversation_id', 'v.partner_id')}
      ORDER BY av.id`,
     [partnerId],
   );
@@ -148,6 +149,23 @@ export async function listPartnerApplicationLines(db: Queryable, partnerId: stri
       profile: r.profile,
     };
   });
+}
+
+/**
+ * "Stop sharing with …": the conversation's application lines for those partners' vacancies are
+ * withdrawn (the partner no longer sees them: exports need a consent in force as well).
+ * @returns the vacancy ids withdrawn now.
+ */
+export async function withdrawPartnerLines(tx: Queryable, conversationId: string, partnerIds: string[]): Promise<string[]> {
+  const { rows } = await tx.query<{ vacancy_id: string }>(
+    `UPDATE application_vacancies av SET status = 'withdrawn', updated_at = now()
+       FROM applications a, vacancies v
+      WHERE a.id = av.application_id AND v.id = av.vacancy_id AND a.conversation_id = $1 AND v.partner_id = ANY($2::text[])
+        AND av.status <> 'withdrawn'
+      RETURNING av.vacancy_id`,
+    [conversationId, partnerIds],
+  );
+  return rows.map((r) => r.vacancy_id);
 }
 
 /** Erasure: the conversation's application and its lines (they cascade). */

@@ -7,6 +7,7 @@ import { partnerRoutes } from '../../src/http/partnerRoutes.ts';
 import type { Send } from '../../src/domain/shared/send.ts';
 import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
 import { createApp, listen, type RunningServer } from '../../src/http/server.ts';
+import { agreeToShare } from '../helpers/consent.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 import { addConversations, loadNotices } from '../domain/courses/fixtures.ts';
 
@@ -24,8 +25,9 @@ describe('partner admin routes', () => {
     await seedPartners(t.db);
     const [who] = await addConversations(t.db, 'adm', 1);
     const profile = applicationProfileSchema.parse({ jobFamilies: ['facilities'], age: 30 });
+    const sharedWith = await agreeToShare(t.db, who!, ['bchc', 'uhb']);
     await t.db.transaction((tx) =>
-      submitApplication(tx, { conversationId: who!, profile, vacancyIds: ['bchc-catering-2027-1', 'uhb-domestic-heartlands-2027-1'] }, new Date('2027-01-10T12:00:00Z')),
+      submitApplication(tx, { conversationId: who!, profile, vacancyIds: ['bchc-catering-2027-1', 'uhb-domestic-heartlands-2027-1'], sharedWith }, new Date('2027-01-10T12:00:00Z')),
     );
     const s = await applicationStatus(t.db, who!);
     avId = s.type === 'found' ? s.vacancies.find((v) => v.vacancyId === 'bchc-catering-2027-1')!.applicationVacancyId : -1;

@@ -105,7 +105,9 @@ describe('resident journey, end to end', () => {
     const offered = values(vacancies).filter((v) => v !== '*');
     expect(offered.length).toBeGreaterThanOrEqual(2);
     await send('res-brum', '1 and 2');
-    const applied = await send('res-brum', 'I am friendly, reliable and I like helping people.');
+    const share = texts(await send('res-brum', 'I am friendly, reliable and I like helping people.'));
+    expect(share).toMatch(/^We will send your application to .*NHS Foundation Trust\. They will see your answers and what you wrote\. Is that OK\?$/);
+    const applied = await send('res-brum', 'yes');
     expect(texts(applied)).toContain('We have sent one application for the jobs you picked.');
     const links = await t.db.query<{ vacancy_id: string }>(
       `SELECT av.vacancy_id FROM application_vacancies av JOIN applications a ON a.id = av.application_id WHERE a.conversation_id = 'res-brum' ORDER BY av.vacancy_id`,

@@ -29,6 +29,7 @@ import { saveAddress } from '../../src/store/conversations.ts';
 import type { Db } from '../../src/store/db.ts';
 import { findOpenHandoff } from '../../src/store/handoffs.ts';
 import { findSlackCard, listSlackPosts } from '../../src/store/slackCards.ts';
+import { consentHistory } from '../../src/store/consentEvents.ts';
 import { privacyAuditOf } from '../../src/store/privacyAudit.ts';
 import { CHANNEL, SLACK, slackStandIn, until } from '../channels/slack/slackHarness.ts';
 import { silent } from '../helpers/flowDir.ts';
@@ -165,6 +166,8 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
       expect(texts(await s(`0${phoneDigits}, mornings`))).toMatch(/Can we keep/);
     }
     expect(texts(await s('yes'))).toMatch(/Thank you/);
+    // Contact is its own consent, recorded with the version of the question's wording.
+    expect((await consentHistory(t.db, c)).map((e) => `${e.purpose}:${e.scope}:${e.granted}`)).toContain(`contact:${opts.contact ?? 'phone'}:true`);
     await s(`please call after ${marker}-msg`);
     return { marker, needles: [marker, postcode, postcode.replace(' ', ''), phoneDigits] };
   }

@@ -20,7 +20,13 @@ export const submitResultSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('refused'),
     problems: z.array(
-      z.object({ vacancyId: z.string(), unknown: z.boolean(), reasons: z.array(mismatchSchema) }),
+      z.object({
+        vacancyId: z.string(),
+        unknown: z.boolean(),
+        reasons: z.array(mismatchSchema),
+        /** The resident has not agreed to share their application with this vacancy's partner. */
+        notShared: z.boolean().optional(),
+      }),
     ),
   }),
 ]);
@@ -28,13 +34,21 @@ export type SubmitResult = z.infer<typeof submitResultSchema>;
 
 /**
  * One application per conversation, linked to every chosen vacancy (pass a transaction:
- * the turn's, so it commits with the turn). Applying again adds the new vacancies to the same application and
+ * the turn's, so it commits with the turn), and only to partners the resident agreed to share
+ * it with (`sharedWith`: UK GDPR consent per purpose and per partner).
+ * Applying again adds the new vacancies to the same application and
  * updates the profile; each vacancy is checked against the profile first, and if any
  * does not fit nothing is written.
  */
 export async function submitApplication(
   tx: Queryable,
-  input: { conversationId: string; profile: ApplicationProfile; vacancyIds: string[] },
+  input: {
+    conversationId: string;
+    profile: ApplicationProfile;
+    vacancyIds: string[];
+    /** The partners the resident agreed to share the application with (consent in force); a vacancy of any other is refused. */
+    sharedWith: readonly string[];
+  },
   now: Date,
 ): Promise<SubmitResult> {
   const ids = [...new Set(input.vacancyIds)];
@@ -43,6 +57,7 @@ export async function submitApplication(
   const problems = ids.flatMap((id) => {
     const v = found.get(id);
     if (!v) return [{ vacancyId: id, unknown: true, reasons: [] }];
+    if (!input.sharedWith.includes(v.partnerId)) return [{ vacancyId: id, unknown: false, reasons: [], notShared: true }];
     const reasons = matchVacancy(v, input.profile, today);
     return reasons.length ? [{ vacancyId: id, unknown: false, reasons }] : [];
   });

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { recordConsent } from '../../store/consentEvents.ts';
 import type { Reply } from '../../engine/reply.ts';
 import type { Queryable } from '../../store/db.ts';
 import { type Handoff, setHandoffContact } from '../../store/handoffs.ts';
@@ -53,6 +55,14 @@ export async function contactExchange(
   };
   const short = (): Reply => (when ? text.line('waitingShortLater', locale, { when }) : text.line('waitingShort', locale));
   const set = (c: Parameters<typeof setHandoffContact>[2]) => setHandoffContact(tx, h.id, c, at);
+  /** Consent to contact by phone or email, as an event with the version of the question's wording. */
+  const recordContactConsent = async (method: 'phone' | 'email', granted: boolean) => {
+    const key = method === 'phone' ? 'consentPhone' : 'consentEmail';
+    const shown = text.line(key, locale, { contact: '{{contact}}' });
+    const version = createHash('sha256').update('text' in shown ? shown.text : key).digest('hex').slice(0, 16);
+    await recordConsent(tx, [{ conversationId: h.conversationId, purpose: 'contact', scope: method, granted, wordingKey: `handoff.${key}`, wordingVersion: `handoff@${version}`, locale, at }]);
+  };
+
   const askConsent = async (method: 'phone' | 'email', value: string): Promise<Reply[]> => {
     // Held for this one question: kept only if the resident agrees, removed if not.
     await set({ step: 'consent', method, value, consentAt: null });
@@ -82,6 +92,7 @@ export async function contactExchange(
       if (step !== 'consent' || !h.contact.value || (h.contact.method !== 'phone' && h.contact.method !== 'email')) break;
       const method = h.contact.method;
       await set({ step: 'done', consentAt: at });
+      await recordContactConsent(method, true);
       await recordAudit(tx, { conversationId: h.conversationId, handoffId: h.id, adviserId: 'resident', action: 'callback', at });
       const [number, preferredTime] = method === 'phone' ? splitPreferred(h.contact.value) : [h.contact.value, ''];
       const payload = method === 'phone' ? { method, phone: number, preferredTime } : { method, email: number };
@@ -90,6 +101,7 @@ export async function contactExchange(
     }
     case 'no':
       if (step !== 'consent') break;
+      if (h.contact.method === 'phone' || h.contact.method === 'email') await recordContactConsent(h.contact.method, false);
       await set({ step: 'done', method: 'chat', value: null, consentAt: null });
       await emit(ctx, tx, h.id, `contact:${h.id}:${input.seq}`, { type: 'callback', payload: { method: 'chat' } }, at);
       return { replies: [text.line('consentRefused', locale)], forAdviser: false };

@@ -3,6 +3,7 @@ import { defineAction, type ActionContext, type DomainAction } from '../../engin
 import { applicationProfileSchema } from '../applications/applicationProfile.ts';
 import { applicationStatus, applicationStatusResultSchema } from '../applications/applicationStatus.ts';
 import { statusLine } from '../applications/statusReplies.ts';
+import { grantedScopes } from '../../store/consentEvents.ts';
 import { submitApplication, submitResultSchema } from '../applications/submitApplication.ts';
 import { bookResultSchema, bookSession } from '../courses/bookSession.ts';
 import { cancelBooking, cancelResultSchema } from '../courses/cancelBooking.ts';
@@ -194,15 +195,16 @@ export function journeyActions(deps: JourneyDeps): DomainAction[] {
     }),
     defineAction({
       name: 'submitApplication',
-      description: 'One application for the resident, linked to each chosen vacancy (all must fit, or nothing is sent).',
+      description: 'One application for the resident, linked to each chosen vacancy (all must fit and their partners be agreed to, or nothing is sent).',
       params: specParams.extend({
         vacancyIds: oneOrMany(z.string().min(1)).pipe(z.array(z.string()).min(1)),
         valuesStatements: oneOrMany(z.string()).default([]),
       }),
       result: submitResultSchema,
-      run: (p, ctx) => {
+      run: async (p, ctx) => {
         const profile = applicationProfileSchema.parse({ ...toSpec(p), valuesStatements: p.valuesStatements.filter((s) => s.trim()) });
-        return submitApplication(ctx.tx, { conversationId: ctx.conversationId, profile, vacancyIds: p.vacancyIds }, ctx.now);
+        const sharedWith = await grantedScopes(ctx.tx, ctx.conversationId, 'share_application');
+        return submitApplication(ctx.tx, { conversationId: ctx.conversationId, profile, vacancyIds: p.vacancyIds, sharedWith }, ctx.now);
       },
     }),
     defineAction({

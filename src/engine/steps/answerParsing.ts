@@ -5,6 +5,7 @@ import { listWords, smallTalkWords } from '../answerWords.ts';
 import { askWhichOne, clarify } from '../clarify.ts';
 import { flowPosition, waitingAsk } from '../flowPosition.ts';
 import type { TurnStep } from '../pipeline.ts';
+import { recordConsentAnswer } from '../recordConsent.ts';
 import { Renderer } from '../render.ts';
 import { dataOf } from '../turnState.ts';
 
@@ -50,5 +51,6 @@ export const answerParsing: TurnStep = async (t, next) => {
     t.changes.locale = res.value;
   }
   if (ask.sets === 'consent') t.consent = res.value === true;
+  if (ask.sets === 'consent' || ask.consent) await recordConsentAnswer(t, ask, res.value === true, data);
   return next();
 };

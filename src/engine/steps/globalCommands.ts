@@ -24,7 +24,8 @@ export const globalCommands: TurnStep = async (t, next) => {
     case 'call': {
       let result: Record<string, unknown>;
       try {
-        result = (await t.deps.runAction(command.call ?? '', {}, { conversationId: t.conv.id, activityId: t.turn.activityId, channel: t.turn.channel, userId: t.turn.user.id, locale: t.locale, tx: t.tx, now: t.turn.receivedAt })) as Record<string, unknown>;
+        const params = command.match === 'start' ? { rest: t.commandRest ?? '' } : {};
+        result = (await t.deps.runAction(command.call ?? '', params, { conversationId: t.conv.id, activityId: t.turn.activityId, channel: t.turn.channel, userId: t.turn.user.id, locale: t.locale, tx: t.tx, now: t.turn.receivedAt })) as Record<string, unknown>;
       } catch (err) {
         // Undone by the runner; the whole turn is rolled back and the resident told it did not go through.
         if (err instanceof ActionError) throw new EngineError('turn_failed', `command ${command.id} did not go through`, { cause: err });

@@ -81,3 +81,10 @@ export async function listVacanciesClosingFrom(db: Queryable, fromDate: string):
 export async function partnerExists(db: Queryable, partnerId: string): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM partners WHERE id = $1`, [partnerId])).rowCount > 0;
 }
+
+/** Partners' official names by id (the names a resident is asked to share their application with). */
+export async function partnerNames(db: Queryable, ids: readonly string[]): Promise<Array<{ id: string; name: string }>> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<{ id: string; name: string }>(`SELECT id, name FROM partners WHERE id = ANY($1::text[]) ORDER BY name`, [ids]);
+  return rows.map((r) => ({ id: r.id, name: r.name }));
+}

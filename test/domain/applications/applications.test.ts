@@ -13,6 +13,7 @@ import { JobRunner } from '../../../src/jobs/JobRunner.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import type { Notices } from '../../../src/domain/shared/notices.ts';
 import { addConversations, loadNotices, setLocale } from '../courses/fixtures.ts';
+import { agreeToShare } from '../../helpers/consent.ts';
 
 const NOW = new Date('2027-01-10T12:00:00Z');
 const profile = applicationProfileSchema.parse({
@@ -37,11 +38,13 @@ describe('applications', () => {
     notices = await loadNotices();
     await seedPartners(t.db);
     [ada, ben] = (await addConversations(t.db, 'app', 2)) as [string, string];
+    for (const c of [ada, ben]) await agreeToShare(t.db, c, ['uhb', 'bchc']);
   });
   afterAll(() => t?.close());
 
-  const submit = (conversationId: string, vacancyIds: string[], p = profile) =>
-    t.db.transaction((tx) => submitApplication(tx, { conversationId, profile: p, vacancyIds }, NOW));
+  // Both residents agreed to share with every partner (the flow asks before applying); see below for one who did not.
+  const submit = (conversationId: string, vacancyIds: string[], p = profile, sharedWith: string[] = ['uhb', 'bchc']) =>
+    t.db.transaction((tx) => submitApplication(tx, { conversationId, profile: p, vacancyIds, sharedWith }, NOW));
 
   it('one application links to three vacancies, and applying again reuses it', async () => {
     const r = await submit(ada, THREE);

@@ -3,6 +3,7 @@ import { journeyEraser } from '../../../src/domain/journey/eraseJourneyData.ts';
 import { journeyActions } from '../../../src/domain/journey/journeyActions.ts';
 import { seedPartners } from '../../../src/domain/vacancies/seedPartners.ts';
 import { ActionRegistry, type ActionContext } from '../../../src/engine/actions.ts';
+import { agreeToShare } from '../../helpers/consent.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { addConversations, counts, env, loadNotices, NOW, seedSession } from '../courses/fixtures.ts';
 
@@ -72,6 +73,10 @@ describe('journey actions (as a flow calls them)', () => {
     const m = await call('matchVacancies', spec, cai!);
     expect(m.fittingIds).toEqual(['uhb-domestic-heartlands-2027-1', 'bchc-catering-2027-1']);
     expect(m.whyNot).toContain('Porter (NHS): You need to be 18 or older. You need a driving licence.');
+    // Nothing is sent before the resident agrees to share with the partners named.
+    const notYet = await call('submitApplication', { ...spec, vacancyIds: m.fittingIds, valuesStatements: 'I care about people.' }, cai!);
+    expect(notYet).toMatchObject({ type: 'refused', problems: [{ notShared: true }, { notShared: true }] });
+    await agreeToShare(t.db, cai!, ['uhb', 'bchc']);
     const s = await call('submitApplication', { ...spec, vacancyIds: m.fittingIds, valuesStatements: 'I care about people.' }, cai!);
     expect(s).toMatchObject({ type: 'submitted', added: m.fittingIds });
     const st = await call('applicationStatus', {}, cai!);
@@ -126,6 +131,7 @@ describe('journey actions (as a flow calls them)', () => {
     expect(((await call('matchVacancies', spec, hal!, 'en')).summary as string).split('\n')[0]).toBe(
       '1. Domestic assistant at Heartlands Hospital (NHS). 22.5 hours a week. Closes on Sunday 7 March 2027.',
     );
+    await agreeToShare(t.db, hal!, ['uhb', 'bchc']);
     await call('submitApplication', { ...spec, vacancyIds: m.fittingIds }, hal!, 'ur');
     expect(((await call('applicationStatus', {}, hal!, 'ur')).summary as string).split('\n')).toEqual([
       'صفائی کا معاون (این ایچ ایس): ہم نے آپ کی درخواست بھیج دی ہے۔',
@@ -138,6 +144,7 @@ describe('journey actions (as a flow calls them)', () => {
     const [dee, eve] = await addConversations(t.db, 'e', 2);
     await call('bookSession', { sessionId: 'j2' }, dee!);
     await call('bookSession', { sessionId: 'j2' }, eve!);
+    await agreeToShare(t.db, dee!, ['bchc']);
     await call('submitApplication', { jobFamilies: ['facilities'], age: 30, vacancyIds: ['bchc-catering-2027-1'] }, dee!);
     await t.db.transaction((tx) => journeyEraser(env.options, () => NOW)(tx, dee!));
     expect(await counts(t.db, 'j2')).toEqual({ offered: 1 });
