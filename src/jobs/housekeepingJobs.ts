@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { prunePostcodeCache } from '../domain/places/postcodeCache.ts';
 import { pruneIdleConversations, type Eraser } from '../domain/retention/pruneIdleConversations.ts';
 import type { Db } from '../store/db.ts';
+import { deleteExpiredExportLinks } from '../store/dataExportLinks.ts';
 import { pruneConversations as pruneDirectLineIds } from '../store/directlineConversations.ts';
 import { dailyJobHandler, scheduleDailyJob, type DailyJob } from './dailyJob.ts';
 import type { JobHandler } from './JobRunner.ts';
@@ -10,6 +11,7 @@ export const HOUSEKEEPING_JOBS = {
   retention: 'retention',
   postcodeCache: 'postcodeCachePrune',
   directLineIds: 'directLineIdPrune',
+  exportLinks: 'exportLinkPrune',
 } as const;
 
 export interface HousekeepingOptions {
@@ -31,7 +33,8 @@ export interface Housekeeping {
 /**
  * Daily housekeeping as jobs on the shared queue, run once a day across every process:
  * retention of idle conversations (03:00 UTC), stale Direct Line ids (03:30 UTC, after
- * retention, since it forgets ids whose conversation is gone) and the postcode cache.
+ * retention, since it forgets ids whose conversation is gone), the postcode cache and the
+ * used or expired links to residents' data exports.
  * Logs carry counts only, never a conversation id or postcode; a failure is retried with
  * the queue's backoff and logged by the JobRunner by job id and kind.
  */
@@ -63,6 +66,15 @@ export function housekeepingJobs(opts: HousekeepingOptions): Housekeeping {
       run: async ({ db, now }) => {
         const deleted = await prunePostcodeCache(db, now);
         opts.logger?.info({ deleted }, 'housekeeping: expired postcode answers deleted');
+      },
+    },
+    {
+      kind: HOUSEKEEPING_JOBS.exportLinks,
+      keyPrefix: 'export-links',
+      hourUtc: 4.5,
+      run: async ({ db, now }) => {
+        const deleted = await deleteExpiredExportLinks(db, now);
+        opts.logger?.info({ deleted }, 'housekeeping: used and expired data export links deleted');
       },
     },
   ];

@@ -36,7 +36,7 @@ async function drain(...ps: Array<{ runner: JobRunner }>): Promise<void> {
 
 async function jobsByKey(db: Db): Promise<Record<string, { status: string; attempts: number; run_at: string }>> {
   const { rows } = await db.query<{ key: string; status: string; attempts: number; run_at: Date }>(
-    `SELECT key, status, attempts, run_at FROM jobs WHERE kind IN ('retention', 'directLineIdPrune', 'postcodeCachePrune') ORDER BY key`,
+    `SELECT key, status, attempts, run_at FROM jobs WHERE kind IN ('retention', 'directLineIdPrune', 'postcodeCachePrune', 'exportLinkPrune') ORDER BY key`,
   );
   return Object.fromEntries(rows.map((r) => [r.key, { status: r.status, attempts: r.attempts, run_at: r.run_at.toISOString() }]));
 }
@@ -55,6 +55,7 @@ describe('housekeeping jobs', () => {
     await t.db.query(`DELETE FROM conversations`);
     await t.db.query(`DELETE FROM directline_conversations`);
     await t.db.query(`DELETE FROM postcode_cache`);
+    await t.db.query(`DELETE FROM data_export_links`);
   });
 
   /** A resident who told us things and then went quiet at `lastSeen`. */
@@ -73,11 +74,16 @@ describe('housekeeping jobs', () => {
     await resident('recent-resident', new Date(clock.now.getTime() - 10 * DAY));
     await t.db.query(`INSERT INTO directline_conversations (id, user_id, created_at) VALUES ('dl-never-used', 'u', $1)`, [new Date(clock.now.getTime() - (RETENTION_DAYS + 1) * DAY)]);
     await t.db.query(`INSERT INTO postcode_cache (postcode, outcome, fetched_at) VALUES ('B5 7RN', 'notFound', $1)`, [new Date(clock.now.getTime() - 40 * DAY)]);
+    // A resident's export link that expired, one already used, and one still waiting to be used.
+    await t.db.query(
+      `INSERT INTO data_export_links (token_hash, conversation_id, expires_at, used_at) VALUES ('expired', 'recent-resident', $1, NULL), ('used', 'recent-resident', $2, $1), ('live', 'recent-resident', $2, NULL)`,
+      [new Date(clock.now.getTime() - DAY), new Date(clock.now.getTime() + DAY)],
+    );
 
     const a = processOn(t.db, clock);
     const b = processOn(other, clock);
     await Promise.all([a.housekeeping.schedule(a.db, clock.now), b.housekeeping.schedule(b.db, clock.now)]);
-    expect(Object.keys(await jobsByKey(t.db))).toEqual(['directline-ids:2026-11-30', 'postcode-cache:2026-11-30', 'retention:2026-11-30']);
+    expect(Object.keys(await jobsByKey(t.db))).toEqual(['directline-ids:2026-11-30', 'export-links:2026-11-30', 'postcode-cache:2026-11-30', 'retention:2026-11-30']);
 
     await drain(a, b);
 
@@ -85,6 +91,8 @@ describe('housekeeping jobs', () => {
     expect(await jobsByKey(t.db)).toEqual({
       'directline-ids:2026-11-30': { status: 'done', attempts: 1, run_at: '2026-11-30T10:00:00.000Z' },
       'directline-ids:2026-12-01': { status: 'pending', attempts: 0, run_at: '2026-12-01T03:30:00.000Z' },
+      'export-links:2026-11-30': { status: 'done', attempts: 1, run_at: '2026-11-30T10:00:00.000Z' },
+      'export-links:2026-12-01': { status: 'pending', attempts: 0, run_at: '2026-12-01T04:30:00.000Z' },
       'postcode-cache:2026-11-30': { status: 'done', attempts: 1, run_at: '2026-11-30T10:00:00.000Z' },
       'postcode-cache:2026-12-01': { status: 'pending', attempts: 0, run_at: '2026-12-01T04:00:00.000Z' },
       'retention:2026-11-30': { status: 'done', attempts: 1, run_at: '2026-11-30T10:00:00.000Z' },
@@ -94,6 +102,8 @@ describe('housekeeping jobs', () => {
     expect(logged.filter((l) => l.msg.startsWith('retention:')).map((l) => l.deleted)).toEqual([1]);
     expect(logged.filter((l) => l.msg.includes('Direct Line ids')).map((l) => l.deleted)).toEqual([1]);
     expect(logged.filter((l) => l.msg.includes('postcode answers')).map((l) => l.deleted)).toEqual([1]);
+    expect(logged.filter((l) => l.msg.includes('export links')).map((l) => l.deleted)).toEqual([2]);
+    expect((await t.db.query<{ token_hash: string }>(`SELECT token_hash FROM data_export_links`)).rows).toEqual([{ token_hash: 'live' }]);
 
     // The idle resident's data is gone; the recent one's is all there.
     for (const table of ['conversations', 'messages', 'applications']) {
@@ -106,7 +116,7 @@ describe('housekeeping jobs', () => {
     // A third process starting later that day queues nothing: today ran, tomorrow is waiting.
     const c = processOn(t.db, clock);
     await c.housekeeping.schedule(c.db, new Date('2026-11-30T18:00:00Z'));
-    expect(Object.keys(await jobsByKey(t.db))).toHaveLength(6);
+    expect(Object.keys(await jobsByKey(t.db))).toHaveLength(8);
 
     // Next day, at 03:00: the two processes run tomorrow's retention once, and queue the day after.
     clock.now = new Date('2026-12-01T03:00:00Z');
