@@ -106,3 +106,9 @@ export async function emptyPersonalPayloads(db: Queryable, handoffIds: number[])
 export async function pruneHandoffOutbox(db: Queryable, before: Date): Promise<void> {
   await db.query(`DELETE FROM handoff_outbox WHERE status IN ('sent', 'skipped') AND created_at < $1`, [before]);
 }
+
+/** Whether any event of the handoff was ever queued (an adviser channel may show it). */
+export async function handoffHasEvents(db: Queryable, handoffId: number): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM handoff_outbox WHERE handoff_id = $1 LIMIT 1`, [handoffId]);
+  return rows.length > 0;
+}

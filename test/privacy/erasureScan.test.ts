@@ -84,6 +84,8 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
   let desk: Handoffs;
   let api: ReturnType<typeof slackStandIn>;
   let engine: Engine;
+  let catalog: FlowCatalog;
+  let actions: ActionRegistry;
   let n = 0;
   const erasers = () => [journeyEraser(), desk.eraser, privacyEraser];
 
@@ -98,8 +100,8 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
     await seedPartners(t.db, 'flows/partners.yaml');
     const config = loadConfig({ POSTCODES_IO_URL: POSTCODES });
     const ref: { catalog?: FlowCatalog } = {};
-    const actions = new ActionRegistry().register(...(await allActions(config, { translate: (k, p, l) => String(ref.catalog!.current.translator.t(l)(k, p)) })));
-    const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
+    actions = new ActionRegistry().register(...(await allActions(config, { translate: (k, p, l) => String(ref.catalog!.current.translator.t(l)(k, p)) })));
+    catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
     ref.catalog = catalog;
     if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
     desk = createHandoffs({
@@ -241,6 +243,30 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
     });
     expect(await scan(t.db, [`${marker}-name`])).toEqual([]);
     expect(texts(await send(c, 'delete my data', undefined, 'botframework', `${marker}-name`))).toMatch(/deleted/);
+    await erasedFully(c, needles);
+  });
+
+  it('erased by a process whose Slack is off: the card posted earlier is still wiped when Slack runs', async () => {
+    const c = 'erase-slack-off';
+    const { needles, marker } = await journey(c);
+    const h = await handoffOf(c);
+    await until(async () => (api.calls.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.body).includes(`${marker}-msg`)) ? true : undefined), 'relayed', 20_000);
+    // A second process, configured without Slack, takes the resident's "delete my data".
+    const offline = createHandoffs({
+      db: t.db,
+      logger: silent,
+      localesDir: path.resolve('locales'),
+      flowsDir: path.resolve('flows'),
+      defaultLocale: 'en',
+      officeHours: ALWAYS_OPEN,
+      escalationMinutes: 15,
+      slack: { notePrefix: 'note:' },
+    });
+    const other = createEngine({ db: t.db, catalog, logger: silent, runAction: makeActionRunner(actions, 5000, silent), handoffs: offline.service, safeguarding: offline.safeguarding, erasers: [journeyEraser(), offline.eraser, privacyEraser] });
+    const deletesBefore = api.of('chat.delete').length;
+    const out = await other.handleTurn({ conversationId: c, channel: 'test', activityId: `e${++n}`, user: { id: `user-${c}` }, text: 'delete my data', receivedAt: new Date() });
+    expect(texts(out.replies)).toMatch(/deleted/);
+    await slackForgets(h.id, marker, deletesBefore);
     await erasedFully(c, needles);
   });
 

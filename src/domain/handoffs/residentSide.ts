@@ -2,7 +2,7 @@ import type { HandoffLeaveReason, HandoffService } from '../../engine/port.ts';
 import type { Reply } from '../../engine/reply.ts';
 import { setOwner } from '../../store/conversations.ts';
 import type { Queryable } from '../../store/db.ts';
-import { emptyPersonalPayloads } from '../../store/handoffOutbox.ts';
+import { appendHandoffEvent, emptyPersonalPayloads, handoffHasEvents } from '../../store/handoffOutbox.ts';
 import { eraseHandoffSummaries, findOpenHandoff, type Handoff, openHandoff, type SummaryEntry } from '../../store/handoffs.ts';
 import { applyHandoffAction } from './applyHandoffAction.ts';
 import { recordAudit } from './audit.ts';
@@ -46,7 +46,13 @@ export function createResidentSide(ctx: HandoffContext): ResidentSide {
     if (open) await leave(tx, open, 'erased', at);
     const ids = await eraseHandoffSummaries(tx, conversationId, at);
     await emptyPersonalPayloads(tx, ids);
-    for (const id of ids) await emit(ctx, tx, id, `erased:${id}`, { type: 'erased', payload: {} }, at);
+    // Written even when this process has no adviser channel, if one ever showed the handoff (its
+    // card is wiped when the channel next runs); the event carries nothing personal.
+    for (const id of ids) {
+      const event = { type: 'erased' as const, payload: {} };
+      if (ctx.channelConnected) await emit(ctx, tx, id, `erased:${id}`, event, at);
+      else if (await handoffHasEvents(tx, id)) await appendHandoffEvent(tx, { handoffId: id, key: `erased:${id}`, event, runAt: at });
+    }
   }
 
   return {
