@@ -34,7 +34,7 @@ function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
 export const settings = {
   NODE_ENV: setting({
     schema: z.enum(['development', 'test', 'production']).default('development'),
-    description: 'development reloads flow files when they change; production requires credentials',
+    description: 'development reloads flow files when they change; production requires credentials and strong secrets',
   }),
   HOST: setting({ schema: z.string().min(1).default('0.0.0.0'), description: 'Address the HTTP server binds to' }),
   PORT: setting({ schema: port.default(3978), expected: PORT_EXPECTED, description: 'HTTP port for the widget, Direct Line, Bot Framework, Slack and health routes' }),
@@ -56,7 +56,7 @@ export const settings = {
   DEFAULT_LOCALE: setting({ schema: z.string().min(2).default('en'), description: 'Language used until the resident picks one' }),
   ADMIN_TOKEN: setting({
     schema: secret(16).optional(),
-    description: 'Bearer token for /admin routes; admin routes are refused while unset',
+    description: 'Bearer token for operator routes (POST /admin/flows/reload); it does not open partner data, which takes partner credentials. Operator routes are refused while unset; production needs 32+ random characters',
     secret: true,
   }),
   BODY_LIMIT: setting({ schema: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 64kb').default('64kb'), description: 'Largest accepted request body' }),
@@ -82,12 +82,12 @@ export const settings = {
   POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), expected: 'a URL', description: 'postcodes.io base URL' }),
   DIRECTLINE_SECRET: setting({
     schema: secret(16).optional(),
-    description: 'When set, /v3/directline/tokens/generate requires it as a Bearer token',
+    description: 'When set, /v3/directline/tokens/generate requires it as a Bearer token (production: 32+ random characters)',
     secret: true,
   }),
   TOKEN_SIGNING_KEY: setting({
     schema: secret(32).optional(),
-    description: 'Key that signs Direct Line tokens; set it when several processes serve one database (default: a random key per process)',
+    description: 'Key that signs Direct Line tokens; required in production (32+ random characters); elsewhere a random key per process when unset',
     secret: true,
   }),
   WIDGET_ORIGINS: setting({
