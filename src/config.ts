@@ -34,7 +34,7 @@ function setting<S extends z.ZodType>(s: Setting<S>): Setting<S> {
 export const settings = {
   NODE_ENV: setting({
     schema: z.enum(['development', 'test', 'production']).default('development'),
-    description: 'development reloads flow files when they change; production requires credentials',
+    description: 'development reloads flow files when they change; production requires credentials and strong secrets',
   }),
   HOST: setting({ schema: z.string().min(1).default('0.0.0.0'), description: 'Address the HTTP server binds to' }),
   PORT: setting({ schema: port.default(3978), expected: PORT_EXPECTED, description: 'HTTP port for the widget, Direct Line, Bot Framework, Slack and health routes' }),
@@ -56,7 +56,7 @@ export const settings = {
   DEFAULT_LOCALE: setting({ schema: z.string().min(2).default('en'), description: 'Language used until the resident picks one' }),
   ADMIN_TOKEN: setting({
     schema: secret(16).optional(),
-    description: 'Bearer token for /admin routes; admin routes are refused while unset',
+    description: 'Bearer token for operator routes (POST /admin/flows/reload); it does not open partner data, which takes partner credentials. Operator routes are refused while unset; production needs 32+ random characters',
     secret: true,
   }),
   BODY_LIMIT: setting({ schema: z.string().regex(/^\d+(b|kb|mb)$/i, 'a size such as 64kb').default('64kb'), description: 'Largest accepted request body' }),
@@ -82,12 +82,12 @@ export const settings = {
   POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), expected: 'a URL', description: 'postcodes.io base URL' }),
   DIRECTLINE_SECRET: setting({
     schema: secret(16).optional(),
-    description: 'When set, /v3/directline/tokens/generate requires it as a Bearer token',
+    description: 'When set, /v3/directline/tokens/generate requires it as a Bearer token (production: 32+ random characters)',
     secret: true,
   }),
   TOKEN_SIGNING_KEY: setting({
     schema: secret(32).optional(),
-    description: 'Key that signs Direct Line tokens; set it when several processes serve one database (default: a random key per process)',
+    description: 'Key that signs Direct Line tokens; required in production (32+ random characters); elsewhere a random key per process when unset',
     secret: true,
   }),
   WIDGET_ORIGINS: setting({
@@ -131,10 +131,76 @@ function describe(value: string | undefined, isSecret: boolean | undefined): str
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }
 
+/** The secrets whose strength start-up checks (ADMIN_TOKEN, TOKEN_SIGNING_KEY, DIRECTLINE_SECRET). */
+export const CHECKED_SECRETS = ['ADMIN_TOKEN', 'TOKEN_SIGNING_KEY', 'DIRECTLINE_SECRET'] as const;
+type CheckedSecret = (typeof CHECKED_SECRETS)[number];
+
+/** Shortest secret production accepts. */
+export const PRODUCTION_SECRET_MIN = 32;
+const SECRET_HINT = `a random value of at least ${PRODUCTION_SECRET_MIN} characters (openssl rand -base64 32)`;
+
+/**
+ * Words of placeholders and defaults: what docs, examples and tutorials print (change-me,
+ * secret, password, admin, your-token-here…). A value made only of them (and digits and
+ * punctuation) is refused everywhere; in production a secret containing one is refused too.
+ */
+const PLACEHOLDER_WORDS = [
+  'changeme', 'change', 'replace', 'placeholder', 'example', 'default', 'dummy', 'sample', 'insert',
+  'secret', 'password', 'passwd', 'letmein', 'qwerty', 'admin', 'token', 'signing', 'anchorline',
+  'directline', 'test', 'your', 'here', 'key', 'my', 'the', 'dev', 'prod', 'production', 'xxx',
+];
+/** Words refused inside a production secret (long enough not to turn up in a random one by chance). */
+const PRODUCTION_FORBIDDEN_WORDS = ['changeme', 'change-me', 'replace', 'placeholder', 'example', 'default', 'dummy', 'secret', 'password', 'passwd', 'letmein', 'qwerty', 'admin', 'anchorline'];
+
+function isPlaceholder(value: string): boolean {
+  let rest = value.toLowerCase().replace(/[^a-z0-9]/g, '');
+  for (const w of PLACEHOLDER_WORDS) rest = rest.replaceAll(w, '');
+  return /^[0-9]*$/.test(rest);
+}
+
+/** One character or one short unit over and over ("aaaa…", "abcabc…", "12341234…"). */
+function isRepetition(value: string): boolean {
+  for (let unit = 1; unit <= value.length / 2; unit++) {
+    if (value.length % unit === 0 && value.slice(0, unit).repeat(value.length / unit) === value) return true;
+  }
+  return false;
+}
+
+/** Bits of the value by its own character frequencies (Shannon); a rough floor against "aaaaaaab…", keyboard walks and the like. */
+function estimatedBits(value: string): number {
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / value.length) * Math.log2(n / value.length);
+  return perChar * value.length;
+}
+
+/** Mostly (over 70%) runs such as "abcdef", "123456", "zyxw" or "aaaa": neighbours one apart or equal. */
+function isMostlySequential(value: string): boolean {
+  let steps = 0;
+  for (let i = 1; i < value.length; i++) if (Math.abs(value.charCodeAt(i) - value.charCodeAt(i - 1)) <= 1) steps++;
+  return steps > 0.7 * (value.length - 1);
+}
+
+/** Why a secret is too weak, or undefined. Production also asks for length, entropy and no placeholder words. */
+export function secretWeakness(value: string, production: boolean): string | undefined {
+  if (isPlaceholder(value)) return 'a placeholder or default value';
+  if (isRepetition(value)) return 'repeated characters';
+  if (!production) return undefined;
+  if (value.length < PRODUCTION_SECRET_MIN) return `only ${value.length} characters`;
+  const lower = value.toLowerCase();
+  const word = PRODUCTION_FORBIDDEN_WORDS.find((w) => lower.includes(w));
+  if (word) return `a value containing "${word}", as placeholders do`;
+  if (isMostlySequential(value)) return 'a run of sequential characters';
+  if (estimatedBits(value) < 80 || new Set(value).size < 8) return 'a low-entropy value';
+  return undefined;
+}
+
 /** Parses the environment; throws ConfigError listing one line per bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
+  const bad = new Set<string>();
   for (const [name, s] of Object.entries(settings) as [string, Setting][]) {
     const raw = env[name];
     const value = raw === '' ? undefined : raw;
@@ -142,13 +208,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (result.success) {
       out[name] = result.data;
     } else {
+      bad.add(name);
       const expected = s.expected ?? result.error.issues.map((i) => i.message).join('; ');
       problems.push(`${name}: expected ${expected}, found ${describe(value, s.secret)}`);
     }
   }
   const cfg = out as Config;
+  const production = cfg.NODE_ENV === 'production';
   if (problems.length === 0) {
-    if (cfg.NODE_ENV === 'production' && !cfg.MicrosoftAppId) {
+    if (production && !cfg.MicrosoftAppId) {
       problems.push('MicrosoftAppId: expected a Bot Framework app id in production, found nothing');
     }
     if (cfg.MicrosoftAppId && !cfg.MicrosoftAppPassword && cfg.MicrosoftAppType !== 'UserAssignedMSI') {
@@ -156,6 +224,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (cfg.SLACK_BOT_TOKEN && !cfg.SLACK_SIGNING_SECRET && !cfg.SLACK_APP_TOKEN) {
       problems.push('SLACK_SIGNING_SECRET: expected a signing secret when SLACK_BOT_TOKEN is set, found nothing');
+    }
+  }
+  // Secrets: a default or placeholder never starts; production also needs a signing key and strong values.
+  if (!bad.has('NODE_ENV')) {
+    if (production && !bad.has('TOKEN_SIGNING_KEY') && !cfg.TOKEN_SIGNING_KEY) {
+      problems.push(`TOKEN_SIGNING_KEY: expected ${SECRET_HINT} in production, found nothing`);
+    }
+    const seen = new Map<string, CheckedSecret>();
+    for (const name of CHECKED_SECRETS) {
+      const value = cfg[name];
+      if (bad.has(name) || value === undefined) continue;
+      const weakness = secretWeakness(value, production);
+      const twin = seen.get(value);
+      if (weakness) problems.push(`${name}: expected ${production ? SECRET_HINT : 'a random value'}, found [redacted]: ${weakness}`);
+      else if (twin && production) problems.push(`${name}: expected a value of its own, found [redacted]: the same as ${twin}`);
+      seen.set(value, name);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);

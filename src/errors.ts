@@ -21,6 +21,9 @@ export const errorStatus = {
   application_id_invalid: 400,
   status_invalid: 400,
   unauthorized: 401,
+  // A partner credential that was revoked (anchorline partners credentials revoke).
+  credential_revoked: 401,
+  // A valid credential asking for what is not its own (another partner's data; the operator token on partner data).
   forbidden: 403,
   admin_disabled: 403,
   origin_not_allowed: 403,

@@ -47,6 +47,66 @@ describe('configuration', () => {
     expect(problemsOf({ NODE_ENV: 'production' })[0]).toMatch(/^MicrosoftAppId: expected/);
   });
 
+  describe('secrets: production refuses to start with a missing, default, short or guessable one', () => {
+    // What `openssl rand -base64 32` prints: the value README tells operators to use.
+    const strong = (seed: string) => `${seed}Qm9vdHN0cmFwL2tleS9mb3IvYW5jaG9y${seed}x7Z`;
+    const prod = (env: Record<string, string> = {}) =>
+      problemsOf({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', TOKEN_SIGNING_KEY: strong('k1'), ...env });
+
+    it('starts in production with strong, distinct secrets', () => {
+      expect(prod({ ADMIN_TOKEN: strong('a1'), DIRECTLINE_SECRET: strong('d1') })).toEqual([]);
+      // Hex keys (openssl rand -hex 32) and UUIDs without dashes pass too.
+      expect(prod({ TOKEN_SIGNING_KEY: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })).toEqual([]);
+    });
+
+    it('refuses production without TOKEN_SIGNING_KEY, in one line naming it', () => {
+      const p = problemsOf({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' });
+      expect(p).toEqual(['TOKEN_SIGNING_KEY: expected a random value of at least 32 characters (openssl rand -base64 32) in production, found nothing']);
+    });
+
+    it('refuses a secret shorter than 32 characters in production (ADMIN_TOKEN, DIRECTLINE_SECRET), never printing it', () => {
+      const p = prod({ ADMIN_TOKEN: 'Xq7v9TzL2mPw4sRb8nYc', DIRECTLINE_SECRET: 'Hk3jW8pQz1Lm5Nv7Rt2Y' });
+      expect(p).toEqual([
+        'ADMIN_TOKEN: expected a random value of at least 32 characters (openssl rand -base64 32), found [redacted]: only 20 characters',
+        'DIRECTLINE_SECRET: expected a random value of at least 32 characters (openssl rand -base64 32), found [redacted]: only 20 characters',
+      ]);
+      expect(p.join('\n')).not.toContain('Xq7v9TzL2mPw4sRb8nYc');
+    });
+
+    it.each([
+      ['change-me, repeated to length', 'change-me-change-me-change-me-2025', 'a placeholder or default value'],
+      ['changeme with digits', 'changemechangemechangeme12345678', 'a placeholder or default value'],
+      ['your-secret-here', 'your-secret-here-your-secret-here', 'a placeholder or default value'],
+      ['admin password', 'admin-password-admin-password-123', 'a placeholder or default value'],
+      ['a placeholder word inside', 'Zr8secretQ2mV7xLp4KtN9wB3yH6cJ1fD', 'a value containing "secret", as placeholders do'],
+      ['one character repeated', 'x'.repeat(40), 'repeated characters'],
+      ['a short unit repeated', 'ab12'.repeat(10), 'repeated characters'],
+      ['a run of the alphabet', 'abcdefghijklmnopqrstuvwxyz0123456789', 'a run of sequential characters'],
+      ['two characters', 'acacacaacaccacaacacaacacccacaaca', 'a low-entropy value'],
+      ['a keyboard walk', 'qwertyuiopasdfghjklzxcvbnm1234567', 'a value containing "qwerty", as placeholders do'],
+    ])('refuses %s as TOKEN_SIGNING_KEY in production', (_name, value, why) => {
+      expect(prod({ TOKEN_SIGNING_KEY: value })).toEqual([
+        `TOKEN_SIGNING_KEY: expected a random value of at least 32 characters (openssl rand -base64 32), found [redacted]: ${why}`,
+      ]);
+    });
+
+    it('refuses one value used for two secrets in production', () => {
+      expect(prod({ ADMIN_TOKEN: strong('k1') })).toEqual(['TOKEN_SIGNING_KEY: expected a value of its own, found [redacted]: the same as ADMIN_TOKEN']);
+    });
+
+    it('in development a missing TOKEN_SIGNING_KEY is fine (random per process), a short or default one is not', () => {
+      expect(problemsOf({})).toEqual([]);
+      expect(problemsOf({ TOKEN_SIGNING_KEY: 'too-short-key' })).toEqual(['TOKEN_SIGNING_KEY: expected at least 32 characters, found [redacted]']);
+      expect(problemsOf({ TOKEN_SIGNING_KEY: 'change-me-change-me-change-me-change-me' })).toEqual([
+        'TOKEN_SIGNING_KEY: expected a random value, found [redacted]: a placeholder or default value',
+      ]);
+      expect(problemsOf({ NODE_ENV: 'test', ADMIN_TOKEN: 'test-admin-token' })).toEqual(['ADMIN_TOKEN: expected a random value, found [redacted]: a placeholder or default value']);
+      expect(problemsOf({ DIRECTLINE_SECRET: 'z'.repeat(20) })).toEqual(['DIRECTLINE_SECRET: expected a random value, found [redacted]: repeated characters']);
+      // Development keeps the 16-character floor for these two; a made-up value of its own is fine.
+      expect(problemsOf({ ADMIN_TOKEN: 'a-long-enough-admin-token' })).toEqual([]);
+    });
+  });
+
   it('README lists every setting, and nothing else', () => {
     const readme = readFileSync('README.md', 'utf8');
     const listed = [...readme.matchAll(/^\| `([A-Za-z_]+)` \|/gm)].map((m) => m[1]);

@@ -9,6 +9,7 @@
  *   anchorline applications set-status <application-vacancy-id> <status>
  *   anchorline audit --conversation <id>
  *   anchorline handoffs list          open handoffs with how each resident asked to be contacted
+ *   anchorline partners credentials create|list|revoke|audit   partner credentials (src/cli/partnerCredentialsCommand.ts)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -41,6 +42,7 @@ import { checkLiveConversations } from '../flows/checkLiveConversations.ts';
 import { migrate } from '../store/migrate.ts';
 import { openDb } from '../store/openDb.ts';
 import { PgliteDb } from '../store/pgliteDriver.ts';
+import { PARTNER_CREDENTIALS_USAGE, partnerCredentialsCommand } from './partnerCredentialsCommand.ts';
 
 const USAGE = `usage:
   anchorline flows check [--db]
@@ -52,7 +54,8 @@ const USAGE = `usage:
   anchorline applications export --partner <partner-id>
   anchorline applications set-status <application-vacancy-id> <${applicationStatusSchema.options.join('|')}>
   anchorline audit --conversation <conversation-id>
-  anchorline handoffs list`;
+  anchorline handoffs list
+${PARTNER_CREDENTIALS_USAGE}`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -130,6 +133,11 @@ async function flowsTest(config: Config, files: string[]): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Its own flags (--label) and checks; it prints its own usage.
+  if (argv[0] === 'partners') {
+    const config = loadConfig();
+    return partnerCredentialsCommand(argv.slice(1), { withDb: (fn) => withDb(config, fn), out: (l) => console.log(l), err: (l) => console.error(l) });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorStatus, type ErrorCode } from '../../src/errors.ts';
+import { createPartnerCredential } from '../../src/store/partnerCredentials.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 import { ADMIN_TOKEN, CONNECTOR, SLACK_CHANNEL, startEdgeApp, type Answer, type EdgeApp } from '../edge/edgeApp.ts';
 
@@ -15,11 +16,16 @@ const form = { 'content-type': 'application/x-www-form-urlencoded' };
 let t: TestDb;
 let e: EdgeApp;
 let dl: { conversationId: string; token: string };
+/** A partner credential of uhb (partner routes take these; ADMIN_TOKEN opens operator routes only). */
+let partnerToken: string;
 
 beforeAll(async () => {
   t = await createTestDb();
   e = await startEdgeApp(t.db, { BODY_LIMIT: '8kb', WIDGET_ORIGINS: ORIGIN });
   dl = await e.startConversation();
+  const c = await createPartnerCredential(t.db, { partnerId: 'uhb', label: 'edge test' });
+  if (c.type !== 'created') throw new Error('no partner uhb');
+  partnerToken = c.token;
 });
 afterAll(async () => {
   await e?.close();
@@ -65,14 +71,16 @@ function jsonRoutes(): Array<[string, (body: string | Uint8Array) => Promise<Ans
     ['Direct Line token', (body) => e.send('POST', '/v3/directline/tokens/generate', { body, headers: { ...json, 'x-forwarded-for': '10.9.9.8' } })],
     ['/api/messages', (body) => e.send('POST', '/api/messages', { body, headers: json })],
     ['Slack event', (body) => e.send('POST', '/slack/events', { body, headers: { ...json, ...e.slackSignature(body) } })],
-    ['admin', (body) => e.send('POST', '/admin/applications/1/status', { body, headers: { ...json, authorization: `Bearer ${ADMIN_TOKEN}` } })],
+    ['admin', (body) => e.send('POST', '/admin/applications/1/status', { body, headers: { ...json, authorization: `Bearer ${partnerToken}` } })],
   ];
 }
 
 describe('one error type, one table', () => {
   it('answers every route with {error:{code,message}} and the status of its code', async () => {
     expectError(await e.send('POST', '/admin/flows/reload'), 'unauthorized');
-    expectError(await e.send('GET', '/admin/partners/NOT%20OK/applications', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }), 'partner_id_invalid');
+    expectError(await e.send('GET', '/admin/partners/NOT%20OK/applications', { headers: { authorization: `Bearer ${partnerToken}` } }), 'partner_id_invalid');
+    expectError(await e.send('GET', '/admin/partners/uhb/applications', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }), 'forbidden');
+    expectError(await e.send('GET', '/admin/partners/bchc/applications', { headers: { authorization: `Bearer ${partnerToken}` } }), 'forbidden');
     expectError(await e.send('GET', '/nowhere'), 'not_found');
     expectError(await e.send('GET', `${activitiesPath()}?watermark=abc`, { headers: dlHeaders() }), 'bad_watermark');
     expectError(await e.send('GET', activitiesPath()), 'unauthorized');
