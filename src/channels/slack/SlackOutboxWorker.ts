@@ -27,7 +27,7 @@ export interface SlackOutboxOptions {
   client: webApi.WebClient;
   channel: string;
   /** Told when a card reached the advisers. */
-  handoffs: Pick<AdviserSide, 'markDelivered'>;
+  handoffs: Pick<AdviserSide, 'markDelivered' | 'version'>;
   notePrefix: string;
   escalationMinutes: number;
   dutyGroupId?: string;
@@ -248,7 +248,9 @@ export class SlackOutboxWorker {
     if (!card) return { status: 'skipped' };
     const opts = this.#cardOptions();
     const gone = !h || h.leftReason !== null || h.erasedAt !== null;
-    const blocks = gone ? goneCard(h, handoffId, opts) : handoffCard(h, await lastMessages(this.#o.db, h.conversationId), opts);
+    const blocks = gone
+      ? goneCard(h, handoffId, opts)
+      : handoffCard(h, await lastMessages(this.#o.db, h.conversationId), { ...opts, version: await this.#o.handoffs.version(h) });
     const text = h ? cardText(h, opts) : `Handoff #${handoffId}: the resident's data has been deleted`;
     await this.#o.client.chat.update({ channel: card.channel, ts: card.ts, text, blocks });
     return { status: 'sent' };
@@ -278,7 +280,8 @@ export class SlackOutboxWorker {
         // Ended before any adviser saw it (the resident left): nothing to show.
         if (!h || h.status === 'returned' || h.status === 'closed') return { status: 'skipped' };
         const opts = this.#cardOptions();
-        const ts = await this.#post(item, { text: cardText(h, opts), blocks: handoffCard(h, await lastMessages(db, h.conversationId), opts) });
+        const blocks = handoffCard(h, await lastMessages(db, h.conversationId), { ...opts, version: await this.#o.handoffs.version(h) });
+        const ts = await this.#post(item, { text: cardText(h, opts), blocks });
         if (!ts) return { status: 'failed', error: 'no ts in response' };
         await this.#cardPosted(h.id, ts);
         return { status: 'sent', ts };
