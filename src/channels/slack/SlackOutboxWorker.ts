@@ -2,6 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AdviserSide } from '../../domain/handoffs/adviserSide.ts';
 import type { HandoffEventType } from '../../domain/handoffs/handoffEvents.ts';
+import { serializeError } from '../../log.ts';
 import { lastSeqOf } from '../../store/conversations.ts';
 import type { Db } from '../../store/db.ts';
 import {
@@ -198,7 +199,9 @@ export class SlackOutboxWorker {
       if (!POSTS.has(item.event.type)) return { status: 'retry', error: String(e.message), runAt: new Date(this.#now().getTime() + 5000) };
       return { status: 'unknown', error: String(e.message) };
     }
-    return { status: 'failed', error: String(e.message ?? err) };
+    // Kept in the outbox row and logged: a database error's message can quote the values it refused.
+    const safe = serializeError(err) as { message?: unknown; code?: unknown };
+    return { status: 'failed', error: String(safe.message ?? safe.code ?? 'failed') };
   }
 
   async #findPosted(item: OutboxItem, card: SlackCard | undefined): Promise<string | undefined> {

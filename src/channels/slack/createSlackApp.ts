@@ -278,7 +278,8 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
   });
 
   app.error(async (err) => {
-    log.error({ err: { message: err.message, code: err.code } }, 'slack: handler failed');
+    // Bolt wraps what a listener threw (`original`); the logger's serializer drops a database error's values.
+    log.error({ err: (err as { original?: unknown }).original ?? err, code: err.code }, 'slack: handler failed');
   });
 
   let router: Router | undefined;

@@ -148,7 +148,8 @@ export function createAdviserSide(ctx: HandoffContext): AdviserSide {
       try {
         return await db.transaction((tx) => message(handoffId, adviser, body, tx));
       } catch (err) {
-        ctx.logger.error({ err: { message: (err as Error).message }, handoffId }, 'handoff: adviser message not delivered');
+        // The error itself: the logger's serializer keeps a database error's code and drops the values it quotes.
+        ctx.logger.error({ err, handoffId }, 'handoff: adviser message not delivered');
         return { type: 'not_delivered', handoffId };
       }
     },
