@@ -60,9 +60,13 @@ const actionBodySchema = z.object({
   actions: z.array(z.object({ value: z.string().optional(), action_ts: z.string().regex(/^\d{1,12}(\.\d{1,9})?$/).optional() })).min(1),
 });
 
-/** Was the press made within the window of now (a replayed or long-delayed press is not)? */
+/**
+ * Was the press made within the window of now (a replayed or long-delayed press is not)? Slack
+ * stamps every action; one without a stamp is judged by its request's signed timestamp alone,
+ * which the envelope has already held to the same window.
+ */
 function pressIsFresh(actionTs: string | undefined, nowMs: number): boolean {
-  if (actionTs === undefined) return false;
+  if (actionTs === undefined) return true;
   return Math.abs(nowMs - Number(actionTs) * 1000) <= PRESS_WINDOW_MS;
 }
 
