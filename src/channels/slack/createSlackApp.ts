@@ -209,6 +209,8 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
       if (r.ok) return;
       if (r.code === 'stale') {
         log.info({ actionId, handoffId: press.handoffId }, 'slack: press on an out-of-date card ignored');
+        // A second press of Claim by the adviser who has it (a double click) needs no notice.
+        if (actionId === ACTIONS.claim && (await o.handoffs.get(press.handoffId))?.adviserId === adviser.id) return;
         await ephemeral(b.channel?.id, adviser.id, staleCard(verb, press.handoffId));
         return;
       }

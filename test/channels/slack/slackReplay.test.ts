@@ -128,6 +128,17 @@ describe('a captured Claim replayed later', () => {
     await until(async () => (await getHandoff(t.db, id))?.adviserId === 'UBEN', 'claim from the current card');
   });
 
+  it('a double click on Claim claims once and tells the adviser nothing', async () => {
+    const { id, ts } = await openCard('replay-double');
+    const value = buttonOnCard(ts, 'handoff_claim')!;
+    expect((await send(press('handoff_claim', value, 'UAMY', ts))).status).toBe(200);
+    await until(async () => (await getHandoff(t.db, id))?.adviserId === 'UAMY', 'claim');
+    expect((await send(press('handoff_claim', value, 'UAMY', ts))).status).toBe(200);
+    await settled();
+    expect(api.of('chat.postEphemeral')).toEqual([]);
+    expect((await listAudit(t.db, 'replay-double')).filter((e) => e.action === 'claim')).toHaveLength(1);
+  });
+
   it('ignores a press made more than five minutes ago, even in a request signed now', async () => {
     const { id, ts } = await openCard('replay-3');
     const value = buttonOnCard(ts, 'handoff_claim')!;
