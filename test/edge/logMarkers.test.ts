@@ -29,6 +29,8 @@ const M = {
   postcode: 'B11 9ZQ',
   values: `ZqValues${RUN}`,
   phone: `07700 9${digits}`,
+  // The same number as +44 would write it (never typed: looked for only).
+  phoneNational: `7700 9${digits}`,
   email: `zqmail${RUN}@example.org`,
   toAdviser: `ZqToAdviser${RUN}`,
   fromAdviser: `ZqFromAdviser${RUN}`,
