@@ -40,7 +40,7 @@ export const settings = {
   PORT: setting({ schema: port.default(3978), expected: PORT_EXPECTED, description: 'HTTP port for the widget, Direct Line, Bot Framework, Slack and health routes' }),
   LOG_LEVEL: setting({
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    description: 'pino log level; message text and personal data appear only at debug or below',
+    description: 'pino log level; message text and personal data are never logged, at any level (debug included)',
   }),
   DATABASE_URL: setting({
     schema: url.optional(),

@@ -9,7 +9,8 @@ import { toAppError } from '../errors.ts';
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     const e = toAppError(err);
-    if (e.status >= 500) logger.error({ err: e.cause ?? e, method: req.method, path: req.path }, 'request failed');
+    // The cause goes through the logger's err serializer: a database error by its code, never its values.
+    if (e.status >= 500) logger.error({ err: e.cause ?? e, code: e.code, method: req.method, path: req.path }, 'request failed');
     else logger.debug({ code: e.code, method: req.method, path: req.path }, 'request refused');
     // Too late for an answer of our own: Express's final handler closes the connection.
     if (res.headersSent) return next(err);

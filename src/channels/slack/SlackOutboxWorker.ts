@@ -2,6 +2,7 @@ import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AdviserSide } from '../../domain/handoffs/adviserSide.ts';
 import type { HandoffEventType } from '../../domain/handoffs/handoffEvents.ts';
+import { serializeError } from '../../log.ts';
 import { lastSeqOf } from '../../store/conversations.ts';
 import type { Db } from '../../store/db.ts';
 import {
@@ -27,7 +28,7 @@ export interface SlackOutboxOptions {
   client: webApi.WebClient;
   channel: string;
   /** Told when a card reached the advisers. */
-  handoffs: Pick<AdviserSide, 'markDelivered'>;
+  handoffs: Pick<AdviserSide, 'markDelivered' | 'version'>;
   notePrefix: string;
   escalationMinutes: number;
   dutyGroupId?: string;
@@ -198,7 +199,9 @@ export class SlackOutboxWorker {
       if (!POSTS.has(item.event.type)) return { status: 'retry', error: String(e.message), runAt: new Date(this.#now().getTime() + 5000) };
       return { status: 'unknown', error: String(e.message) };
     }
-    return { status: 'failed', error: String(e.message ?? err) };
+    // Kept in the outbox row and logged: a database error's message can quote the values it refused.
+    const safe = serializeError(err) as { message?: unknown; code?: unknown };
+    return { status: 'failed', error: String(safe.message ?? safe.code ?? 'failed') };
   }
 
   async #findPosted(item: OutboxItem, card: SlackCard | undefined): Promise<string | undefined> {
@@ -248,7 +251,9 @@ export class SlackOutboxWorker {
     if (!card) return { status: 'skipped' };
     const opts = this.#cardOptions();
     const gone = !h || h.leftReason !== null || h.erasedAt !== null;
-    const blocks = gone ? goneCard(h, handoffId, opts) : handoffCard(h, await lastMessages(this.#o.db, h.conversationId), opts);
+    const blocks = gone
+      ? goneCard(h, handoffId, opts)
+      : handoffCard(h, await lastMessages(this.#o.db, h.conversationId), { ...opts, version: await this.#o.handoffs.version(h) });
     const text = h ? cardText(h, opts) : `Handoff #${handoffId}: the resident's data has been deleted`;
     await this.#o.client.chat.update({ channel: card.channel, ts: card.ts, text, blocks });
     return { status: 'sent' };
@@ -278,7 +283,8 @@ export class SlackOutboxWorker {
         // Ended before any adviser saw it (the resident left): nothing to show.
         if (!h || h.status === 'returned' || h.status === 'closed') return { status: 'skipped' };
         const opts = this.#cardOptions();
-        const ts = await this.#post(item, { text: cardText(h, opts), blocks: handoffCard(h, await lastMessages(db, h.conversationId), opts) });
+        const blocks = handoffCard(h, await lastMessages(db, h.conversationId), { ...opts, version: await this.#o.handoffs.version(h) });
+        const ts = await this.#post(item, { text: cardText(h, opts), blocks });
         if (!ts) return { status: 'failed', error: 'no ts in response' };
         await this.#cardPosted(h.id, ts);
         return { status: 'sent', ts };

@@ -35,7 +35,7 @@ export function adviserNames(client: webApi.WebClient, logger: Logger, ttlMs = 3
         cache.set(userId, { name, until: now() + ttlMs });
         return name;
       } catch (err) {
-        logger.warn({ err: { message: (err as Error).message }, userId }, 'slack: adviser name not found; residents are told "an adviser"');
+        logger.warn({ err, userId }, 'slack: adviser name not found; residents are told "an adviser"');
         return undefined;
       }
     },

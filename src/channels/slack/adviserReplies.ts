@@ -19,6 +19,11 @@ export function buttonRefusal(r: ApplyResult, adviserId: string, verb: string): 
   }
 }
 
+/** A press on a card drawn before the handoff last changed (or a replayed one): nothing was done. */
+export function staleCard(verb: string, handoffId: number): string {
+  return `Nothing was done: handoff #${handoffId} changed after this card was drawn, so this ${verb} press was out of date. The card now shows where it stands.`;
+}
+
 /** Claim lost: tell the adviser who has it (unless it is them, pressing twice). */
 export function claimLost(ownerId: string | null, adviserId: string): string | undefined {
   if (ownerId === adviserId) return undefined;

@@ -3,16 +3,16 @@ import express, { type Router } from 'express';
 import { slackEnvelope } from './slackEnvelope.ts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { AdviserSide } from '../../domain/handoffs/adviserSide.ts';
+import type { AdviserActResult, AdviserSide } from '../../domain/handoffs/adviserSide.ts';
 import type { Db } from '../../store/db.ts';
 import type { Handoff } from '../../store/handoffs.ts';
 import { listMessages } from '../../store/messages.ts';
 import { findHandoffIdByCard } from '../../store/slackCards.ts';
 import { markSlackEventSeen } from '../../store/slackEventsSeen.ts';
-import { buttonRefusal, claimLost, threadReplyNotice } from './adviserReplies.ts';
+import { buttonRefusal, claimLost, staleCard, threadReplyNotice } from './adviserReplies.ts';
 import { adviserNames } from './adviserNames.ts';
 import { boltLogger } from './boltLogger.ts';
-import { ACTIONS, contactLabel, transcriptLines } from './handoffCard.ts';
+import { ACTIONS, contactLabel, parseButtonValue, transcriptLines } from './handoffCard.ts';
 import { escapeMrkdwn } from './residentText.ts';
 import { SlackOutboxWorker } from './SlackOutboxWorker.ts';
 import { slackToPlain } from './slackToPlain.ts';
@@ -34,6 +34,8 @@ export interface SlackAppOptions {
   handoffs: AdviserSide;
   logger: Logger;
   now?: () => Date;
+  /** The wall clock request timestamps and button presses are checked against (ms); default Date.now. */
+  clockMs?: () => number;
   /** Outbox poll interval (ms). */
   pollMs?: number;
 }
@@ -48,13 +50,25 @@ export interface SlackChannel {
   status(): { slack: 'http' | 'socket' };
 }
 
-const handoffIdSchema = z.coerce.number().int().positive();
+/** A button press older than this (or this far ahead of our clock) is ignored: Slack's own window for requests. */
+export const PRESS_WINDOW_MS = 5 * 60_000;
 
 const actionBodySchema = z.object({
   user: z.object({ id: z.string(), username: z.string().optional(), name: z.string().optional() }),
   channel: z.object({ id: z.string() }).optional(),
-  actions: z.array(z.object({ value: z.string().optional() })).min(1),
+  // Slack's `action_ts`: when the adviser pressed, seconds since the epoch with a fraction ("1700000000.123456").
+  actions: z.array(z.object({ value: z.string().optional(), action_ts: z.string().regex(/^\d{1,12}(\.\d{1,9})?$/).optional() })).min(1),
 });
+
+/**
+ * Was the press made within the window of now (a replayed or long-delayed press is not)? Slack
+ * stamps every action; one without a stamp is judged by its request's signed timestamp alone,
+ * which the envelope has already held to the same window.
+ */
+function pressIsFresh(actionTs: string | undefined, nowMs: number): boolean {
+  if (actionTs === undefined) return true;
+  return Math.abs(nowMs - Number(actionTs) * 1000) <= PRESS_WINDOW_MS;
+}
 
 const threadMessageSchema = z.object({
   type: z.literal('message'),
@@ -113,6 +127,7 @@ function homeView(mine: Handoff[]): types.HomeView {
 /** The Slack side of handoffs: Bolt app (HTTP or Socket Mode) plus the outbox worker. */
 export function createSlackApp(o: SlackAppOptions): SlackChannel {
   const now = o.now ?? (() => new Date());
+  const clockMs = o.clockMs ?? Date.now;
   const log = o.logger.child({ module: 'slack' });
   const clientOptions: webApi.WebClientOptions = {
     ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
@@ -168,46 +183,64 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
     await next();
   });
 
-  const button = (actionId: string, verb: string, run: (id: number, adviser: { id: string; name?: string }) => ReturnType<AdviserSide['claim']>) => {
+  /** The press as a handoff id and the card's state version; undefined (logged, ignored) when it must not act. */
+  const readPress = (actionId: string, body: unknown) => {
+    const parsed = actionBodySchema.safeParse(body);
+    if (!parsed.success) return void log.warn({ actionId }, 'slack: unexpected action payload');
+    const action = parsed.data.actions[0]!;
+    // A captured press replayed later, or one Slack delivers long after it was made, does nothing.
+    if (!pressIsFresh(action.action_ts, clockMs())) return void log.warn({ actionId }, 'slack: stale button press ignored');
+    const value = parseButtonValue(action.value);
+    if (!value) return void log.warn({ actionId }, 'slack: action without a handoff id');
+    return { body: parsed.data, ...value };
+  };
+
+  type Run = (id: number, adviser: { id: string; name?: string }, seen: number | undefined) => Promise<AdviserActResult>;
+  const button = (actionId: string, verb: string, run: Run) => {
     app.action(actionId, async ({ ack, body }) => {
       await ack();
-      const parsed = actionBodySchema.safeParse(body);
-      if (!parsed.success) return log.warn({ actionId }, 'slack: unexpected action payload');
-      const b = parsed.data;
-      const id = handoffIdSchema.safeParse(b.actions[0]!.value);
-      if (!id.success) return log.warn({ actionId }, 'slack: action without a handoff id');
+      const press = readPress(actionId, body);
+      if (!press) return;
+      const b = press.body;
       // The payload's user name is the Slack handle: residents are told the display name (claim only).
       const name = actionId === ACTIONS.claim ? await names.of(b.user.id) : undefined;
       const adviser = { id: b.user.id, ...(name ? { name } : {}) };
-      const r = await run(id.data, adviser);
+      const r = await run(press.handoffId, adviser, press.version);
       if (r.ok) return;
+      if (r.code === 'stale') {
+        log.info({ actionId, handoffId: press.handoffId }, 'slack: press on an out-of-date card ignored');
+        // A second press of Claim by the adviser who has it (a double click) needs no notice.
+        if (actionId === ACTIONS.claim && (await o.handoffs.get(press.handoffId))?.adviserId === adviser.id) return;
+        await ephemeral(b.channel?.id, adviser.id, staleCard(verb, press.handoffId));
+        return;
+      }
       let text = buttonRefusal(r, adviser.id, verb);
-      if (actionId === ACTIONS.claim && !r.ok && r.code === 'not_allowed') {
-        const current = await o.handoffs.get(id.data);
+      if (actionId === ACTIONS.claim && r.code === 'not_allowed') {
+        const current = await o.handoffs.get(press.handoffId);
         text = current && (current.status === 'claimed' || current.status === 'active') ? claimLost(current.adviserId, adviser.id) : text;
       }
       if (text) await ephemeral(b.channel?.id, adviser.id, text);
     });
   };
-  button(ACTIONS.claim, 'claim', (id, a) => o.handoffs.claim(id, a));
-  button(ACTIONS.release, 'release', (id, a) => o.handoffs.release(id, a));
-  button(ACTIONS.return, 'return', (id, a) => o.handoffs.returnToBot(id, a));
-  button(ACTIONS.close, 'close', (id, a) => o.handoffs.close(id, a));
+  button(ACTIONS.claim, 'claim', (id, a, seen) => o.handoffs.claim(id, a, seen));
+  button(ACTIONS.release, 'release', (id, a, seen) => o.handoffs.release(id, a, seen));
+  button(ACTIONS.return, 'return', (id, a, seen) => o.handoffs.returnToBot(id, a, seen));
+  button(ACTIONS.close, 'close', (id, a, seen) => o.handoffs.close(id, a, seen));
 
   app.action(ACTIONS.view, async ({ ack, body }) => {
     await ack();
-    const parsed = actionBodySchema.safeParse(body);
-    const id = handoffIdSchema.safeParse(parsed.data?.actions[0]?.value);
-    if (!parsed.success || !id.success) return;
-    const view = await o.handoffs.viewTranscript(id.data, { id: parsed.data.user.id });
+    const press = readPress(ACTIONS.view, body);
+    if (!press) return;
+    const { body: b, handoffId } = press;
+    const view = await o.handoffs.viewTranscript(handoffId, { id: b.user.id });
     if (view.type === 'not_found') return;
     if (view.type === 'resident_left') {
-      await ephemeral(parsed.data.channel?.id, parsed.data.user.id, `The resident left handoff #${view.handoff.id}: its transcript is no longer shown.`);
+      await ephemeral(b.channel?.id, b.user.id, `The resident left handoff #${view.handoff.id}: its transcript is no longer shown.`);
       return;
     }
     const h = view.handoff;
     const messages = await listMessages(o.db, h.conversationId, 0, 500);
-    await ephemeral(parsed.data.channel?.id, parsed.data.user.id, `Transcript of handoff #${h.id} (newest last):\n${transcriptLines(messages, 3800)}`);
+    await ephemeral(b.channel?.id, b.user.id, `Transcript of handoff #${h.id} (newest last):\n${transcriptLines(messages, 3800)}`);
   });
 
   app.event('message', async ({ event }) => {
@@ -251,13 +284,14 @@ export function createSlackApp(o: SlackAppOptions): SlackChannel {
   });
 
   app.error(async (err) => {
-    log.error({ err: { message: err.message, code: err.code } }, 'slack: handler failed');
+    // Bolt wraps what a listener threw (`original`); the logger's serializer drops a database error's values.
+    log.error({ err: (err as { original?: unknown }).original ?? err, code: err.code }, 'slack: handler failed');
   });
 
   let router: Router | undefined;
   if (receiver) {
     router = express.Router();
-    router.use(slackEnvelope('/slack/events'), receiver.router);
+    router.use(slackEnvelope('/slack/events', clockMs), receiver.router);
   }
   return {
     router,

@@ -29,6 +29,18 @@ const LEFT: Record<HandoffLeaveReason, string> = {
   erased: 'they asked for their data to be deleted',
 };
 
+/** A button's value: the handoff id, and the state version the card was drawn at (`12.3`). */
+export function buttonValue(handoffId: number, version: number | undefined): string {
+  return version === undefined ? String(handoffId) : `${handoffId}.${version}`;
+}
+
+/** Reads a button's value: a card drawn before versions were added carries the id alone. */
+export function parseButtonValue(value: string | undefined): { handoffId: number; version?: number } | undefined {
+  const m = /^([1-9]\d{0,14})(?:\.(\d{1,9}))?$/.exec(value ?? '');
+  if (!m) return undefined;
+  return { handoffId: Number(m[1]), ...(m[2] === undefined ? {} : { version: Number(m[2]) }) };
+}
+
 /** Slack shows this in each viewer's own time zone. */
 function slackTime(at: Date, fmt = '{time}'): string {
   const unix = Math.floor(at.getTime() / 1000);
@@ -124,6 +136,8 @@ function statusLine(h: Handoff, at: Date): string {
 
 export interface CardOptions {
   now: Date;
+  /** The handoff's state version (AdviserSide.version): the buttons carry it, so a press on an older card changes nothing. */
+  version?: number;
   notePrefix: string;
   safeguardingGroupId?: string;
 }
@@ -190,7 +204,7 @@ export function handoffCard(h: Handoff, messages: MessageRow[], o: CardOptions):
     }
   }
   const buttons: types.Button[] = [];
-  const value = String(h.id);
+  const value = buttonValue(h.id, o.version);
   if (h.status === 'requested' || h.status === 'queued') buttons.push({ type: 'button', action_id: ACTIONS.claim, text: { type: 'plain_text', text: 'Claim' }, style: 'primary', value });
   if (h.status === 'claimed' || h.status === 'active') buttons.push({ type: 'button', action_id: ACTIONS.release, text: { type: 'plain_text', text: 'Release' }, value });
   if (open) {

@@ -35,10 +35,33 @@ function problem(r: { success: boolean; error?: z.ZodError }): string | undefine
   return r.success ? undefined : r.error?.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
 }
 
-/** Checks the shape of a Slack body (the edge has already bounded and Unicode-checked it); 400 when Bolt could not handle it. */
-export function slackEnvelope(path: string): RequestHandler {
+/** Slack's window: a request signed further than this from our clock, either way, is refused. */
+export const REQUEST_WINDOW_SECONDS = 5 * 60;
+
+/**
+ * `X-Slack-Request-Timestamp` within five minutes of now, past or future (Bolt refuses only old
+ * ones, so a captured request stamped ahead would be accepted for as long as the stamp allows).
+ * Undefined when fine or absent (Bolt refuses a request without its signature headers).
+ */
+function timestampRefusal(header: string | string[] | undefined, nowMs: number): AppError | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header.join(',') : header;
+  const seconds = /^\d{1,12}$/.test(value) ? Number(value) : Number.NaN;
+  if (Number.isNaN(seconds)) return new AppError('unauthorized', 'the Slack request timestamp is not a number of seconds');
+  if (Math.abs(nowMs / 1000 - seconds) > REQUEST_WINDOW_SECONDS) return new AppError('unauthorized', 'the Slack request timestamp is more than five minutes from now');
+  return undefined;
+}
+
+/**
+ * Checks a Slack request before Bolt acts on it: its timestamp (401 outside the window) and the
+ * shape of its body (the edge has already bounded and Unicode-checked it; 400 when Bolt could not
+ * handle it).
+ */
+export function slackEnvelope(path: string, clockMs: () => number = Date.now): RequestHandler {
   const router = express.Router();
   router.post(path, (req, _res, next) => {
+    const stale = timestampRefusal(req.headers['x-slack-request-timestamp'], clockMs());
+    if (stale) return next(stale);
     const raw = (req as { rawBody?: Buffer }).rawBody;
     if (!raw) return next();
     const text = raw.toString('utf8');

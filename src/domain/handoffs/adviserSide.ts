@@ -4,7 +4,7 @@ import { appendReplies, lockConversation, setOwner } from '../../store/conversat
 import type { Queryable } from '../../store/db.ts';
 import { getHandoff, type Handoff, listClaimedBy, listOpenHandoffs } from '../../store/handoffs.ts';
 import { applyHandoffAction, type ApplyResult } from './applyHandoffAction.ts';
-import { recordAudit } from './audit.ts';
+import { type AuditAction, listAudit, recordAudit } from './audit.ts';
 import { emit, type HandoffContext } from './handoffContext.ts';
 import type { HandoffEvent } from './handoffEvents.ts';
 import { timeToClaim } from './handoffMetrics.ts';
@@ -23,14 +23,36 @@ export type AdviserMessageOutcome =
   | { type: 'resident_left'; handoff: Handoff }
   | { type: 'not_delivered'; handoffId: number };
 
+/** What an adviser's button press did: `stale` when it was pressed on an older state of the handoff (nothing changed). */
+export type AdviserActResult = ApplyResult | { ok: false; code: 'stale'; handoff: Handoff };
+
+/** Audit actions that change a handoff's state (the `queued` delivery step changes no button). */
+const STATE_CHANGES: ReadonlySet<AuditAction> = new Set(['claim', 'release', 'return', 'close', 'resident_left']);
+
+/**
+ * The handoff's state version: how many times its state has been changed. A card carries it in its
+ * buttons, so a press made on an older card (or a captured press replayed later) changes nothing,
+ * even when the handoff is back in the state that card showed (claimed, then released).
+ */
+export async function handoffVersion(db: Queryable, h: Handoff): Promise<number> {
+  const entries = await listAudit(db, h.conversationId);
+  return entries.filter((e) => e.handoffId === h.id && STATE_CHANGES.has(e.action)).length;
+}
+
 export type TranscriptView = { type: 'shown'; handoff: Handoff } | { type: 'resident_left'; handoff: Handoff } | { type: 'not_found' };
 
-/** What an adviser channel may do. Each call is one transaction of its own. */
+/**
+ * What an adviser channel may do. Each call is one transaction of its own. `seen` is the state
+ * version the adviser acted on (see handoffVersion): when the handoff has moved on since, the
+ * press is `stale` and nothing changes.
+ */
 export interface AdviserSide {
-  claim(handoffId: number, adviser: Adviser): Promise<ApplyResult>;
-  release(handoffId: number, adviser: Adviser): Promise<ApplyResult>;
-  returnToBot(handoffId: number, adviser: Adviser): Promise<ApplyResult>;
-  close(handoffId: number, adviser: Adviser): Promise<ApplyResult>;
+  claim(handoffId: number, adviser: Adviser, seen?: number): Promise<AdviserActResult>;
+  release(handoffId: number, adviser: Adviser, seen?: number): Promise<AdviserActResult>;
+  returnToBot(handoffId: number, adviser: Adviser, seen?: number): Promise<AdviserActResult>;
+  close(handoffId: number, adviser: Adviser, seen?: number): Promise<AdviserActResult>;
+  /** The handoff's current state version (what a card's buttons carry). */
+  version(h: Handoff): Promise<number>;
   /** An adviser's message for the resident: stored as the resident's next line in the same transaction. */
   adviserMessage(input: { handoffId: number; adviser: Adviser; text: string }): Promise<AdviserMessageOutcome>;
   /** An internal note (never sent to the resident): audited, no text kept. */
@@ -58,13 +80,21 @@ export function createAdviserSide(ctx: HandoffContext): AdviserSide {
   const { db, text } = ctx;
 
   /** One adviser action: state, audit, event and the resident's line commit together. */
-  async function act(handoffId: number, adviser: Adviser, verb: Verb, tell: (h: Handoff, tx: Queryable) => Reply[] | Promise<Reply[]>): Promise<ApplyResult> {
+  async function act(
+    handoffId: number,
+    adviser: Adviser,
+    verb: Verb,
+    seen: number | undefined,
+    tell: (h: Handoff, tx: Queryable) => Reply[] | Promise<Reply[]>,
+  ): Promise<AdviserActResult> {
     const at = ctx.now();
-    const result = await db.transaction(async (tx): Promise<ApplyResult> => {
+    const result = await db.transaction(async (tx): Promise<AdviserActResult> => {
       const before = await getHandoff(tx, handoffId);
       if (!before) return { ok: false, code: 'not_found' };
       // The conversation first, as a turn does, so a turn and an adviser never deadlock.
       await lockConversation(tx, before.conversationId);
+      // Every state change locks the conversation too: the version read here is the current one.
+      if (seen !== undefined && (await handoffVersion(tx, before)) !== seen) return { ok: false, code: 'stale', handoff: before };
       const r = await applyHandoffAction(tx, handoffId, { type: verb, adviserId: adviser.id }, at, adviser.name);
       if (!r.ok) return r;
       const h = r.handoff;
@@ -104,21 +134,22 @@ export function createAdviserSide(ctx: HandoffContext): AdviserSide {
   }
 
   return {
-    claim: (id, adviser) =>
-      act(id, adviser, 'claim', (h) => [
+    claim: (id, adviser, seen) =>
+      act(id, adviser, 'claim', seen, (h) => [
         adviser.name ? text.status('claimed', 'claimed', h.locale, { name: adviser.name }) : text.status('claimed', 'claimedNoName', h.locale),
       ]),
-    release: (id, adviser) => act(id, adviser, 'release', (h) => [text.status('queued', 'released', h.locale)]),
+    release: (id, adviser, seen) => act(id, adviser, 'release', seen, (h) => [text.status('queued', 'released', h.locale)]),
     // Back with the bot, the resident is asked again what the flow was waiting for.
-    returnToBot: (id, adviser) =>
-      act(id, adviser, 'return', async (h, tx) => [text.status('returned', 'returned', h.locale), ...((await ctx.pendingQuestion?.(tx, h.conversationId)) ?? [])]),
-    close: (id, adviser) => act(id, adviser, 'close', (h) => [text.status('closed', 'closed', h.locale)]),
+    returnToBot: (id, adviser, seen) =>
+      act(id, adviser, 'return', seen, async (h, tx) => [text.status('returned', 'returned', h.locale), ...((await ctx.pendingQuestion?.(tx, h.conversationId)) ?? [])]),
+    close: (id, adviser, seen) => act(id, adviser, 'close', seen, (h) => [text.status('closed', 'closed', h.locale)]),
 
     async adviserMessage({ handoffId, adviser, text: body }) {
       try {
         return await db.transaction((tx) => message(handoffId, adviser, body, tx));
       } catch (err) {
-        ctx.logger.error({ err: { message: (err as Error).message }, handoffId }, 'handoff: adviser message not delivered');
+        // The error itself: the logger's serializer keeps a database error's code and drops the values it quotes.
+        ctx.logger.error({ err, handoffId }, 'handoff: adviser message not delivered');
         return { type: 'not_delivered', handoffId };
       }
     },
@@ -141,6 +172,7 @@ export function createAdviserSide(ctx: HandoffContext): AdviserSide {
       await applyHandoffAction(tx, handoffId, { type: 'queued' }, ctx.now());
     },
 
+    version: (h) => handoffVersion(db, h),
     get: (id) => getHandoff(db, id),
     openHandoffs: () => listOpenHandoffs(db),
     claimedBy: (adviserId) => listClaimedBy(db, adviserId),

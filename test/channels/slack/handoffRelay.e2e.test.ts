@@ -82,7 +82,7 @@ const press = (actionId: string, handoffId: number, user: string) =>
         team: { id: 'T1' },
         user: { id: user, username: 'sam', name: 'Sam' },
         channel: { id: CHANNEL },
-        actions: [{ type: 'button', action_id: actionId, value: String(handoffId), action_ts: '1' }],
+        actions: [{ type: 'button', action_id: actionId, value: String(handoffId), action_ts: String(Date.now() / 1000) }],
       }),
     }).toString(),
     'application/x-www-form-urlencoded',

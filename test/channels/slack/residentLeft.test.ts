@@ -136,7 +136,7 @@ describe('the resident leaves a claimed handoff (Slack on)', () => {
     await h.action({
       user: { id: 'UAMY' },
       channel: { id: CHANNEL },
-      actions: [{ type: 'button', action_id: 'handoff_view', value: String(id), action_ts: '1' }],
+      actions: [{ type: 'button', action_id: 'handoff_view', value: String(id), action_ts: String(Date.now() / 1000) }],
     });
     const eph = await until(async () => api.of('chat.postEphemeral')[0], 'ephemeral');
     expect(eph?.text).toContain('no longer shown');

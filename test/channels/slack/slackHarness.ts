@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import nock from 'nock';
 import { createSlackApp, type SlackChannel } from '../../../src/channels/slack/createSlackApp.ts';
+import { errorHandler } from '../../../src/http/errorHandler.ts';
 import type { Db } from '../../../src/store/db.ts';
 import { makeService, OPEN_NOW, silent } from '../../domain/handoffs/handoffFixtures.ts';
 
@@ -79,7 +80,10 @@ export interface Harness {
 }
 
 /** The real Bolt ExpressReceiver router, mounted on an Express app on a free port. */
-export async function startHarness(db: Db, opts: { now?: () => Date; dutyGroupId?: string; safeguardingGroupId?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  db: Db,
+  opts: { now?: () => Date; clockMs?: () => number; dutyGroupId?: string; safeguardingGroupId?: string } = {},
+): Promise<Harness> {
   const now = opts.now ?? (() => OPEN_NOW);
   const { service } = makeService(db, { now });
   const slack = createSlackApp({
@@ -95,9 +99,12 @@ export async function startHarness(db: Db, opts: { now?: () => Date; dutyGroupId
     handoffs: service,
     logger: silent,
     now,
+    ...(opts.clockMs ? { clockMs: opts.clockMs } : {}),
   });
   const app = express();
   app.use(slack.router!);
+  // The app's one error handler, as src/http/server.ts mounts it: refusals answer `{ error: { code } }`.
+  app.use(errorHandler(silent));
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

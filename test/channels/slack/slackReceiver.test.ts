@@ -43,7 +43,7 @@ const claimPayload = (id: number, user: string, ts: string) => ({
   message: { ts },
   trigger_id: 't1',
   response_url: 'http://slack.test/actions/1',
-  actions: [{ type: 'button', action_id: 'handoff_claim', block_id: `handoff_${id}`, value: String(id), action_ts: '1' }],
+  actions: [{ type: 'button', action_id: 'handoff_claim', block_id: `handoff_${id}`, value: String(id), action_ts: String(Date.now() / 1000) }],
 });
 
 describe('Slack request verification (real Bolt ExpressReceiver)', () => {
