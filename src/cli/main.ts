@@ -9,6 +9,7 @@
  *   anchorline applications set-status <application-vacancy-id> <status>
  *   anchorline audit --conversation <id>
  *   anchorline handoffs list          open handoffs with how each resident asked to be contacted
+ *   anchorline privacy export|erase --conversation <id> --by <staff-name>   (src/cli/privacyCommand.ts)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -41,6 +42,7 @@ import { checkLiveConversations } from '../flows/checkLiveConversations.ts';
 import { migrate } from '../store/migrate.ts';
 import { openDb } from '../store/openDb.ts';
 import { PgliteDb } from '../store/pgliteDriver.ts';
+import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
 
 const USAGE = `usage:
   anchorline flows check [--db]
@@ -52,7 +54,8 @@ const USAGE = `usage:
   anchorline applications export --partner <partner-id>
   anchorline applications set-status <application-vacancy-id> <${applicationStatusSchema.options.join('|')}>
   anchorline audit --conversation <conversation-id>
-  anchorline handoffs list`;
+  anchorline handoffs list
+${PRIVACY_USAGE}`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -133,7 +136,15 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { db: { type: 'boolean', default: false }, partner: { type: 'string' }, conversation: { type: 'string' } },
+    options: {
+      db: { type: 'boolean', default: false },
+      partner: { type: 'string' },
+      conversation: { type: 'string' },
+      // privacy export | erase
+      by: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   const config = loadConfig();
   const [group, cmd, ...rest] = positionals;
@@ -208,6 +219,10 @@ async function main(argv: string[]): Promise<number> {
     // With Slack off the handoffs table is the advisers' queue; call-back requests show here.
     console.log(formatHandoffQueue(await withDb(config, (db) => listOpenHandoffs(db, 200)), new Date()));
     return 0;
+  }
+  if (group === 'privacy') {
+    if (rest.length) throw new UsageError(`privacy ${cmd ?? ''}: unexpected ${rest.join(' ')}`);
+    return privacyCli(config, { ...(cmd ? { cmd } : {}), ...values });
   }
   throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);
 }
