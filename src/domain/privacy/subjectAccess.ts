@@ -152,7 +152,7 @@ export function show(v: unknown): string {
 
 const PAGE_STYLE = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1d1d1d}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #bbb;padding:.3rem .5rem;text-align:start;vertical-align:top}
-th{background:#f0f0f0}td{white-space:pre-wrap;overflow-wrap:anywhere}.none{color:#555;font-style:italic}
+th{background:#f0f0f0}td,pre{white-space:pre-wrap;overflow-wrap:anywhere}summary{cursor:pointer;margin:.5rem 0}.none{color:#555;font-style:italic}
 button,.button{font:inherit;padding:.6rem 1rem;margin:.3rem .5rem .3rem 0;border:2px solid #005eb8;border-radius:4px;background:#005eb8;color:#fff;text-decoration:none;display:inline-block;cursor:pointer}
 .button.secondary,button.secondary{background:#fff;color:#005eb8}`;
 
@@ -209,6 +209,17 @@ function section(id: string, title: string, says: string, content: string): stri
   return `<section aria-labelledby="${id}"><h2 id="${id}">${escapeHtml(title)}</h2>\n<p>${escapeHtml(says)}</p>\n${content}</section>`;
 }
 
+/** A stored name as words: `valuesStatements`, `hours_per_week` → "values statements", "hours per week". */
+function words(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
+}
+
+/** A value with parts of its own (an object, or a list of objects), not one answer. */
+const isStructured = (v: unknown) => typeof v === 'object' && v !== null && !(Array.isArray(v) && v.every((x) => x === null || typeof x !== 'object'));
+
 const yesNo = (b: boolean) => (b ? 'yes' : 'no');
 const FROM: Record<TranscriptEntry['from'], string> = { you: 'You', assistant: 'Anchorline', adviser: 'Adviser' };
 const ACTIONS: Record<string, string> = {
@@ -234,6 +245,9 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
   const lang = c.language;
   const json = opts.json ?? subjectAccessJson(d);
   const download = `data:application/json;charset=utf-8,${encodeURIComponent(json)}`;
+  // What the resident gave (text, numbers, choices) apart from what was worked out from it (search results…).
+  const answers = d.answers.filter((a) => !isStructured(a.value));
+  const workings = d.answers.filter((a) => isStructured(a.value));
   const parts = [
     `<h1>Your data at Anchorline</h1>`,
     `<p>This is everything we hold about your chat with Anchorline, on ${escapeHtml(when(d.exportedAt))} (UK time).</p>`,
@@ -267,9 +281,14 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
       'What you told us, kept to check what you can join. Each answer has the name of its question.',
       table(
         ['question', 'your answer'],
-        d.answers.map((a) => [a.name, show(a.value)]),
+        answers.map((a) => [words(a.name), show(a.value)]),
         { resident: [1], lang },
-      ),
+      ) +
+        (workings.length
+          ? `<details><summary>Other details kept with your answers (${workings.length})</summary>\n<p>What we worked out from your answers, such as the courses and jobs we found for you.</p>\n${workings
+              .map((a) => `<h3>${escapeHtml(words(a.name))}</h3>\n<pre dir="auto">${escapeHtml(JSON.stringify(a.value, null, 2))}</pre>`)
+              .join('\n')}</details>`
+          : ''),
     ),
     section(
       'transcript',
@@ -313,7 +332,7 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
       d.application
         ? table(
             ['what you told us', 'value'],
-            Object.entries((d.application.profile ?? {}) as Record<string, unknown>).map(([k, v]) => [k, show(v)]),
+            Object.entries((d.application.profile ?? {}) as Record<string, unknown>).map(([k, v]) => [words(k), show(v)]),
             { resident: [1], lang },
           ) +
             table(
@@ -334,7 +353,9 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
                 `<h3>Adviser chat ${i + 1}</h3>\n` +
                 table(
                   ['what', 'value'],
-                  [
+                  // Only what is held: a detail never given is left out.
+                  (
+                    [
                     ['Why', h.reason.replace(/_/g, ' ')],
                     ['Urgent', yesNo(h.urgency === 'urgent')],
                     ['Status', h.status],
@@ -347,7 +368,8 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
                     ['Contact by', h.contactMethod ?? ''],
                     ['Contact details', h.contactValue ?? ''],
                     ['You agreed to be contacted', when(h.contactConsentAt)],
-                  ],
+                    ] as string[][]
+                  ).filter((row) => row[1] !== ''),
                   { resident: [1] },
                 ) +
                 `<p>What the adviser was shown:</p>\n` +
