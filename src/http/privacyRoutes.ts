@@ -60,9 +60,9 @@ export function privacyRoutes(opts: { db: Db; logger?: Logger; now?: () => Date 
     const token = tokenOf(req);
     if (!(await exportLinkUsable(opts.db, exportTokenHash(token), now()))) throw gone();
     privateHeaders(res);
-    const action = escapeHtml(`${req.baseUrl}/export/${token}`);
+    // No action: the form posts to the page's own address, whatever prefix a proxy serves it under.
     const button = (format: 'html' | 'json', label: string, secondary = false) =>
-      `<form method="post" action="${action}"><input type="hidden" name="format" value="${format}"><button type="submit"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}</button></form>`;
+      `<form method="post"><input type="hidden" name="format" value="${format}"><button type="submit"${secondary ? ' class="secondary"' : ''}>${escapeHtml(label)}</button></form>`;
     res.type('html').send(
       privacyPage(
         'Your data at Anchorline',

@@ -175,6 +175,8 @@ describe('send me my data', () => {
       const page = await fetch(url);
       expect(page.status).toBe(200);
       const html = await page.text();
+      // Two buttons posting back to the page's own address.
+      expect(html.match(/<form method="post">/g)).toHaveLength(2);
       expect(html).toContain('<input type="hidden" name="format" value="html">');
       expect(html).toContain('<input type="hidden" name="format" value="json">');
       expect(html).not.toContain('MarkerAlpha');
@@ -240,6 +242,12 @@ describe('send me my data', () => {
       expect(page).toContain('This link has been used or has expired. Ask again in the chat: send me my data.');
       expect(page).not.toContain('MarkerBravo');
     }
+  });
+
+  it('two uses at once: exactly one gets the copy', async () => {
+    const { url } = await ask('res-b', 'copy of my data');
+    const statuses = (await Promise.all([post(url, 'json'), post(url, 'json'), post(url, 'html')])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 410, 410]);
   });
 
   it('stops working when it expires, and a made-up or malformed token gets the same plain words', async () => {

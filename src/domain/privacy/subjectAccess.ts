@@ -293,7 +293,7 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
     section(
       'transcript',
       'Messages',
-      'Every message in the chat, from you, from Anchorline and from advisers, oldest first.',
+      'Every message in the chat, from you, from Anchorline and from advisers, oldest first. We never keep files or photos you try to send.',
       table(
         ['when', 'from', 'message', 'buttons'],
         d.transcript.map((m) => [when(m.at), FROM[m.from], m.text, (m.options ?? []).join(' | ')]),
