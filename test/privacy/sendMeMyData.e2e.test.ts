@@ -233,6 +233,10 @@ describe('send me my data', () => {
     expect(all).toContain('MarkerBravoMessage hello adviser');
     expect(all).toContain('MarkerBravoTyped');
     expect(all).not.toContain('MarkerAlpha');
+    // What the adviser was shown about B is part of the copy.
+    const handoffs = (data as unknown as { handoffs: Array<{ reason: string; summary: Array<[string, unknown]> }> }).handoffs;
+    expect(handoffs.map((h) => h.reason)).toEqual(['resident_asked']);
+    expect(handoffs[0]!.summary.map(([label]) => label)).toContain('Age');
 
     for (const again of [() => post(url, 'json'), () => post(url, 'html'), () => fetch(url)]) {
       const res = await again();

@@ -236,6 +236,40 @@ function actorWords(actor: string): string {
   return actor.startsWith('staff:') ? `Staff member ${actor.slice('staff:'.length)}` : actor;
 }
 
+/** One adviser chat: the facts held (only those there are), then the summary the adviser was shown. */
+function handoffTables(h: HandoffRecord, n: number, lang: string): string {
+  const facts: string[][] = [
+    ['Why', words(h.reason)],
+    ['Urgent', yesNo(h.urgency === 'urgent')],
+    ['Status', h.status],
+    ['Asked', when(h.requestedAt)],
+    ['Adviser took it', when(h.claimedAt)],
+    ['Adviser', h.adviserName ?? ''],
+    ['Ended', when(h.endedAt)],
+    ['You left because', h.leftReason ?? ''],
+    ['Age band shown to the adviser', h.age ?? ''],
+    ['Contact by', h.contactMethod ?? ''],
+    ['Contact details', h.contactValue ?? ''],
+    ['You agreed to be contacted', when(h.contactConsentAt)],
+  ];
+  // Pairs [label, value]; rows written before issue 10 are an object.
+  const summary = Array.isArray(h.summary) ? (h.summary as unknown[]) : Object.entries((h.summary ?? {}) as Record<string, unknown>);
+  return [
+    `<h3>Adviser chat ${n}</h3>`,
+    table(
+      ['what', 'value'],
+      facts.filter((row) => row[1] !== ''),
+      { resident: [1] },
+    ),
+    `<p>What the adviser was shown:</p>`,
+    table(
+      ['about you', 'value'],
+      summary.map((e) => (Array.isArray(e) ? [show(e[0]), show(e[1])] : ['', show(e)])),
+      { resident: [1], lang },
+    ),
+  ].join('\n');
+}
+
 /**
  * The readable page: one section per kind of data, each saying in plain words what it is, with
  * the JSON file offered as a download (a `data:` link: the page needs nothing else).
@@ -347,41 +381,7 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
       'Each time you were passed to an adviser: why, when, what they were shown, and how you asked to be contacted.',
       d.handoffs.length === 0
         ? `<p class="none">Nothing here.</p>`
-        : d.handoffs
-            .map(
-              (h, i) =>
-                `<h3>Adviser chat ${i + 1}</h3>\n` +
-                table(
-                  ['what', 'value'],
-                  // Only what is held: a detail never given is left out.
-                  (
-                    [
-                    ['Why', h.reason.replace(/_/g, ' ')],
-                    ['Urgent', yesNo(h.urgency === 'urgent')],
-                    ['Status', h.status],
-                    ['Asked', when(h.requestedAt)],
-                    ['Adviser took it', when(h.claimedAt)],
-                    ['Adviser', h.adviserName ?? ''],
-                    ['Ended', when(h.endedAt)],
-                    ['You left because', h.leftReason ?? ''],
-                    ['Age band shown to the adviser', h.age ?? ''],
-                    ['Contact by', h.contactMethod ?? ''],
-                    ['Contact details', h.contactValue ?? ''],
-                    ['You agreed to be contacted', when(h.contactConsentAt)],
-                    ] as string[][]
-                  ).filter((row) => row[1] !== ''),
-                  { resident: [1] },
-                ) +
-                `<p>What the adviser was shown:</p>\n` +
-                table(
-                  ['about you', 'value'],
-                  (Array.isArray(h.summary) ? (h.summary as unknown[]) : Object.entries((h.summary ?? {}) as Record<string, unknown>)).map((e) =>
-                    Array.isArray(e) ? [show(e[0]), show(e[1])] : ['', show(e)],
-                  ),
-                  { resident: [1], lang },
-                ),
-            )
-            .join('\n'),
+        : d.handoffs.map((h, i) => handoffTables(h, i + 1, lang)).join('\n'),
     ),
     section(
       'adviser-access',
