@@ -1,13 +1,14 @@
 import type { Config } from './config.ts';
 import { widgetOrigins } from './config.ts';
-import { createHandoffs } from './channels/slack/createHandoffs.ts';
+import { createHandoffs, type Handoffs, type HandoffsOptions } from './channels/slack/createHandoffs.ts';
 import { createWebChannels } from './channels/web/createWebChannels.ts';
 import { allActions, courseOptionsOf } from './domain/allActions.ts';
 import { coordinatorDataStatus } from './domain/coordinatorData/coordinatorDataStatus.ts';
 import { seedCoordinatorData } from './domain/coordinatorData/seedCoordinatorData.ts';
 import { partnerRoutes } from './http/partnerRoutes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
-import { privacyEraser } from './domain/privacy/eraseConversation.ts';
+import { privacyEraser, type Eraser } from './domain/privacy/eraseConversation.ts';
+import { privacyRoutes } from './http/privacyRoutes.ts';
 import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
 import { noticesFromTranslator } from './domain/shared/notices.ts';
 import { ActionRegistry } from './engine/actions.ts';
@@ -48,6 +49,42 @@ export interface BuildOptions {
   workers?: boolean;
 }
 
+/**
+ * The handoff desk as the configuration describes it (Slack when configured). The CLI builds it
+ * too, for staff erasure: without `start()` its Slack events wait in the outbox for the server's worker.
+ */
+export function handoffsFromConfig(config: Config, o: { db: Db; logger: Logger; pendingQuestion?: HandoffsOptions['pendingQuestion'] }): Handoffs {
+  return createHandoffs({
+    db: o.db,
+    logger: o.logger,
+    localesDir: config.LOCALES_DIR,
+    flowsDir: config.FLOWS_DIR,
+    defaultLocale: config.DEFAULT_LOCALE,
+    officeHours: config.HANDOFF_OFFICE_HOURS,
+    escalationMinutes: config.HANDOFF_ESCALATION_MINUTES,
+    ...(o.pendingQuestion ? { pendingQuestion: o.pendingQuestion } : {}),
+    slack: {
+      ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
+      ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+      ...(config.SLACK_HANDOFF_CHANNEL ? { handoffChannel: config.SLACK_HANDOFF_CHANNEL } : {}),
+      ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+      notePrefix: config.SLACK_NOTE_PREFIX,
+      ...(config.SLACK_DUTY_GROUP_ID ? { dutyGroupId: config.SLACK_DUTY_GROUP_ID } : {}),
+      ...(config.SLACK_SAFEGUARDING_GROUP_ID ? { safeguardingGroupId: config.SLACK_SAFEGUARDING_GROUP_ID } : {}),
+    },
+  });
+}
+
+/**
+ * Everything that erases a conversation's data beyond its own row and transcript, in one list for
+ * "delete my data", retention and staff erasure: bookings and applications, handoffs (the
+ * adviser's card is wiped), consent records and export links.
+ */
+export function erasersOf(config: Config, handoffs: Pick<Handoffs, 'eraser'>): Eraser[] {
+  return [journeyEraser(courseOptionsOf(config)), handoffs.eraser, privacyEraser];
+}
+
 /** Starts everything; the process entry point and the end-to-end tests share it. */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<RunningApp> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
@@ -85,26 +122,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       logger.info({ flows: [...loaded.set.flows.values()].map((f) => `${f.id}@${f.version}`), warnings: loaded.set.warnings.length }, 'flows loaded');
     }
 
-    const handoffs = createHandoffs({
-      db,
-      logger,
-      localesDir: config.LOCALES_DIR,
-      flowsDir: config.FLOWS_DIR,
-      defaultLocale: config.DEFAULT_LOCALE,
-      officeHours: config.HANDOFF_OFFICE_HOURS,
-      escalationMinutes: config.HANDOFF_ESCALATION_MINUTES,
-      pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, logger),
-      slack: {
-        ...(config.SLACK_BOT_TOKEN ? { botToken: config.SLACK_BOT_TOKEN } : {}),
-        ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
-        ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
-        ...(config.SLACK_HANDOFF_CHANNEL ? { handoffChannel: config.SLACK_HANDOFF_CHANNEL } : {}),
-        ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
-        notePrefix: config.SLACK_NOTE_PREFIX,
-        ...(config.SLACK_DUTY_GROUP_ID ? { dutyGroupId: config.SLACK_DUTY_GROUP_ID } : {}),
-        ...(config.SLACK_SAFEGUARDING_GROUP_ID ? { safeguardingGroupId: config.SLACK_SAFEGUARDING_GROUP_ID } : {}),
-      },
-    });
+    const handoffs = handoffsFromConfig(config, { db, logger, pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, logger) });
+    const erasers = erasersOf(config, handoffs);
 
     const engine = createEngine({
       db,
@@ -117,7 +136,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       inactivityMinutes: config.INACTIVITY_MINUTES,
       handoffs: handoffs.service,
       safeguarding: handoffs.safeguarding,
-      erasers: [journeyEraser(courseOptions), handoffs.eraser, privacyEraser],
+      erasers,
     });
     const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
 
@@ -173,6 +192,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         ...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []),
         ['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog })],
         ['/admin', partnerRoutes({ db, send, notices, adminToken: config.ADMIN_TOKEN, logger })],
+        // A resident's copy of their data, behind the one-time link "send me my data" gives.
+        ['/privacy', privacyRoutes({ db, logger })],
       ],
     });
     const server = await listen(app, config.PORT, config.HOST);
@@ -183,7 +204,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await handoffs.start();
       cleanups.push(() => handoffs.stop());
       // Daily housekeeping (retention, stale Direct Line ids, the postcode cache) runs as jobs, once across processes.
-      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers: [journeyEraser(courseOptions), handoffs.eraser, privacyEraser], logger });
+      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers, logger });
       const jobs = new JobRunner({
         db,
         logger,

@@ -78,6 +78,16 @@ export const settings = {
   JOB_LEASE_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(300000), description: 'How long a claimed job stays with one worker before another may take it' }),
   JOB_BACKOFF_BASE_MS: setting({ expected: INT_EXPECTED, schema: positiveInt.default(30000), description: 'First retry delay of a failed job (then doubling, capped at 6 hours)' }),
   RETENTION_DAYS: setting({ expected: INT_EXPECTED, schema: positiveInt.max(3650).default(365), description: 'Conversations idle this many days are deleted with all their data (answers, transcript, bookings, applications)' }),
+  PUBLIC_URL: setting({
+    schema: url.optional(),
+    expected: 'a URL such as https://chat.example.org',
+    description: 'Address residents reach this server at, for links the assistant sends (default: http://localhost:<PORT>)',
+  }),
+  EXPORT_LINK_MINUTES: setting({
+    expected: 'a whole number from 1 to 10080',
+    schema: positiveInt.max(10080).default(60),
+    description: 'How long a "send me my data" link works (it works once)',
+  }),
   START_FLOW: setting({ schema: z.string().regex(/^[a-z][a-z0-9_]*$/).default('main'), expected: 'a flow id such as main', description: 'The flow a new conversation starts' }),
   POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), expected: 'a URL', description: 'postcodes.io base URL' }),
   DIRECTLINE_SECRET: setting({
@@ -248,6 +258,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 export function widgetOrigins(cfg: Config): string[] {
   return cfg.WIDGET_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Where residents reach this server: PUBLIC_URL, or this machine's port. */
+export function publicUrl(cfg: Config): string {
+  return cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;
 }
 
 export function flowsWatch(cfg: Config): boolean {

@@ -38,6 +38,8 @@ export const errorStatus = {
   application_not_found: 404,
   method_not_allowed: 405,
   application_withdrawn: 409,
+  // A "send me my data" link that was used, has expired or never existed (which, is not said).
+  export_link_gone: 410,
   body_too_large: 413,
   message_too_large: 413,
   unsupported_media_type: 415,

@@ -10,6 +10,7 @@
  *   anchorline audit --conversation <id>
  *   anchorline handoffs list          open handoffs with how each resident asked to be contacted
  *   anchorline partners credentials create|list|revoke|audit   partner credentials (src/cli/partnerCredentialsCommand.ts)
+ *   anchorline privacy export|erase --conversation <id> --by <staff-name>   (src/cli/privacyCommand.ts)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -43,6 +44,7 @@ import { migrate } from '../store/migrate.ts';
 import { openDb } from '../store/openDb.ts';
 import { PgliteDb } from '../store/pgliteDriver.ts';
 import { PARTNER_CREDENTIALS_USAGE, partnerCredentialsCommand } from './partnerCredentialsCommand.ts';
+import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
 
 const USAGE = `usage:
   anchorline flows check [--db]
@@ -55,7 +57,8 @@ const USAGE = `usage:
   anchorline applications set-status <application-vacancy-id> <${applicationStatusSchema.options.join('|')}>
   anchorline audit --conversation <conversation-id>
   anchorline handoffs list
-${PARTNER_CREDENTIALS_USAGE}`;
+${PARTNER_CREDENTIALS_USAGE}
+${PRIVACY_USAGE}`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -141,7 +144,15 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { db: { type: 'boolean', default: false }, partner: { type: 'string' }, conversation: { type: 'string' } },
+    options: {
+      db: { type: 'boolean', default: false },
+      partner: { type: 'string' },
+      conversation: { type: 'string' },
+      // privacy export | erase
+      by: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   const config = loadConfig();
   const [group, cmd, ...rest] = positionals;
@@ -216,6 +227,10 @@ async function main(argv: string[]): Promise<number> {
     // With Slack off the handoffs table is the advisers' queue; call-back requests show here.
     console.log(formatHandoffQueue(await withDb(config, (db) => listOpenHandoffs(db, 200)), new Date()));
     return 0;
+  }
+  if (group === 'privacy') {
+    if (rest.length) throw new UsageError(`privacy ${cmd ?? ''}: unexpected ${rest.join(' ')}`);
+    return privacyCli(config, { ...(cmd ? { cmd } : {}), ...values });
   }
   throw new UsageError(`unknown command: ${positionals.join(' ') || '(none)'}`);
 }

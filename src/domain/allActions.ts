@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import { publicUrl, type Config } from '../config.ts';
 import { createTranslator, loadLocales } from '../i18n.ts';
 import type { DomainAction } from '../engine/actions.ts';
 import type { CourseOptions } from './courses/courseOptions.ts';
@@ -8,6 +8,7 @@ import type { Translate } from './eligibility/explainDecision.ts';
 import { loadProgrammes } from './eligibility/loadProgrammes.ts';
 import { placesAndEligibilityActions } from './eligibility/placesAndEligibilityActions.ts';
 import { journeyActions } from './journey/journeyActions.ts';
+import { privacyActions } from './privacy/privacyActions.ts';
 import { placesReference } from './places/placesReference.ts';
 import { sharingActions } from './privacy/sharing.ts';
 import { noticesFromTranslator, type Notices } from './shared/notices.ts';
@@ -43,5 +44,6 @@ export async function allActions(
     }),
     ...journeyActions({ courseOptions: courseOptionsOf(config), notices }),
     ...sharingActions({ notices }),
+    ...privacyActions({ publicUrl: publicUrl(config), linkMinutes: config.EXPORT_LINK_MINUTES }),
   ];
 }
