@@ -68,7 +68,8 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
         try {
           return await db.transaction((tx) => runTurn(tx, turn, deps), { statementTimeoutMs });
         } catch (err) {
-          logger.warn({ conversationId: turn.conversationId, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'turn rolled back');
+          // The logger's error serializer keeps a database error's code and constraint, never its values.
+          logger.warn({ conversationId: turn.conversationId, err }, 'turn rolled back');
           if (err instanceof EngineError && err.code === 'flow_missing') throw err;
           try {
             return await db.transaction((tx) => recoverTurn(tx, turn, deps), { statementTimeoutMs });
@@ -81,7 +82,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
       logger.info({ conversationId: turn.conversationId, channel: turn.channel, outcome, replies: result.replies.length }, 'turn');
       return { replies: result.replies, duplicate: result.duplicate, seqs: result.seqs };
     } catch (err) {
-      logger.error({ conversationId: turn.conversationId, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'turn failed');
+      logger.error({ conversationId: turn.conversationId, err }, 'turn failed');
       throw err;
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -14,6 +14,7 @@ import { createWebChannels, type WebChannels } from '../../src/channels/web/crea
 import { createApp, listen, type RunningServer } from '../../src/http/server.ts';
 import { silent } from '../helpers/flowDir.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/testDb.ts';
+import { createPartnerCredential } from '../../src/store/partnerCredentials.ts';
 import { ADMIN_TOKEN, CONNECTOR, SLACK_CHANNEL, SLACK_RESPONSE_URL, startEdgeApp, type Answer, type EdgeApp } from './edgeApp.ts';
 import type { Req } from './poisonArbitraries.ts';
 import { entryPoints, type EntryPoint } from './poisonEntryPoints.ts';
@@ -68,6 +69,9 @@ for (const driver of drivers) {
       began = performance.now();
       t = await createTestDb({ driver });
       e = await startEdgeApp(t.db);
+      const credential = await createPartnerCredential(t.db, { partnerId: 'uhb', label: 'poison' });
+      if (credential.type !== 'created') throw new Error('the shipped partners have no uhb');
+      const partnerToken = credential.token;
       botFrameworkKeys();
       // The same engine and database behind a second server whose /api/messages has an app id.
       const web = await createWebChannels({
@@ -93,6 +97,7 @@ for (const driver of drivers) {
         conversations,
         slackSignature: (body, ts) => e.slackSignature(body, ts),
         adminToken: ADMIN_TOKEN,
+        partnerToken,
         connector: CONNECTOR,
         slackChannel: SLACK_CHANNEL,
         slackResponseUrl: SLACK_RESPONSE_URL,

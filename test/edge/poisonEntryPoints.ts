@@ -13,6 +13,8 @@ export interface EntryContext {
   conversations: Array<{ conversationId: string; token: string }>;
   slackSignature(body: string | Uint8Array, timestamp?: number): Record<string, string>;
   adminToken: string;
+  /** A partner credential (partner `uhb`): partner routes take only these. */
+  partnerToken: string;
   connector: string;
   slackChannel: string;
   slackResponseUrl: string;
@@ -294,14 +296,18 @@ export function entryPoints(ctx: EntryContext) {
 
   const statusBody = fc.record({ status: fc.oneof(fc.constantFrom('received', 'shortlisted', 'interview', 'offered', 'unsuccessful', 'withdrawn'), oddText) }, { requiredKeys: [] });
   const admin = entry({
-    name: 'admin: applications CSV, status updates, flow reload (with and without the token)',
+    name: 'admin: applications CSV, status updates (partner credential), flow reload (operator token), with and without them',
     server: 'app',
     arb: fc.record({
       route: fc.constantFrom('csv', 'csv', 'csv', 'status', 'status', 'status', 'status', 'status', 'reload'),
       reload: fc.nat({ max: 30 }),
-      segment: fc.oneof(fc.constantFrom('acme-nhs', 'birmingham-council', '1'), oddSegment),
+      segment: fc.oneof(fc.constantFrom('uhb', 'uhb', 'bchc', 'acme-nhs', '1'), oddSegment),
       enc: encoded(orOdd(statusBody)),
-      auth: fc.oneof({ weight: 3, arbitrary: fc.constant(`Bearer ${ctx.adminToken}`) }, { weight: 2, arbitrary: oddAuthorization }),
+      auth: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(`Bearer ${ctx.partnerToken}`) },
+        { weight: 1, arbitrary: fc.constant(`Bearer ${ctx.adminToken}`) },
+        { weight: 2, arbitrary: oddAuthorization },
+      ),
     }),
     build: (x) => {
       const authorization = x.auth;

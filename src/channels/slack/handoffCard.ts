@@ -55,8 +55,21 @@ function summaryValue(v: unknown): string {
 
 type Said = { who: 'Resident' | 'Assistant' | 'Adviser'; text: string };
 
+/**
+ * A resident's one-time link to their data ("send me my data") is theirs alone: advisers see that a
+ * link was sent, never the link (it would open the resident's data for whoever uses it first).
+ */
+export function maskDataLinks(text: string): string {
+  return text.replace(/(\/privacy\/export\/)[A-Za-z0-9_-]+/g, '$1[hidden]');
+}
+
 /** Who said what in one transcript message (undefined: nothing to show, such as typing). */
 function said(m: MessageRow): Said | undefined {
+  const shown = raw(m);
+  return shown && { ...shown, text: maskDataLinks(shown.text) };
+}
+
+function raw(m: MessageRow): Said | undefined {
   if (m.direction === 'in') return { who: 'Resident', text: m.body.text ?? (m.body.value === undefined ? '' : '[button]') };
   const b = m.body;
   switch (b.type) {

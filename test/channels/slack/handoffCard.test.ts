@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { handoffCard } from '../../../src/channels/slack/handoffCard.ts';
+import { handoffCard, transcriptLines } from '../../../src/channels/slack/handoffCard.ts';
+import type { MessageRow } from '../../../src/store/messages.ts';
 import type { Handoff } from '../../../src/store/handoffs.ts';
 
 const base: Handoff = {
@@ -55,5 +56,18 @@ describe('handoff card', () => {
     expect(ids({})).toEqual(['handoff_claim', 'handoff_return', 'handoff_close', 'handoff_view']);
     expect(ids({ status: 'claimed', adviserId: 'U1' })).toEqual(['handoff_release', 'handoff_return', 'handoff_close', 'handoff_view']);
     expect(ids({ status: 'closed' })).toEqual(['handoff_view']);
+  });
+
+  it('never shows advisers a resident\'s one-time link to their data, in the card or the full transcript', () => {
+    const link = 'http://localhost:3978/privacy/export/Qx9_Zk-3aB7cD0eF1gH2iJ3kL4mN5oP6qR7sT8uV9wX';
+    const messages: MessageRow[] = [
+      { conversationId: 'c7', seq: 1, direction: 'in', activityId: 'a1', body: { text: 'send me my data' }, createdAt: new Date() },
+      { conversationId: 'c7', seq: 2, direction: 'out', activityId: null, body: { type: 'text', text: `Here is a copy of all we hold about you: [Open my data](${link})`, locale: 'en', dir: 'ltr' }, createdAt: new Date() },
+    ];
+    for (const shown of [JSON.stringify(handoffCard(base, messages, opts)), transcriptLines(messages)]) {
+      expect(shown).not.toContain('Qx9_Zk-3aB7cD0eF1gH2iJ3kL4mN5oP6qR7sT8uV9wX');
+      expect(shown).toContain('/privacy/export/[hidden]');
+      expect(shown).toContain('send me my data');
+    }
   });
 });
