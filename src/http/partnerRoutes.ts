@@ -121,10 +121,14 @@ export function partnerRoutes(opts: {
       throw new AppError('status_invalid', `status must be one of ${applicationStatusSchema.options.join(', ')}`);
     }
     await audit({ ...who, action, outcome: 'allowed', applicationVacancyId: id.data });
-    const out = await setApplicationStatus(opts.db, { send: opts.send, notices: opts.notices }, id.data, body.data.status, opts.logger ? { logger: opts.logger } : {});
+    const out = await setApplicationStatus(opts.db, { send: opts.send, notices: opts.notices }, id.data, body.data.status, {
+      partnerId: who.partnerId,
+      ...(opts.logger ? { logger: opts.logger } : {}),
+    });
     switch (out.type) {
       case 'notFound':
-        throw new AppError('application_not_found', `no application vacancy ${id.data}`);
+        // Gone, or no longer this partner's to see (moved, or the resident stopped sharing) since the check above.
+        throw new AppError('forbidden', NOT_YOURS);
       case 'refused':
         throw new AppError('application_withdrawn', 'the resident withdrew this application; its status stays withdrawn');
       case 'unchanged':

@@ -73,9 +73,23 @@ export async function findApplication(db: Queryable, conversationId: string): Pr
   return { applicationId: z.number().parse(rows[0].application_id), lines };
 }
 
-/** Locks one application line for a status change and returns its status (undefined: no such line). */
-export async function lockLineStatus(tx: Queryable, applicationVacancyId: number): Promise<string | undefined> {
-  const { rows } = await tx.query<{ status: string }>(`SELECT status FROM application_vacancies WHERE id = $1 FOR NO KEY UPDATE`, [applicationVacancyId]);
+/**
+ * Locks one application line for a status change and returns its status (undefined: no such
+ * line — or, with `partnerId`, not one of that partner's vacancies with the resident's consent to
+ * share in force: checked in the same statement as the lock, so no change slips between).
+ */
+export async function lockLineStatus(tx: Queryable, applicationVacancyId: number, partnerId?: string): Promise<string | undefined> {
+  const { rows } =
+    partnerId === undefined
+      ? await tx.query<{ status: string }>(`SELECT status FROM application_vacancies WHERE id = $1 FOR NO KEY UPDATE`, [applicationVacancyId])
+      : await tx.query<{ status: string }>(
+          `SELECT av.status FROM application_vacancies av
+             JOIN vacancies v ON v.id = av.vacancy_id
+             JOIN applications a ON a.id = av.application_id
+            WHERE av.id = $1 AND v.partner_id = $2 AND ${SHARED_WITH_PARTNER_SQL('a.conversation_id', 'v.partner_id')}
+            FOR NO KEY UPDATE OF av`,
+          [applicationVacancyId, partnerId],
+        );
   return rows[0]?.status;
 }
 

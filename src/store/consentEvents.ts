@@ -42,18 +42,18 @@ export async function recordConsent(db: Queryable, events: NewConsentEvent[]): P
 /** Every consent event of a conversation, oldest first (the resident's copy of their data shows them all). */
 export async function consentHistory(db: Queryable, conversationId: string): Promise<ConsentEvent[]> {
   const { rows } = await db.query(
-    `SELECT purpose, scope, granted, wording_key, wording_version, locale, at FROM consent_events WHERE conversation_id = $1 ORDER BY at, id`,
+    `SELECT purpose, scope, granted, wording_key, wording_version, locale, at FROM consent_events WHERE conversation_id = $1 ORDER BY id`,
     [conversationId],
   );
   return rows.map((r) => rowSchema.parse(r));
 }
 
-/** The scopes (partner ids, contact methods) a purpose is currently consented for: the latest event per scope is granted. */
+/** The scopes (partner ids, contact methods) a purpose is currently consented for: the latest event per scope (in the order recorded) is granted. */
 export async function grantedScopes(db: Queryable, conversationId: string, purpose: ConsentPurpose): Promise<string[]> {
   const { rows } = await db.query<{ scope: string }>(
     `SELECT scope FROM (
        SELECT DISTINCT ON (scope) scope, granted FROM consent_events
-        WHERE conversation_id = $1 AND purpose = $2 ORDER BY scope, at DESC, id DESC) latest
+        WHERE conversation_id = $1 AND purpose = $2 ORDER BY scope, id DESC) latest
       WHERE granted ORDER BY scope`,
     [conversationId, purpose],
   );
@@ -64,7 +64,7 @@ export async function grantedScopes(db: Queryable, conversationId: string, purpo
 export const SHARED_WITH_PARTNER_SQL = (conversationCol: string, partnerCol: string) =>
   `(SELECT ce.granted FROM consent_events ce
      WHERE ce.conversation_id = ${conversationCol} AND ce.purpose = 'share_application' AND ce.scope = ${partnerCol}
-     ORDER BY ce.at DESC, ce.id DESC LIMIT 1) IS TRUE`;
+     ORDER BY ce.id DESC LIMIT 1) IS TRUE`;
 
 /** Erasure: the consent record goes with the data it was for (the privacy audit keeps the fact of erasure). */
 export async function deleteConsentOf(db: Queryable, conversationId: string): Promise<void> {

@@ -8,6 +8,7 @@ import type { Send } from '../../src/domain/shared/send.ts';
 import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
 import { createApp, listen, type RunningServer } from '../../src/http/server.ts';
 import { createPartnerCredential, listPartnerAccess, listPartnerCredentials, revokePartnerCredential } from '../../src/store/partnerCredentials.ts';
+import { recordConsent } from '../../src/store/consentEvents.ts';
 import { agreeToShare } from '../helpers/consent.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 import { addConversations, loadNotices } from '../domain/courses/fixtures.ts';
@@ -154,5 +155,18 @@ describe('partner admin routes', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('status_invalid');
     expect((await post('abc', { status: 'offered' })).status).toBe(400);
+  });
+
+  it('once the resident stops sharing with a partner, that partner neither sees the application nor changes it', async () => {
+    await recordConsent(t.db, [
+      { conversationId: 'adm-0', purpose: 'share_application', scope: 'bchc', granted: false, wordingKey: 'commands.stopSharing.phrases', wordingVersion: 'test', locale: 'en', at: new Date() },
+    ]);
+    const csv = await (await fetch(`${base}/partners/bchc/applications`, { headers: auth() })).text();
+    expect(csv).not.toContain('bchc-catering-2027-1');
+    const refused = await post(avId, { status: 'interview' });
+    expect(refused.status).toBe(403);
+    expect(await codeOf(refused)).toBe('forbidden');
+    // The other partner, still agreed to, is unaffected.
+    expect(await (await fetch(`${base}/partners/uhb/applications`, { headers: bearer(uhb) })).text()).toContain('uhb-domestic-heartlands-2027-1');
   });
 });

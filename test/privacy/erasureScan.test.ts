@@ -274,6 +274,7 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
     const c = 'erase-retention';
     const { needles, marker } = await journey(c);
     const h = await handoffOf(c);
+    await until(async () => (api.calls.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.body).includes(`${marker}-msg`)) ? true : undefined), 'relayed', 20_000);
     expect((await desk.service.claim(h.id, SAM)).ok).toBe(true);
     expect((await desk.service.adviserMessage({ handoffId: h.id, adviser: SAM, text: `Noted ${marker}-adviser` })).type).toBe('relayed');
     const deletesBefore = api.of('chat.delete').length;

@@ -38,10 +38,10 @@ export async function setApplicationStatus(
   deps: { send: Send; notices: Notices },
   applicationVacancyId: number,
   status: ApplicationStatus,
-  opts: { logger?: Logger; now?: Date } = {},
+  opts: { logger?: Logger; now?: Date; /** Only a line of this partner's vacancies (a partner credential), checked under the lock. */ partnerId?: string } = {},
 ): Promise<SetStatusResult> {
   const change = await db.transaction(async (tx) => {
-    const current = await lockLineStatus(tx, applicationVacancyId);
+    const current = await lockLineStatus(tx, applicationVacancyId, opts.partnerId);
     if (current === undefined) return { type: 'notFound' } as const;
     const from = applicationStatusSchema.parse(current);
     if (from === status) return { type: 'unchanged', status } as const;

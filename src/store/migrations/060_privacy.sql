@@ -19,7 +19,7 @@ CREATE TABLE consent_events (
   locale text NOT NULL,
   at timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX consent_events_conversation ON consent_events (conversation_id, purpose, scope, at DESC, id DESC);
+CREATE INDEX consent_events_conversation ON consent_events (conversation_id, purpose, scope, id DESC);
 
 -- What was done about a conversation's data, by whom, when: no content, no personal values.
 -- Kept after erasure on purpose ("erased at …, by the resident").
