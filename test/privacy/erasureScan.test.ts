@@ -16,7 +16,7 @@ import { allActions } from '../../src/domain/allActions.ts';
 import { seedCourses } from '../../src/domain/courses/seedCourses.ts';
 import { handoffSettings } from '../../src/domain/handoffs/handoffSettings.ts';
 import { journeyEraser } from '../../src/domain/journey/eraseJourneyData.ts';
-import { privacyEraser } from '../../src/domain/privacy/eraseConversation.ts';
+import { eraseConversation, privacyEraser } from '../../src/domain/privacy/eraseConversation.ts';
 import { pruneIdleConversations } from '../../src/domain/retention/pruneIdleConversations.ts';
 import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
 import { ActionRegistry } from '../../src/engine/actions.ts';
@@ -133,7 +133,7 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
     // Letters only: digits inside a marker would be read as a number where one is asked.
     const marker = `zqx${c.replace(/[^a-z]/gi, '')}${Array.from({ length: 6 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('')}`;
     postcodeNo++;
-    const postcode = `B11 ${postcodeNo}QZ`;
+    const postcode = `B1${postcodeNo % 10} ${Math.floor(postcodeNo / 10)}QZ`;
     nock(POSTCODES).get(`/postcodes/${encodeURIComponent(postcode)}`).reply(200, postcodeAnswer(postcode));
     const ch = opts.channel ?? 'test';
     const s = (text?: string, value?: unknown) => send(c, text, value, ch, `${marker}-name`);
@@ -268,6 +268,19 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
     expect(texts(out.replies)).toMatch(/deleted/);
     await slackForgets(h.id, marker, deletesBefore);
     await erasedFully(c, needles);
+  });
+
+  it('erased by staff (a request by post or phone): 0 markers, the card wiped, audited with who', async () => {
+    const c = 'erase-staff';
+    const { needles, marker } = await journey(c);
+    const h = await handoffOf(c);
+    await until(async () => (api.calls.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.body).includes(`${marker}-msg`)) ? true : undefined), 'relayed', 20_000);
+    expect((await desk.service.claim(h.id, SAM)).ok).toBe(true);
+    const deletesBefore = api.of('chat.delete').length;
+    expect(await eraseConversation(t.db, c, { erasers: erasers(), actor: 'staff:alex' })).toBe(true);
+    await slackForgets(h.id, marker, deletesBefore);
+    expect(await scan(t.db, needles)).toEqual([]);
+    expect((await privacyAuditOf(t.db, c)).map((e) => `${e.action}:${e.actor}`)).toContain('erased:staff:alex');
   });
 
   it('retention: a conversation idle past the limit leaves 0 markers, its card wiped', async () => {
