@@ -6,21 +6,15 @@
  */
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { allActions } from '../../src/domain/allActions.ts';
 import { exportPartnerApplications } from '../../src/domain/applications/exportPartnerApplications.ts';
 import { seedCourses } from '../../src/domain/courses/seedCourses.ts';
 import { partnersNamed } from '../../src/domain/privacy/sharing.ts';
 import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
-import { ActionRegistry } from '../../src/engine/actions.ts';
-import { createEngine } from '../../src/engine/createEngine.ts';
-import type { Engine } from '../../src/engine/port.ts';
 import type { Reply } from '../../src/engine/reply.ts';
-import { makeActionRunner } from '../../src/engine/runAction.ts';
-import { FlowCatalog } from '../../src/flows/catalog.ts';
+import type { FlowCatalog } from '../../src/flows/catalog.ts';
 import { consentHistory, grantedScopes } from '../../src/store/consentEvents.ts';
 import { privacyAuditOf } from '../../src/store/privacyAudit.ts';
-import { silent } from '../helpers/flowDir.ts';
+import { shippedEngine, type ShippedEngine } from '../helpers/shippedEngine.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 
 const POSTCODES = 'http://postcodes.consent.test';
@@ -35,11 +29,8 @@ const values = (rs: Reply[]) => rs.flatMap((r) => (r.type === 'choices' ? r.choi
 
 describe('consent per purpose, withdrawable in chat', () => {
   let t: TestDb;
-  let engine: Engine;
   let catalog: FlowCatalog;
-  let n = 0;
-  const send = async (c: string, text?: string, value?: unknown) =>
-    (await engine.handleTurn({ conversationId: c, channel: 'test', activityId: `c${++n}`, user: { id: c }, text, value, receivedAt: new Date() })).replies;
+  let send: ShippedEngine['send'];
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -47,13 +38,7 @@ describe('consent per purpose, withdrawable in chat', () => {
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     await seedCourses(t.db, 'flows/courses.yaml');
     await seedPartners(t.db, 'flows/partners.yaml');
-    const config = loadConfig({ POSTCODES_IO_URL: POSTCODES });
-    const ref: { catalog?: FlowCatalog } = {};
-    const actions = new ActionRegistry().register(...(await allActions(config, { translate: (k, p, l) => String(ref.catalog!.current.translator.t(l)(k, p)) })));
-    catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
-    ref.catalog = catalog;
-    if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
-    engine = createEngine({ db: t.db, catalog, logger: silent, runAction: makeActionRunner(actions, 5000, silent) });
+    ({ catalog, send } = await shippedEngine(t.db, { env: { POSTCODES_IO_URL: POSTCODES } }));
   });
   afterAll(async () => {
     nock.cleanAll();

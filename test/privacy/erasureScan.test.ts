@@ -7,24 +7,15 @@
  * side is checked too: the card is redrawn without the summary and every thread post of the bot
  * that carried the resident's words is deleted.
  */
-import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandoffs, type Handoffs } from '../../src/channels/slack/createHandoffs.ts';
-import { loadConfig } from '../../src/config.ts';
-import { allActions } from '../../src/domain/allActions.ts';
 import { seedCourses } from '../../src/domain/courses/seedCourses.ts';
-import { handoffSettings } from '../../src/domain/handoffs/handoffSettings.ts';
 import { journeyEraser } from '../../src/domain/journey/eraseJourneyData.ts';
 import { eraseConversation, privacyEraser } from '../../src/domain/privacy/eraseConversation.ts';
 import { pruneIdleConversations } from '../../src/domain/retention/pruneIdleConversations.ts';
 import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
-import { ActionRegistry } from '../../src/engine/actions.ts';
-import { createEngine } from '../../src/engine/createEngine.ts';
 import type { Engine } from '../../src/engine/port.ts';
 import type { Reply } from '../../src/engine/reply.ts';
-import { makeActionRunner } from '../../src/engine/runAction.ts';
-import { FlowCatalog } from '../../src/flows/catalog.ts';
 import { saveAddress } from '../../src/store/conversations.ts';
 import type { Db } from '../../src/store/db.ts';
 import { findOpenHandoff } from '../../src/store/handoffs.ts';
@@ -32,13 +23,11 @@ import { findSlackCard, listSlackPosts } from '../../src/store/slackCards.ts';
 import { consentHistory } from '../../src/store/consentEvents.ts';
 import { privacyAuditOf } from '../../src/store/privacyAudit.ts';
 import { CHANNEL, SLACK, slackStandIn, until } from '../channels/slack/slackHarness.ts';
-import { silent } from '../helpers/flowDir.ts';
+import type { Handoffs } from '../../src/channels/slack/createHandoffs.ts';
+import { shippedEngine, testDesk } from '../helpers/shippedEngine.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 
 const POSTCODES = 'http://postcodes.erasure.test';
-const ALWAYS_OPEN = handoffSettings.HANDOFF_OFFICE_HOURS.schema.parse(
-  JSON.stringify({ default: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00-24:00']])) }),
-);
 const SAM = { id: 'USAM', name: 'Sam' };
 
 /** Every text-like column of every table of the current schema. */
@@ -84,8 +73,6 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
   let desk: Handoffs;
   let api: ReturnType<typeof slackStandIn>;
   let engine: Engine;
-  let catalog: FlowCatalog;
-  let actions: ActionRegistry;
   let n = 0;
   const erasers = () => [journeyEraser(), desk.eraser, privacyEraser];
 
@@ -98,23 +85,8 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
     nock.enableNetConnect(/127\.0\.0\.1|localhost/);
     await seedCourses(t.db, 'flows/courses.yaml');
     await seedPartners(t.db, 'flows/partners.yaml');
-    const config = loadConfig({ POSTCODES_IO_URL: POSTCODES });
-    const ref: { catalog?: FlowCatalog } = {};
-    actions = new ActionRegistry().register(...(await allActions(config, { translate: (k, p, l) => String(ref.catalog!.current.translator.t(l)(k, p)) })));
-    catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
-    ref.catalog = catalog;
-    if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
-    desk = createHandoffs({
-      db: t.db,
-      logger: silent,
-      localesDir: path.resolve('locales'),
-      flowsDir: path.resolve('flows'),
-      defaultLocale: 'en',
-      officeHours: ALWAYS_OPEN,
-      escalationMinutes: 15,
-      slack: { botToken: 'xoxb-erasure', signingSecret: 'erasure-signing-secret', handoffChannel: CHANNEL, apiUrl: `${SLACK}/api/`, notePrefix: 'note:' },
-    });
-    engine = createEngine({ db: t.db, catalog, logger: silent, runAction: makeActionRunner(actions, 5000, silent), handoffs: desk.service, safeguarding: desk.safeguarding, erasers: erasers() });
+    desk = testDesk(t.db, { botToken: 'xoxb-erasure', signingSecret: 'erasure-signing-secret', handoffChannel: CHANNEL, apiUrl: `${SLACK}/api/` });
+    ({ engine } = await shippedEngine(t.db, { env: { POSTCODES_IO_URL: POSTCODES }, desk, erasers: erasers() }));
     await desk.start();
   });
   afterAll(async () => {
@@ -252,17 +224,8 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
     const h = await handoffOf(c);
     await until(async () => (api.calls.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.body).includes(`${marker}-msg`)) ? true : undefined), 'relayed', 20_000);
     // A second process, configured without Slack, takes the resident's "delete my data".
-    const offline = createHandoffs({
-      db: t.db,
-      logger: silent,
-      localesDir: path.resolve('locales'),
-      flowsDir: path.resolve('flows'),
-      defaultLocale: 'en',
-      officeHours: ALWAYS_OPEN,
-      escalationMinutes: 15,
-      slack: { notePrefix: 'note:' },
-    });
-    const other = createEngine({ db: t.db, catalog, logger: silent, runAction: makeActionRunner(actions, 5000, silent), handoffs: offline.service, safeguarding: offline.safeguarding, erasers: [journeyEraser(), offline.eraser, privacyEraser] });
+    const offline = testDesk(t.db);
+    const { engine: other } = await shippedEngine(t.db, { env: { POSTCODES_IO_URL: POSTCODES }, desk: offline, erasers: [journeyEraser(), offline.eraser, privacyEraser] });
     const deletesBefore = api.of('chat.delete').length;
     const out = await other.handleTurn({ conversationId: c, channel: 'test', activityId: `e${++n}`, user: { id: `user-${c}` }, text: 'delete my data', receivedAt: new Date() });
     expect(texts(out.replies)).toMatch(/deleted/);

@@ -11,25 +11,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erasersOf } from '../../src/app.ts';
-import { createHandoffs } from '../../src/channels/slack/createHandoffs.ts';
 import { privacyCommand, type PrivacyCommandDeps } from '../../src/cli/privacyCommand.ts';
 import { loadConfig } from '../../src/config.ts';
-import { allActions } from '../../src/domain/allActions.ts';
-import { handoffSettings } from '../../src/domain/handoffs/handoffSettings.ts';
-import { ActionRegistry } from '../../src/engine/actions.ts';
-import { createEngine } from '../../src/engine/createEngine.ts';
-import { makeActionRunner } from '../../src/engine/runAction.ts';
-import { FlowCatalog } from '../../src/flows/catalog.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { PgliteDb } from '../../src/store/pgliteDriver.ts';
 import { privacyAuditOf } from '../../src/store/privacyAudit.ts';
-import { silent } from '../helpers/flowDir.ts';
+import { shippedEngine, testDesk } from '../helpers/shippedEngine.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 
 const run = promisify(execFile);
-const ALWAYS_OPEN = handoffSettings.HANDOFF_OFFICE_HOURS.schema.parse(
-  JSON.stringify({ default: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00-24:00']])) }),
-);
 const MARKER = 'MarkerCliDelta my phone is new';
 
 describe('anchorline privacy export | erase', () => {
@@ -39,24 +29,9 @@ describe('anchorline privacy export | erase', () => {
 
   beforeAll(async () => {
     t = await createTestDb();
-    const config = loadConfig({});
-    const actions = new ActionRegistry().register(...(await allActions(config)));
-    const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
-    if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
-    const desk = createHandoffs({
-      db: t.db,
-      logger: silent,
-      localesDir: path.resolve('locales'),
-      flowsDir: path.resolve('flows'),
-      defaultLocale: 'en',
-      officeHours: ALWAYS_OPEN,
-      escalationMinutes: 15,
-      slack: { notePrefix: 'note:' },
-    });
-    erasers = erasersOf(config, desk);
-    const engine = createEngine({ db: t.db, catalog, logger: silent, runAction: makeActionRunner(actions, 2000, silent), handoffs: desk.service, safeguarding: desk.safeguarding, erasers });
-    let n = 0;
-    const send = (c: string, text?: string, value?: unknown) => engine.handleTurn({ conversationId: c, channel: 'test', activityId: `c${++n}`, user: { id: c }, text, value, receivedAt: new Date() });
+    const desk = testDesk(t.db);
+    erasers = erasersOf(loadConfig({}), desk);
+    const { send } = await shippedEngine(t.db, { desk, erasers, actionTimeoutMs: 2000 });
     for (const c of ['cli-1', 'cli-2']) {
       await send(c, 'hello');
       await send(c, undefined, 'en');

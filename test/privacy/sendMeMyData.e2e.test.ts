@@ -4,32 +4,22 @@
  * the test can see them), and the /privacy routes over HTTP. Two residents plant distinct
  * markers; each one's link shows their data only, works once, and stops working when it expires.
  */
-import path from 'node:path';
 import nock from 'nock';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erasersOf } from '../../src/app.ts';
-import { createHandoffs } from '../../src/channels/slack/createHandoffs.ts';
 import { loadConfig } from '../../src/config.ts';
-import { allActions } from '../../src/domain/allActions.ts';
 import { seedCourses } from '../../src/domain/courses/seedCourses.ts';
-import { handoffSettings } from '../../src/domain/handoffs/handoffSettings.ts';
 import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
-import { ActionRegistry } from '../../src/engine/actions.ts';
-import { createEngine } from '../../src/engine/createEngine.ts';
 import type { Reply } from '../../src/engine/reply.ts';
-import { makeActionRunner } from '../../src/engine/runAction.ts';
-import { FlowCatalog } from '../../src/flows/catalog.ts';
 import { privacyRoutes } from '../../src/http/privacyRoutes.ts';
 import { createApp, listen, type RunningServer } from '../../src/http/server.ts';
 import { privacyAuditOf } from '../../src/store/privacyAudit.ts';
+import { shippedEngine, testDesk } from '../helpers/shippedEngine.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
 
 const POSTCODES = 'http://postcodes.test';
 const logger = pino({ level: 'silent' });
-const ALWAYS_OPEN = handoffSettings.HANDOFF_OFFICE_HOURS.schema.parse(
-  JSON.stringify({ default: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00-24:00']])) }),
-);
 const texts = (rs: Reply[]) => rs.map((r) => ('text' in r ? r.text : r.type === 'card' ? r.card.fallback : r.type)).join('\n');
 
 // Markers each resident plants: in a free-text answer (the values statement) and in messages.
@@ -54,35 +44,10 @@ describe('send me my data', () => {
     server = await listen(app, 0, '127.0.0.1');
     base = `http://127.0.0.1:${server.port}`;
 
-    const config = loadConfig({ POSTCODES_IO_URL: POSTCODES, PUBLIC_URL: base, EXPORT_LINK_MINUTES: '30' });
-    const ref: { catalog?: FlowCatalog } = {};
-    const actions = new ActionRegistry().register(...(await allActions(config, { translate: (k, p, l) => String(ref.catalog!.current.translator.t(l)(k, p)) })));
-    const catalog = new FlowCatalog({ flowsDir: 'flows', localesDir: 'locales', actions }, t.db);
-    ref.catalog = catalog;
-    if (!(await catalog.reload()).ok) throw new Error('shipped flows do not load');
     // Slack configured, never started: its events (relayed messages) stay in the outbox.
-    const desk = createHandoffs({
-      db: t.db,
-      logger,
-      localesDir: path.resolve('locales'),
-      flowsDir: path.resolve('flows'),
-      defaultLocale: 'en',
-      officeHours: ALWAYS_OPEN,
-      escalationMinutes: 15,
-      slack: { botToken: 'xoxb-sar', signingSecret: 'sar-signing-secret', handoffChannel: 'CSAR', apiUrl: 'http://slack.test/api/', notePrefix: 'note:' },
-    });
-    const engine = createEngine({
-      db: t.db,
-      catalog,
-      logger,
-      runAction: makeActionRunner(actions, 5000, logger),
-      handoffs: desk.service,
-      safeguarding: desk.safeguarding,
-      erasers: erasersOf(config, desk),
-    });
-    let n = 0;
-    send = async (c, text, value) =>
-      (await engine.handleTurn({ conversationId: c, channel: 'test', activityId: `s${++n}`, user: { id: c }, text, value, receivedAt: new Date() })).replies;
+    const env = { POSTCODES_IO_URL: POSTCODES, PUBLIC_URL: base, EXPORT_LINK_MINUTES: '30' };
+    const desk = testDesk(t.db, { botToken: 'xoxb-sar', signingSecret: 'sar-signing-secret', handoffChannel: 'CSAR', apiUrl: 'http://slack.test/api/' }, logger);
+    ({ send } = await shippedEngine(t.db, { env, desk, erasers: erasersOf(loadConfig(env), desk), logger }));
 
     // Resident A: the whole journey, a free-text values statement, then an adviser and a message to them.
     nock(POSTCODES)
