@@ -15,7 +15,8 @@ import pino from 'pino';
 const silentLogger = pino({ level: process.env.BF_DEBUG ? 'debug' : 'silent' });
 import { createMinimalEngine } from './minimalEngine.ts';
 
-const SERVICE_URL = 'https://connector.example.test/';
+const CONNECTOR_HOST = 'connector.example.test';
+const SERVICE_URL = `https://${CONNECTOR_HOST}/`;
 
 let t: TestDb;
 let engine: ReturnType<typeof createMinimalEngine>;
@@ -80,7 +81,7 @@ afterAll(async () => {
 
 describe('Bot Framework adapter without an app id (development)', () => {
   it('greets on conversationUpdate, answers a message in-line, and does not double-post a retried activity', async () => {
-    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'test' });
+    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'test', serviceUrlHosts: [CONNECTOR_HOST] });
     const s = await serve(channel);
     try {
       const greet = connector(/\/v3\/conversations\/conv-1\/activities\/join-1$/, 1);
@@ -122,7 +123,7 @@ describe('Bot Framework adapter without an app id (development)', () => {
   });
 
   it('passes a card button value to the engine and delivers later messages proactively through the stored reference', async () => {
-    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'development', proactiveGraceMs: 0 });
+    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'development', proactiveGraceMs: 0, serviceUrlHosts: [CONNECTOR_HOST] });
     const s = await serve(channel);
     try {
       const reply = connector(/\/v3\/conversations\/conv-2\/activities\/act-9$/, 1);
@@ -175,6 +176,7 @@ describe('Bot Framework adapter with an app id', () => {
       appPassword: 'not-a-real-password',
       appType: 'MultiTenant',
       nodeEnv: 'production',
+      serviceUrlHosts: [CONNECTOR_HOST],
     });
     const s = await serve(channel);
     try {

@@ -16,9 +16,9 @@ import { renderReply } from '../renderReply.ts';
 import { START_TURN } from '../startTurn.ts';
 import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
 import { findConversation, saveConversation } from '../../../store/directlineConversations.ts';
-import { createRateLimiter } from './rateLimiter.ts';
+import { createRateLimiter, DEFAULT_ADDRESS_RATE, DEFAULT_CONVERSATION_RATE, type MessageRate } from './rateLimiter.ts';
 import { directLineCors } from './directLineCors.ts';
-import { createStreamHub } from './streamHub.ts';
+import { createStreamHub, type StreamStats } from './streamHub.ts';
 import { createTokenSigner, type TokenClaims } from './tokenSigner.ts';
 
 export interface DirectLineOptions {
@@ -43,10 +43,20 @@ export interface DirectLineOptions {
   keepAliveMs?: number;
   /** A turn still running after this long shows a typing indicator on open streams (default 300 ms). */
   typingAfterMs?: number;
+  /** Activities one conversation may post: `perMinute` on average, `burst` at once (default 60 and 20). */
+  conversationRate?: MessageRate;
+  /** Activities one client address may post, all its conversations together (default 600 and 200). */
+  addressRate?: MessageRate;
+  /** Open WebSocket streams per conversation in this process (default 4); one more is closed with 1008. */
+  maxStreamsPerConversation?: number;
+  /** Unsent bytes one stream may hold before it is closed with 1013 (default 256 KiB). */
+  maxBufferedBytes?: number;
 }
 
 export interface DirectLine {
   router: express.Router;
+  /** Open streams of this process and why streams were closed (for tests and metrics). */
+  streamStats(): StreamStats;
   /** Handles WebSocket upgrades on `<basePath>/conversations/:id/stream`; other paths are left alone. */
   attachWebSocket(server: http.Server): void;
   close(): Promise<void>;
@@ -112,7 +122,17 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   const basePath = opts.basePath ?? '/v3/directline';
   const signer = createTokenSigner(opts.tokenSigningKey, opts.tokenTtlSeconds ?? 1800);
   const limiter = createRateLimiter(opts.tokensPerMinute ?? 20);
-  const hub = createStreamHub({ db, logger, ...(opts.keepAliveMs ? { keepAliveMs: opts.keepAliveMs } : {}) });
+  const conversationRate = opts.conversationRate ?? DEFAULT_CONVERSATION_RATE;
+  const addressRate = opts.addressRate ?? DEFAULT_ADDRESS_RATE;
+  const perConversation = createRateLimiter(conversationRate.perMinute, conversationRate.burst);
+  const perAddress = createRateLimiter(addressRate.perMinute, addressRate.burst);
+  const hub = createStreamHub({
+    db,
+    logger,
+    ...(opts.keepAliveMs ? { keepAliveMs: opts.keepAliveMs } : {}),
+    ...(opts.maxStreamsPerConversation ? { maxStreamsPerConversation: opts.maxStreamsPerConversation } : {}),
+    ...(opts.maxBufferedBytes ? { maxBufferedBytes: opts.maxBufferedBytes } : {}),
+  });
   const allowedOrigins = new Set(opts.widgetOrigins);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const attached: Array<[http.Server, (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void]> = [];
@@ -151,6 +171,19 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
         headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
       });
     }
+  }
+
+  /**
+   * Every activity posted counts against its conversation and its client address; over either
+   * limit it is refused with 429 and Retry-After before it costs a turn (issue 12).
+   */
+  function admitMessage(req: Request, conversationId: string): void {
+    const limited = (who: string, retryAfter: number) =>
+      new AppError('too_many_messages', `too many messages ${who}; wait ${retryAfter} s and send again`, { headers: { 'Retry-After': String(retryAfter) } });
+    const conversation = perConversation.take(conversationId);
+    if (!conversation.allowed) throw limited('in this conversation', conversation.retryAfterSeconds);
+    const address = perAddress.take(req.ip ?? 'unknown');
+    if (!address.allowed) throw limited('from this address', address.retryAfterSeconds);
   }
 
   function streamUrl(req: Request, conversationId: string, token: string, watermark?: number): string {
@@ -249,6 +282,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   router.post('/conversations/:id/activities', async (req, res) => {
     const conversationId = req.params.id;
     const auth = requireConversationAccess(req, conversationId);
+    admitMessage(req, conversationId);
     const parsed = inboundActivitySchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('bad_activity', 'the body is not an activity');
     const a = parsed.data;
@@ -363,6 +397,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
 
   return {
     router,
+    streamStats: () => hub.stats(),
     attachWebSocket(server) {
       server.on('upgrade', onUpgrade);
       attached.push([server, onUpgrade]);

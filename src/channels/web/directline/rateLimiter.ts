@@ -26,3 +26,18 @@ export function createRateLimiter(perMinute: number, capacity = perMinute): Rate
     },
   };
 }
+
+export interface MessageRate {
+  perMinute: number;
+  burst: number;
+}
+
+/**
+ * Defaults of the message limits (issue 12). A resident typing fast sends about one message a
+ * second in bursts: 20 at once and 60 a minute per conversation never stops a person but stops
+ * a script at once. An address is shared by everyone behind one NAT (a library, a college, a
+ * housing association's community room): 600 a minute with bursts of 200 is ten residents at a
+ * person's top speed, or many more at a normal pace, and still caps a flood of many tokens.
+ */
+export const DEFAULT_CONVERSATION_RATE: MessageRate = { perMinute: 60, burst: 20 };
+export const DEFAULT_ADDRESS_RATE: MessageRate = { perMinute: 600, burst: 200 };
