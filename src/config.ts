@@ -119,7 +119,7 @@ export const settings = {
     expected: 'comma-separated host names or *.domain patterns, such as *.botframework.com,smba.trafficmanager.net',
     schema: z
       .string()
-      .regex(/^(?:(?:\*\.)?[A-Za-z0-9.-]+|\[::1\])(?:,(?:(?:\*\.)?[A-Za-z0-9.-]+|\[::1\]))*$/)
+      .regex(/^(?:(?:\*\.)?[A-Za-z0-9.-]+|\[::1\])(?:\s*,\s*(?:(?:\*\.)?[A-Za-z0-9.-]+|\[::1\]))*$/)
       .optional(),
     description: 'Hosts /api/messages may send replies to; an activity naming another serviceUrl is refused (default: *.botframework.com,smba.trafficmanager.net in production, localhost otherwise)',
   }),

@@ -58,6 +58,8 @@ export interface BotFrameworkOptions {
   serviceUrlHosts?: readonly string[] | undefined;
   /** Activities one conversation may post (default 60 a minute, bursts of 20), as Direct Line. */
   conversationRate?: MessageRate;
+  /** Milliseconds now, for the message limit (tests stop time with it; default Date.now). */
+  clock?: () => number;
 }
 
 export interface BotFrameworkChannel {
@@ -271,7 +273,7 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     // forged flood cannot use up a resident's allowance.
     const { channelId } = z.object({ channelId: z.string().catch('') }).loose().parse(req.body);
     const conversationKey = activity.data.conversation?.id ? botFrameworkConversationId(channelId, activity.data.conversation.id) : `bf-none:${channelId}`;
-    const verdict = perConversation.take(conversationKey);
+    const verdict = perConversation.take(conversationKey, (opts.clock ?? Date.now)());
     if (!verdict.allowed) {
       throw new AppError('too_many_messages', `too many messages in this conversation; wait ${verdict.retryAfterSeconds} s and send again`, {
         headers: { 'Retry-After': String(verdict.retryAfterSeconds) },

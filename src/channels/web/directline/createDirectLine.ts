@@ -51,6 +51,8 @@ export interface DirectLineOptions {
   maxStreamsPerConversation?: number;
   /** Unsent bytes one stream may hold before it is closed with 1013 (default 256 KiB). */
   maxBufferedBytes?: number;
+  /** Milliseconds now, for the message limits (tests stop time with it; default Date.now). */
+  clock?: () => number;
 }
 
 export interface DirectLine {
@@ -180,9 +182,10 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   function admitMessage(req: Request, conversationId: string): void {
     const limited = (who: string, retryAfter: number) =>
       new AppError('too_many_messages', `too many messages ${who}; wait ${retryAfter} s and send again`, { headers: { 'Retry-After': String(retryAfter) } });
-    const conversation = perConversation.take(conversationId);
+    const now = (opts.clock ?? Date.now)();
+    const conversation = perConversation.take(conversationId, now);
     if (!conversation.allowed) throw limited('in this conversation', conversation.retryAfterSeconds);
-    const address = perAddress.take(req.ip ?? 'unknown');
+    const address = perAddress.take(req.ip ?? 'unknown', now);
     if (!address.allowed) throw limited('from this address', address.retryAfterSeconds);
   }
 
@@ -216,6 +219,17 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   // The edge's body reader (BODY_LIMIT, strict UTF-8, checked JSON), after CORS so that a refused
   // body is answered with CORS headers Web Chat in another origin can read.
   router.use(readBody({ limit: opts.bodyLimit ?? '64kb' }));
+  // A posted activity is admitted (its token checked, then counted) before anything else is done
+  // with it: a flood is refused at little cost, so it does not slow other residents' turns (issue
+  // 12). Not before its body is read: a keep-alive connection whose request body was left unread
+  // is closed by Node, and the client's next request on it fails.
+  const admitted = new WeakMap<Request, Auth>();
+  router.post('/conversations/:id/activities', (req, _res, next) => {
+    const auth = requireConversationAccess(req, req.params.id);
+    admitMessage(req, req.params.id);
+    admitted.set(req, auth);
+    next();
+  });
 
   router.post('/tokens/generate', async (req, res) => {
     const auth = authenticate(req);
@@ -281,8 +295,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
 
   router.post('/conversations/:id/activities', async (req, res) => {
     const conversationId = req.params.id;
-    const auth = requireConversationAccess(req, conversationId);
-    admitMessage(req, conversationId);
+    const auth = admitted.get(req) ?? requireConversationAccess(req, conversationId);
     const parsed = inboundActivitySchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('bad_activity', 'the body is not an activity');
     const a = parsed.data;

@@ -60,6 +60,12 @@ export interface StreamHub {
 /** A frame of the backlog stays below this many bytes, so one send never overshoots the bound by much. */
 const FRAME_BYTES = 64 * 1024;
 
+/**
+ * Rows read per pass: a stream reads no more than it can soon send, so twenty streams catching up
+ * at once do not hold twenty large pages in memory (a reconnect reads a long transcript in a few passes).
+ */
+const PAGE_ROWS = 100;
+
 function seqOf(activity: DirectLineActivity): number {
   const id = activity.id ?? '';
   return Number(id.slice(id.lastIndexOf('|') + 1)) || 0;
@@ -137,12 +143,12 @@ export function createStreamHub(opts: StreamHubOptions): StreamHub {
       do {
         sub.again = false;
         if (!writable(sub)) break;
-        const set = await readActivityLog(db, sub.conversationId, sub.afterSeq);
+        const set = await readActivityLog(db, sub.conversationId, sub.afterSeq, PAGE_ROWS);
         const next = Number(set.watermark);
         if (next > sub.afterSeq) {
           if (set.activities.length > 0 && !sendSet(sub, set.activities, next)) break;
           sub.afterSeq = next;
-          // A full page (listMessages reads at most 500) may have more behind it.
+          // A full page may have more behind it.
           sub.again = true;
         }
       } while (sub.again && !state.closed && sub.ws.readyState === sub.ws.OPEN);
