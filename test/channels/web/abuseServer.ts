@@ -5,7 +5,7 @@
  * prints `READY <port>` and serves, beside /v3/directline, a few test-only routes:
  *
  * - GET /test/memory: memory after a full garbage collection (rss, heapUsed, external, arrayBuffers), and CPU time used;
- * - GET /test/stats: open streams and why streams were closed;
+ * - GET /test/stats: open streams and why streams were closed, and CPU time used;
  * - POST /test/blast?conversation=&count=&bytes=: the bot writes `count` messages of `bytes`
  *   characters to a conversation in one statement and announces them (as the engine does).
  *
@@ -49,7 +49,8 @@ app.get('/test/memory', (_req, res) => {
   res.json({ rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers, gc: !!gc, cpuMs: (cpu.user + cpu.system) / 1000 });
 });
 app.get('/test/stats', (_req, res) => {
-  res.json(dl.streamStats());
+  const cpu = process.cpuUsage();
+  res.json({ ...dl.streamStats(), cpuMs: (cpu.user + cpu.system) / 1000 });
 });
 app.post('/test/blast', async (req, res) => {
   const conversationId = String(req.query.conversation);

@@ -19,6 +19,8 @@ export interface StreamStats {
   closedBackedUp: number;
   refusedOverCap: number;
   cutUnresponsive: number;
+  /** CPU time the server process has used, in milliseconds. */
+  cpuMs: number;
 }
 
 export interface AbuseServer {

@@ -59,7 +59,10 @@ export interface DirectLine {
   router: express.Router;
   /** Open streams of this process and why streams were closed (for tests and metrics). */
   streamStats(): StreamStats;
-  /** Handles WebSocket upgrades on `<basePath>/conversations/:id/stream`; other paths are left alone. */
+  /**
+   * Handles WebSocket upgrades on `<basePath>/conversations/:id/stream` (other paths are left
+   * alone), and refuses a posted activity of a conversation over its limit before the app routes it.
+   */
   attachWebSocket(server: http.Server): void;
   close(): Promise<void>;
 }
@@ -137,7 +140,8 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   });
   const allowedOrigins = new Set(opts.widgetOrigins);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  const attached: Array<[http.Server, (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void]> = [];
+  type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  const attached: Array<{ server: http.Server; onUpgrade: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void; listeners: RequestListener[]; first: RequestListener }> = [];
 
   const originAllowed = (req: Request, origin: string) => allowedOrigins.has(origin) || origin === ownOrigin(req);
 
@@ -179,14 +183,24 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
    * Every activity posted counts against its conversation and its client address; over either
    * limit it is refused with 429 and Retry-After before it costs a turn (issue 12).
    */
-  function admitMessage(req: Request, conversationId: string): void {
-    const limited = (who: string, retryAfter: number) =>
-      new AppError('too_many_messages', `too many messages ${who}; wait ${retryAfter} s and send again`, { headers: { 'Retry-After': String(retryAfter) } });
+  const limited = (who: string, retryAfter: number) =>
+    new AppError('too_many_messages', `too many messages ${who}; wait ${retryAfter} s and send again`, { headers: { 'Retry-After': String(retryAfter) } });
+
+  /** Written as is: no ETag (a hash of the body) or other work of res.json for an answer that only refuses. */
+  function writeRefusal(res: http.ServerResponse, refusal: AppError, headers: Record<string, string> = {}): void {
+    const body = JSON.stringify(refusal.toBody());
+    res
+      .writeHead(refusal.status, { ...headers, ...refusal.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) })
+      .end(body);
+  }
+
+  function admitMessage(req: Request, conversationId: string): AppError | undefined {
     const now = (opts.clock ?? Date.now)();
     const conversation = perConversation.take(conversationId, now);
-    if (!conversation.allowed) throw limited('in this conversation', conversation.retryAfterSeconds);
+    if (!conversation.allowed) return limited('in this conversation', conversation.retryAfterSeconds);
     const address = perAddress.take(req.ip ?? 'unknown', now);
-    if (!address.allowed) throw limited('from this address', address.retryAfterSeconds);
+    if (!address.allowed) return limited('from this address', address.retryAfterSeconds);
+    return undefined;
   }
 
   function streamUrl(req: Request, conversationId: string, token: string, watermark?: number): string {
@@ -216,20 +230,24 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   const router = express.Router();
 
   router.use(directLineCors(originAllowed));
-  // The edge's body reader (BODY_LIMIT, strict UTF-8, checked JSON), after CORS so that a refused
-  // body is answered with CORS headers Web Chat in another origin can read.
-  router.use(readBody({ limit: opts.bodyLimit ?? '64kb' }));
-  // A posted activity is admitted (its token checked, then counted) before anything else is done
-  // with it: a flood is refused at little cost, so it does not slow other residents' turns (issue
-  // 12). Not before its body is read: a keep-alive connection whose request body was left unread
-  // is closed by Node, and the client's next request on it fails.
+  // A posted activity is admitted (its token checked, then counted) before its body is read or
+  // anything else is done with it, and a refusal is answered here, without the error path: a
+  // flood costs as little as it can, so it does not slow other residents' turns (issue 12). Node
+  // discards the unread body and keeps the connection.
   const admitted = new WeakMap<Request, Auth>();
-  router.post('/conversations/:id/activities', (req, _res, next) => {
+  router.post('/conversations/:id/activities', (req, res, next) => {
     const auth = requireConversationAccess(req, req.params.id);
-    admitMessage(req, req.params.id);
+    const refusal = admitMessage(req, req.params.id);
+    if (refusal) {
+      writeRefusal(res, refusal);
+      return;
+    }
     admitted.set(req, auth);
     next();
   });
+  // The edge's body reader (BODY_LIMIT, strict UTF-8, checked JSON), after CORS so that a refused
+  // body is answered with CORS headers Web Chat in another origin can read.
+  router.use(readBody({ limit: opts.bodyLimit ?? '64kb' }));
 
   router.post('/tokens/generate', async (req, res) => {
     const auth = authenticate(req);
@@ -378,6 +396,42 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
 
   const streamPath = new RegExp(`^${basePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/conversations/([^/?]+)/stream$`);
 
+  const activitiesPath = new RegExp(`^${basePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/conversations/([^/?]+)/activities$`);
+
+  /**
+   * The flood's short way out (issue 12): a posted activity of a conversation already over its
+   * limit is refused before the app routes it, at a third of the cost, so that one token
+   * flooding does not slow everyone else's turns. Anything else (another origin, no or a bad
+   * token, a conversation under its limit) goes the usual way and is answered there.
+   */
+  function refuseEarly(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    if (req.method !== 'POST') return false;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const m = activitiesPath.exec(q < 0 ? url : url.slice(0, q));
+    if (!m) return false;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return false;
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) return false;
+    let conversationId: string;
+    try {
+      conversationId = decodeURIComponent(m[1]!);
+    } catch {
+      return false;
+    }
+    const check = signer.verify(token);
+    if (!check.ok || check.claims.cid !== conversationId) return false;
+    const verdict = perConversation.peek(conversationId, (opts.clock ?? Date.now)());
+    if (verdict.allowed) return false;
+    // The headers directLineCors gives an allowed origin, so the widget can read the refusal.
+    writeRefusal(res, limited('in this conversation', verdict.retryAfterSeconds), {
+      Vary: 'Origin',
+      ...(origin ? { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After' } : {}),
+    });
+    return true;
+  }
+
   function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const m = streamPath.exec(url.pathname);
@@ -413,10 +467,22 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     streamStats: () => hub.stats(),
     attachWebSocket(server) {
       server.on('upgrade', onUpgrade);
-      attached.push([server, onUpgrade]);
+      // In front of the app's own request listener(s): a flood is refused before routing.
+      const listeners = server.listeners('request') as RequestListener[];
+      const first: RequestListener = (req, res) => {
+        if (refuseEarly(req, res)) return;
+        for (const listener of listeners) listener.call(server, req, res);
+      };
+      server.removeAllListeners('request');
+      server.on('request', first);
+      attached.push({ server, onUpgrade, listeners, first });
     },
     async close() {
-      for (const [server, fn] of attached) server.off('upgrade', fn);
+      for (const { server, onUpgrade: fn, listeners, first } of attached) {
+        server.off('upgrade', fn);
+        server.off('request', first);
+        for (const listener of listeners) server.on('request', listener);
+      }
       await hub.close();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -1,16 +1,26 @@
 /**
- * Token bucket per key (client address): `capacity` requests at once, refilled at
+ * Token bucket per key (a client address, a conversation): `capacity` requests at once, refilled at
  * `perMinute`. Idle buckets are dropped so the map stays small.
  */
+export type Verdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
 export interface RateLimiter {
-  take(key: string, now?: number): { allowed: true } | { allowed: false; retryAfterSeconds: number };
+  take(key: string, now?: number): Verdict;
+  /** What `take` would answer now, taking nothing. */
+  peek(key: string, now?: number): Verdict;
 }
 
 export function createRateLimiter(perMinute: number, capacity = perMinute): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const ratePerMs = perMinute / 60_000;
   let lastSweep = 0;
+  const verdictOf = (tokens: number): Verdict =>
+    tokens < 1 ? { allowed: false, retryAfterSeconds: Math.ceil((1 - tokens) / ratePerMs / 1000) } : { allowed: true };
   return {
+    peek(key, now = Date.now()) {
+      const b = buckets.get(key);
+      return verdictOf(b ? Math.min(capacity, b.tokens + (now - b.at) * ratePerMs) : capacity);
+    },
     take(key, now = Date.now()) {
       if (now - lastSweep > 60_000) {
         lastSweep = now;
@@ -20,9 +30,9 @@ export function createRateLimiter(perMinute: number, capacity = perMinute): Rate
       b.tokens = Math.min(capacity, b.tokens + (now - b.at) * ratePerMs);
       b.at = now;
       buckets.set(key, b);
-      if (b.tokens < 1) return { allowed: false, retryAfterSeconds: Math.ceil((1 - b.tokens) / ratePerMs / 1000) };
-      b.tokens -= 1;
-      return { allowed: true };
+      const verdict = verdictOf(b.tokens);
+      if (verdict.allowed) b.tokens -= 1;
+      return verdict;
     },
   };
 }
