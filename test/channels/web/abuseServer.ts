@@ -9,7 +9,8 @@
  * - POST /test/blast?conversation=&count=&bytes=: the bot writes `count` messages of `bytes`
  *   characters to a conversation in one statement and announces them (as the engine does).
  *
- * Settings come from the environment: KEEPALIVE_MS, MAX_BUFFERED_BYTES, CLOSE_GRACE_MS.
+ * Settings come from the environment: KEEPALIVE_MS, MAX_BUFFERED_BYTES, MESSAGE_BURST (per conversation and
+ * address, to see a flood without the limits).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,6 +28,7 @@ const t = await createTestDb();
 const engine = createMinimalEngine(t.db);
 const keepAliveMs = env('KEEPALIVE_MS');
 const maxBufferedBytes = env('MAX_BUFFERED_BYTES');
+const burst = env('MESSAGE_BURST');
 const dl = createDirectLine({
   db: t.db,
   engine,
@@ -35,6 +37,7 @@ const dl = createDirectLine({
   widgetOrigins: [],
   ...(keepAliveMs ? { keepAliveMs } : {}),
   ...(maxBufferedBytes ? { maxBufferedBytes } : {}),
+  ...(burst ? { conversationRate: { perMinute: 60, burst }, addressRate: { perMinute: 600, burst } } : {}),
 });
 
 const app = express();

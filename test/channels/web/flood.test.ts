@@ -5,6 +5,7 @@
  * to the bot's answer arriving on their WebSocket stream, as Web Chat shows it.
  */
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
@@ -83,6 +84,8 @@ function p95(values: number[]): number {
 function flood(url: string, token: string): Promise<{ statuses: Record<string, number>; retryAfter: Record<string, number>; codes: Record<string, number>; ms: number }> {
   const script = fileURLToPath(new URL('./flooder.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, url, token, String(FLOOD.count), String(FLOOD.perSecond), '10.9.9.9'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The flooder stands for a machine elsewhere: its own CPU should not be taken from the server.
+  if (child.pid) setPriority(child.pid, 19);
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {
@@ -113,7 +116,9 @@ describe('one Direct Line token floods its conversation', () => {
 
       const accepted = f.statuses['200'] ?? 0;
       const limited = f.statuses['429'] ?? 0;
-      const quietP95 = (p95(before.latencies) + p95(after.latencies)) / 2;
+      // Quiet is the slower of the two quiet phases: on a shared two-core machine they differ by up
+      // to half again by themselves, and that is not the flood's doing.
+      const quietP95 = Math.max(p95(before.latencies), p95(after.latencies));
       const floodP95 = p95(during.latencies);
       console.error(
         `[flood] ${FLOOD.count} messages at ${FLOOD.perSecond}/s from one token in ${f.ms} ms: ${accepted} accepted, ${limited} refused with 429 ` +

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Engine } from '../../../engine/port.ts';
 import { turnSchema, type Turn } from '../../../engine/turn.ts';
 import type { Db } from '../../../store/db.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError, errorStatus, type ErrorCode } from '../../../errors.ts';
 import { errorHandler } from '../../../http/errorHandler.ts';
 import { readBody } from '../../../http/readBody.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from '../inboundActivity.ts';
@@ -183,23 +183,36 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
    * Every activity posted counts against its conversation and its client address; over either
    * limit it is refused with 429 and Retry-After before it costs a turn (issue 12).
    */
-  const limited = (who: string, retryAfter: number) =>
-    new AppError('too_many_messages', `too many messages ${who}; wait ${retryAfter} s and send again`, { headers: { 'Retry-After': String(retryAfter) } });
-
-  /** Written as is: no ETag (a hash of the body) or other work of res.json for an answer that only refuses. */
-  function writeRefusal(res: http.ServerResponse, refusal: AppError, headers: Record<string, string> = {}): void {
-    const body = JSON.stringify(refusal.toBody());
+  /**
+   * The 429 of a message over a limit, as the error handler would answer it but written as is:
+   * no Error (its stack), no ETag (a hash of the body) or other work of res.json for an answer
+   * that only refuses, since a flood is made of these.
+   */
+  interface Refusal {
+    retryAfter: number;
+    body: string;
+  }
+  const tooMany = (who: string, retryAfter: number): Refusal => ({
+    retryAfter,
+    body: JSON.stringify({ error: { code: 'too_many_messages' satisfies ErrorCode, message: `too many messages ${who}; wait ${retryAfter} s and send again` } }),
+  });
+  function writeRefusal(res: http.ServerResponse, refusal: Refusal, headers: Record<string, string> = {}): void {
     res
-      .writeHead(refusal.status, { ...headers, ...refusal.headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) })
-      .end(body);
+      .writeHead(errorStatus.too_many_messages, {
+        ...headers,
+        'Retry-After': String(refusal.retryAfter),
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(refusal.body)),
+      })
+      .end(refusal.body);
   }
 
-  function admitMessage(req: Request, conversationId: string): AppError | undefined {
+  function admitMessage(req: Request, conversationId: string): Refusal | undefined {
     const now = (opts.clock ?? Date.now)();
     const conversation = perConversation.take(conversationId, now);
-    if (!conversation.allowed) return limited('in this conversation', conversation.retryAfterSeconds);
+    if (!conversation.allowed) return tooMany('in this conversation', conversation.retryAfterSeconds);
     const address = perAddress.take(req.ip ?? 'unknown', now);
-    if (!address.allowed) return limited('from this address', address.retryAfterSeconds);
+    if (!address.allowed) return tooMany('from this address', address.retryAfterSeconds);
     return undefined;
   }
 
@@ -425,7 +438,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const verdict = perConversation.peek(conversationId, (opts.clock ?? Date.now)());
     if (verdict.allowed) return false;
     // The headers directLineCors gives an allowed origin, so the widget can read the refusal.
-    writeRefusal(res, limited('in this conversation', verdict.retryAfterSeconds), {
+    writeRefusal(res, tooMany('in this conversation', verdict.retryAfterSeconds), {
       Vary: 'Origin',
       ...(origin ? { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After' } : {}),
     });
