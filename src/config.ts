@@ -106,7 +106,7 @@ export const settings = {
   ADDRESS_MESSAGES_PER_MINUTE: setting({
     expected: INT_EXPECTED,
     schema: positiveInt.default(600),
-    description: 'Direct Line messages one client address may send per minute, all its conversations together (high: a library or college shares one address)',
+    description: 'Direct Line messages one client address may send per minute, all its conversations together (high: a library or college shares one address; addresses of this machine are not counted)',
   }),
   ADDRESS_MESSAGE_BURST: setting({ expected: INT_EXPECTED, schema: positiveInt.default(200), description: 'Direct Line messages one client address may send at once' }),
   STREAMS_PER_CONVERSATION: setting({ expected: INT_EXPECTED, schema: positiveInt.max(100).default(4), description: 'Open Direct Line WebSocket streams per conversation and process; one more is closed with 1008' }),

@@ -65,6 +65,8 @@ export interface Served {
 export async function serveDirectLine(opts: DirectLineOptions): Promise<Served> {
   const dl = createDirectLine(opts);
   const app = express();
+  // As src/http/server.ts: X-Forwarded-For from this machine names the client (a proxy in front).
+  app.set('trust proxy', 'loopback');
   app.use('/v3/directline', dl.router);
   const server = http.createServer(app);
   dl.attachWebSocket(server);

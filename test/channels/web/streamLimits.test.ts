@@ -36,10 +36,11 @@ async function generate(server: Served) {
   return (await res.json()) as { conversationId: string; token: string };
 }
 
-function post(server: Served, c: { conversationId: string; token: string }, text: string) {
+/** Posts as a resident at `address` (behind a proxy on this machine, which names it in X-Forwarded-For). */
+function post(server: Served, c: { conversationId: string; token: string }, text: string, address = '203.0.113.1') {
   return fetch(`${server.domain}/conversations/${c.conversationId}/activities`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json', origin: 'https://partner.example' },
+    headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json', origin: 'https://partner.example', 'x-forwarded-for': address },
     body: JSON.stringify({ type: 'message', text }),
   });
 }
@@ -86,6 +87,12 @@ describe('message rate limits on Direct Line', () => {
     const last = await post(addressLimited, conversations[2]!, 'again');
     expect(last.status).toBe(429);
     expect(await last.json()).toMatchObject({ error: { code: 'too_many_messages', message: expect.stringMatching(/from this address/) } });
+    // A resident elsewhere is not affected; nor is this machine itself (a proxy without X-Forwarded-For, or a benchmark).
+    expect((await post(addressLimited, conversations[2]!, 'from elsewhere', '198.51.100.7')).status).toBe(200);
+    const local = await generate(addressLimited);
+    const fromHere = [];
+    for (let i = 0; i < 8; i++) fromHere.push((await post(addressLimited, local, `local ${i}`, '127.0.0.1')).status);
+    expect(fromHere).toEqual(Array(8).fill(200));
   });
 });
 

@@ -19,6 +19,7 @@ import { findConversation, saveConversation } from '../../../store/directlineCon
 import { createRateLimiter, DEFAULT_ADDRESS_RATE, DEFAULT_CONVERSATION_RATE, type MessageRate } from './rateLimiter.ts';
 import { directLineCors } from './directLineCors.ts';
 import { createStreamHub, type StreamStats } from './streamHub.ts';
+import { isLoopbackAddress } from '../serviceUrls.ts';
 import { createTokenSigner, type TokenClaims } from './tokenSigner.ts';
 
 export interface DirectLineOptions {
@@ -45,7 +46,7 @@ export interface DirectLineOptions {
   typingAfterMs?: number;
   /** Activities one conversation may post: `perMinute` on average, `burst` at once (default 60 and 20). */
   conversationRate?: MessageRate;
-  /** Activities one client address may post, all its conversations together (default 600 and 200). */
+  /** Activities one client address may post, all its conversations together (default 600 and 200); this machine's addresses are not counted. */
   addressRate?: MessageRate;
   /** Open WebSocket streams per conversation in this process (default 4); one more is closed with 1008. */
   maxStreamsPerConversation?: number;
@@ -211,6 +212,9 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const now = (opts.clock ?? Date.now)();
     const conversation = perConversation.take(conversationId, now);
     if (!conversation.allowed) return tooMany('in this conversation', conversation.retryAfterSeconds);
+    // Not an address of this machine: that is the operator's own tools (a benchmark), or a proxy
+    // that sends no X-Forwarded-For, where one bucket for every resident would throttle them all.
+    if (isLoopbackAddress(req.ip)) return undefined;
     const address = perAddress.take(req.ip ?? 'unknown', now);
     if (!address.allowed) return tooMany('from this address', address.retryAfterSeconds);
     return undefined;
