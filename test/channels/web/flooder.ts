@@ -2,17 +2,23 @@
  * One client flooding a Direct Line conversation, in a process of its own and over raw keep-alive
  * TCP connections (a script, not a browser), so that the flooding costs the machine as little
  * as possible beside what the server spends on it:
- * `node --import tsx flooder.ts <activitiesUrl> <token> <count> <perSecond> <address>`.
- * Posts `count` messages at `perSecond`, then prints one JSON line: how many got each status,
- * and the Retry-After values and error codes of the refused.
+ * `node --import tsx flooder.ts <activitiesUrl> <token> <count> <perSecond> <address> <startAt> <onMs> <offMs>`.
+ * From `startAt` (epoch ms) posts `count` messages at `perSecond` during windows of `onMs`,
+ * pausing `offMs` between them, then prints one JSON line: how many got each status, and the
+ * Retry-After values and error codes of the refused.
  */
 import net from 'node:net';
 
-const [urlArg, token, countArg, rateArg, address] = process.argv.slice(2);
+const [urlArg, token, countArg, rateArg, address, startArg, onArg, offArg] = process.argv.slice(2);
 const url = new URL(urlArg!);
 const count = Number(countArg);
 const CONNECTIONS = 4;
-const intervalMs = (1000 / Number(rateArg)) * CONNECTIONS;
+const gapMs = 1000 / Number(rateArg);
+const onMs = Number(onArg);
+const offMs = Number(offArg);
+const perWindow = Math.round(onMs / gapMs);
+/** When message `i` is due, as epoch milliseconds. */
+const dueAt = (i: number) => Number(startArg) + Math.floor(i / perWindow) * (onMs + offMs) + (i % perWindow) * gapMs;
 
 function request(i: number): string {
   const body = JSON.stringify({ type: 'message', text: `flood ${i}` });
@@ -23,7 +29,6 @@ function request(i: number): string {
 }
 
 const t0 = performance.now();
-let next = 0;
 const received: string[] = [];
 
 await Promise.all(
@@ -36,10 +41,8 @@ await Promise.all(
     return new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.once('connect', async () => {
-        for (let n = 0; ; n++) {
-          const i = next++;
-          if (i >= count) break;
-          const wait = t0 + n * intervalMs + (w * intervalMs) / CONNECTIONS - performance.now();
+        for (let i = w; i < count; i += CONNECTIONS) {
+          const wait = dueAt(i) - Date.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
           socket.write(request(i));
           sent++;
