@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import { widgetOrigins } from './config.ts';
+import { serviceUrlHosts, widgetOrigins } from './config.ts';
 import { createHandoffs, type Handoffs, type HandoffsOptions } from './channels/slack/createHandoffs.ts';
 import { createWebChannels } from './channels/web/createWebChannels.ts';
 import { allActions, courseOptionsOf } from './domain/allActions.ts';
@@ -155,6 +155,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       appTenantId: config.MicrosoftAppTenantId,
       appType: config.MicrosoftAppType,
       bodyLimit: config.BODY_LIMIT,
+      conversationRate: { perMinute: config.CONVERSATION_MESSAGES_PER_MINUTE, burst: config.CONVERSATION_MESSAGE_BURST },
+      addressRate: { perMinute: config.ADDRESS_MESSAGES_PER_MINUTE, burst: config.ADDRESS_MESSAGE_BURST },
+      maxStreamsPerConversation: config.STREAMS_PER_CONVERSATION,
+      maxBufferedBytes: config.STREAM_BUFFER_KB * 1024,
+      serviceUrlHosts: serviceUrlHosts(config),
     });
     let webClosed = false;
     const closeWeb = async () => {

@@ -36,7 +36,10 @@ export const settings = {
     schema: z.enum(['development', 'test', 'production']).default('development'),
     description: 'development reloads flow files when they change; production requires credentials and strong secrets',
   }),
-  HOST: setting({ schema: z.string().min(1).default('0.0.0.0'), description: 'Address the HTTP server binds to' }),
+  HOST: setting({
+    schema: z.string().min(1).optional(),
+    description: 'Address the HTTP server binds to (default 127.0.0.1, this machine only; 0.0.0.0 when NODE_ENV is production)',
+  }),
   PORT: setting({ schema: port.default(3978), expected: PORT_EXPECTED, description: 'HTTP port for the widget, Direct Line, Bot Framework, Slack and health routes' }),
   LOG_LEVEL: setting({
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -104,6 +107,32 @@ export const settings = {
     schema: z.string().default('http://localhost:3978'),
     description: 'Comma-separated origins allowed to call Direct Line from a browser',
   }),
+  CONVERSATION_MESSAGES_PER_MINUTE: setting({
+    expected: INT_EXPECTED,
+    schema: positiveInt.default(60),
+    description: 'Messages one conversation may send per minute on average (Direct Line and /api/messages); more are answered 429 with Retry-After',
+  }),
+  CONVERSATION_MESSAGE_BURST: setting({ expected: INT_EXPECTED, schema: positiveInt.default(20), description: 'Messages one conversation may send at once before CONVERSATION_MESSAGES_PER_MINUTE applies' }),
+  ADDRESS_MESSAGES_PER_MINUTE: setting({
+    expected: INT_EXPECTED,
+    schema: positiveInt.default(600),
+    description: 'Direct Line messages one client address may send per minute, all its conversations together (high: a library or college shares one address; addresses of this machine are not counted)',
+  }),
+  ADDRESS_MESSAGE_BURST: setting({ expected: INT_EXPECTED, schema: positiveInt.default(200), description: 'Direct Line messages one client address may send at once' }),
+  STREAMS_PER_CONVERSATION: setting({ expected: INT_EXPECTED, schema: positiveInt.max(100).default(4), description: 'Open Direct Line WebSocket streams per conversation and process; one more is closed with 1008' }),
+  STREAM_BUFFER_KB: setting({
+    expected: INT_EXPECTED,
+    schema: positiveInt.max(65536).default(256),
+    description: 'Unsent kilobytes one Direct Line WebSocket may hold; a client that reads slower is closed with 1013 and reconnects',
+  }),
+  BOTFRAMEWORK_SERVICE_URLS: setting({
+    expected: 'comma-separated host names or *.domain patterns, such as *.botframework.com,smba.trafficmanager.net',
+    schema: z
+      .string()
+      .regex(/^(?:(?:\*\.)?[A-Za-z0-9.-]+|\[::1\])(?:\s*,\s*(?:(?:\*\.)?[A-Za-z0-9.-]+|\[::1\]))*$/)
+      .optional(),
+    description: 'Hosts /api/messages may send replies to; an activity naming another serviceUrl is refused (default: *.botframework.com,smba.trafficmanager.net in production, localhost otherwise)',
+  }),
   PARTNER_NAME: setting({ schema: z.string().min(1).default('Birmingham & Solihull Anchor Network'), description: 'Partner name on the demo page' }),
   PARTNER_COLOUR: setting({
     schema: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #005eb8').default('#005eb8'),
@@ -126,7 +155,8 @@ export const settings = {
 } as const;
 
 type Settings = typeof settings;
-export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+/** HOST is always set after loading: its default depends on NODE_ENV. */
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & { HOST: string };
 
 export class ConfigError extends Error {
   readonly code = 'config_invalid';
@@ -226,6 +256,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cfg = out as Config;
   const production = cfg.NODE_ENV === 'production';
   if (problems.length === 0) {
+    // Development listens on this machine only: an unauthenticated /api/messages and the demo
+    // must not be reachable from the network unless someone decides so.
+    cfg.HOST ??= production ? '0.0.0.0' : '127.0.0.1';
     if (production && !cfg.MicrosoftAppId) {
       problems.push('MicrosoftAppId: expected a Bot Framework app id in production, found nothing');
     }
@@ -263,6 +296,11 @@ export function widgetOrigins(cfg: Config): string[] {
 /** Where residents reach this server: PUBLIC_URL, or this machine's port. */
 export function publicUrl(cfg: Config): string {
   return cfg.PUBLIC_URL ?? `http://localhost:${cfg.PORT}`;
+}
+
+/** BOTFRAMEWORK_SERVICE_URLS split, or undefined for the default of NODE_ENV. */
+export function serviceUrlHosts(cfg: Config): string[] | undefined {
+  return cfg.BOTFRAMEWORK_SERVICE_URLS?.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 export function flowsWatch(cfg: Config): boolean {

@@ -32,6 +32,10 @@ export const errorStatus = {
   token_expired: 403,
   token_malformed: 403,
   token_bad_signature: 403,
+  // /api/messages: a reply would go to a serviceUrl not on BOTFRAMEWORK_SERVICE_URLS.
+  service_url_not_allowed: 403,
+  // /api/messages without an app id (development) takes activities from this machine only.
+  unauthenticated_remote: 403,
   not_found: 404,
   conversation_not_found: 404,
   partner_not_found: 404,
@@ -45,6 +49,8 @@ export const errorStatus = {
   unsupported_media_type: 415,
   flows_invalid: 422,
   rate_limited: 429,
+  // Issue 12: more activities than a conversation or a client address may post (Retry-After says when).
+  too_many_messages: 429,
   internal: 500,
   try_again: 503,
 } as const satisfies Record<string, number>;

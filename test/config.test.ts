@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, settings } from '../src/config.ts';
+import { ConfigError, loadConfig, serviceUrlHosts, settings } from '../src/config.ts';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -105,6 +105,26 @@ describe('configuration', () => {
       // Development keeps the 16-character floor for these two; a made-up value of its own is fine.
       expect(problemsOf({ ADMIN_TOKEN: 'a-long-enough-admin-token' })).toEqual([]);
     });
+  });
+
+  it('listens on this machine only unless in production or told otherwise', () => {
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.4', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password' }).HOST).toBe('10.0.0.4');
+  });
+
+  it('has message and stream limits for a real resident, and checks the serviceUrl hosts', () => {
+    const c = loadConfig({});
+    expect([c.CONVERSATION_MESSAGE_BURST, c.CONVERSATION_MESSAGES_PER_MINUTE, c.ADDRESS_MESSAGE_BURST, c.ADDRESS_MESSAGES_PER_MINUTE]).toEqual([20, 60, 200, 600]);
+    expect([c.STREAMS_PER_CONVERSATION, c.STREAM_BUFFER_KB]).toEqual([4, 256]);
+    expect(serviceUrlHosts(c)).toBeUndefined();
+    expect(serviceUrlHosts(loadConfig({ BOTFRAMEWORK_SERVICE_URLS: '*.botframework.com, smba.trafficmanager.net' }))).toEqual(['*.botframework.com', 'smba.trafficmanager.net']);
+    expect(problemsOf({ BOTFRAMEWORK_SERVICE_URLS: 'https://evil.example/path', CONVERSATION_MESSAGE_BURST: '0' })).toEqual([
+      'CONVERSATION_MESSAGE_BURST: expected a whole number above 0, found "0"',
+      'BOTFRAMEWORK_SERVICE_URLS: expected comma-separated host names or *.domain patterns, such as *.botframework.com,smba.trafficmanager.net, found "https://evil.example/path"',
+    ]);
   });
 
   it('README lists every setting, and nothing else', () => {

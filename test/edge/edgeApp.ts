@@ -74,6 +74,11 @@ export async function startEdgeApp(db: Db, env: Record<string, string> = {}): Pr
     SLACK_SIGNING_SECRET,
     SLACK_HANDOFF_CHANNEL: SLACK_CHANNEL,
     SLACK_API_URL: `${SLACK_API}/api/`,
+    // The Bot Connector stand-in (nock); outside production replies go to this machine only.
+    BOTFRAMEWORK_SERVICE_URLS: new URL(CONNECTOR).hostname,
+    // Generated requests should reach the parsers, not stop at the message limits (tested on their own).
+    CONVERSATION_MESSAGE_BURST: '100000',
+    CONVERSATION_MESSAGES_PER_MINUTE: '100000',
     ...env,
   });
   const app = await buildApp(config, { db, logger: silent, workers: false });

@@ -3,6 +3,7 @@
  * at POST /api/messages (issue 4). botbuilder is imported here and nowhere else: upstream has
  * archived the SDK, and moving to its successor must touch this folder only.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
@@ -31,6 +32,8 @@ import { loadAddress, saveAddress } from '../../store/conversations.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from './inboundActivity.ts';
 import { renderReply } from './renderReply.ts';
 import { START_TURN } from './startTurn.ts';
+import { createRateLimiter, DEFAULT_CONVERSATION_RATE, type MessageRate } from './directline/rateLimiter.ts';
+import { defaultServiceUrlHosts, isLoopbackAddress, serviceUrlAllowed } from './serviceUrls.ts';
 
 export interface BotFrameworkOptions {
   engine: Engine;
@@ -48,6 +51,15 @@ export interface BotFrameworkOptions {
    * is answering the turn in-line gets to claim its own replies first (default 1000 ms).
    */
   proactiveGraceMs?: number;
+  /**
+   * Hosts replies may go to (BOTFRAMEWORK_SERVICE_URLS): names, or `*.domain`. Default: the Bot
+   * Framework's hosts in production, this machine otherwise. Another serviceUrl is refused (403).
+   */
+  serviceUrlHosts?: readonly string[] | undefined;
+  /** Activities one conversation may post (default 60 a minute, bursts of 20), as Direct Line. */
+  conversationRate?: MessageRate;
+  /** Milliseconds now, for the message limit (tests stop time with it; default Date.now). */
+  clock?: () => number;
 }
 
 export interface BotFrameworkChannel {
@@ -103,7 +115,12 @@ const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBefore
  * an AuthenticationError); the Bot Framework would retry that. A bad token is a 401.
  */
 class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+  /** The route authenticates before CloudAdapter does (to rate-limit signed requests only); the adapter reuses that result. */
+  readonly authenticated = new AsyncLocalStorage<AuthenticateRequestResult>();
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const done = this.authenticated.getStore();
+    if (done) return done;
     try {
       return await super.authenticateRequest(activity, authHeader);
     } catch (err) {
@@ -134,6 +151,10 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     throw new Error('turn failed');
   };
 
+  const serviceUrlHosts = opts.serviceUrlHosts ?? defaultServiceUrlHosts(opts.nodeEnv);
+  const rate = opts.conversationRate ?? DEFAULT_CONVERSATION_RATE;
+  const perConversation = createRateLimiter(rate.perMinute, rate.burst);
+
   /** Conversations answering a turn in this process: their replies go out in-line, not proactively. */
   const inTurn = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
@@ -153,6 +174,11 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
   async function deliverPending(conversationId: string): Promise<number> {
     const reference = (await loadAddress(db, conversationId)) as Partial<ConversationReference> | null;
     if (!reference) return 0;
+    // An address stored before BOTFRAMEWORK_SERVICE_URLS was narrowed is not written to.
+    if (!reference.serviceUrl || !serviceUrlAllowed(reference.serviceUrl, serviceUrlHosts)) {
+      logger.warn({ conversationId }, 'botframework proactive delivery skipped: serviceUrl not allowed');
+      return 0;
+    }
     let sent = 0;
     await adapter.continueConversationAsync(opts.appId ?? '', reference, async (context) => {
       // A proactive message answers nothing: without this botbuilder would send it as a reply to
@@ -228,7 +254,32 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
       const where = activity.error.issues[0]?.path.join('.') || 'the body';
       throw new AppError('bad_activity', `not a Bot Framework activity: ${where} is missing or malformed`, { cause: activity.error });
     }
-    await adapter.process(req, res, onTurn);
+    // Before anything can go out: replies go to the Bot Framework's own hosts only (issue 12).
+    if (!serviceUrlAllowed(activity.data.serviceUrl, serviceUrlHosts)) {
+      throw new AppError('service_url_not_allowed', 'replies cannot be sent to this serviceUrl');
+    }
+    // Without an app id nothing is signed: such activities come from this machine only (the Emulator).
+    if (!opts.appId && !isLoopbackAddress(req.ip)) {
+      throw new AppError('unauthenticated_remote', 'without MicrosoftAppId, /api/messages takes activities from this machine only');
+    }
+    let authenticated: AuthenticateRequestResult;
+    try {
+      authenticated = await auth.authenticateRequest(activity.data as unknown as Activity, req.get('authorization') ?? '');
+    } catch (err) {
+      if (err instanceof AuthenticationError) throw new AppError('unauthorized', 'the request is not signed by the Bot Framework', { cause: err });
+      throw err;
+    }
+    // Only a signed (or, in development, local) activity counts against its conversation, so a
+    // forged flood cannot use up a resident's allowance.
+    const { channelId } = z.object({ channelId: z.string().catch('') }).loose().parse(req.body);
+    const conversationKey = activity.data.conversation?.id ? botFrameworkConversationId(channelId, activity.data.conversation.id) : `bf-none:${channelId}`;
+    const verdict = perConversation.take(conversationKey, (opts.clock ?? Date.now)());
+    if (!verdict.allowed) {
+      throw new AppError('too_many_messages', `too many messages in this conversation; wait ${verdict.retryAfterSeconds} s and send again`, {
+        headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
+      });
+    }
+    await auth.authenticated.run(authenticated, () => adapter.process(req, res, onTurn));
   });
   router.use(errorHandler(logger.child({ module: 'botframework' })));
 

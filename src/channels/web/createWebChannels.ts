@@ -6,6 +6,7 @@ import type { Engine } from '../../engine/port.ts';
 import type { Db } from '../../store/db.ts';
 import { createBotFrameworkChannel } from './botframework.ts';
 import { createDirectLine } from './directline/createDirectLine.ts';
+import type { MessageRate } from './directline/rateLimiter.ts';
 import { createWidgetRoutes, type WidgetOptions } from './widget/createWidgetRoutes.ts';
 
 export interface WebChannelsOptions {
@@ -28,6 +29,16 @@ export interface WebChannelsOptions {
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   tokenTtlSeconds?: number;
   tokensPerMinute?: number;
+  /** CONVERSATION_MESSAGES_PER_MINUTE and CONVERSATION_MESSAGE_BURST (Direct Line and /api/messages). */
+  conversationRate?: MessageRate;
+  /** ADDRESS_MESSAGES_PER_MINUTE and ADDRESS_MESSAGE_BURST (Direct Line). */
+  addressRate?: MessageRate;
+  /** STREAMS_PER_CONVERSATION */
+  maxStreamsPerConversation?: number;
+  /** STREAM_BUFFER_KB, in bytes */
+  maxBufferedBytes?: number;
+  /** BOTFRAMEWORK_SERVICE_URLS, split (default by nodeEnv: Bot Framework hosts in production, this machine otherwise). */
+  serviceUrlHosts?: string[] | undefined;
   /** BODY_LIMIT, for Direct Line and /api/messages when mounted without the app's edge (default 64kb). */
   bodyLimit?: string;
 }
@@ -56,6 +67,10 @@ export async function createWebChannels(o: WebChannelsOptions): Promise<WebChann
     ...(o.tokenTtlSeconds ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}),
     ...(o.tokensPerMinute ? { tokensPerMinute: o.tokensPerMinute } : {}),
     ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}),
+    ...(o.conversationRate ? { conversationRate: o.conversationRate } : {}),
+    ...(o.addressRate ? { addressRate: o.addressRate } : {}),
+    ...(o.maxStreamsPerConversation ? { maxStreamsPerConversation: o.maxStreamsPerConversation } : {}),
+    ...(o.maxBufferedBytes ? { maxBufferedBytes: o.maxBufferedBytes } : {}),
   });
   const botFramework = await createBotFrameworkChannel({
     engine: o.engine,
@@ -67,6 +82,8 @@ export async function createWebChannels(o: WebChannelsOptions): Promise<WebChann
     appType: o.appType,
     nodeEnv: o.nodeEnv,
     ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}),
+    ...(o.conversationRate ? { conversationRate: o.conversationRate } : {}),
+    serviceUrlHosts: o.serviceUrlHosts,
   });
   const widget = createWidgetRoutes({
     partnerName: o.partnerName,

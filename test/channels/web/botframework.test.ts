@@ -15,7 +15,8 @@ import pino from 'pino';
 const silentLogger = pino({ level: process.env.BF_DEBUG ? 'debug' : 'silent' });
 import { createMinimalEngine } from './minimalEngine.ts';
 
-const SERVICE_URL = 'https://connector.example.test/';
+const CONNECTOR_HOST = 'connector.example.test';
+const SERVICE_URL = `https://${CONNECTOR_HOST}/`;
 
 let t: TestDb;
 let engine: ReturnType<typeof createMinimalEngine>;
@@ -80,7 +81,7 @@ afterAll(async () => {
 
 describe('Bot Framework adapter without an app id (development)', () => {
   it('greets on conversationUpdate, answers a message in-line, and does not double-post a retried activity', async () => {
-    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'test' });
+    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'test', serviceUrlHosts: [CONNECTOR_HOST] });
     const s = await serve(channel);
     try {
       const greet = connector(/\/v3\/conversations\/conv-1\/activities\/join-1$/, 1);
@@ -128,7 +129,7 @@ describe('Bot Framework adapter without an app id (development)', () => {
   });
 
   it('passes a card button value to the engine and delivers later messages proactively through the stored reference', async () => {
-    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'development', proactiveGraceMs: 0 });
+    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'development', proactiveGraceMs: 0, serviceUrlHosts: [CONNECTOR_HOST] });
     const s = await serve(channel);
     try {
       const reply = connector(/\/v3\/conversations\/conv-2\/activities\/act-9$/, 1);
@@ -148,6 +149,80 @@ describe('Bot Framework adapter without an app id (development)', () => {
       expect(proactive.bodies).toHaveLength(1);
       expect(proactive.bodies[0]).toMatchObject({ type: 'message', text: 'Sam: Hello, this is Sam.', textFormat: 'plain' });
       expect(await channel.deliverPending('bf:emulator:conv-2')).toBe(0);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('/api/messages against abuse (issue 12)', () => {
+  it('refuses an activity naming a foreign serviceUrl before anything is sent or run', async () => {
+    const channel = await createBotFrameworkChannel({ engine, db: t.db, logger: silentLogger, appType: 'MultiTenant', nodeEnv: 'development', serviceUrlHosts: [CONNECTOR_HOST] });
+    const s = await serve(channel);
+    // Where an attacker would have the bot post (an internal service, say); nock answers if asked.
+    const foreign = nock('https://internal.example.test').post(/.*/).reply(200, {});
+    try {
+      const before = engine.turns.length;
+      for (const serviceUrl of ['https://internal.example.test/', `https://${CONNECTOR_HOST}.internal.example.test/`, `http://${CONNECTOR_HOST}/`]) {
+        const res = await s.post(activity({ id: `act-foreign-${serviceUrl}`, conversation: { id: 'conv-foreign' }, serviceUrl, text: 'hello' }));
+        expect(res.status).toBe(403);
+        expect(await res.json()).toEqual({ error: { code: 'service_url_not_allowed', message: 'replies cannot be sent to this serviceUrl' } });
+      }
+      expect(foreign.isDone()).toBe(false);
+      expect(engine.turns.length).toBe(before);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('in production allows the Bot Framework hosts only, before the signature is even checked', async () => {
+    const channel = await createBotFrameworkChannel({
+      engine,
+      db: t.db,
+      logger: silentLogger,
+      appId: '11111111-2222-3333-4444-555555555555',
+      appPassword: 'not-a-real-password',
+      appType: 'MultiTenant',
+      nodeEnv: 'production',
+    });
+    const s = await serve(channel);
+    try {
+      const foreign = await s.post(activity({ id: 'act-prod-foreign', serviceUrl: 'https://attacker.trafficmanager.net/', text: 'hi' }));
+      expect(foreign.status).toBe(403);
+      // Teams' serviceUrl passes the host check and is then refused for want of a signature.
+      const teams = await s.post(activity({ id: 'act-prod-teams', serviceUrl: 'https://smba.trafficmanager.net/emea/', text: 'hi' }));
+      expect(teams.status).toBe(401);
+      expect(await teams.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('limits each conversation: a burst over the limit is refused with 429 and Retry-After, another conversation is not', async () => {
+    let now = Date.now();
+    const channel = await createBotFrameworkChannel({
+      engine,
+      db: t.db,
+      logger: silentLogger,
+      appType: 'MultiTenant',
+      nodeEnv: 'test',
+      serviceUrlHosts: [CONNECTOR_HOST],
+      conversationRate: { perMinute: 60, burst: 3 },
+      clock: () => now,
+    });
+    const s = await serve(channel);
+    try {
+      // Typing activities run no turn and send nothing, but count like any other.
+      const typing = (conversation: string, n: number) => activity({ type: 'typing', id: `typing-${conversation}-${n}`, conversation: { id: conversation } });
+      const statuses = [];
+      for (let n = 0; n < 4; n++) statuses.push((await s.post(typing('conv-burst', n))).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = await s.post(typing('conv-burst', 5));
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.json()).toMatchObject({ error: { code: 'too_many_messages' } });
+      expect((await s.post(typing('conv-other', 0))).status).toBe(200);
+      now += 1000;
+      expect((await s.post(typing('conv-burst', 6))).status).toBe(200);
     } finally {
       await s.close();
     }
@@ -186,6 +261,7 @@ describe('Bot Framework adapter with an app id', () => {
       appPassword: 'not-a-real-password',
       appType: 'MultiTenant',
       nodeEnv: 'production',
+      serviceUrlHosts: [CONNECTOR_HOST],
     });
     const s = await serve(channel);
     try {

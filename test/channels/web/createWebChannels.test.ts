@@ -34,6 +34,9 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** What the Bot Framework Emulator sends from this machine (a typing activity makes no reply). */
+const typing = { type: 'typing', id: 'x', channelId: 'emulator', serviceUrl: 'http://localhost:9/', conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'b' } };
+
 describe('createWebChannels in the app server', () => {
   it('serves the demo page, the snippet and Web Chat from our own server', async () => {
     const page = await fetch(`${base}/`);
@@ -85,8 +88,27 @@ describe('createWebChannels in the app server', () => {
     const res = await fetch(`${base}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'typing', id: 'x', channelId: 'emulator', serviceUrl: 'https://connector.example.test/', conversation: { id: 'c' }, from: { id: 'u' }, recipient: { id: 'b' } }),
+      body: JSON.stringify(typing),
     });
     expect(res.status).toBe(200);
+  });
+
+  it('without an app id, takes /api/messages from this machine only, and replies to this machine only', async () => {
+    // Behind a proxy on this machine (the app trusts X-Forwarded-For from loopback): a caller elsewhere.
+    const remote = await fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9' },
+      body: JSON.stringify(typing),
+    });
+    expect(remote.status).toBe(403);
+    expect(await remote.json()).toMatchObject({ error: { code: 'unauthenticated_remote' } });
+    // Outside production the default allows replies to this machine only.
+    const foreign = await fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...typing, serviceUrl: 'https://connector.example.test/' }),
+    });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ error: { code: 'service_url_not_allowed' } });
   });
 });

@@ -10,7 +10,7 @@ import express from 'express';
 import pino from 'pino';
 import { Observable } from 'rxjs/Observable.js';
 import { WebSocket } from 'ws';
-import { createDirectLine, type DirectLineOptions } from '../../../src/channels/web/directline/createDirectLine.ts';
+import { createDirectLine, type DirectLine as DirectLineApi, type DirectLineOptions } from '../../../src/channels/web/directline/createDirectLine.ts';
 
 // directlinejs decides between WebSocket and polling by `typeof WebSocket` (Node 20 has none).
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -56,6 +56,8 @@ export interface Served {
   base: string;
   domain: string;
   server: http.Server;
+  /** Open streams and why streams were closed (createDirectLine's streamStats). */
+  streamStats: DirectLineApi['streamStats'];
   close(): Promise<void>;
 }
 
@@ -63,6 +65,8 @@ export interface Served {
 export async function serveDirectLine(opts: DirectLineOptions): Promise<Served> {
   const dl = createDirectLine(opts);
   const app = express();
+  // As src/http/server.ts: X-Forwarded-For from this machine names the client (a proxy in front).
+  app.set('trust proxy', 'loopback');
   app.use('/v3/directline', dl.router);
   const server = http.createServer(app);
   dl.attachWebSocket(server);
@@ -72,6 +76,7 @@ export async function serveDirectLine(opts: DirectLineOptions): Promise<Served> 
     base,
     domain: `${base}/v3/directline`,
     server,
+    streamStats: () => dl.streamStats(),
     async close() {
       await dl.close();
       server.closeAllConnections();

@@ -65,7 +65,10 @@ export function toActivitySet(rows: MessageRow[], afterSeq: number): ActivitySet
   return { activities, watermark: String(watermark) };
 }
 
-/** Activities after `afterSeq`, oldest first; the watermark moves past rows that render to nothing. */
-export async function readActivityLog(db: Queryable, conversationId: string, afterSeq: number): Promise<ActivitySet> {
-  return toActivitySet(await listMessages(db, conversationId, afterSeq), afterSeq);
+/**
+ * Activities after `afterSeq`, oldest first (at most `limit` rows, default 500); the watermark
+ * moves past rows that render to nothing.
+ */
+export async function readActivityLog(db: Queryable, conversationId: string, afterSeq: number, limit?: number): Promise<ActivitySet> {
+  return toActivitySet(await listMessages(db, conversationId, afterSeq, limit), afterSeq);
 }

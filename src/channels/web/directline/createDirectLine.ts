@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Engine } from '../../../engine/port.ts';
 import { turnSchema, type Turn } from '../../../engine/turn.ts';
 import type { Db } from '../../../store/db.ts';
-import { AppError } from '../../../errors.ts';
+import { AppError, errorStatus, type ErrorCode } from '../../../errors.ts';
 import { errorHandler } from '../../../http/errorHandler.ts';
 import { readBody } from '../../../http/readBody.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from '../inboundActivity.ts';
@@ -16,9 +16,10 @@ import { renderReply } from '../renderReply.ts';
 import { START_TURN } from '../startTurn.ts';
 import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
 import { findConversation, saveConversation } from '../../../store/directlineConversations.ts';
-import { createRateLimiter } from './rateLimiter.ts';
+import { createRateLimiter, DEFAULT_ADDRESS_RATE, DEFAULT_CONVERSATION_RATE, type MessageRate } from './rateLimiter.ts';
 import { directLineCors } from './directLineCors.ts';
-import { createStreamHub } from './streamHub.ts';
+import { createStreamHub, type StreamStats } from './streamHub.ts';
+import { isLoopbackAddress } from '../serviceUrls.ts';
 import { createTokenSigner, type TokenClaims } from './tokenSigner.ts';
 
 export interface DirectLineOptions {
@@ -43,11 +44,26 @@ export interface DirectLineOptions {
   keepAliveMs?: number;
   /** A turn still running after this long shows a typing indicator on open streams (default 300 ms). */
   typingAfterMs?: number;
+  /** Activities one conversation may post: `perMinute` on average, `burst` at once (default 60 and 20). */
+  conversationRate?: MessageRate;
+  /** Activities one client address may post, all its conversations together (default 600 and 200); this machine's addresses are not counted. */
+  addressRate?: MessageRate;
+  /** Open WebSocket streams per conversation in this process (default 4); one more is closed with 1008. */
+  maxStreamsPerConversation?: number;
+  /** Unsent bytes one stream may hold before it is closed with 1013 (default 256 KiB). */
+  maxBufferedBytes?: number;
+  /** Milliseconds now, for the message limits (tests stop time with it; default Date.now). */
+  clock?: () => number;
 }
 
 export interface DirectLine {
   router: express.Router;
-  /** Handles WebSocket upgrades on `<basePath>/conversations/:id/stream`; other paths are left alone. */
+  /** Open streams of this process and why streams were closed (for tests and metrics). */
+  streamStats(): StreamStats;
+  /**
+   * Handles WebSocket upgrades on `<basePath>/conversations/:id/stream` (other paths are left
+   * alone), and refuses a posted activity of a conversation over its limit before the app routes it.
+   */
   attachWebSocket(server: http.Server): void;
   close(): Promise<void>;
 }
@@ -112,10 +128,21 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   const basePath = opts.basePath ?? '/v3/directline';
   const signer = createTokenSigner(opts.tokenSigningKey, opts.tokenTtlSeconds ?? 1800);
   const limiter = createRateLimiter(opts.tokensPerMinute ?? 20);
-  const hub = createStreamHub({ db, logger, ...(opts.keepAliveMs ? { keepAliveMs: opts.keepAliveMs } : {}) });
+  const conversationRate = opts.conversationRate ?? DEFAULT_CONVERSATION_RATE;
+  const addressRate = opts.addressRate ?? DEFAULT_ADDRESS_RATE;
+  const perConversation = createRateLimiter(conversationRate.perMinute, conversationRate.burst);
+  const perAddress = createRateLimiter(addressRate.perMinute, addressRate.burst);
+  const hub = createStreamHub({
+    db,
+    logger,
+    ...(opts.keepAliveMs ? { keepAliveMs: opts.keepAliveMs } : {}),
+    ...(opts.maxStreamsPerConversation ? { maxStreamsPerConversation: opts.maxStreamsPerConversation } : {}),
+    ...(opts.maxBufferedBytes ? { maxBufferedBytes: opts.maxBufferedBytes } : {}),
+  });
   const allowedOrigins = new Set(opts.widgetOrigins);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
-  const attached: Array<[http.Server, (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void]> = [];
+  type RequestListener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  const attached: Array<{ server: http.Server; onUpgrade: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void; listeners: RequestListener[]; first: RequestListener }> = [];
 
   const originAllowed = (req: Request, origin: string) => allowedOrigins.has(origin) || origin === ownOrigin(req);
 
@@ -153,6 +180,46 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     }
   }
 
+  /**
+   * Every activity posted counts against its conversation and its client address; over either
+   * limit it is refused with 429 and Retry-After before it costs a turn (issue 12).
+   */
+  /**
+   * The 429 of a message over a limit, as the error handler would answer it but written as is:
+   * no Error (its stack), no ETag (a hash of the body) or other work of res.json for an answer
+   * that only refuses, since a flood is made of these.
+   */
+  interface Refusal {
+    retryAfter: number;
+    body: string;
+  }
+  const tooMany = (who: string, retryAfter: number): Refusal => ({
+    retryAfter,
+    body: JSON.stringify({ error: { code: 'too_many_messages' satisfies ErrorCode, message: `too many messages ${who}; wait ${retryAfter} s and send again` } }),
+  });
+  function writeRefusal(res: http.ServerResponse, refusal: Refusal, headers: Record<string, string> = {}): void {
+    res
+      .writeHead(errorStatus.too_many_messages, {
+        ...headers,
+        'Retry-After': String(refusal.retryAfter),
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': String(Buffer.byteLength(refusal.body)),
+      })
+      .end(refusal.body);
+  }
+
+  function admitMessage(req: Request, conversationId: string): Refusal | undefined {
+    const now = (opts.clock ?? Date.now)();
+    const conversation = perConversation.take(conversationId, now);
+    if (!conversation.allowed) return tooMany('in this conversation', conversation.retryAfterSeconds);
+    // Not an address of this machine: that is the operator's own tools (a benchmark), or a proxy
+    // that sends no X-Forwarded-For, where one bucket for every resident would throttle them all.
+    if (isLoopbackAddress(req.ip)) return undefined;
+    const address = perAddress.take(req.ip ?? 'unknown', now);
+    if (!address.allowed) return tooMany('from this address', address.retryAfterSeconds);
+    return undefined;
+  }
+
   function streamUrl(req: Request, conversationId: string, token: string, watermark?: number): string {
     const proto = req.protocol === 'https' ? 'wss' : 'ws';
     const q = new URLSearchParams({ t: token, ...(watermark ? { watermark: String(watermark) } : {}) });
@@ -180,6 +247,21 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   const router = express.Router();
 
   router.use(directLineCors(originAllowed));
+  // A posted activity is admitted (its token checked, then counted) before its body is read or
+  // anything else is done with it, and a refusal is answered here, without the error path: a
+  // flood costs as little as it can, so it does not slow other residents' turns (issue 12). Node
+  // discards the unread body and keeps the connection.
+  const admitted = new WeakMap<Request, Auth>();
+  router.post('/conversations/:id/activities', (req, res, next) => {
+    const auth = requireConversationAccess(req, req.params.id);
+    const refusal = admitMessage(req, req.params.id);
+    if (refusal) {
+      writeRefusal(res, refusal);
+      return;
+    }
+    admitted.set(req, auth);
+    next();
+  });
   // The edge's body reader (BODY_LIMIT, strict UTF-8, checked JSON), after CORS so that a refused
   // body is answered with CORS headers Web Chat in another origin can read.
   router.use(readBody({ limit: opts.bodyLimit ?? '64kb' }));
@@ -248,7 +330,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
 
   router.post('/conversations/:id/activities', async (req, res) => {
     const conversationId = req.params.id;
-    const auth = requireConversationAccess(req, conversationId);
+    const auth = admitted.get(req) ?? requireConversationAccess(req, conversationId);
     const parsed = inboundActivitySchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('bad_activity', 'the body is not an activity');
     const a = parsed.data;
@@ -331,6 +413,42 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
 
   const streamPath = new RegExp(`^${basePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/conversations/([^/?]+)/stream$`);
 
+  const activitiesPath = new RegExp(`^${basePath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/conversations/([^/?]+)/activities$`);
+
+  /**
+   * The flood's short way out (issue 12): a posted activity of a conversation already over its
+   * limit is refused before the app routes it, at a third of the cost, so that one token
+   * flooding does not slow everyone else's turns. Anything else (another origin, no or a bad
+   * token, a conversation under its limit) goes the usual way and is answered there.
+   */
+  function refuseEarly(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+    if (req.method !== 'POST') return false;
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const m = activitiesPath.exec(q < 0 ? url : url.slice(0, q));
+    if (!m) return false;
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return false;
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) return false;
+    let conversationId: string;
+    try {
+      conversationId = decodeURIComponent(m[1]!);
+    } catch {
+      return false;
+    }
+    const check = signer.verify(token);
+    if (!check.ok || check.claims.cid !== conversationId) return false;
+    const verdict = perConversation.peek(conversationId, (opts.clock ?? Date.now)());
+    if (verdict.allowed) return false;
+    // The headers directLineCors gives an allowed origin, so the widget can read the refusal.
+    writeRefusal(res, tooMany('in this conversation', verdict.retryAfterSeconds), {
+      Vary: 'Origin',
+      ...(origin ? { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After' } : {}),
+    });
+    return true;
+  }
+
   function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const m = streamPath.exec(url.pathname);
@@ -363,12 +481,25 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
 
   return {
     router,
+    streamStats: () => hub.stats(),
     attachWebSocket(server) {
       server.on('upgrade', onUpgrade);
-      attached.push([server, onUpgrade]);
+      // In front of the app's own request listener(s): a flood is refused before routing.
+      const listeners = server.listeners('request') as RequestListener[];
+      const first: RequestListener = (req, res) => {
+        if (refuseEarly(req, res)) return;
+        for (const listener of listeners) listener.call(server, req, res);
+      };
+      server.removeAllListeners('request');
+      server.on('request', first);
+      attached.push({ server, onUpgrade, listeners, first });
     },
     async close() {
-      for (const [server, fn] of attached) server.off('upgrade', fn);
+      for (const { server, onUpgrade: fn, listeners, first } of attached) {
+        server.off('upgrade', fn);
+        server.off('request', first);
+        for (const listener of listeners) server.on('request', listener);
+      }
       await hub.close();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

@@ -11,15 +11,64 @@ interface Subscriber {
   alive: boolean;
   pumping: boolean;
   again: boolean;
+  /** Closed by us (backed up, over the cap): nothing more is sent. */
+  closing: boolean;
+}
+
+/** Close codes a Direct Line client sees from this hub (RFC 6455 §7.4.1). */
+export const STREAM_CLOSE = {
+  /** The client does not read fast enough: its unread frames passed the bound. Reconnect with the watermark. */
+  backedUp: 1013,
+  /** More open streams for one conversation than allowed; the new one is closed. */
+  tooManyStreams: 1008,
+  shuttingDown: 1001,
+} as const;
+
+export interface StreamHubOptions {
+  db: Db;
+  logger: Logger;
+  /** Ping interval; a stream that answered no ping in one interval is cut (default 20 s). */
+  keepAliveMs?: number;
+  /** Unsent bytes one socket may hold in this process before it is closed with 1013 (default 256 KiB). */
+  maxBufferedBytes?: number;
+  /** Open streams one conversation may have in this process; a stream beyond it is closed with 1008 (default 4). */
+  maxStreamsPerConversation?: number;
+  /** How long a closed stream may take to say goodbye before its socket is destroyed (default 5 s). */
+  closeGraceMs?: number;
+}
+
+export interface StreamStats {
+  open: number;
+  /** Since start: streams closed because their client did not read (1013). */
+  closedBackedUp: number;
+  /** Since start: streams refused because their conversation had too many (1008). */
+  refusedOverCap: number;
+  /** Since start: streams cut because they answered no ping. */
+  cutUnresponsive: number;
 }
 
 export interface StreamHub {
   /** Streams the log after `afterSeq` now, then every new message of the conversation. */
   add(ws: WebSocket, conversationId: string, afterSeq: number): Promise<void>;
-  /** Sends an activity that is not stored (an echoed event) to this process's open streams. */
+  /** Sends an activity that is not stored (an echoed event, typing) to this process's open streams. */
   sendEphemeral(conversationId: string, activity: DirectLineActivity): void;
   readonly size: number;
+  stats(): StreamStats;
   close(): Promise<void>;
+}
+
+/** A frame of the backlog stays below this many bytes, so one send never overshoots the bound by much. */
+const FRAME_BYTES = 64 * 1024;
+
+/**
+ * Rows read per pass: a stream reads no more than it can soon send, so twenty streams catching up
+ * at once do not hold twenty large pages in memory (a reconnect reads a long transcript in a few passes).
+ */
+const PAGE_ROWS = 100;
+
+function seqOf(activity: DirectLineActivity): number {
+  const id = activity.id ?? '';
+  return Number(id.slice(id.lastIndexOf('|') + 1)) || 0;
 }
 
 /**
@@ -27,16 +76,62 @@ export interface StreamHub {
  * `NOTIFY anchorline_messages, '<conversationId>'` after each commit, from whichever process
  * wrote them; each stream then reads the activity log after its own watermark, so a missed or
  * coalesced notification never loses a message (the next read catches up).
+ *
+ * Abuse limits (issue 12): the memory a socket can hold here is bounded — frames are at most
+ * ~64 KiB and none is written while the socket already holds `maxBufferedBytes` unsent; such a
+ * client is closed with 1013 and reconnects from its watermark (nothing is lost: the log is in
+ * the database). Only pongs prove a client alive: a client that sends frames but never reads
+ * cannot answer pings and is cut after one interval. A conversation has at most
+ * `maxStreamsPerConversation` open streams; one more is closed with 1008 at once.
  */
-export function createStreamHub(opts: { db: Db; logger: Logger; keepAliveMs?: number }): StreamHub {
+export function createStreamHub(opts: StreamHubOptions): StreamHub {
   const { db, logger } = opts;
+  const maxBuffered = opts.maxBufferedBytes ?? 256 * 1024;
+  const maxStreams = opts.maxStreamsPerConversation ?? 4;
+  const closeGraceMs = opts.closeGraceMs ?? 5000;
   const byConversation = new Map<string, Set<Subscriber>>();
   let listening: Promise<() => Promise<void>> | null = null;
   const state = { closed: false };
+  const counts = { closedBackedUp: 0, refusedOverCap: 0, cutUnresponsive: 0 };
 
-  const send = (sub: Subscriber, frame: { activities: DirectLineActivity[]; watermark?: string }) => {
-    if (sub.ws.readyState === sub.ws.OPEN) sub.ws.send(JSON.stringify(frame));
-  };
+  /** Closes with a code the client can read, and destroys the socket if the goodbye does not get through. */
+  function shut(sub: Subscriber, code: number, reason: string): void {
+    if (sub.closing) return;
+    sub.closing = true;
+    sub.ws.close(code, reason);
+    const force = setTimeout(() => sub.ws.terminate(), closeGraceMs);
+    force.unref();
+    sub.ws.once('close', () => clearTimeout(force));
+  }
+
+  /** False when the socket is over its bound (and is being closed): the caller stops sending. */
+  function writable(sub: Subscriber): boolean {
+    if (sub.closing || sub.ws.readyState !== sub.ws.OPEN) return false;
+    if (sub.ws.bufferedAmount <= maxBuffered) return true;
+    counts.closedBackedUp++;
+    logger.info({ conversationId: sub.conversationId, buffered: sub.ws.bufferedAmount }, 'directline stream closed: client not reading');
+    shut(sub, STREAM_CLOSE.backedUp, 'stream backed up; reconnect with your watermark');
+    return false;
+  }
+
+  /** Sends the set in frames of at most ~FRAME_BYTES; each carries the watermark of its last activity. */
+  function sendSet(sub: Subscriber, activities: DirectLineActivity[], watermark: number): boolean {
+    let frame: DirectLineActivity[] = [];
+    let bytes = 0;
+    const flush = (wm: number) => {
+      if (!writable(sub)) return false;
+      sub.ws.send(JSON.stringify({ activities: frame, watermark: String(wm) }));
+      frame = [];
+      bytes = 0;
+      return true;
+    };
+    for (const [i, a] of activities.entries()) {
+      frame.push(a);
+      bytes += JSON.stringify(a).length;
+      if (bytes >= FRAME_BYTES && i < activities.length - 1 && !flush(seqOf(a))) return false;
+    }
+    return frame.length === 0 || flush(watermark);
+  }
 
   async function pump(sub: Subscriber): Promise<void> {
     if (sub.pumping) {
@@ -47,12 +142,13 @@ export function createStreamHub(opts: { db: Db; logger: Logger; keepAliveMs?: nu
     try {
       do {
         sub.again = false;
-        const set = await readActivityLog(db, sub.conversationId, sub.afterSeq);
+        if (!writable(sub)) break;
+        const set = await readActivityLog(db, sub.conversationId, sub.afterSeq, PAGE_ROWS);
         const next = Number(set.watermark);
         if (next > sub.afterSeq) {
-          if (set.activities.length > 0) send(sub, set);
+          if (set.activities.length > 0 && !sendSet(sub, set.activities, next)) break;
           sub.afterSeq = next;
-          // A full page (listMessages reads at most 500) may have more behind it.
+          // A full page may have more behind it.
           sub.again = true;
         }
       } while (sub.again && !state.closed && sub.ws.readyState === sub.ws.OPEN);
@@ -71,10 +167,15 @@ export function createStreamHub(opts: { db: Db; logger: Logger; keepAliveMs?: nu
   const keepAlive = setInterval(() => {
     for (const subs of byConversation.values()) {
       for (const sub of subs) {
-        // No pong since the last ping: the peer is gone (a closed laptop lid sends no FIN).
-        if (!sub.alive) sub.ws.terminate();
+        // No pong since the last ping: the peer is gone (a closed laptop lid sends no FIN), or it
+        // does not read (a ping queued behind unread frames is never answered).
+        if (!sub.alive) {
+          counts.cutUnresponsive++;
+          sub.ws.terminate();
+          continue;
+        }
         sub.alive = false;
-        sub.ws.ping();
+        if (writable(sub)) sub.ws.ping();
       }
     }
   }, opts.keepAliveMs ?? 20_000);
@@ -86,7 +187,25 @@ export function createStreamHub(opts: { db: Db; logger: Logger; keepAliveMs?: nu
       for (const s of byConversation.values()) n += s.size;
       return n;
     },
+    stats() {
+      let open = 0;
+      for (const s of byConversation.values()) open += s.size;
+      return { open, ...counts };
+    },
     async add(ws, conversationId, afterSeq) {
+      const sub: Subscriber = { ws, conversationId, afterSeq, alive: true, pumping: false, again: false, closing: false };
+      ws.on('error', (err) => logger.debug({ err, conversationId }, 'directline socket error'));
+      // Anything the client sends (its empty keep-alive frames, pings) says nothing about whether it
+      // reads; but each frame it sends can make us answer (a pong), so a client far behind is closed.
+      const inbound = () => void writable(sub);
+      ws.on('message', inbound);
+      ws.on('ping', inbound);
+      ws.on('pong', () => (sub.alive = true));
+      if ((byConversation.get(conversationId)?.size ?? 0) >= maxStreams) {
+        counts.refusedOverCap++;
+        shut(sub, STREAM_CLOSE.tooManyStreams, `at most ${maxStreams} open streams per conversation`);
+        return;
+      }
       // Listen before reading the backlog, so nothing committed in between is missed.
       // After a dropped database connection, catch every open stream up on what it missed.
       listening ??= db.listen(MESSAGES_CHANNEL, onNotify, () => { for (const id of byConversation.keys()) onNotify(id); }).catch((err: unknown) => {
@@ -94,27 +213,31 @@ export function createStreamHub(opts: { db: Db; logger: Logger; keepAliveMs?: nu
         throw err;
       });
       await listening;
-      const sub: Subscriber = { ws, conversationId, afterSeq, alive: true, pumping: false, again: false };
+      if (ws.readyState !== ws.OPEN) return;
       let subs = byConversation.get(conversationId);
       if (!subs) byConversation.set(conversationId, (subs = new Set()));
+      // Counted again after the await: several streams may have been opening at once.
+      if (subs.size >= maxStreams) {
+        counts.refusedOverCap++;
+        shut(sub, STREAM_CLOSE.tooManyStreams, `at most ${maxStreams} open streams per conversation`);
+        return;
+      }
       subs.add(sub);
-      ws.on('pong', () => (sub.alive = true));
-      // Clients send empty frames as their own keep-alive; nothing else is expected on the socket.
-      ws.on('message', () => (sub.alive = true));
-      ws.on('error', (err) => logger.debug({ err, conversationId }, 'directline socket error'));
       ws.on('close', () => {
         subs.delete(sub);
-        if (subs.size === 0) byConversation.delete(conversationId);
+        if (subs.size === 0 && byConversation.get(conversationId) === subs) byConversation.delete(conversationId);
       });
       await pump(sub);
     },
     sendEphemeral(conversationId, activity) {
-      for (const sub of byConversation.get(conversationId) ?? []) send(sub, { activities: [activity] });
+      for (const sub of byConversation.get(conversationId) ?? []) {
+        if (writable(sub)) sub.ws.send(JSON.stringify({ activities: [activity] }));
+      }
     },
     async close() {
       state.closed = true;
       clearInterval(keepAlive);
-      for (const subs of byConversation.values()) for (const sub of subs) sub.ws.close(1001, 'server shutting down');
+      for (const subs of byConversation.values()) for (const sub of subs) shut(sub, STREAM_CLOSE.shuttingDown, 'server shutting down');
       byConversation.clear();
       if (listening) await (await listening.catch(() => async () => undefined))();
     },
