@@ -110,9 +110,10 @@ describe('configuration', () => {
   it('listens on this machine only unless in production or told otherwise', () => {
     expect(loadConfig({}).HOST).toBe('127.0.0.1');
     expect(loadConfig({ NODE_ENV: 'test' }).HOST).toBe('127.0.0.1');
-    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password' }).HOST).toBe('0.0.0.0');
+    const key = 'k9Qm9vdHN0cmFwL2tleS9mb3IvYW5jaG9yx7Z';
+    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password', TOKEN_SIGNING_KEY: key }).HOST).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
-    expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.4', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password' }).HOST).toBe('10.0.0.4');
+    expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.4', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password', TOKEN_SIGNING_KEY: key }).HOST).toBe('10.0.0.4');
   });
 
   it('has message and stream limits for a real resident, and checks the serviceUrl hosts', () => {

@@ -83,6 +83,8 @@ export function createApp(opts: ServerOptions): Express {
 
 export interface RunningServer {
   server: http.Server;
+  /** The Express application the server answers with (its routes can be listed). */
+  app: Express;
   port: number;
   /** Stops accepting, lets in-flight requests finish (bounded by timeoutMs), then closes sockets. */
   close(timeoutMs: number): Promise<void>;
@@ -102,6 +104,7 @@ export async function listen(app: Express, port: number, host: string): Promise<
   const actualPort = typeof addr === 'object' && addr ? addr.port : port;
   return {
     server,
+    app,
     port: actualPort,
     close: (timeoutMs) =>
       new Promise<void>((resolve) => {

@@ -89,6 +89,8 @@ beforeAll(async () => {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
+    // The Bot Connector stand-in (nock) is where Bot Framework replies may go.
+    BOTFRAMEWORK_SERVICE_URLS: new URL(CONNECTOR).hostname,
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
     ADMIN_TOKEN,

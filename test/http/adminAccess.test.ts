@@ -81,7 +81,7 @@ describe('every /admin route: who may call it (IDOR)', () => {
       workers: false,
     });
     base = `http://127.0.0.1:${app.server.port}`;
-    const express = app.server.server.listeners('request')[0] as unknown as { router: { stack: LayerLike[] } };
+    const express = app.server.app as unknown as { router: { stack: LayerLike[] } };
     adminRoutes = [...new Set(mountedRoutes(express.router.stack).filter((r) => / \/admin(\/|$)/.test(r)))].sort();
 
     // One resident applied to a vacancy of each partner (and agreed to share with both).
