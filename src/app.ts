@@ -175,6 +175,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const app = createApp({
       logger,
       bodyLimit: config.BODY_LIMIT,
+      trustProxy: config.TRUST_PROXY,
       readiness: [
         { name: 'database', check: async () => (await db.ping(), db.driver) },
         {
@@ -209,7 +210,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await handoffs.start();
       cleanups.push(() => handoffs.stop());
       // Daily housekeeping (retention, stale Direct Line ids, the postcode cache) runs as jobs, once across processes.
-      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers, logger });
+      const housekeeping = housekeepingJobs({ retentionDays: config.RETENTION_DAYS, erasers, exportLinkMinutes: config.EXPORT_LINK_MINUTES, logger });
       const jobs = new JobRunner({
         db,
         logger,

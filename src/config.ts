@@ -84,7 +84,16 @@ export const settings = {
   PUBLIC_URL: setting({
     schema: url.optional(),
     expected: 'a URL such as https://chat.example.org',
-    description: 'Address residents reach this server at, for links the assistant sends (default: http://localhost:<PORT>)',
+    description: 'Address residents reach this server at, for links the assistant sends (default: http://localhost:<PORT>; required in production)',
+  }),
+  TRUST_PROXY: setting({
+    schema: z
+      .string()
+      .regex(/^(loopback|false|\d{1,2}|[0-9a-fA-F:.\/]+(\s*,\s*[0-9a-fA-F:.\/]+)*)$/)
+      .default('loopback')
+      .transform((v): boolean | number | string => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+    expected: 'loopback, false, a number of proxy hops, or comma-separated proxy addresses or CIDRs',
+    description: 'Which proxies in front of Anchorline may say who the client is (X-Forwarded-For), for per-address limits: loopback (default), a hop count, addresses/CIDRs, or false',
   }),
   EXPORT_LINK_MINUTES: setting({
     expected: 'a whole number from 1 to 10080',
@@ -273,6 +282,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!bad.has('NODE_ENV')) {
     if (production && !bad.has('TOKEN_SIGNING_KEY') && !cfg.TOKEN_SIGNING_KEY) {
       problems.push(`TOKEN_SIGNING_KEY: expected ${SECRET_HINT} in production, found nothing`);
+    }
+    if (production && !cfg.PUBLIC_URL) {
+      problems.push('PUBLIC_URL: expected the https address residents reach this server at in production (the links to their data use it), found nothing');
     }
     const seen = new Map<string, CheckedSecret>();
     for (const name of CHECKED_SECRETS) {

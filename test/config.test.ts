@@ -51,7 +51,7 @@ describe('configuration', () => {
     // What `openssl rand -base64 32` prints: the value README tells operators to use.
     const strong = (seed: string) => `${seed}Qm9vdHN0cmFwL2tleS9mb3IvYW5jaG9y${seed}x7Z`;
     const prod = (env: Record<string, string> = {}) =>
-      problemsOf({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', TOKEN_SIGNING_KEY: strong('k1'), ...env });
+      problemsOf({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', TOKEN_SIGNING_KEY: strong('k1'), PUBLIC_URL: 'https://chat.example.org', ...env });
 
     it('starts in production with strong, distinct secrets', () => {
       expect(prod({ ADMIN_TOKEN: strong('a1'), DIRECTLINE_SECRET: strong('d1') })).toEqual([]);
@@ -60,7 +60,7 @@ describe('configuration', () => {
     });
 
     it('refuses production without TOKEN_SIGNING_KEY, in one line naming it', () => {
-      const p = problemsOf({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' });
+      const p = problemsOf({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', PUBLIC_URL: 'https://chat.example.org' });
       expect(p).toEqual(['TOKEN_SIGNING_KEY: expected a random value of at least 32 characters (openssl rand -base64 32) in production, found nothing']);
     });
 
@@ -111,9 +111,9 @@ describe('configuration', () => {
     expect(loadConfig({}).HOST).toBe('127.0.0.1');
     expect(loadConfig({ NODE_ENV: 'test' }).HOST).toBe('127.0.0.1');
     const key = 'k9Qm9vdHN0cmFwL2tleS9mb3IvYW5jaG9yx7Z';
-    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password', TOKEN_SIGNING_KEY: key }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password', TOKEN_SIGNING_KEY: key, PUBLIC_URL: 'https://chat.example.org' }).HOST).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
-    expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.4', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password', TOKEN_SIGNING_KEY: key }).HOST).toBe('10.0.0.4');
+    expect(loadConfig({ NODE_ENV: 'production', HOST: '10.0.0.4', MicrosoftAppId: 'app', MicrosoftAppPassword: 'password', TOKEN_SIGNING_KEY: key, PUBLIC_URL: 'https://chat.example.org' }).HOST).toBe('10.0.0.4');
   });
 
   it('has message and stream limits for a real resident, and checks the serviceUrl hosts', () => {
@@ -126,6 +126,16 @@ describe('configuration', () => {
       'CONVERSATION_MESSAGE_BURST: expected a whole number above 0, found "0"',
       'BOTFRAMEWORK_SERVICE_URLS: expected comma-separated host names or *.domain patterns, such as *.botframework.com,smba.trafficmanager.net, found "https://evil.example/path"',
     ]);
+  });
+
+  it('production needs the address residents reach it at (links to their data use it); proxies trusted are a setting', () => {
+    const p = problemsOf({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw', TOKEN_SIGNING_KEY: 'k9Qm9vdHN0cmFwL2tleS9mb3IvYW5jaG9yx7Z' });
+    expect(p).toEqual(['PUBLIC_URL: expected the https address residents reach this server at in production (the links to their data use it), found nothing']);
+    expect(loadConfig({}).TRUST_PROXY).toBe('loopback');
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.4' }).TRUST_PROXY).toBe('10.0.0.0/8, 192.168.1.4');
+    expect(problemsOf({ TRUST_PROXY: 'everyone' })).toEqual(['TRUST_PROXY: expected loopback, false, a number of proxy hops, or comma-separated proxy addresses or CIDRs, found "everyone"']);
   });
 
   it('README lists every setting, and nothing else', () => {

@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import type { Logger } from 'pino';
 import { toAppError } from '../errors.ts';
 
@@ -6,12 +6,24 @@ import { toAppError } from '../errors.ts';
  * The one `onError` (hono's model): any error as `{ error: { code, message } }` with the status
  * of its code in `errorStatus`. Stack traces and causes go to the log, never to the caller.
  */
+/**
+ * The path as a log may show it: the route's pattern when one matched (`/privacy/export/:token`),
+ * else the path with a one-time export link's secret hidden (a logged link would open a
+ * resident's data to whoever reads the log).
+ */
+export function loggablePath(req: Request): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
+  return req.path.replace(/(\/privacy\/export\/)[^/]+/, '$1:token');
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     const e = toAppError(err);
+    const path = loggablePath(req);
     // The cause goes through the logger's err serializer: a database error by its code, never its values.
-    if (e.status >= 500) logger.error({ err: e.cause ?? e, code: e.code, method: req.method, path: req.path }, 'request failed');
-    else logger.debug({ code: e.code, method: req.method, path: req.path }, 'request refused');
+    if (e.status >= 500) logger.error({ err: e.cause ?? e, code: e.code, method: req.method, path }, 'request failed');
+    else logger.debug({ code: e.code, method: req.method, path }, 'request refused');
     // Too late for an answer of our own: Express's final handler closes the connection.
     if (res.headersSent) return next(err);
     res.set(e.headers).status(e.status).json(e.toBody());

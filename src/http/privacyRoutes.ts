@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError, toAppError } from '../errors.ts';
 import { exportTokenHash, exportTokenSchema } from '../domain/privacy/privacyActions.ts';
 import { escapeHtml, gatherSubjectAccess, PRIVACY_PAGE_CSP, privacyPage, subjectAccessHtml, subjectAccessJson } from '../domain/privacy/subjectAccess.ts';
-import { exportLinkUsable, useExportLink } from '../store/dataExportLinks.ts';
+import { maskExportLinks, exportLinkUsable, useExportLink } from '../store/dataExportLinks.ts';
 import type { Db } from '../store/db.ts';
 import { recordPrivacyAction } from '../store/privacyAudit.ts';
 
@@ -92,6 +92,8 @@ export function privacyRoutes(opts: { db: Db; logger?: Logger; now?: () => Date 
       const found = conversationId ? await gatherSubjectAccess(tx, conversationId, at) : undefined;
       if (!conversationId || !found) return undefined;
       await recordPrivacyAction(tx, { conversationId, action: 'exported', actor: 'resident', at });
+      // The link was a key: now used, it is masked where the transcript keeps it.
+      await maskExportLinks(tx, { conversationId });
       // The copy includes the fact of this export.
       return { ...found, privacyAudit: [...found.privacyAudit, { action: 'exported' as const, actor: 'resident', at }] };
     });

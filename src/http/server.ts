@@ -19,6 +19,8 @@ export interface ServerOptions {
   /** BODY_LIMIT: every body is read once, at most this large (by the edge, or by a raw route with `readBody`). */
   bodyLimit: string;
   readiness: ReadinessCheck[];
+  /** Express's `trust proxy` (TRUST_PROXY): which proxies may name the client; default loopback. */
+  trustProxy?: boolean | number | string;
   /**
    * Routers mounted before the edge's body reader because they run it themselves, after headers
    * of their own (Direct Line: CORS on its error answers). They must read bodies with
@@ -44,7 +46,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export function createApp(opts: ServerOptions): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Who may say who the client is (X-Forwarded-For): per-address limits key on it (TRUST_PROXY).
+  app.set('trust proxy', opts.trustProxy ?? 'loopback');
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

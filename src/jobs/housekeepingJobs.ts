@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { prunePostcodeCache } from '../domain/places/postcodeCache.ts';
 import { pruneIdleConversations, type Eraser } from '../domain/retention/pruneIdleConversations.ts';
 import type { Db } from '../store/db.ts';
-import { deleteExpiredExportLinks } from '../store/dataExportLinks.ts';
+import { deleteExpiredExportLinks, maskExportLinks } from '../store/dataExportLinks.ts';
 import { pruneConversations as pruneDirectLineIds } from '../store/directlineConversations.ts';
 import { dailyJobHandler, scheduleDailyJob, type DailyJob } from './dailyJob.ts';
 import type { JobHandler } from './JobRunner.ts';
@@ -19,6 +19,8 @@ export interface HousekeepingOptions {
   retentionDays: number;
   /** Erase a conversation's domain data before its row goes (the same erasers as "delete my data"). */
   erasers: Eraser[];
+  /** How long a data export link works (EXPORT_LINK_MINUTES): older links in transcripts are masked. */
+  exportLinkMinutes?: number;
   logger?: Logger;
   /** How long after start a day's overdue run waits (default 60 s). */
   startDelayMs?: number;
@@ -74,7 +76,8 @@ export function housekeepingJobs(opts: HousekeepingOptions): Housekeeping {
       hourUtc: 4.5,
       run: async ({ db, now }) => {
         const deleted = await deleteExpiredExportLinks(db, now);
-        opts.logger?.info({ deleted }, 'housekeeping: used and expired data export links deleted');
+        const masked = await maskExportLinks(db, { olderThan: new Date(now.getTime() - (opts.exportLinkMinutes ?? 60) * 60_000) });
+        opts.logger?.info({ deleted, masked }, 'housekeeping: used and expired data export links deleted');
       },
     },
   ];

@@ -37,3 +37,23 @@ export async function deleteExpiredExportLinks(db: Queryable, now: Date): Promis
   const { rowCount } = await db.query(`DELETE FROM data_export_links WHERE expires_at <= $1 OR used_at IS NOT NULL`, [now]);
   return rowCount;
 }
+
+const MASK = `regexp_replace(%s::text, '(/privacy/export/)[A-Za-z0-9_-]{16,}', '\\1[used or expired]', 'g')`;
+
+/**
+ * A link in the transcript (and in the stored replies of the turn that gave it) is a key to the
+ * resident's data: once it was used — or, for `olderThan`, once it can no longer work — it is
+ * masked where it is kept. Returns how many rows changed.
+ */
+export async function maskExportLinks(db: Queryable, which: { conversationId: string } | { olderThan: Date }): Promise<number> {
+  const [cond, param] = 'conversationId' in which ? ['conversation_id = $1', which.conversationId] : ['created_at < $1', which.olderThan];
+  const m = await db.query(
+    `UPDATE messages SET body = ${MASK.replace('%s', 'body')}::jsonb WHERE ${cond} AND direction = 'out' AND body::text LIKE '%/privacy/export/%'`,
+    [param],
+  );
+  const p = await db.query(
+    `UPDATE processed_activities SET replies = ${MASK.replace('%s', 'replies')}::jsonb WHERE ${cond} AND replies::text LIKE '%/privacy/export/%'`,
+    [param],
+  );
+  return m.rowCount + p.rowCount;
+}

@@ -38,3 +38,11 @@ export async function pruneConversations(db: Queryable, before: Date): Promise<n
   );
   return rowCount;
 }
+
+/**
+ * Erasure: the user id an embedding site gave with its Direct Line secret may name the person;
+ * it is replaced (the conversation id stays, so the chat can go on).
+ */
+export async function forgetDirectLineUser(db: Queryable, conversationId: string): Promise<void> {
+  await db.query(`UPDATE directline_conversations SET user_id = 'erased' WHERE id = $1`, [conversationId]);
+}

@@ -107,8 +107,14 @@ export async function pruneHandoffOutbox(db: Queryable, before: Date): Promise<v
   await db.query(`DELETE FROM handoff_outbox WHERE status IN ('sent', 'skipped') AND created_at < $1`, [before]);
 }
 
-/** Whether any event of the handoff was ever queued (an adviser channel may show it). */
+/**
+ * Whether an adviser channel may show the handoff: an event of it was queued (delivered events are
+ * pruned after a while), or Slack still has its card (kept as long as the handoff).
+ */
 export async function handoffHasEvents(db: Queryable, handoffId: number): Promise<boolean> {
-  const { rows } = await db.query(`SELECT 1 FROM handoff_outbox WHERE handoff_id = $1 LIMIT 1`, [handoffId]);
+  const { rows } = await db.query(
+    `SELECT 1 FROM handoff_outbox WHERE handoff_id = $1 UNION ALL SELECT 1 FROM slack_cards WHERE handoff_id = $1 LIMIT 1`,
+    [handoffId],
+  );
   return rows.length > 0;
 }

@@ -74,6 +74,14 @@ describe('housekeeping jobs', () => {
     await resident('recent-resident', new Date(clock.now.getTime() - 10 * DAY));
     await t.db.query(`INSERT INTO directline_conversations (id, user_id, created_at) VALUES ('dl-never-used', 'u', $1)`, [new Date(clock.now.getTime() - (RETENTION_DAYS + 1) * DAY)]);
     await t.db.query(`INSERT INTO postcode_cache (postcode, outcome, fetched_at) VALUES ('B5 7RN', 'notFound', $1)`, [new Date(clock.now.getTime() - 40 * DAY)]);
+    // Links in a transcript: one given two hours ago (it no longer works: masked), one just now (kept).
+    await t.db.query(`INSERT INTO conversations (id, channel, user_id, last_activity_at) VALUES ('linked-resident', 'directline', 'u', $1)`, [clock.now]);
+    await t.db.query(
+      `INSERT INTO messages (conversation_id, seq, direction, body, created_at) VALUES
+         ('linked-resident', 2, 'out', '{"type":"text","text":"[Open my data](http://x/privacy/export/OldOldOldOldOldOldOld123)"}', $1),
+         ('linked-resident', 3, 'out', '{"type":"text","text":"[Open my data](http://x/privacy/export/NewNewNewNewNewNewNew123)"}', $2)`,
+      [new Date(clock.now.getTime() - 2 * 3600_000), clock.now],
+    );
     // A resident's export link that expired, one already used, and one still waiting to be used.
     await t.db.query(
       `INSERT INTO data_export_links (token_hash, conversation_id, expires_at, used_at) VALUES ('expired', 'recent-resident', $1, NULL), ('used', 'recent-resident', $2, $1), ('live', 'recent-resident', $2, NULL)`,
@@ -104,6 +112,11 @@ describe('housekeeping jobs', () => {
     expect(logged.filter((l) => l.msg.includes('postcode answers')).map((l) => l.deleted)).toEqual([1]);
     expect(logged.filter((l) => l.msg.includes('export links')).map((l) => l.deleted)).toEqual([2]);
     expect((await t.db.query<{ token_hash: string }>(`SELECT token_hash FROM data_export_links`)).rows).toEqual([{ token_hash: 'live' }]);
+    const links = (await t.db.query<{ text: string }>(`SELECT body->>'text' AS text FROM messages WHERE conversation_id = 'linked-resident' ORDER BY seq`)).rows;
+    expect(links.map((l) => l.text)).toEqual([
+      '[Open my data](http://x/privacy/export/[used or expired])',
+      '[Open my data](http://x/privacy/export/NewNewNewNewNewNewNew123)',
+    ]);
 
     // The idle resident's data is gone; the recent one's is all there.
     for (const table of ['conversations', 'messages', 'applications']) {

@@ -172,7 +172,9 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
 
   it('in the bot (after booking and applying): 0 markers anywhere', async () => {
     const c = 'erase-bot';
-    const { needles } = await journey(c);
+    const { needles, marker } = await journey(c);
+    // A site embedding the widget with its Direct Line secret names its own user id.
+    await t.db.query(`INSERT INTO directline_conversations (id, user_id) VALUES ($1, $2)`, [c, `${marker}-site-user`]);
     // Back with the bot: the handoff is returned before the erasure.
     const h = await handoffOf(c);
     expect((await desk.service.claim(h.id, SAM)).ok).toBe(true);

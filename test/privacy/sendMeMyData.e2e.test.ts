@@ -189,8 +189,18 @@ describe('send me my data', () => {
 
   it('works once: a second use, even in the other format, is told plainly the link has been used or has expired', async () => {
     const { url } = await ask('res-b', 'download my data');
+    const token = url.split('/').pop()!;
+    const kept = async () =>
+      (await t.db.query<{ n: number }>(
+        `SELECT (SELECT count(*) FROM messages WHERE body::text LIKE $1) + (SELECT count(*) FROM processed_activities WHERE replies::text LIKE $1) AS n`,
+        [`%${token}%`],
+      )).rows[0]!.n;
+    // Until it is used, the chat keeps the link (it is how the resident gets it)...
+    expect(Number(await kept())).toBeGreaterThan(0);
     const first = await post(url, 'json');
     expect(first.status).toBe(200);
+    // ...and once used, it is masked wherever the transcript keeps it.
+    expect(Number(await kept())).toBe(0);
     expect(first.headers.get('content-disposition')).toBe('attachment; filename="anchorline-my-data.json"');
     expect(first.headers.get('cache-control')).toBe('no-store');
     const data = (await first.json()) as { conversation: { id: string }; transcript: Array<{ text: string }>; answers: unknown[] };

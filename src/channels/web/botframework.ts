@@ -33,7 +33,7 @@ import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from './inbound
 import { renderReply } from './renderReply.ts';
 import { START_TURN } from './startTurn.ts';
 import { createRateLimiter, DEFAULT_CONVERSATION_RATE, type MessageRate } from './directline/rateLimiter.ts';
-import { defaultServiceUrlHosts, isLoopbackAddress, serviceUrlAllowed } from './serviceUrls.ts';
+import { defaultServiceUrlHosts, directFromThisMachine, serviceUrlAllowed } from './serviceUrls.ts';
 
 export interface BotFrameworkOptions {
   engine: Engine;
@@ -259,7 +259,7 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
       throw new AppError('service_url_not_allowed', 'replies cannot be sent to this serviceUrl');
     }
     // Without an app id nothing is signed: such activities come from this machine only (the Emulator).
-    if (!opts.appId && !isLoopbackAddress(req.ip)) {
+    if (!opts.appId && !directFromThisMachine(req)) {
       throw new AppError('unauthenticated_remote', 'without MicrosoftAppId, /api/messages takes activities from this machine only');
     }
     let authenticated: AuthenticateRequestResult;

@@ -1,6 +1,7 @@
 import { isValid as isValidPostcode, toNormalised } from 'postcode';
 import { dataOf } from '../../engine/turnState.ts';
 import { lockConversation, readFlowPosition, wipeConversation } from '../../store/conversations.ts';
+import { forgetDirectLineUser } from '../../store/directlineConversations.ts';
 import { forgetPostcodes } from '../../store/postcodeCache.ts';
 import { deleteConsentOf } from '../../store/consentEvents.ts';
 import { deleteExportLinksOf } from '../../store/dataExportLinks.ts';
@@ -33,6 +34,7 @@ export const privacyEraser: Eraser = async (tx, conversationId) => {
   await forgetPostcodes(tx, [...postcodesIn(dataOf(position?.snapshot))]);
   await deleteConsentOf(tx, conversationId);
   await deleteExportLinksOf(tx, conversationId);
+  await forgetDirectLineUser(tx, conversationId);
 };
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultServiceUrlHosts, isLoopbackAddress, serviceUrlAllowed } from '../../../src/channels/web/serviceUrls.ts';
+import { addressKey, defaultServiceUrlHosts, directFromThisMachine, isLoopbackAddress, serviceUrlAllowed } from '../../../src/channels/web/serviceUrls.ts';
 
 describe('where /api/messages may send replies', () => {
   const production = defaultServiceUrlHosts('production');
@@ -17,6 +17,8 @@ describe('where /api/messages may send replies', () => {
       'http://webchat.botframework.com/',
       'https://user:pass@webchat.botframework.com/',
       'https://localhost:3978/',
+      'https://webchat.botframework.com:4444/',
+      'https://smba.trafficmanager.net:8443/emea/',
       'not a url',
     ];
     expect(urls.filter((url) => serviceUrlAllowed(url, production))).toEqual([]);
@@ -31,5 +33,24 @@ describe('where /api/messages may send replies', () => {
   it('knows a loopback caller, including IPv4 mapped into IPv6', () => {
     expect(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'].map(isLoopbackAddress)).toEqual([true, true, true, true]);
     expect(['10.0.0.1', '::ffff:10.0.0.1', '203.0.113.9', '', undefined].map(isLoopbackAddress)).toEqual([false, false, false, false, false]);
+  });
+
+  it('this machine is the socket, never a header: a relayed request is not from here, whatever it claims', () => {
+    const req = (remoteAddress: string, forwarded?: string) => ({ socket: { remoteAddress }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } });
+    expect(directFromThisMachine(req('127.0.0.1'))).toBe(true);
+    expect(directFromThisMachine(req('::1'))).toBe(true);
+    expect(directFromThisMachine(req('127.0.0.1', '127.0.0.1'))).toBe(false);
+    expect(directFromThisMachine(req('203.0.113.9'))).toBe(false);
+  });
+
+  it('limits an IPv6 client by its /64, an IPv4 client by its address', () => {
+    expect(addressKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8:1:2::99')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:0DB8:0001:0002:0:0:0:1')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('2001:db8:1:3::1')).not.toBe(addressKey('2001:db8:1:2::1'));
+    expect(addressKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(addressKey('203.0.113.9')).toBe('203.0.113.9');
+    expect(addressKey(undefined)).toBe('unknown');
   });
 });

@@ -37,10 +37,11 @@ async function generate(server: Served) {
 }
 
 /** Posts as a resident at `address` (behind a proxy on this machine, which names it in X-Forwarded-For). */
-function post(server: Served, c: { conversationId: string; token: string }, text: string, address = '203.0.113.1') {
+/** Posts as a client at `address` (X-Forwarded-For from this machine, as a local proxy sends it), or straight from this machine (`null`). */
+function post(server: Served, c: { conversationId: string; token: string }, text: string, address: string | null = '203.0.113.1') {
   return fetch(`${server.domain}/conversations/${c.conversationId}/activities`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json', origin: 'https://partner.example', 'x-forwarded-for': address },
+    headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json', origin: 'https://partner.example', ...(address === null ? {} : { 'x-forwarded-for': address }) },
     body: JSON.stringify({ type: 'message', text }),
   });
 }
@@ -91,8 +92,14 @@ describe('message rate limits on Direct Line', () => {
     expect((await post(addressLimited, conversations[2]!, 'from elsewhere', '198.51.100.7')).status).toBe(200);
     const local = await generate(addressLimited);
     const fromHere = [];
-    for (let i = 0; i < 8; i++) fromHere.push((await post(addressLimited, local, `local ${i}`, '127.0.0.1')).status);
+    for (let i = 0; i < 8; i++) fromHere.push((await post(addressLimited, local, `local ${i}`, null)).status);
     expect(fromHere).toEqual(Array(8).fill(200));
+    // A client claiming to be this machine through the proxy is not: it is limited like anyone.
+    const claims = [];
+    for (const c of [await generate(addressLimited), await generate(addressLimited), await generate(addressLimited)]) {
+      for (let i = 0; i < 2; i++) claims.push((await post(addressLimited, c, `spoofed ${i}`, '127.0.0.1')).status);
+    }
+    expect(claims).toEqual([200, 200, 200, 200, 200, 429]);
   });
 });
 

@@ -19,7 +19,7 @@ import { findConversation, saveConversation } from '../../../store/directlineCon
 import { createRateLimiter, DEFAULT_ADDRESS_RATE, DEFAULT_CONVERSATION_RATE, type MessageRate } from './rateLimiter.ts';
 import { directLineCors } from './directLineCors.ts';
 import { createStreamHub, type StreamStats } from './streamHub.ts';
-import { isLoopbackAddress } from '../serviceUrls.ts';
+import { addressKey, directFromThisMachine } from '../serviceUrls.ts';
 import { createTokenSigner, type TokenClaims } from './tokenSigner.ts';
 
 export interface DirectLineOptions {
@@ -172,7 +172,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
   function admitAnonymous(req: Request): void {
     const origin = req.get('origin');
     if (origin && !originAllowed(req, origin)) throw new AppError('origin_not_allowed', 'this origin may not start conversations');
-    const verdict = limiter.take(req.ip ?? 'unknown');
+    const verdict = limiter.take(addressKey(req.ip));
     if (!verdict.allowed) {
       throw new AppError('rate_limited', 'too many conversations started from this address; try again shortly', {
         headers: { 'Retry-After': String(verdict.retryAfterSeconds) },
@@ -214,8 +214,8 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     if (!conversation.allowed) return tooMany('in this conversation', conversation.retryAfterSeconds);
     // Not an address of this machine: that is the operator's own tools (a benchmark), or a proxy
     // that sends no X-Forwarded-For, where one bucket for every resident would throttle them all.
-    if (isLoopbackAddress(req.ip)) return undefined;
-    const address = perAddress.take(req.ip ?? 'unknown', now);
+    if (directFromThisMachine(req)) return undefined;
+    const address = perAddress.take(addressKey(req.ip), now);
     if (!address.allowed) return tooMany('from this address', address.retryAfterSeconds);
     return undefined;
   }
