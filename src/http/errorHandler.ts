@@ -7,14 +7,12 @@ import { toAppError } from '../errors.ts';
  * of its code in `errorStatus`. Stack traces and causes go to the log, never to the caller.
  */
 /**
- * The path as a log may show it: the route's pattern when one matched (`/privacy/export/:token`),
- * else the path with a one-time export link's secret hidden (a logged link would open a
- * resident's data to whoever reads the log).
+ * The path as a log may show it: the whole path (without the query), a one-time export link's
+ * secret hidden (a logged link would open a resident's data to whoever reads the log).
  */
 export function loggablePath(req: Request): string {
-  const pattern = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof pattern === 'string') return `${req.baseUrl}${pattern}`;
-  return req.path.replace(/(\/privacy\/export\/)[^/]+/, '$1:token');
+  const path = (req.originalUrl || req.url).split('?')[0] ?? '';
+  return path.replace(/(\/privacy\/export\/)[^/]+/, '$1:token');
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {

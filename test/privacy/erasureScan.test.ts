@@ -220,11 +220,14 @@ describe('erasure leaves nothing behind (schema-wide scan)', () => {
     await erasedFully(c, needles);
   });
 
-  it('erased by a process whose Slack is off: the card posted earlier is still wiped when Slack runs', async () => {
+  it('erased by a process whose Slack is off, after the handoff\'s events were pruned: the card posted earlier is still wiped when Slack runs', async () => {
     const c = 'erase-slack-off';
     const { needles, marker } = await journey(c);
     const h = await handoffOf(c);
     await until(async () => (api.calls.some((x) => x.method === 'chat.postMessage' && JSON.stringify(x.body).includes(`${marker}-msg`)) ? true : undefined), 'relayed', 20_000);
+    // Long after: the delivered events were pruned; only Slack's card row says what it shows.
+    await until(async () => ((await t.db.query(`SELECT 1 FROM handoff_outbox WHERE handoff_id = $1 AND status IN ('pending', 'sending') AND run_at <= now()`, [h.id])).rowCount === 0 ? true : undefined), 'outbox drained', 20_000);
+    await t.db.query(`DELETE FROM handoff_outbox WHERE handoff_id = $1`, [h.id]);
     // A second process, configured without Slack, takes the resident's "delete my data".
     const offline = testDesk(t.db);
     const { engine: other } = await shippedEngine(t.db, { env: { POSTCODES_IO_URL: POSTCODES }, desk: offline, erasers: [journeyEraser(), offline.eraser, privacyEraser] });
