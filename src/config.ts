@@ -89,7 +89,7 @@ export const settings = {
   TRUST_PROXY: setting({
     schema: z
       .string()
-      .regex(/^(loopback|false|\d{1,2}|[0-9a-fA-F:.\/]+(\s*,\s*[0-9a-fA-F:.\/]+)*)$/)
+      .regex(/^(loopback|false|\d{1,2}|[0-9a-fA-F:./]+(\s*,\s*[0-9a-fA-F:./]+)*)$/)
       .default('loopback')
       .transform((v): boolean | number | string => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
     expected: 'loopback, false, a number of proxy hops, or comma-separated proxy addresses or CIDRs',
