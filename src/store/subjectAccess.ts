@@ -201,12 +201,3 @@ export async function handoffsOf(db: Queryable, conversationId: string): Promise
   );
   return rows.map((r) => handoffRowSchema.parse(r));
 }
-
-const adviserAccessRowSchema = z.object({ action: z.string(), at: date });
-export type AdviserAccessRecord = z.output<typeof adviserAccessRowSchema>;
-
-/** What advisers did with the conversation (viewed, claimed, wrote…) and when; not who (staff ids stay internal). */
-export async function adviserAccessOf(db: Queryable, conversationId: string): Promise<AdviserAccessRecord[]> {
-  const { rows } = await db.query(`SELECT action, at FROM handoff_audit WHERE conversation_id = $1 AND adviser_id <> 'resident' ORDER BY at, id`, [conversationId]);
-  return rows.map((r) => adviserAccessRowSchema.parse(r));
-}

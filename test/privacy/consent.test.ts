@@ -132,6 +132,8 @@ describe('consent per purpose, withdrawable in chat', () => {
       'We share your application with Birmingham Community Healthcare NHS Foundation Trust and University Hospitals Birmingham NHS Foundation Trust. Who should we stop sharing with? Write "stop sharing with" and the name, or "stop sharing with all".',
     );
     expect(await grantedScopes(t.db, c, 'share_application')).toEqual(['bchc', 'uhb']);
+    // A very long message is read, not refused: the same question back.
+    expect(texts(await send(c, `stop sharing with ${'the one I do not like '.repeat(150)}`))).toMatch(/^We share your application with .* Who should we stop sharing with\?/);
     // "the NHS" is what residents are told for both partners: both stop.
     expect(texts(await send(c, "don't share with the NHS"))).toContain('Birmingham Community Healthcare NHS Foundation Trust and University Hospitals Birmingham NHS Foundation Trust');
     expect(await grantedScopes(t.db, c, 'share_application')).toEqual([]);

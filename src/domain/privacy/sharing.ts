@@ -119,7 +119,8 @@ export function sharingActions(deps: { notices: Notices }): DomainAction[] {
     defineAction({
       name: 'stopSharing',
       description: '"Stop sharing with …": withdraws consent to share the application with the partners named, and the application from them.',
-      params: z.object({ rest: z.string().max(400).default('') }),
+      // The words after "stop sharing with" (a message may be 4,000 characters; a partner's name is not).
+      params: z.object({ rest: z.string().default('').transform((r) => r.slice(0, 400)) }),
       result: stopSharingResultSchema,
       run: (p, ctx) =>
         stopSharing(ctx.tx, { conversationId: ctx.conversationId, rest: p.rest, locale: ctx.locale, now: ctx.now, wordingVersion: 'commands' }, noticeWriter(deps.notices, ctx.locale)),

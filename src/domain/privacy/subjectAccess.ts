@@ -7,17 +7,16 @@ import { createHash } from 'node:crypto';
 import { dataOf } from '../../engine/turnState.ts';
 import { replySchema } from '../../engine/reply.ts';
 import { consentHistory, type ConsentEvent } from '../../store/consentEvents.ts';
+import { selectAudit } from '../../store/handoffAudit.ts';
 import type { Queryable } from '../../store/db.ts';
 import { privacyAuditOf, type PrivacyAuditEntry } from '../../store/privacyAudit.ts';
 import {
-  adviserAccessOf,
   applicationOf,
   bookingsOf,
   conversationRecord,
   handoffsOf,
   seatOffersOf,
   transcriptOf,
-  type AdviserAccessRecord,
   type ApplicationRecord,
   type BookingRecord,
   type HandoffRecord,
@@ -60,7 +59,8 @@ export interface SubjectAccessData {
   seatOffers: SeatOfferRecord[];
   application: ApplicationRecord | null;
   handoffs: HandoffRecord[];
-  adviserAccess: AdviserAccessRecord[];
+  /** What advisers did with the conversation and when; not who (staff ids stay internal). */
+  adviserAccess: Array<{ action: string; at: Date }>;
   consent: ConsentEvent[];
   privacyAudit: PrivacyAuditEntry[];
 }
@@ -125,7 +125,7 @@ export async function gatherSubjectAccess(db: Queryable, conversationId: string,
     seatOffers: await seatOffersOf(db, conversationId),
     application: application ?? null,
     handoffs: await handoffsOf(db, conversationId),
-    adviserAccess: await adviserAccessOf(db, conversationId),
+    adviserAccess: (await selectAudit(db, conversationId)).filter((e) => e.adviserId !== 'resident').map(({ action, at }) => ({ action, at })),
     consent: await consentHistory(db, conversationId),
     privacyAudit: await privacyAuditOf(db, conversationId),
   };

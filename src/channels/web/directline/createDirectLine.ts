@@ -429,18 +429,22 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     if (!m) return false;
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.has(origin)) return false;
-    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (!token) return false;
     let conversationId: string;
     try {
       conversationId = decodeURIComponent(m[1]!);
     } catch {
       return false;
     }
-    const check = signer.verify(token);
-    if (!check.ok || check.claims.cid !== conversationId) return false;
+    // The bucket first: a conversation under its limit (every ordinary message) goes on at once,
+    // and its token is checked once, by the route.
     const verdict = perConversation.peek(conversationId, (opts.clock ?? Date.now)());
     if (verdict.allowed) return false;
+    // Over its limit: refused here only for the conversation's own token (anyone else is told
+    // by the route what is wrong with theirs).
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) return false;
+    const check = signer.verify(token);
+    if (!check.ok || check.claims.cid !== conversationId) return false;
     // The headers directLineCors gives an allowed origin, so the widget can read the refusal.
     writeRefusal(res, tooMany('in this conversation', verdict.retryAfterSeconds), {
       Vary: 'Origin',
