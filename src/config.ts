@@ -100,6 +100,27 @@ export const settings = {
     schema: positiveInt.max(10080).default(60),
     description: 'How long a "send me my data" link works (it works once)',
   }),
+  STUDIO_SESSION_HOURS: setting({
+    expected: 'a whole number from 1 to 168',
+    schema: positiveInt.max(168).default(8),
+    description: 'How long a studio sign-in lasts without activity before staff must sign in again',
+  }),
+  STUDIO_INVITE_HOURS: setting({
+    expected: 'a whole number from 1 to 720',
+    schema: positiveInt.max(720).default(72),
+    description: 'How long a studio invitation or sign-in link works (it works once)',
+  }),
+  STUDIO_SMTP_URL: setting({
+    schema: url.optional(),
+    expected: 'a URL such as smtps://user:pass@smtp.example.org:465',
+    description: 'When set, studio invitation links are also emailed through this SMTP server; otherwise the CLI prints them',
+    secret: true,
+  }),
+  STUDIO_MAIL_FROM: setting({
+    schema: z.email().optional(),
+    expected: 'an email address',
+    description: 'Sender address of studio invitation emails (needed with STUDIO_SMTP_URL)',
+  }),
   START_FLOW: setting({ schema: z.string().regex(/^[a-z][a-z0-9_]*$/).default('main'), expected: 'a flow id such as main', description: 'The flow a new conversation starts' }),
   POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), expected: 'a URL', description: 'postcodes.io base URL' }),
   DIRECTLINE_SECRET: setting({

@@ -51,6 +51,15 @@ export const errorStatus = {
   rate_limited: 429,
   // Issue 12: more activities than a conversation or a client address may post (Retry-After says when).
   too_many_messages: 429,
+  // The coordinator studio (/studio, issue 13).
+  studio_signin_required: 401,
+  csrf_failed: 403,
+  invitation_gone: 410,
+  draft_conflict: 409,
+  publish_blocked: 409,
+  release_not_found: 404,
+  data_invalid: 400,
+  data_conflict: 409,
   internal: 500,
   try_again: 503,
 } as const satisfies Record<string, number>;
