@@ -28,16 +28,15 @@ function merge(into: Record<string, unknown>, from: Record<string, unknown>, fil
   }
 }
 
-/** Reads `locales/<lng>/*.json` into one resource tree per language. */
-export async function loadLocales(dir: string): Promise<Resources> {
+/** Builds one resource tree per language from its JSON files' texts (`[[file, text], …]` by language). */
+export function resourcesFromTexts(byLanguage: ReadonlyMap<string, ReadonlyArray<readonly [string, string]>>): Resources {
   const out: Resources = {};
-  for (const lng of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const [lng, files] of [...byLanguage].sort(([a], [b]) => a.localeCompare(b))) {
     out[lng] = {};
-    for (const f of (await readdir(path.join(dir, lng))).filter((x) => x.endsWith('.json')).sort()) {
-      const file = path.join(dir, lng, f);
+    for (const [file, text] of files) {
       let json: unknown;
       try {
-        json = JSON.parse(await readFile(file, 'utf8'));
+        json = JSON.parse(text);
       } catch (err) {
         throw new LocaleError(`${file}: not valid JSON (${(err as Error).message})`);
       }
@@ -46,6 +45,20 @@ export async function loadLocales(dir: string): Promise<Resources> {
     }
   }
   return out;
+}
+
+/** Reads `locales/<lng>/*.json` into one resource tree per language. */
+export async function loadLocales(dir: string): Promise<Resources> {
+  const byLanguage = new Map<string, Array<[string, string]>>();
+  for (const lng of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    const files: Array<[string, string]> = [];
+    for (const f of (await readdir(path.join(dir, lng))).filter((x) => x.endsWith('.json')).sort()) {
+      const file = path.join(dir, lng, f);
+      files.push([file, await readFile(file, 'utf8')]);
+    }
+    byLanguage.set(lng, files);
+  }
+  return resourcesFromTexts(byLanguage);
 }
 
 /** Flat key list (`a.b.c`); arrays count as one key (lists of synonyms and phrases). */

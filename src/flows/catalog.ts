@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionRegistry } from '../engine/actions.ts';
-import { createTranslator, flatKeys, loadLocales, type Translator } from '../i18n.ts';
+import { createTranslator, flatKeys, resourcesFromTexts, type Translator } from '../i18n.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import { findFlowVersionTexts, saveFlowVersion } from '../store/flowVersions.ts';
 import { checkFlows } from './check.ts';
-import { checkReadability } from './checkReadability.ts';
+import { checkReadabilityOf } from './checkReadability.ts';
+import { diskPath, localeFiles, readFlowFiles, type FlowFiles } from './flowFiles.ts';
 import { readDataNames, withDataNames } from './dataNames.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
@@ -28,6 +28,8 @@ export interface FlowSet {
   texts: Map<string, string>;
   /** For each startable flow, the texts its current version is made of (stored in flow_versions). */
   versionTexts: Map<string, Record<string, string>>;
+  /** The files this set was built from. */
+  files: FlowFiles;
   loadedAt: Date;
 }
 
@@ -84,32 +86,45 @@ export function parseFlowTexts(files: ReadonlyMap<string, string>): { flows: Map
   return { flows, texts, problems };
 }
 
-async function readFlowFiles(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const f of (await readdir(dir)).filter((x) => x.endsWith(FLOW_SUFFIX)).sort()) {
-    files.set(path.join(dir, f), await readFile(path.join(dir, f), 'utf8'));
-  }
-  return files;
-}
-
-/** Reads, checks and compiles every flow. Nothing goes live unless the whole set passes. */
+/**
+ * Reads, checks and compiles every flow from the two folders. Nothing goes live unless the whole
+ * set passes. Problems name the files on disk.
+ */
 export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
-  let resources;
+  let files: FlowFiles;
   try {
-    resources = withDataNames(await loadLocales(opts.localesDir), await readDataNames(opts.flowsDir));
+    files = await readFlowFiles(opts.flowsDir, opts.localesDir);
   } catch (err) {
     return { ok: false, problems: [{ severity: 'error', code: 'locale', file: opts.localesDir, line: 1, col: 1, path: '', message: (err as Error).message }] };
   }
-  const files = await readFlowFiles(opts.flowsDir);
-  const { flows, texts, problems } = parseFlowTexts(files);
-  const commandsPath = path.join(opts.flowsDir, COMMANDS_FILE);
-  const commandsFile = parseCommandsFile(commandsPath, await readFile(commandsPath, 'utf8').catch(() => 'commands: []'));
+  const r = await loadFlowSetFromFiles(files, opts);
+  const onDisk = (ps: Problem[]) => ps.map((p) => ({ ...p, file: diskPath(p.file, opts.flowsDir, opts.localesDir), message: p.message }));
+  return r.ok ? { ok: true, set: { ...r.set, warnings: onDisk(r.set.warnings) } } : { ok: false, problems: onDisk(r.problems) };
+}
+
+/**
+ * Checks and compiles a FlowFiles set (a release, the studio's draft, the folders): problems name
+ * FlowFiles paths (`flows/main.flow.yaml`). The names of courses, venues and partners come from
+ * the programme data files in `opts.flowsDir`.
+ */
+export async function loadFlowSetFromFiles(files: FlowFiles, opts: Pick<LoadOptions, 'flowsDir' | 'actions'>): Promise<LoadResult> {
+  let resources;
+  try {
+    resources = withDataNames(resourcesFromTexts(localeFiles(files)), await readDataNames(opts.flowsDir));
+  } catch (err) {
+    const file = /^(locales\/[^:]+):/.exec((err as Error).message)?.[1] ?? 'locales';
+    return { ok: false, problems: [{ severity: 'error', code: 'locale', file, line: 1, col: 1, path: '', message: (err as Error).message }] };
+  }
+  const flowTexts = new Map(Object.entries(files).filter(([p]) => /^flows\/[^/]+\.flow\.yaml$/.test(p)).sort(([a], [b]) => a.localeCompare(b)));
+  const { flows, texts, problems } = parseFlowTexts(flowTexts);
+  const commandsPath = `flows/${COMMANDS_FILE}`;
+  const commandsFile = parseCommandsFile(commandsPath, files[commandsPath] ?? 'commands: []');
   problems.push(...commandsFile.problems);
   if (hasErrors(problems)) return { ok: false, problems };
 
   const locales = Object.fromEntries(Object.entries(resources).map(([l, r]) => [l, flatKeys(r)]));
   problems.push(...checkFlows({ flows, actions: opts.actions, locales, trees: resources, extraKeys: commandKeys(commandsFile) }));
-  problems.push(...(await checkReadability({ flowsDir: opts.flowsDir, localesDir: opts.localesDir, flows: [...flows.values()].map((f) => f.flow) })));
+  problems.push(...checkReadabilityOf({ files, flows: [...flows.values()].map((f) => f.flow) }));
   if (hasErrors(problems)) return { ok: false, problems };
 
   const plain = new Map([...flows].map(([id, f]) => [id, f.flow]));
@@ -129,6 +144,7 @@ export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
       warnings: problems,
       texts,
       versionTexts: byVersion,
+      files,
       loadedAt: new Date(),
     },
   };

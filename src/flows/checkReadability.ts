@@ -1,9 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { fleschKincaid } from 'flesch-kincaid';
 import { syllable } from 'syllable';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { diskPath, localeFiles, readFlowFiles, type FlowFiles } from './flowFiles.ts';
 import type { Problem } from './problem.ts';
 import type { Flow } from './schema.ts';
 
@@ -74,11 +73,9 @@ function collect(tree: unknown, prefix: string, out: Array<{ key: string; text: 
   // Arrays are synonym and phrase lists: what residents type, not what we say.
 }
 
-async function readTexts(dir: string): Promise<Text[]> {
+function textsOf(files: FlowFiles, lng: string): Text[] {
   const out: Text[] = [];
-  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.json')).sort()) {
-    const file = path.join(dir, f);
-    const json = await readFile(file, 'utf8');
+  for (const [file, json] of localeFiles(files).get(lng) ?? []) {
     const found: Array<{ key: string; text: string }> = [];
     collect(JSON.parse(json) as unknown, '', found);
     for (const t of found) out.push({ ...t, file, line: lineOf(json, t.key) });
@@ -86,8 +83,7 @@ async function readTexts(dir: string): Promise<Text[]> {
   return out;
 }
 
-async function readSettings(file: string): Promise<{ settings: ReadabilitySettings; problems: Problem[] }> {
-  const text = await readFile(file, 'utf8').catch(() => '');
+function settingsOf(text: string, file: string): { settings: ReadabilitySettings; problems: Problem[] } {
   const r = allowFileSchema.safeParse(parseYaml(text) ?? {});
   if (r.success) return { settings: r.data, problems: [] };
   const issue = r.error.issues[0]!;
@@ -110,9 +106,15 @@ function labelKeys(flows: Iterable<Flow>): Set<string> {
  * Settings and exceptions come from flows/readability-allow.yaml.
  */
 export async function checkReadability(input: ReadabilityInput): Promise<Problem[]> {
-  const allowFile = path.join(input.flowsDir, READABILITY_FILE);
-  const { settings, problems } = await readSettings(allowFile);
-  const texts = await readTexts(path.join(input.localesDir, input.lng ?? 'en'));
+  const files = await readFlowFiles(input.flowsDir, input.localesDir);
+  return checkReadabilityOf({ files, flows: input.flows, lng: input.lng }).map((p) => ({ ...p, file: diskPath(p.file, input.flowsDir, input.localesDir) }));
+}
+
+/** `checkReadability` on a FlowFiles set (the studio's draft, a release); problems name FlowFiles paths. */
+export function checkReadabilityOf(input: { files: FlowFiles; flows: Iterable<Flow>; lng?: string | undefined }): Problem[] {
+  const allowFile = `flows/${READABILITY_FILE}`;
+  const { settings, problems } = settingsOf(input.files[allowFile] ?? '', allowFile);
+  const texts = textsOf(input.files, input.lng ?? 'en');
   const allowed = new Set(settings.allow.map((a) => a.key));
   const names = settings.names.map((n) => n.name).sort((a, b) => b.length - a.length);
   const labels = labelKeys(input.flows);

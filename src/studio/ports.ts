@@ -1,3 +1,4 @@
+import type { FlowFiles } from '../flows/flowFiles.ts';
 import type { Problem } from '../flows/problem.ts';
 
 /**
@@ -6,14 +7,7 @@ import type { Problem } from '../flows/problem.ts';
  * `{ error: { code, message, ...detail } }` (src/errors.ts), like every other route.
  */
 
-/**
- * A complete, editable set of conversation content, by path relative to the project:
- * `flows/<id>.flow.yaml`, `flows/commands.yaml`, `flows/readability-allow.yaml` and
- * `locales/<lang>/<namespace>.json`. A release and the draft are each one of these.
- * Programme data (courses, partners, programmes) is not in it: it lives in database tables and
- * is edited on the data pages.
- */
-export type FlowFiles = Record<string, string>;
+export type { FlowFiles } from '../flows/flowFiles.ts';
 
 /** Paths a translator may change: wording only. Coordinators may change every path. */
 export const isWordingPath = (path: string): boolean => /^locales\/[a-z]{2,3}(-[A-Za-z]{2,4})?\/[a-z][a-z0-9_-]*\.json$/.test(path);
@@ -69,3 +63,52 @@ export interface LiveImpact {
 
 /** How a publish treats residents who would be orphaned; required when `LiveImpact.orphaned > 0`. */
 export type OrphanPolicy = 'handoff' | 'restart';
+
+/** A release with its files. */
+export type Release = ReleaseSummary & { files: FlowFiles };
+
+/** Why a publish was refused (nothing changed). */
+export interface PublishRefusal {
+  problems?: StudioProblem[];
+  failedTests?: Array<{ file: string; message: string }>;
+  impact?: LiveImpact;
+}
+
+/** What changed between two file sets, per file, readable by a coordinator. */
+export interface FilesDiff {
+  files: Array<{
+    path: string;
+    status: 'added' | 'removed' | 'changed';
+    /** Unified diff of the file's text. */
+    patch: string;
+    /** For flow files: the steps added, removed or changed. */
+    steps?: Array<{ flowId: string; step: string; change: 'added' | 'removed' | 'changed' }>;
+    /** For locale files: the wording keys added, removed or changed. */
+    keys?: Array<{ lang: string; key: string; change: 'added' | 'removed' | 'changed'; before?: string; after?: string }>;
+  }>;
+}
+
+/**
+ * Published versions of the whole file set (implemented in src/flows/releases/ by the releases
+ * part; the studio's API and the CLI call it). One release is live; publishing is atomic across
+ * processes (the live row is locked, NOTIFY tells every process, and each turn checks the live
+ * release id in its first round trip).
+ */
+export interface Releases {
+  live(): Promise<Release>;
+  list(limit?: number): Promise<ReleaseSummary[]>;
+  get(id: number): Promise<Release | undefined>;
+  /** The loader's and checker's findings on a file set (nothing is stored). */
+  check(files: FlowFiles): Promise<StudioProblem[]>;
+  /** What making `files` live would do to residents mid-conversation now. */
+  impact(files: FlowFiles): Promise<LiveImpact>;
+  /**
+   * Makes `files` the live release if the checker finds no error, every flow test in
+   * `flows/tests/` passes on them, and no resident would be orphaned without `orphanPolicy`.
+   */
+  publish(
+    files: FlowFiles,
+    o: { source: ReleaseSummary['source']; by: string; note: string; orphanPolicy?: OrphanPolicy; revertOf?: number },
+  ): Promise<{ ok: true; release: ReleaseSummary } | ({ ok: false } & PublishRefusal)>;
+  diff(from: FlowFiles, to: FlowFiles): FilesDiff;
+}
