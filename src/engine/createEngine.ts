@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { FlowCatalog } from '../flows/catalog.ts';
+import type { FlowSource } from '../flows/flowSource.ts';
 import { turnLatency, turnsTotal } from '../metrics.ts';
 import { appendReplies } from '../store/conversations.ts';
 import type { Db } from '../store/db.ts';
@@ -16,7 +16,7 @@ export { EngineError } from './flowPosition.ts';
 
 export interface EngineOptions {
   db: Db;
-  catalog: FlowCatalog;
+  catalog: FlowSource;
   logger: Logger;
   /** Runs domain actions (validated, time-limited, undone on failure): `makeActionRunner`. */
   runAction: ActionRunner;

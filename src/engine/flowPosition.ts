@@ -1,6 +1,7 @@
 import { AppError } from '../errors.ts';
 import type { Logger } from 'pino';
-import type { FlowCatalog, FlowSet } from '../flows/catalog.ts';
+import type { FlowSet } from '../flows/catalog.ts';
+import type { FlowSource } from '../flows/flowSource.ts';
 import type { CompiledFlow } from '../flows/compile.ts';
 import type { Queryable } from '../store/db.ts';
 import type { AskStep } from '../flows/schema.ts';
@@ -40,7 +41,7 @@ export interface StoredPosition {
  */
 export async function resolvePosition(
   conv: StoredPosition,
-  o: { flows: FlowSet; catalog: FlowCatalog; startFlow: string; tx: Queryable; logger: Logger },
+  o: { flows: FlowSet; catalog: FlowSource; startFlow: string; tx: Queryable; logger: Logger },
 ): Promise<FlowPosition | undefined> {
   const live = o.flows.flows.get(conv.flow_id ?? o.startFlow) ?? o.flows.flows.get(o.startFlow);
   if (!live) return undefined;

@@ -1,4 +1,4 @@
-import type { FlowCatalog } from '../flows/catalog.ts';
+import type { FlowSource } from '../flows/flowSource.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Logger } from 'pino';
 import { readFlowPosition } from '../store/conversations.ts';
@@ -18,7 +18,7 @@ import { dataOf } from './turnState.ts';
  * @example
  *   const again = await pendingQuestion(catalog, tx, 'conv-1'); // [{ type: 'choices', text: 'How old are you?', … }]
  */
-export async function pendingQuestion(catalog: FlowCatalog, tx: Queryable, conversationId: string, logger: Logger): Promise<Reply[]> {
+export async function pendingQuestion(catalog: FlowSource, tx: Queryable, conversationId: string, logger: Logger): Promise<Reply[]> {
   const conv = await readFlowPosition(tx, conversationId);
   if (!conv?.flow_id) return [];
   const set = catalog.current;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { FlowCatalog, FlowSet } from '../flows/catalog.ts';
+import type { FlowSet } from '../flows/catalog.ts';
+import type { FlowSource } from '../flows/flowSource.ts';
 import type { Command } from '../flows/commands.ts';
 import type { CompiledFlow, FlowEvent } from '../flows/compile.ts';
 import type { ConversationRow, TurnWrite } from '../store/conversations.ts';
@@ -15,7 +16,7 @@ export type Eraser = (tx: Queryable, conversationId: string) => Promise<void>;
 
 /** What the steps of a turn may use; built once by `createEngine`. */
 export interface EngineDeps {
-  catalog: FlowCatalog;
+  catalog: FlowSource;
   logger: Logger;
   /** The flow a new conversation starts. */
   startFlow: string;
