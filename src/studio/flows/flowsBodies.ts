@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { isFlowFilesPath } from '../../flows/flowFiles.ts';
+import { isFlowPath } from '../ports.ts';
+
+/** A file's text may be at most 1 MB (the largest shipped file is about 10 kB). */
+export const MAX_FILE_CHARS = 1_000_000;
+
+const revision = z.number().int().min(0);
+const note = z.string().trim().min(1, 'say in a few words what changed').max(500);
+const orphanPolicy = z.enum(['handoff', 'restart']).optional();
+
+/** PUT /draft/files: only the changed paths; `null` removes a flow file. */
+export const saveFilesBody = z.strictObject({
+  revision,
+  files: z
+    .record(z.string(), z.string().max(MAX_FILE_CHARS, `a file may be at most ${MAX_FILE_CHARS} characters`).nullable())
+    .superRefine((files, ctx) => {
+      for (const [p, text] of Object.entries(files)) {
+        if (!isFlowFilesPath(p)) ctx.addIssue({ code: 'custom', path: [p], message: `"${p}" is not a flow, test, commands, readability or locale file path` });
+        else if (text === null && !isFlowPath(p)) ctx.addIssue({ code: 'custom', path: [p], message: `only flow files (flows/<id>.flow.yaml) can be removed, not "${p}"` });
+      }
+    })
+    .refine((files) => Object.keys(files).length > 0, 'name at least one file'),
+});
+
+export const discardBody = z.strictObject({ revision });
+export const publishBody = z.strictObject({ revision, note, orphanPolicy });
+export const revertBody = z.strictObject({ note, orphanPolicy });
+export const releaseIdParam = z.coerce.number().int().positive();
+export const diffQuery = z.strictObject({ against: z.coerce.number().int().positive().optional() });

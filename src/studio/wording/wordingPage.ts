@@ -1,0 +1,152 @@
+import { dirOf } from '../../i18n.ts';
+import { html } from '../layout.ts';
+import type { KeyUse } from './keyUsage.ts';
+import type { Wording } from './localeTexts.ts';
+import type { CellFlag, WordingCell, WordingFilter, WordingRow, WordingTable } from './wordingRows.ts';
+
+export const PAGE_SIZE = 25;
+
+/** The form field of one text: `t:<lang>:<namespace>:<key>`. */
+export const fieldName = (lang: string, namespace: string, key: string): string => `t:${lang}:${namespace}:${key}`;
+export const FIELD = /^t:([a-z]{2,3}(?:-[A-Za-z]{2,4})?):([a-z][a-z0-9_-]*):([A-Za-z][\w-]*(?:\.[\w-]+)*)$/;
+
+const names = new Intl.DisplayNames(['en'], { type: 'language' });
+export function languageName(lang: string): string {
+  try {
+    return names.of(lang) ?? lang;
+  } catch {
+    return lang;
+  }
+}
+
+const FLAG_TEXT: Record<CellFlag, string> = {
+  missing: 'missing',
+  outdated: 'out of date: the English changed after this was translated',
+  placeholders: 'placeholders differ from the English',
+};
+
+export interface WordingPageInput {
+  table: WordingTable;
+  rows: WordingRow[];
+  filter: WordingFilter;
+  page: number;
+  revision: number;
+  canEdit: boolean;
+  csrf: string;
+  /** The query string of the filter (kept on the form's action and the page links). */
+  query: string;
+  notice?: { type: 'saved'; count: number } | { type: 'conflict'; by: string | null } | { type: 'invalid'; message: string } | undefined;
+}
+
+const valueText = (v: Wording | undefined): string => (v === undefined ? '' : Array.isArray(v) ? v.join('\n') : v);
+const usedText = (used: KeyUse[]): string =>
+  used.length === 0
+    ? 'Not used by a flow step'
+    : `Used in ${used.map((u) => (u.flowId === 'engine' ? 'the assistant itself' : u.flowId === 'commands' ? `command ${u.step}` : `${u.flowId} › ${u.step}`)).join(', ')}`;
+
+function option(value: string, label: string, current: string | undefined): string {
+  return `<option value="${html(value)}"${value === (current ?? '') ? ' selected' : ''}>${html(label)}</option>`;
+}
+
+function filterForm(o: WordingPageInput, flows: string[]): string {
+  const f = o.filter;
+  return `<form method="get" action="/studio/wording" class="filters" role="search" aria-label="Filter texts">
+<p><label for="f-namespace">File</label> <select id="f-namespace" name="namespace">${option('', 'All files', f.namespace)}${o.table.namespaces.map((n) => option(n, n, f.namespace)).join('')}</select></p>
+<p><label for="f-flow">Flow</label> <select id="f-flow" name="flow">${option('', 'All flows', f.flow)}${flows.map((n) => option(n, n, f.flow)).join('')}</select></p>
+<p><label for="f-status">Show</label> <select id="f-status" name="status">${option('all', 'All texts', f.status)}${option('missing', 'Missing a translation', f.status)}${option('outdated', 'Out of date or placeholders differ', f.status)}</select></p>
+<p><label for="f-q">Text or key contains</label> <input id="f-q" name="q" type="search" value="${html(f.q ?? '')}"></p>
+<p><button type="submit">Show texts</button></p>
+</form>`;
+}
+
+function noticeOf(o: WordingPageInput): string {
+  const n = o.notice;
+  if (!n) return '';
+  if (n.type === 'saved') return `<p role="status" class="notice">${n.count === 0 ? 'Nothing changed: no text was different.' : `Saved ${n.count} text${n.count === 1 ? '' : 's'} in the draft.`}</p>`;
+  const message =
+    n.type === 'conflict'
+      ? `Not saved: ${html(n.by ?? 'someone else')} saved the draft while you were editing. The page now shows their version; make your change again.`
+      : `Not saved: ${html(n.message)}`;
+  return `<div role="alert" class="notice error"><p>${message}</p></div>`;
+}
+
+function cell(row: WordingRow, c: WordingCell, id: string, o: WordingPageInput): string {
+  const lang = html(c.lang);
+  const dir = dirOf(c.lang);
+  const statusId = `${id}-${c.lang}-status`;
+  const flags = c.lang === 'en' && c.flags.includes('missing') ? ['not in English'] : c.flags.map((f) => FLAG_TEXT[f]);
+  const status = `<p id="${statusId}" class="flags">${flags.length ? flags.map((f) => `<strong class="flag">${html(f)}</strong>`).join(' ') : 'ok'}</p>`;
+  let grade = '';
+  if (c.lang === 'en' && row.readability) {
+    const g = row.readability;
+    grade = `<p id="${id}-grade" class="grade">${g.flagged ? `<strong class="flag">hard to read: reading grade ${g.grade}, above ${o.table.maxGrade}</strong>` : `Reading grade ${g.grade}`}</p>`;
+  }
+  const describedBy = [`${id}-key`, statusId, ...(grade ? [`${id}-grade`] : [])].join(' ');
+  const text = valueText(c.value);
+  const editor = o.canEdit
+    ? `<label for="${id}-${lang}">${html(languageName(c.lang))}${row.list ? ' (one per line)' : ''}</label>
+<textarea id="${id}-${lang}" name="${html(fieldName(c.lang, row.namespace, row.key))}" lang="${lang}" dir="${dir}" rows="${Math.min(8, Math.max(2, text.split('\n').length + 1))}" aria-describedby="${describedBy}">
+${html(text)}</textarea>`
+    : `<div lang="${lang}" dir="${dir}" class="text">${row.list ? `<ul>${[c.value ?? []].flat().map((t) => `<li>${html(t)}</li>`).join('')}</ul>` : html(text)}</div>`;
+  return `<td${c.flags.length ? ' class="flagged"' : ''}>${editor}${status}${grade}</td>`;
+}
+
+function tables(o: WordingPageInput, rows: WordingRow[], offset: number): string {
+  const out: string[] = [];
+  let i = offset;
+  for (const ns of o.table.namespaces) {
+    const these = rows.filter((r) => r.namespace === ns);
+    if (these.length === 0) continue;
+    out.push(`<h2 id="ns-${html(ns)}">${html(ns)} <span class="files">(locales/…/${html(ns)}.json)</span></h2>
+<table class="wording">
+<thead><tr><th scope="col">Text</th>${o.table.languages.map((l) => `<th scope="col">${html(languageName(l))} (${html(l)})</th>`).join('')}</tr></thead>
+<tbody>
+${these
+  .map((r) => {
+    const id = `r${++i}`;
+    return `<tr><th scope="row" id="${id}-key"><code>${html(r.key)}</code><br><span class="used">${html(usedText(r.used))}</span></th>${r.cells.map((c) => cell(r, c, id, o)).join('')}</tr>`;
+  })
+  .join('\n')}
+</tbody>
+</table>`);
+  }
+  return out.join('\n');
+}
+
+function pager(o: WordingPageInput, pages: number): string {
+  if (pages <= 1) return '';
+  const link = (p: number, label: string) => {
+    const q = new URLSearchParams(o.query);
+    q.set('page', String(p));
+    return `<a href="/studio/wording?${html(q.toString())}">${label}</a>`;
+  };
+  return `<nav aria-label="Pages of texts" class="pager"><p>${o.page > 1 ? link(o.page - 1, 'Previous page') : ''} Page ${o.page} of ${pages} ${o.page < pages ? link(o.page + 1, 'Next page') : ''}</p></nav>`;
+}
+
+/** The body of the wording page (inside the studio's `page()` shell). */
+export function wordingPage(o: WordingPageInput): string {
+  const flows = [...new Set(o.table.rows.flatMap((r) => r.used.map((u) => u.flowId)))].filter((f) => f !== 'engine').sort();
+  const pages = Math.max(1, Math.ceil(o.rows.length / PAGE_SIZE));
+  const page = Math.min(o.page, pages);
+  const offset = (page - 1) * PAGE_SIZE;
+  const shown = o.rows.slice(offset, offset + PAGE_SIZE);
+  const broken = o.table.broken.length
+    ? `<div role="alert" class="notice error"><p>These files cannot be shown until they are fixed in the flow editor:</p><ul>${o.table.broken.map((b) => `<li><code>${html(b.path)}</code>: ${html(b.reason)}</li>`).join('')}</ul></div>`
+    : '';
+  const summary = `<p>${o.rows.length === 0 ? 'No text matches.' : `${o.rows.length} text${o.rows.length === 1 ? '' : 's'} match; showing ${offset + 1} to ${offset + shown.length}.`} A translation marked <strong>missing</strong> or <strong>out of date</strong> needs work; English texts above reading grade ${o.table.maxGrade} are marked <strong>hard to read</strong>.</p>`;
+  const action = `/studio/wording${o.query ? `?${html(o.query)}` : ''}`;
+  const body = o.canEdit
+    ? `<form method="post" action="${action}" class="wording-form">
+<input type="hidden" name="csrf" value="${html(o.csrf)}">
+<input type="hidden" name="revision" value="${o.revision}">
+${tables(o, shown, offset)}
+${shown.length ? '<p><button type="submit">Save changes to the draft</button></p>' : ''}
+</form>`
+    : tables(o, shown, offset);
+  return `${noticeOf(o)}${broken}
+<p>Every text of the draft, one column per language. Changes go into the draft; they reach residents when a coordinator publishes it.</p>
+${filterForm(o, flows)}
+${summary}
+${body}
+${pager({ ...o, page }, pages)}`;
+}

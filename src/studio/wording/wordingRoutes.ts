@@ -1,0 +1,120 @@
+import express, { type Request, type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
+import type { Db } from '../../store/db.ts';
+import { writeFlowDraft } from '../../store/flowDraft.ts';
+import { currentDraft } from '../flows/currentDraft.ts';
+import { MAX_FILE_CHARS } from '../flows/flowsBodies.ts';
+import { formBody } from '../formBody.ts';
+import { page } from '../layout.ts';
+import type { Releases } from '../ports.ts';
+import { can, staffOf, type StudioGuard } from '../staff.ts';
+import { saveWording } from './saveWording.ts';
+import { wordingHistory } from './wordingHistory.ts';
+import { wordingPage } from './wordingPage.ts';
+import { filterRows, wordingRows } from './wordingRows.ts';
+
+export interface WordingRoutesOptions {
+  db: Db;
+  releases: Releases;
+  guard: StudioGuard;
+  logger: Logger;
+}
+
+// A hand-typed address with a bad filter shows everything rather than an error.
+const filterQuery = z.object({
+  namespace: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional().catch(undefined),
+  flow: z.string().regex(/^[a-z][a-z0-9_]*$/).optional().catch(undefined),
+  status: z.enum(['missing', 'outdated', 'all']).default('all').catch('all'),
+  q: z.string().max(200).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
+});
+const noticeQuery = z.object({
+  saved: z.coerce.number().int().min(0).optional().catch(undefined),
+  conflict: z.literal('1').optional().catch(undefined),
+  invalid: z.string().max(500).optional().catch(undefined),
+});
+
+const saveForm = z
+  .object({ csrf: z.string(), revision: z.coerce.number().int().min(0) })
+  .catchall(z.string().max(MAX_FILE_CHARS, 'a text may be at most 1 MB'));
+
+/** The filter's own query string (no notices, no page), kept on links and the form's action. */
+function filterString(f: z.infer<typeof filterQuery>): string {
+  const q = new URLSearchParams();
+  if (f.namespace) q.set('namespace', f.namespace);
+  if (f.flow) q.set('flow', f.flow);
+  if (f.status !== 'all') q.set('status', f.status);
+  if (f.q) q.set('q', f.q);
+  return q.toString();
+}
+
+/**
+ * The wording view (issue 13), mounted at /studio: every text of the draft side by side per
+ * language with what needs a translator's attention, and a form that writes changed texts into
+ * the draft's locale files.
+ */
+export function wordingRoutes(opts: WordingRoutesOptions): Router {
+  const { db, releases, guard } = opts;
+  const history = wordingHistory(releases);
+  const router = express.Router();
+
+  router.get('/wording', guard.require('read'), async (req, res) => {
+    const staff = staffOf(res.locals);
+    const f = filterQuery.parse(req.query);
+    const n = noticeQuery.parse(req.query);
+    const { draft } = await currentDraft(db, releases);
+    const table = wordingRows(draft.files, await history(draft.files));
+    const notice =
+      n.saved !== undefined
+        ? ({ type: 'saved', count: n.saved } as const)
+        : n.conflict
+          ? ({ type: 'conflict', by: draft.updatedBy } as const)
+          : n.invalid
+            ? ({ type: 'invalid', message: n.invalid } as const)
+            : undefined;
+    const filter = { namespace: f.namespace, flow: f.flow, status: f.status, q: f.q };
+    const body = wordingPage({
+      table,
+      rows: filterRows(table.rows, filter),
+      filter,
+      page: f.page,
+      revision: draft.revision,
+      canEdit: can(staff.role, 'wording'),
+      csrf: staff.csrf,
+      query: filterString(f),
+      notice,
+    });
+    res.type('html').send(page({ title: 'Wording', staff, active: 'wording', body }));
+  });
+
+  router.post('/wording', guard.require('wording'), async (req: Request, res) => {
+    const staff = staffOf(res.locals);
+    const f = filterQuery.parse(req.query);
+    const back = (notice: Record<string, string>) => {
+      const q = new URLSearchParams(filterString(f));
+      if (f.page > 1) q.set('page', String(f.page));
+      for (const [k, v] of Object.entries(notice)) q.set(k, v);
+      res.redirect(303, `${req.baseUrl}/wording?${q.toString()}`);
+    };
+    let form: z.infer<typeof saveForm>;
+    try {
+      form = formBody(req, saveForm);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'data_invalid') return back({ invalid: err.message.slice(0, 500) });
+      throw err;
+    }
+    const { draft } = await currentDraft(db, releases);
+    if (form.revision !== draft.revision) return back({ conflict: '1' });
+    const edit = saveWording(draft.files, form);
+    if (!edit.ok) return back({ invalid: edit.message.slice(0, 500) });
+    if (edit.keys === 0) return back({ saved: '0' });
+    const w = await writeFlowDraft(db, { expected: form.revision, files: { ...draft.files, ...edit.files }, baseRelease: draft.baseRelease, by: staff.email });
+    if (w.type === 'conflict') return back({ conflict: '1' });
+    await guard.audit(req, 'wording.save', String(w.draft.revision), { texts: edit.keys, paths: Object.keys(edit.files) });
+    return back({ saved: String(edit.keys) });
+  });
+
+  return router;
+}

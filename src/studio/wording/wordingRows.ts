@@ -1,0 +1,102 @@
+import { gradeOf } from '../../flows/checkReadability.ts';
+import type { FlowFiles } from '../ports.ts';
+import { keyUsage, type KeyUse } from './keyUsage.ts';
+import { localeTexts, type Wording } from './localeTexts.ts';
+import { readabilitySettings } from './readabilitySettings.ts';
+import { wordingId } from './wordingHistory.ts';
+
+/** What a translator should look at in one cell; none means the text is fine. */
+export type CellFlag = 'missing' | 'outdated' | 'placeholders';
+
+export interface WordingCell {
+  lang: string;
+  value: Wording | undefined;
+  flags: CellFlag[];
+}
+
+export interface WordingRow {
+  namespace: string;
+  key: string;
+  used: KeyUse[];
+  /** Whether the value is a list (one item per line when edited). */
+  list: boolean;
+  /** The English text's reading grade; absent for lists, unscored keys and very short texts. */
+  readability?: { grade: number; words: number; flagged: boolean };
+  /** One per language, English first. */
+  cells: WordingCell[];
+}
+
+export interface WordingTable {
+  languages: string[];
+  namespaces: string[];
+  rows: WordingRow[];
+  maxGrade: number;
+  /** Locale files the page cannot show (broken JSON in the draft). */
+  broken: Array<{ path: string; reason: string }>;
+}
+
+/** The `{{name}}` placeholders of a text, sorted and unique. */
+export function placeholdersOf(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1]!))].sort();
+}
+
+const empty = (v: Wording | undefined) => v === undefined || (typeof v === 'string' ? v.trim() === '' : v.length === 0);
+
+/**
+ * Every text key of a file set in rows, one cell per language: which flow steps use it, the
+ * English reading grade, and each translation's flags. `lastChange` says, per `lang\0key`, in
+ * which version (oldest first, the draft newest) the value last changed (wordingHistory).
+ */
+export function wordingRows(files: FlowFiles, lastChange: ReadonlyMap<string, number>): WordingTable {
+  const { files: texts, broken } = localeTexts(files);
+  const languages = [...new Set(texts.map((t) => t.lang))].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  const namespaces = [...new Set(texts.map((t) => t.namespace))].sort();
+  const usage = keyUsage(files);
+  const settings = readabilitySettings(files);
+  const rows: WordingRow[] = [];
+  for (const namespace of namespaces) {
+    const byLang = new Map(texts.filter((t) => t.namespace === namespace).map((t) => [t.lang, t.texts]));
+    // English order first, then keys only a translation has.
+    const keys = [...new Set([...(byLang.get('en')?.keys() ?? []), ...languages.flatMap((l) => [...(byLang.get(l)?.keys() ?? [])])])];
+    for (const key of keys) {
+      const english = byLang.get('en')?.get(key);
+      const enChanged = lastChange.get(wordingId('en', key)) ?? 0;
+      const cells = languages.map((lang): WordingCell => {
+        const value = byLang.get(lang)?.get(key);
+        const flags: CellFlag[] = [];
+        if (empty(value)) flags.push('missing');
+        else if (lang !== 'en' && english !== undefined) {
+          if ((lastChange.get(wordingId(lang, key)) ?? 0) < enChanged) flags.push('outdated');
+          if (typeof english === 'string' && typeof value === 'string' && placeholdersOf(english).join('\0') !== placeholdersOf(value).join('\0')) flags.push('placeholders');
+        }
+        return { lang, value, flags };
+      });
+      const row: WordingRow = { namespace, key, used: usage.get(key) ?? [], list: Array.isArray(english ?? cells.find((c) => c.value !== undefined)?.value), cells };
+      if (typeof english === 'string' && !settings.allowed.has(key)) {
+        const g = gradeOf(english, settings.names);
+        if (g.words > 0) row.readability = { ...g, flagged: g.words >= settings.minWords && g.grade > settings.maxGrade };
+      }
+      rows.push(row);
+    }
+  }
+  return { languages, namespaces, rows, maxGrade: settings.maxGrade, broken };
+}
+
+export interface WordingFilter {
+  namespace?: string | undefined;
+  flow?: string | undefined;
+  status: 'missing' | 'outdated' | 'all';
+  q?: string | undefined;
+}
+
+/** The rows a filter keeps: by namespace, by the flow using them, by a translation's flag, by text. */
+export function filterRows(rows: readonly WordingRow[], f: WordingFilter): WordingRow[] {
+  const q = f.q?.trim().toLowerCase();
+  return rows.filter(
+    (r) =>
+      (!f.namespace || r.namespace === f.namespace) &&
+      (!f.flow || r.used.some((u) => u.flowId === f.flow)) &&
+      (f.status === 'all' || r.cells.some((c) => (f.status === 'missing' ? c.flags.includes('missing') : c.flags.includes('outdated') || c.flags.includes('placeholders')))) &&
+      (!q || r.key.toLowerCase().includes(q) || r.cells.some((c) => c.value !== undefined && [c.value].flat().some((t) => t.toLowerCase().includes(q)))),
+  );
+}
