@@ -79,7 +79,7 @@ function cell(row: WordingRow, c: WordingCell, id: string, o: WordingPageInput):
   let grade = '';
   if (c.lang === 'en' && row.readability) {
     const g = row.readability;
-    grade = `<p id="${id}-grade" class="grade">${g.flagged ? `<strong class="flag">hard to read: reading grade ${g.grade}, above ${o.table.maxGrade}</strong>` : `Reading grade ${g.grade}`}</p>`;
+    grade = `<p id="${id}-grade" class="grade">${g.flagged ? `<strong class="flag">hard to read: reading grade ${g.grade}, above ${o.table.maxGrade}</strong>` : `Reading grade ${Math.max(0, g.grade)}`}</p>`;
   }
   const describedBy = [`${id}-key`, statusId, ...(grade ? [`${id}-grade`] : [])].join(' ');
   const text = valueText(c.value);

@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Draft } from '../../../src/studio/ports.ts';
+import { studioApp, type StudioApp } from '../flows/studioApp.ts';
+import { TEST_CSRF } from '../flows/testGuard.ts';
+
+const EN = 'locales/en/journey.json';
+const UR = 'locales/ur/journey.json';
+
+/** The table row of one text key in the page's HTML. */
+function rowOf(page: string, key: string): string {
+  const row = page.split('<tr>').find((r) => r.includes(`<code>${key}</code>`));
+  if (!row) throw new Error(`no row for ${key}`);
+  return row.split('</tr>')[0]!;
+}
+/** The cell of one language in a row (English first, then the others as the header orders them). */
+const cellsOf = (row: string) => row.split('<td').slice(1);
+
+describe('studio wording view', () => {
+  let s: StudioApp;
+  beforeAll(async () => {
+    s = await studioApp();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  const get = async (role: string, query = '') => {
+    const res = await fetch(`${s.base}/studio/wording${query}`, { headers: { 'x-test-staff': role } });
+    return { status: res.status, text: await res.text() };
+  };
+  const draft = async () => (await s.api<Draft>('viewer', 'GET', '/draft')).body;
+  const save = async (role: string, files: Record<string, string>) => {
+    const { revision } = await draft();
+    const r = await s.api(role, 'PUT', '/draft/files', { revision, files });
+    if (r.status !== 200) throw new Error(`save as ${role}: ${r.status}`);
+  };
+  const post = async (role: string, fields: Record<string, string>, query = '') => {
+    const res = await fetch(`${s.base}/studio/wording${query}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'x-test-staff': role, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+    return { status: res.status, location: res.headers.get('location') ?? '' };
+  };
+
+  it('shows every text of a file in rows, one column per language, with where it is used', async () => {
+    const res = await get('viewer', '?namespace=journey');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('<h1>Wording</h1>');
+    expect(res.text).toContain('aria-current="page">Wording');
+    expect(res.text).toMatch(/<th scope="col">English \(en\)<\/th><th scope="col">Urdu \(ur\)<\/th>/);
+    const finish = rowOf(res.text, 'journey.finish');
+    expect(finish).toContain('Used in main › nothing_fits_next');
+    expect(finish).toContain('Finish for now');
+    expect(finish).toContain('ابھی کے لیے ختم کریں');
+    // A viewer reads: no form, no text boxes.
+    expect(res.text).not.toContain('<textarea');
+    expect(res.text).not.toContain('<code>welcome.greeting</code>');
+  });
+
+  it('gives editors a labelled text box per language, Urdu right to left, lists one item per line', async () => {
+    const res = await get('translator', '?namespace=journey&q=administration');
+    const row = rowOf(res.text, 'journey.family.administrationWords');
+    const [en, ur] = cellsOf(row);
+    expect(en).toMatch(/<label for="(r\d+-en)">English \(one per line\)<\/label>\s*<textarea id="\1"[^>]* lang="en" dir="ltr"/);
+    expect(ur).toMatch(/<label for="(r\d+-ur)">Urdu \(one per line\)<\/label>\s*<textarea id="\1"[^>]* lang="ur" dir="rtl"/);
+    expect(en).toContain('admin\noffice\nclerical\nreceptionist\nward clerk</textarea>');
+    expect(res.text).toContain(`name="csrf" value="${TEST_CSRF}"`);
+    expect(res.text).toContain('name="revision" value="0"');
+  });
+
+  it('marks a missing translation, placeholders that differ and a hard English text, in words', async () => {
+    const ur = JSON.parse((await draft()).files[UR]!) as { journey: Record<string, unknown> };
+    delete ur.journey['finish'];
+    ur.journey['waitlisted'] = 'یہ کورس بھر گیا ہے۔';
+    const en = (await draft()).files[EN]!.replace('"Finish for now"', '"Conclude the administrative consultation procedure notwithstanding unprocessed eligibility determinations"');
+    await save('coordinator', { [UR]: `${JSON.stringify(ur, null, 2)}\n`, [EN]: en });
+
+    const missing = await get('translator', '?status=missing');
+    const finish = rowOf(missing.text, 'journey.finish');
+    expect(cellsOf(finish)[1]).toContain('<strong class="flag">missing</strong>');
+    expect(cellsOf(finish)[0]).toMatch(/<strong class="flag">hard to read: reading grade [\d.]+, above 4<\/strong>/);
+    expect(missing.text).not.toContain('<code>journey.seeJobs</code>');
+
+    const problems = await get('translator', '?status=outdated');
+    expect(cellsOf(rowOf(problems.text, 'journey.waitlisted'))[1]).toContain('placeholders differ from the English');
+    expect(problems.text).not.toContain('<code>journey.seeJobs</code>');
+    expect(cellsOf(rowOf((await get('translator', '?q=See%20jobs')).text, 'journey.seeJobs'))[1]).toContain('<p id="r1-ur-status" class="flags">ok</p>');
+  });
+
+  it('marks a translation out of date when the English changed in a later release, until it is translated again', async () => {
+    await s.api('coordinator', 'POST', '/draft/discard', { revision: (await draft()).revision });
+    const live = await s.releases.live();
+    const published = await s.releases.publish({ ...live.files, [EN]: live.files[EN]!.replace('"See jobs I could apply for"', '"See the jobs I can apply for"') }, { source: 'studio', by: 'coordinator@example.org', note: 'wording' });
+    expect(published.ok).toBe(true);
+
+    const before = await get('translator', '?status=outdated');
+    const seeJobs = cellsOf(rowOf(before.text, 'journey.seeJobs'));
+    expect(seeJobs[1]).toContain('out of date: the English changed after this was translated');
+    expect(seeJobs[1]).toMatch(/^ class="flagged">/);
+    expect(before.text).not.toContain('<code>journey.finish</code>');
+
+    const { revision } = await draft();
+    const saved = await post('translator', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.seeJobs': 'وہ نوکریاں دیکھیں جن کے لیے میں درخواست دے سکتا ہوں' }, '?status=outdated');
+    expect(saved.status).toBe(303);
+    expect(saved.location).toBe('/studio/wording?status=outdated&saved=1');
+    const after = await get('translator', '?status=outdated&saved=1');
+    expect(after.text).toContain('<p role="status" class="notice">Saved 1 text in the draft.</p>');
+    expect(after.text).not.toContain('<code>journey.seeJobs</code>');
+  });
+
+  it('writes a changed translation into the draft JSON, changing only that key and keeping the format', async () => {
+    const d0 = await draft();
+    const res = await post('translator', { csrf: TEST_CSRF, revision: String(d0.revision), 't:ur:journey:journey.finish': 'ختم', 't:en:journey:journey.finish': 'Finish for now' });
+    expect(res.status).toBe(303);
+    const d1 = await draft();
+    expect(d1.revision).toBe(d0.revision + 1);
+    const beforeLines = d0.files[UR]!.split('\n');
+    const afterLines = d1.files[UR]!.split('\n');
+    expect(afterLines.length).toBe(beforeLines.length);
+    const differing = afterLines.map((l, i) => [beforeLines[i], l]).filter(([a, b]) => a !== b);
+    expect(differing).toEqual([['    "finish": "ابھی کے لیے ختم کریں",', '    "finish": "ختم",']]);
+    expect(d1.files[EN]).toBe(d0.files[EN]);
+    expect(s.guard.audits.at(-1)).toMatchObject({ action: 'wording.save', detail: { texts: 1, paths: [UR] } });
+    expect(JSON.stringify(s.guard.audits)).not.toContain('ختم');
+  });
+
+  it('puts a new translation where the English has the key, and saves a list one item per line', async () => {
+    const d0 = await draft();
+    const ur = JSON.parse(d0.files[UR]!) as { journey: Record<string, unknown> };
+    delete ur.journey['finish'];
+    await save('coordinator', { [UR]: `${JSON.stringify(ur, null, 2)}\n` });
+    const { revision } = await draft();
+    const res = await post('translator', {
+      csrf: TEST_CSRF,
+      revision: String(revision),
+      't:ur:journey:journey.finish': 'ختم کریں',
+      't:ur:journey:journey.family.administrationWords': 'دفتر\r\n\r\n  ایڈمن \r\n',
+    });
+    expect(res.location).toMatch(/saved=2$/);
+    const text = (await draft()).files[UR]!;
+    const keys = Object.keys((JSON.parse(text) as { journey: Record<string, unknown> }).journey);
+    expect(keys.slice(keys.indexOf('seeJobs'), keys.indexOf('seeJobs') + 3)).toEqual(['seeJobs', 'finish', 'noSessions']);
+    expect((JSON.parse(text) as { journey: { family: Record<string, unknown> } }).journey.family['administrationWords']).toEqual(['دفتر', 'ایڈمن']);
+    expect(text).toContain('\n      "administrationWords": [\n        "دفتر",\n        "ایڈمن"\n      ],\n');
+  });
+
+  it('refuses viewers (403), a stale revision (conflict message), a key the draft lacks and an emptied text', async () => {
+    const { revision } = await draft();
+    expect((await post('viewer', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.finish': 'x' })).status).toBe(403);
+    const stale = await post('translator', { csrf: TEST_CSRF, revision: String(revision - 1), 't:ur:journey:journey.finish': 'x' }, '?namespace=journey');
+    expect(stale).toEqual({ status: 303, location: '/studio/wording?namespace=journey&conflict=1' });
+    const page = await get('translator', '?namespace=journey&conflict=1');
+    expect(page.text).toContain('<div role="alert" class="notice error"><p>Not saved: translator@example.org saved the draft while you were editing.');
+    const unknown = await post('translator', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.nothing': 'x' });
+    expect(decodeURIComponent(unknown.location.replaceAll('+', ' '))).toContain('invalid=there is no text journey.nothing in journey for Urdu');
+    const emptied = await post('translator', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.finish': '' });
+    expect(decodeURIComponent(emptied.location.replaceAll('+', ' '))).toContain('cannot be empty');
+    const badRevision = await post('translator', { csrf: TEST_CSRF, revision: 'abc' });
+    expect(badRevision.status).toBe(303);
+    expect(badRevision.location).toContain('invalid=');
+    expect((await draft()).revision).toBe(revision);
+  });
+
+  it('filters by flow and by text, and pages long lists', async () => {
+    const about = await get('viewer', '?flow=about_you');
+    const keys = [...about.text.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const row of about.text.split('<tr>').slice(2)) if (row.includes('<code>')) expect(row).toMatch(/Used in [^<]*about_you › /);
+    const search = await get('viewer', '?q=waiting%20list');
+    expect(search.text).toContain('<code>journey.waitlisted</code>');
+    expect(search.text).toMatch(/1 text match|\d+ texts match/);
+    const all = await get('viewer', '');
+    expect(all.text).toContain('Page 1 of');
+    expect(all.text).toContain('Next page</a>');
+  });
+});
