@@ -1,0 +1,232 @@
+import { yaml } from '@codemirror/lang-yaml';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { EditorState, type Text } from '@codemirror/state';
+import { basicSetup, EditorView } from 'codemirror';
+import { applyEdit } from './applyEdit.ts';
+import { drawDiagram } from './diagramView.ts';
+import { englishWording } from './englishWording.ts';
+import { flowOutline, type FlowOutline } from './flowOutline.ts';
+import { studioSchemaSchema, type StudioSchema } from './jsonSchema.ts';
+import { renderForm } from './renderForm.ts';
+import { stepForm, type FormEdit } from './schemaForm.ts';
+import { api, ApiError, checkSchema, draftSchema, el, problemText, savedSchema, staffRole, type ClientProblem } from './studioApi.ts';
+
+const SAVE_AFTER_MS = 700;
+const REDRAW_AFTER_MS = 400;
+
+const root = document.getElementById('editor')!;
+const flowId = root.dataset['flow'] ?? '';
+const file = `flows/${flowId}.flow.yaml`;
+const statusBox = document.getElementById('status')!;
+const outlineBox = document.getElementById('outline')!;
+const formBox = document.getElementById('step-form')!;
+const sourceBox = document.getElementById('source')!;
+const diagramBox = document.getElementById('diagram')!;
+// Only coordinators edit flows; translators work on the Wording page, viewers read.
+const canEdit = staffRole() === 'coordinator';
+
+let schema: StudioSchema;
+let wording = new Map<string, string>();
+let view: EditorView;
+let revision = 0;
+let problems: ClientProblem[] = [];
+let outline: FlowOutline = { ok: true, id: flowId, steps: [] };
+let selected: string | undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+let drawTimer: ReturnType<typeof setTimeout> | undefined;
+let saving: Promise<void> = Promise.resolve();
+let conflict = false;
+let fromForm = false;
+
+const setStatus = (...parts: Array<Node | string>) => statusBox.replaceChildren(...parts);
+const ownProblems = () => problems.filter((p) => p.file === file);
+const stepProblems = (id: string) => ownProblems().filter((p) => p.path === `steps.${id}` || p.path.startsWith(`steps.${id}.`));
+
+function summary(): string {
+  const own = ownProblems();
+  const errors = own.filter((p) => p.severity === 'error').length;
+  if (own.length === 0) return 'No problems.';
+  return `${own.length} problem${own.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}).`;
+}
+
+/** A checker problem as an inline diagnostic at its line:column, with "did you mean" as a fix. */
+function diagnostic(doc: Text, p: ClientProblem): Diagnostic {
+  const line = doc.line(Math.min(Math.max(p.line, 1), doc.lines));
+  const from = line.from + Math.min(Math.max(p.col - 1, 0), line.length);
+  const word = /^[\w.-]*/.exec(doc.sliceString(from, line.to))?.[0] ?? '';
+  const to = word ? from + word.length : line.to;
+  const suggestion = p.suggestion;
+  return {
+    from,
+    to,
+    severity: p.severity,
+    source: p.code,
+    message: problemText(p),
+    ...(suggestion && canEdit ? { actions: [{ name: `Use "${suggestion}"`, apply: (v: EditorView, f: number, t: number) => v.dispatch({ changes: { from: f, to: t, insert: suggestion } }) }] } : {}),
+  };
+}
+
+function showDiagnostics(): void {
+  view.dispatch(setDiagnostics(view.state, ownProblems().map((p) => diagnostic(view.state.doc, p))));
+}
+
+function renderOutline(): void {
+  if (!outline.ok) {
+    outlineBox.replaceChildren(el('p', { class: 'parse-error', role: 'alert' }, `The YAML does not parse (line ${outline.line}, column ${outline.col}): ${outline.message}`));
+    return;
+  }
+  const list = el('ol', { class: 'outline' });
+  for (const s of outline.steps) {
+    const n = stepProblems(s.id).length;
+    const button = el(
+      'button',
+      { type: 'button', id: `step-${s.id}`, 'aria-current': s.id === selected ? 'true' : undefined },
+      el('span', { class: 'step-id' }, s.id),
+      el('span', { class: 'step-kind' }, s.kind ?? '?'),
+      el('span', { class: 'step-summary' }, s.summary),
+      ...(n ? [el('span', { class: 'badge' }, `${n} problem${n === 1 ? '' : 's'}`)] : []),
+    );
+    button.addEventListener('click', () => selectStep(s.id));
+    list.append(el('li', {}, button));
+  }
+  outlineBox.replaceChildren(list);
+}
+
+function renderStepForm(): void {
+  if (!outline.ok) {
+    formBox.querySelector('fieldset')?.setAttribute('disabled', '');
+    return;
+  }
+  const step = outline.steps.find((s) => s.id === selected);
+  if (!step) {
+    formBox.replaceChildren(el('p', {}, 'Choose a step from the list.'));
+    return;
+  }
+  const kindSchema = step.kind ? schema.steps[step.kind] : undefined;
+  if (!kindSchema) {
+    formBox.replaceChildren(el('p', {}, `Step ${step.id} has no kind the studio knows (${Object.keys(schema.steps).join(', ')}): edit it in the YAML source.`));
+    return;
+  }
+  const field = stepForm(kindSchema, step.id, step.value, schema.keyPattern);
+  const focused = document.activeElement?.id;
+  formBox.replaceChildren(renderForm(field, `Step ${step.id} (${step.kind})`, { onEdit, wording: (k) => wording.get(k), disabled: !canEdit }));
+  if (focused && formBox.contains(document.getElementById(focused))) document.getElementById(focused)?.focus();
+}
+
+function selectStep(id: string): void {
+  selected = id;
+  renderOutline();
+  renderStepForm();
+  document.getElementById('form-h')?.scrollIntoView({ block: 'nearest' });
+  (formBox.querySelector('input, select, button') as HTMLElement | null)?.focus();
+}
+
+function scheduleDiagram(): void {
+  clearTimeout(drawTimer);
+  drawTimer = setTimeout(() => {
+    if (!outline.ok) return;
+    drawDiagram(diagramBox, outline.steps, selectStep).catch(() => {
+      diagramBox.textContent = 'The diagram could not be drawn.';
+    });
+  }, REDRAW_AFTER_MS);
+}
+
+/** A form edit becomes a change of the source text (the truth); the views follow from there. */
+function onEdit(edit: FormEdit, structural: boolean): void {
+  let next: string;
+  try {
+    next = applyEdit(view.state.doc.toString(), edit);
+  } catch (err) {
+    setStatus(`Not changed: ${(err as Error).message}`);
+    return;
+  }
+  const old = view.state.doc.toString();
+  // The smallest replacement keeps the editor's cursor and undo history meaningful.
+  let from = 0;
+  while (from < old.length && from < next.length && old[from] === next[from]) from++;
+  let endOld = old.length;
+  let endNew = next.length;
+  while (endOld > from && endNew > from && old[endOld - 1] === next[endNew - 1]) {
+    endOld--;
+    endNew--;
+  }
+  fromForm = !structural;
+  view.dispatch({ changes: { from, to: endOld, insert: next.slice(from, endNew) } });
+  fromForm = false;
+}
+
+function onSourceChanged(): void {
+  outline = flowOutline(view.state.doc.toString(), Object.keys(schema.steps));
+  renderOutline();
+  // A field the coordinator is typing in is not rebuilt under their cursor.
+  if (!fromForm) renderStepForm();
+  scheduleDiagram();
+  if (canEdit && !conflict) {
+    clearTimeout(saveTimer);
+    setStatus('Unsaved changes…');
+    saveTimer = setTimeout(() => void (saving = saving.then(save)), SAVE_AFTER_MS);
+  }
+}
+
+async function save(): Promise<void> {
+  if (conflict) return;
+  setStatus('Saving…');
+  try {
+    const saved = await api('PUT', '/draft/files', savedSchema, { revision, files: { [file]: view.state.doc.toString() } });
+    revision = saved.revision;
+    problems = saved.problems;
+    showDiagnostics();
+    renderOutline();
+    setStatus(`Saved. ${summary()}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'draft_conflict') {
+      conflict = true;
+      const who = typeof err.detail['updatedBy'] === 'string' ? ` (${err.detail['updatedBy']})` : '';
+      const reload = el('a', { href: location.pathname }, 'reload');
+      setStatus(`Not saved: someone else${who} changed the draft (`, reload, ').');
+      return;
+    }
+    setStatus(`Not saved: ${err instanceof Error ? err.message : 'the studio did not answer'}.`);
+  }
+}
+
+async function start(): Promise<void> {
+  const [s, draft, check] = await Promise.all([api('GET', '/schema', studioSchemaSchema), api('GET', '/draft', draftSchema), api('GET', '/draft/check', checkSchema)]);
+  schema = s;
+  revision = draft.revision;
+  problems = check.problems;
+  wording = englishWording(draft.files);
+  const text = draft.files[file];
+  if (text === undefined) {
+    setStatus(`The draft has no flow "${flowId}".`);
+    return;
+  }
+  view = new EditorView({
+    parent: sourceBox,
+    state: EditorState.create({
+      doc: text,
+      extensions: [
+        basicSetup,
+        yaml(),
+        lintGutter(),
+        EditorState.readOnly.of(!canEdit),
+        EditorView.contentAttributes.of({ 'aria-label': `YAML source of flow ${flowId}` }),
+        EditorView.updateListener.of((u) => u.docChanged && onSourceChanged()),
+      ],
+    }),
+  });
+  outline = flowOutline(text, Object.keys(schema.steps));
+  const atLine = /^#L(\d+)$/.exec(location.hash);
+  if (atLine) {
+    const line = view.state.doc.line(Math.min(Number(atLine[1]), view.state.doc.lines));
+    view.dispatch({ selection: { anchor: line.from }, scrollIntoView: true });
+  }
+  selected = outline.ok ? outline.steps[0]?.id : undefined;
+  renderOutline();
+  renderStepForm();
+  showDiagnostics();
+  scheduleDiagram();
+  setStatus(`${canEdit ? 'Editing the draft.' : 'Read only: your role cannot change flows.'} ${summary()}`);
+}
+
+start().catch((err: unknown) => setStatus(`The editor could not load: ${err instanceof Error ? err.message : 'unknown error'}.`));
