@@ -123,6 +123,22 @@ function pager(o: WordingPageInput, pages: number): string {
   return `<nav aria-label="Pages of texts" class="pager"><p>${o.page > 1 ? link(o.page - 1, 'Previous page') : ''} Page ${o.page} of ${pages} ${o.page < pages ? link(o.page + 1, 'Next page') : ''}</p></nav>`;
 }
 
+// The wording view's own rules, beside the studio's stylesheet (the CSP allows inline styles).
+// A flagged cell also says why in words: the colour only helps to find it.
+const STYLE = `<style>
+table.wording th[scope="row"] { width: 15rem; overflow-wrap: anywhere; }
+table.wording textarea { width: 100%; min-width: 12rem; display: block; }
+table.wording td.flagged { background: #fff8e1; box-shadow: inset 4px 0 0 #6b4b00; }
+table.wording .flag { color: #5c4000; }
+.used, .grade, .flags { font-size: .85rem; margin: .2rem 0; }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; }
+.filters p { margin: 0; display: flex; flex-direction: column; }
+.notice { padding: .4rem .6rem; border: 2px solid #0b4f9c; border-radius: 4px; }
+.notice.error { border-color: #a4000f; }
+h2 .files { font-weight: normal; font-size: .9rem; }
+.pager a { display: inline-block; padding: .25rem .5rem; }
+</style>`;
+
 /** The body of the wording page (inside the studio's `page()` shell). */
 export function wordingPage(o: WordingPageInput): string {
   const flows = [...new Set(o.table.rows.flatMap((r) => r.used.map((u) => u.flowId)))].filter((f) => f !== 'engine').sort();
@@ -143,7 +159,8 @@ ${tables(o, shown, offset)}
 ${shown.length ? '<p><button type="submit">Save changes to the draft</button></p>' : ''}
 </form>`
     : tables(o, shown, offset);
-  return `${noticeOf(o)}${broken}
+  return `${STYLE}
+${noticeOf(o)}${broken}
 <p>Every text of the draft, one column per language. Changes go into the draft; they reach residents when a coordinator publishes it.</p>
 ${filterForm(o, flows)}
 ${summary}

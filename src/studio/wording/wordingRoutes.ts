@@ -8,6 +8,7 @@ import { currentDraft } from '../flows/currentDraft.ts';
 import { MAX_FILE_CHARS } from '../flows/flowsBodies.ts';
 import { formBody } from '../formBody.ts';
 import { page } from '../layout.ts';
+import { STUDIO_CSP } from '../pages/studioPages.ts';
 import type { Releases } from '../ports.ts';
 import { can, staffOf, type StudioGuard } from '../staff.ts';
 import { saveWording } from './saveWording.ts';
@@ -86,6 +87,8 @@ export function wordingRoutes(opts: WordingRoutesOptions): Router {
       query: filterString(f),
       notice,
     });
+    // The same headers as every other studio page (src/studio/pages/studioPages.ts).
+    res.set({ 'Content-Security-Policy': STUDIO_CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
     res.type('html').send(page({ title: 'Wording', staff, active: 'wording', body }));
   });
 

@@ -3,9 +3,11 @@
  * the shipped flow files as the first release and the test guard.
  */
 import path from 'node:path';
+import type express from 'express';
 import pino from 'pino';
 import { readFlowFiles, type FlowFiles } from '../../../src/flows/flowFiles.ts';
 import { createApp, listen, type RunningServer } from '../../../src/http/server.ts';
+import { studioPages } from '../../../src/studio/pages/studioPages.ts';
 import { studioFlowsApi } from '../../../src/studio/flows/studioFlowsApi.ts';
 import { wordingRoutes } from '../../../src/studio/wording/wordingRoutes.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
@@ -28,7 +30,8 @@ export interface StudioApp {
   close(): Promise<void>;
 }
 
-export async function studioApp(): Promise<StudioApp> {
+/** `pages`: also the studio's page router (its stylesheet and scripts), for browser tests. */
+export async function studioApp(o: { pages?: boolean } = {}): Promise<StudioApp> {
   const t = await createTestDb();
   const shipped = await readFlowFiles(path.resolve('flows'), path.resolve('locales'));
   const releases = memoryReleases(shipped);
@@ -41,6 +44,7 @@ export async function studioApp(): Promise<StudioApp> {
     routes: [
       ['/studio/api', studioFlowsApi({ db: t.db, releases, guard, logger })],
       ['/studio', wordingRoutes({ db: t.db, releases, guard, logger })],
+      ...(o.pages ? [['/studio', studioPages({ guard, logger, dev: false })] satisfies [string, express.Router]] : []),
     ],
   });
   const server: RunningServer = await listen(app, 0, '127.0.0.1');
