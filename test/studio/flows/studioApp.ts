@@ -31,7 +31,7 @@ export interface StudioApp {
 }
 
 /** `pages`: also the studio's page router (its stylesheet and scripts), for browser tests. */
-export async function studioApp(o: { pages?: boolean } = {}): Promise<StudioApp> {
+export async function studioApp(setup: { pages?: boolean } = {}): Promise<StudioApp> {
   const t = await createTestDb();
   const shipped = await readFlowFiles(path.resolve('flows'), path.resolve('locales'));
   const releases = memoryReleases(shipped);
@@ -44,7 +44,7 @@ export async function studioApp(o: { pages?: boolean } = {}): Promise<StudioApp>
     routes: [
       ['/studio/api', studioFlowsApi({ db: t.db, releases, guard, logger })],
       ['/studio', wordingRoutes({ db: t.db, releases, guard, logger })],
-      ...(o.pages ? [['/studio', studioPages({ guard, logger, dev: false })] satisfies [string, express.Router]] : []),
+      ...(setup.pages ? [['/studio', studioPages({ guard, logger, dev: false })] satisfies [string, express.Router]] : []),
     ],
   });
   const server: RunningServer = await listen(app, 0, '127.0.0.1');

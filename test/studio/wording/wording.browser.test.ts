@@ -27,7 +27,7 @@ describe('studio wording view in the browser', () => {
     delete ur.journey['finish'];
     ur.journey['waitlisted'] = 'یہ کورس بھر گیا ہے۔';
     const saved = await s.api('coordinator', 'PUT', '/draft/files', { revision: d.revision, files: { [UR]: `${JSON.stringify(ur, null, 2)}\n` } });
-    expect(saved.status).toBe(200);
+    if (saved.status !== 200) throw new Error(`the crafted draft was not saved: ${saved.status}`);
     browser = await launchChromium();
   });
   afterAll(async () => {
