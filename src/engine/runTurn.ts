@@ -49,6 +49,8 @@ async function beginTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<TurnStat
   });
   if (loaded.duplicateReplies) return loaded.duplicateReplies as Reply[];
   const conv = loaded.conversation;
+  // A release published by any process since this one last looked goes live from this turn on.
+  await deps.catalog.atRelease?.(loaded.liveRelease, tx);
   const flows = deps.catalog.current;
   const locale = conv.created && turn.locale && flows.translator.languages.includes(turn.locale) ? turn.locale : conv.locale;
   return {
