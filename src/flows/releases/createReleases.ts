@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { ActionRegistry } from '../../engine/actions.ts';
 import type { Db } from '../../store/db.ts';
+import { migrate } from '../../store/migrate.ts';
+import { Mutex } from '../../store/mutex.ts';
+import { PgliteDb } from '../../store/pgliteDriver.ts';
 import { findRelease, listReleases, liveReleaseId, type ReleaseRow } from '../../store/flowReleases.ts';
 import { loadFlowSetFromFiles, type FlowCatalog } from '../catalog.ts';
 import { liveImpact } from '../checkLiveConversations.ts';
@@ -21,6 +24,8 @@ export interface ReleasesDeps {
   actions?: ActionRegistry;
   /** Where programme data names are read from; default: the catalog's. */
   flowsDir?: string;
+  /** The throwaway database flow tests run on; default: one in-memory PGlite, opened at the first publish. */
+  scratch?: () => Promise<Db>;
 }
 
 const summaryOf = (r: ReleaseRow): ReleaseSummary => ({
@@ -39,8 +44,18 @@ const summaryOf = (r: ReleaseRow): ReleaseSummary => ({
  * nothing changed, when the checker finds an error, a flow test fails, or a resident would be
  * orphaned without a policy; otherwise one transaction makes it live in every process.
  */
-export function createReleases(deps: ReleasesDeps): Releases {
+export function createReleases(deps: ReleasesDeps): Releases & { close(): Promise<void> } {
   const { db, catalog, logger } = deps;
+  // Opening PGlite costs seconds, so one scratch database serves every publish of this process,
+  // one publish's flow tests at a time.
+  let scratchDb: Promise<Db> | undefined;
+  const openScratch = deps.scratch ?? (() => PgliteDb.open().then(async (d) => (await migrate(d), d)));
+  const scratch = () =>
+    (scratchDb ??= openScratch().catch((err: unknown) => {
+      scratchDb = undefined;
+      throw err;
+    }));
+  const testing = new Mutex();
   const actions = deps.actions ?? catalog.opts.actions;
   const flowsDir = deps.flowsDir ?? catalog.opts.flowsDir;
   const load = (files: Record<string, string>) => loadFlowSetFromFiles(files, { flowsDir, actions });
@@ -50,7 +65,7 @@ export function createReleases(deps: ReleasesDeps): Releases {
     return r ? { ...summaryOf(r), files: r.files } : undefined;
   };
 
-  const releases: Releases = {
+  const releases: Releases & { close(): Promise<void> } = {
     async live() {
       const id = await liveReleaseId(db);
       const r = id === null ? undefined : await get(id);
@@ -77,7 +92,7 @@ export function createReleases(deps: ReleasesDeps): Releases {
       const current = live === null ? undefined : await findRelease(db, live);
       // The same files as the live release: nothing new to publish.
       if (current && current.files_hash === filesHash(files) && o.source !== 'revert') return { ok: true, release: summaryOf(current) };
-      const failedTests = await runFlowTestsOn(files, { flowsDir, actions });
+      const failedTests = await testing.run(() => runFlowTestsOn(files, { flowsDir, actions, scratch }));
       if (failedTests.length) return { ok: false, failedTests };
       const impact = await liveImpact(db, r.set, catalog, actions);
       if (impact.orphaned > 0 && !o.orphanPolicy) return { ok: false, impact };
@@ -99,6 +114,12 @@ export function createReleases(deps: ReleasesDeps): Releases {
       return { ok: true, release: summaryOf(stored) };
     },
     diff: diffFiles,
+    /** Closes the scratch database flow tests ran on (an open PGlite keeps the process from exiting cleanly). */
+    async close() {
+      const d = scratchDb;
+      scratchDb = undefined;
+      if (d) await (await d).close();
+    },
   };
   return releases;
 }

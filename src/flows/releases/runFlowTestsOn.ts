@@ -1,15 +1,18 @@
 import path from 'node:path';
 import type { ActionRegistry, DomainAction } from '../../engine/actions.ts';
-import { migrate } from '../../store/migrate.ts';
-import { PgliteDb } from '../../store/pgliteDriver.ts';
+import type { Db } from '../../store/db.ts';
 import type { FlowFiles } from '../flowFiles.ts';
 import { parseFlowTest, runFlowTest } from '../flowTest.ts';
 
 /**
- * Runs every `flows/tests/*.test.yaml` of a file set against that set, on a throwaway in-memory
- * database (never the live one: a flow test's turns must leave no trace). The failures, by file.
+ * Runs every `flows/tests/*.test.yaml` of a file set against that set, on `o.scratch`: a
+ * throwaway database (never the live one: a flow test's turns must leave no trace; each test is
+ * its own conversation). The failures, by file.
  */
-export async function runFlowTestsOn(files: FlowFiles, o: { flowsDir: string; actions: ActionRegistry }): Promise<Array<{ file: string; message: string }>> {
+export async function runFlowTestsOn(
+  files: FlowFiles,
+  o: { flowsDir: string; actions: ActionRegistry; scratch: () => Promise<Db> },
+): Promise<Array<{ file: string; message: string }>> {
   const tests = Object.keys(files).filter((p) => /^flows\/tests\/[^/]+\.test\.yaml$/.test(p)).sort();
   if (!tests.length) return [];
   const actions = o.actions.names().flatMap((n): DomainAction[] => {
@@ -17,19 +20,14 @@ export async function runFlowTestsOn(files: FlowFiles, o: { flowsDir: string; ac
     return a ? [a] : [];
   });
   const failed: Array<{ file: string; message: string }> = [];
-  const db = await PgliteDb.open();
-  try {
-    await migrate(db);
-    for (const file of tests) {
-      try {
-        const test = parseFlowTest(file, files[file]!);
-        await runFlowTest(test, { db, flowsDir: o.flowsDir, localesDir: path.join(o.flowsDir, '..', 'locales'), files, actions });
-      } catch (err) {
-        failed.push({ file, message: (err as Error).message });
-      }
+  const db = await o.scratch();
+  for (const file of tests) {
+    try {
+      const test = parseFlowTest(file, files[file]!);
+      await runFlowTest(test, { db, flowsDir: o.flowsDir, localesDir: path.join(o.flowsDir, '..', 'locales'), files, actions });
+    } catch (err) {
+      failed.push({ file, message: (err as Error).message });
     }
-  } finally {
-    await db.close();
   }
   return failed;
 }
