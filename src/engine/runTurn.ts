@@ -9,6 +9,7 @@ import type { Reply } from './reply.ts';
 import { afterTheEnd } from './steps/afterTheEnd.ts';
 import { answerParsing } from './steps/answerParsing.ts';
 import { consent } from './steps/consent.ts';
+import { flowChanged } from './steps/flowChanged.ts';
 import { globalCommands } from './steps/globalCommands.ts';
 import { handoffRouting } from './steps/handoffRouting.ts';
 import { inactivity } from './steps/inactivity.ts';
@@ -30,6 +31,7 @@ export const turnSteps = [
   language,
   inactivity,
   afterTheEnd,
+  flowChanged,
   answerParsing,
   machine,
   consent,
