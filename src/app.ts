@@ -115,7 +115,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     );
     const runAction = makeActionRunner(actions, config.ACTION_TIMEOUT_MS, logger);
     const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
-    const loaded = await catalog.reload();
+    // The live flows are the live release: the folders are published as one when they changed, and
+    // the catalog follows releases published by any process (NOTIFY and each turn's first round trip).
+    const loaded = await catalog.start({ logger });
+    cleanups.push(() => catalog.stop());
     if (!loaded.ok) {
       logger.error({ problems: loaded.problems.map(formatProblem) }, 'flows have errors: fix them (npm run flows -- check)');
     } else {

@@ -2,6 +2,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from 'pino';
 import type { FlowSet } from '../flows/catalog.ts';
 import type { FlowSource } from '../flows/flowSource.ts';
+import { cannotRun } from '../flows/releases/cannotRun.ts';
 import type { CompiledFlow } from '../flows/compile.ts';
 import type { Queryable } from '../store/db.ts';
 import type { AskStep } from '../flows/schema.ts';
@@ -36,7 +37,9 @@ export interface StoredPosition {
 /**
  * Where a stored conversation's flow stands: a new conversation, one on the live version, one
  * moved by a declared migration, or one kept on the version it started on (read through `tx`).
- * An ended conversation starts afresh. Undefined when neither its flow nor `startFlow` exists.
+ * An ended conversation starts afresh. One midway whose flow is gone, whose version is not
+ * stored, or whose version cannot run on the live files (its wording gone) is `orphaned`: it
+ * starts the live flow afresh, and the turn says why (`steps/flowChanged.ts`). Undefined when neither its flow nor `startFlow` exists.
  * Used by the turn (`flowPosition`) and outside it (an adviser's "Return to bot").
  */
 export async function resolvePosition(
@@ -45,8 +48,12 @@ export async function resolvePosition(
 ): Promise<FlowPosition | undefined> {
   const live = o.flows.flows.get(conv.flow_id ?? o.startFlow) ?? o.flows.flows.get(o.startFlow);
   if (!live) return undefined;
+  const midway = conv.status !== 'ended' && Boolean(conv.snapshot);
   let position: FlowPosition;
-  if (!conv.snapshot || !conv.flow_version || conv.flow_id !== live.id || conv.flow_version === live.version) {
+  if (midway && conv.flow_id && conv.flow_id !== live.id) {
+    // Its flow is gone from the live release.
+    position = { flow: live, snapshot: undefined, orphaned: `flow ${conv.flow_id} was removed` };
+  } else if (!conv.snapshot || !conv.flow_version || conv.flow_id !== live.id || conv.flow_version === live.version) {
     position = { flow: live, snapshot: conv.flow_id === live.id ? conv.snapshot : undefined };
   } else {
     const version = conv.flow_version;
@@ -56,10 +63,12 @@ export async function resolvePosition(
       position = { flow: live, snapshot: { ...snap, value: mapValue(snap.value, migration.steps) } };
     } else {
       const old = await o.catalog.get(live.id, version, o.tx);
-      if (old) position = { flow: old, snapshot: conv.snapshot };
+      const cannot = old ? cannotRun(old, o.flows) : `version ${version} is not stored`;
+      if (old && !cannot) position = { flow: old, snapshot: conv.snapshot };
       else {
-        o.logger.warn({ conversationId: conv.id, flowId: conv.flow_id, version }, 'stored flow version missing; restarting');
-        position = { flow: live, snapshot: undefined };
+        // The `flowChanged` step tells the resident and applies the live release's orphan policy.
+        o.logger.warn({ conversationId: conv.id, flowId: conv.flow_id, version }, 'conversation orphaned by the live flow release');
+        position = { flow: live, snapshot: undefined, ...(midway ? { orphaned: cannot ?? 'cannot run' } : {}) };
       }
     }
   }

@@ -21,7 +21,7 @@ export interface Engine {
 /** NOTIFY channel: payload is the conversation id whose messages changed. */
 export const MESSAGES_CHANNEL = 'anchorline_messages';
 
-export type HandoffReason = 'resident_asked' | 'flow_step' | 'failed_answers' | 'safeguarding';
+export type HandoffReason = 'resident_asked' | 'flow_step' | 'failed_answers' | 'safeguarding' | 'flow_changed';
 
 /** Why a resident left a handoff before an adviser ended it. */
 export type HandoffLeaveReason = 'erased' | 'stopped' | 'restarted';

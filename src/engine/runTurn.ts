@@ -9,6 +9,7 @@ import type { Reply } from './reply.ts';
 import { afterTheEnd } from './steps/afterTheEnd.ts';
 import { answerParsing } from './steps/answerParsing.ts';
 import { consent } from './steps/consent.ts';
+import { flowChanged } from './steps/flowChanged.ts';
 import { globalCommands } from './steps/globalCommands.ts';
 import { handoffRouting } from './steps/handoffRouting.ts';
 import { inactivity } from './steps/inactivity.ts';
@@ -30,6 +31,7 @@ export const turnSteps = [
   language,
   inactivity,
   afterTheEnd,
+  flowChanged,
   answerParsing,
   machine,
   consent,
@@ -49,6 +51,8 @@ async function beginTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<TurnStat
   });
   if (loaded.duplicateReplies) return loaded.duplicateReplies as Reply[];
   const conv = loaded.conversation;
+  // A release published by any process since this one last looked goes live from this turn on.
+  await deps.catalog.atRelease?.(loaded.liveRelease, tx);
   const flows = deps.catalog.current;
   const locale = conv.created && turn.locale && flows.translator.languages.includes(turn.locale) ? turn.locale : conv.locale;
   return {

@@ -34,6 +34,8 @@ export interface FlowPosition {
   flow: CompiledFlow;
   /** Undefined: the flow starts from its first step this turn. */
   snapshot: unknown;
+  /** Why the conversation cannot carry on where it was under the live release (it starts afresh). */
+  orphaned?: string;
 }
 
 /**

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ActionRegistry } from '../engine/actions.ts';
 import { createTranslator, flatKeys, resourcesFromTexts, type Translator } from '../i18n.ts';
+import type { Logger } from 'pino';
 import type { Db, Queryable } from '../store/db.ts';
-import { findFlowVersionTexts, saveFlowVersion } from '../store/flowVersions.ts';
+import { findRelease, FLOWS_CHANNEL, liveReleaseId } from '../store/flowReleases.ts';
+import { findFlowVersionTexts } from '../store/flowVersions.ts';
 import { checkFlows } from './check.ts';
 import { checkReadabilityOf } from './checkReadability.ts';
 import { diskPath, localeFiles, readFlowFiles, type FlowFiles } from './flowFiles.ts';
@@ -11,7 +13,8 @@ import { readDataNames, withDataNames } from './dataNames.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
 import { parseFlowFile, type Locator } from './parseFlowFile.ts';
-import { hasErrors, type Problem } from './problem.ts';
+import { formatProblem, hasErrors, type Problem } from './problem.ts';
+import { commitRelease } from './releases/commitRelease.ts';
 import type { Flow } from './schema.ts';
 
 export const FLOW_SUFFIX = '.flow.yaml';
@@ -31,6 +34,15 @@ export interface FlowSet {
   /** The files this set was built from. */
   files: FlowFiles;
   loadedAt: Date;
+  /** The release this set is (absent for a set not published, such as a draft or a flow test). */
+  release?: LiveRelease;
+}
+
+/** What the engine needs to know of the live release. */
+export interface LiveRelease {
+  id: number;
+  /** What happens to a conversation this release orphans (null: it restarts, told why). */
+  orphanPolicy: 'handoff' | 'restart' | null;
 }
 
 export interface LoadOptions {
@@ -151,13 +163,23 @@ export async function loadFlowSetFromFiles(files: FlowFiles, opts: Pick<LoadOpti
 }
 
 /**
- * Holds the live flow set and every version a stored conversation may still use.
- * A reload that fails the checker leaves the last good set live.
+ * Holds the live flow set — the live release's files, not the disk — and every version a stored
+ * conversation may still use. `reload()` publishes the folders as a `files` release when they
+ * changed since the last release made from files (a deploy with new files wins; a studio publish
+ * survives a restart when the files did not change); a folder the checker refuses leaves the last
+ * good release live. Once `start()`ed, the catalog follows the live release across processes:
+ * NOTIFY on `anchorline_flows`, and the release id each turn reads in its first round trip
+ * (`atRelease`), so two processes switch on the same turn even when a NOTIFY is late.
  */
 export class FlowCatalog {
   #set: FlowSet | undefined;
   #lastProblems: Problem[] = [];
   readonly #versions = new Map<string, CompiledFlow>();
+  /** Compiles in progress or done, by release id: once per process per release. */
+  readonly #compiling = new Map<number, Promise<LoadResult>>();
+  #follow = false;
+  #unlisten: (() => Promise<void>) | undefined;
+  #logger: Logger | undefined;
 
   constructor(
     readonly opts: LoadOptions,
@@ -173,28 +195,115 @@ export class FlowCatalog {
     return this.#set !== undefined;
   }
 
+  /** The live release this catalog runs (null before any). */
+  get releaseId(): number | null {
+    return this.#set?.release?.id ?? null;
+  }
+
   /** Problems of the last refused reload (empty when the last load succeeded). */
   get lastProblems(): Problem[] {
     return this.#lastProblems;
   }
 
-  async reload(): Promise<LoadResult> {
-    const r = await loadFlowSet(this.opts);
-    if (!r.ok) {
-      this.#lastProblems = r.problems;
-      return r;
-    }
-    this.#lastProblems = [];
-    this.#set = r.set;
-    for (const c of r.set.flows.values()) {
-      this.#versions.set(`${c.id}@${c.version}`, c);
-      await this.#persist(c, r.set);
+  /**
+   * Reloads from the folders, then follows the live release: LISTEN (unless `listen: false`) and
+   * the per-turn check. The composition root calls it once.
+   */
+  async start(o: { listen?: boolean; logger?: Logger } = {}): Promise<LoadResult> {
+    this.#logger = o.logger;
+    this.#follow = true;
+    const r = await this.reload();
+    if (o.listen !== false && !this.#unlisten) {
+      this.#unlisten = await this.db.listen(
+        FLOWS_CHANNEL,
+        (payload) => {
+          const id = Number(payload);
+          if (Number.isSafeInteger(id) && id > 0) void this.atRelease(id, this.db).catch((err: unknown) => this.#logger?.error({ err }, 'switching flow release failed'));
+        },
+        // Catch up on a release published while the connection was down.
+        () => void liveReleaseId(this.db).then((id) => this.atRelease(id, this.db)).catch((err: unknown) => this.#logger?.error({ err }, 'reading the live flow release failed')),
+      );
     }
     return r;
   }
 
-  async #persist(c: CompiledFlow, set: FlowSet): Promise<void> {
-    await saveFlowVersion(this.db, c.id, c.version, set.versionTexts.get(c.id) ?? {});
+  async stop(): Promise<void> {
+    this.#follow = false;
+    const u = this.#unlisten;
+    this.#unlisten = undefined;
+    await u?.();
+  }
+
+  /**
+   * Publishes the folders as a `files` release when they changed (checked by the loader; refused
+   * → the last good release stays and `lastProblems` says why), then loads the live release.
+   * Problems name the files on disk.
+   */
+  async reload(): Promise<LoadResult> {
+    const onDisk = (ps: Problem[]) => ps.map((p) => ({ ...p, file: diskPath(p.file, this.opts.flowsDir, this.opts.localesDir) }));
+    const files = await readFlowFiles(this.opts.flowsDir, this.opts.localesDir).catch((err: unknown) => err as Error);
+    const r: LoadResult =
+      files instanceof Error
+        ? { ok: false, problems: [{ severity: 'error', code: 'locale', file: this.opts.localesDir, line: 1, col: 1, path: '', message: files.message }] }
+        : await loadFlowSetFromFiles(files, this.opts);
+    if (!r.ok || files instanceof Error) {
+      this.#lastProblems = r.ok ? [] : onDisk(r.problems);
+      // The last good release stays live; a fresh process still runs it.
+      if (!this.#set) await this.#loadLive().catch(() => undefined);
+      return { ok: false, problems: this.#lastProblems };
+    }
+    this.#lastProblems = [];
+    const c = await commitRelease(this.db, { files, set: r.set, source: 'files', revertOf: null, createdBy: 'files', note: 'the flows folder', orphanPolicy: null }, 'folderChanged');
+    if (c.published) {
+      this.#compiling.set(c.id, Promise.resolve(r));
+      this.#install(r.set, { id: c.id, orphanPolicy: null });
+    } else if (c.liveId !== null && c.liveId !== this.releaseId) {
+      const live = await this.#switch(c.liveId, this.db);
+      if (!live.ok) return live;
+    }
+    return { ok: true, set: { ...this.current, warnings: onDisk(r.set.warnings) } };
+  }
+
+  async #loadLive(): Promise<void> {
+    const id = await liveReleaseId(this.db);
+    if (id !== null) await this.#switch(id, this.db);
+  }
+
+  /**
+   * The live release id a turn read in its first round trip: when it is newer than this
+   * catalog's, the turn waits while the release is loaded (read through the turn's `q`) and
+   * compiled (once per process per release), then runs on it.
+   */
+  async atRelease(id: number | null, q: Queryable): Promise<void> {
+    if (!this.#follow || id === null || id <= (this.releaseId ?? 0)) return;
+    const r = await this.#switch(id, q);
+    if (!r.ok) this.#logger?.error({ release: id, problems: r.problems.slice(0, 20).map(formatProblem) }, 'the live flow release does not load here; the last good flows stay');
+  }
+
+  /** Runs release `id` from now on when it is newer than this catalog's (a publish in this process calls it). */
+  switchTo(id: number, q: Queryable = this.db): Promise<LoadResult> {
+    return this.#switch(id, q);
+  }
+
+  async #switch(id: number, q: Queryable): Promise<LoadResult> {
+    let compiling = this.#compiling.get(id);
+    let policy: LiveRelease['orphanPolicy'] = null;
+    if (!compiling) {
+      const release = await findRelease(q, id);
+      if (!release) return { ok: false, problems: [{ severity: 'error', code: 'release', file: 'flow_releases', line: 1, col: 1, path: String(id), message: `release ${id} does not exist` }] };
+      policy = release.orphan_policy;
+      // Another caller may have started it while the release was read.
+      compiling = this.#compiling.get(id) ?? loadFlowSetFromFiles(release.files, this.opts).then((r) => (r.ok ? { ok: true as const, set: { ...r.set, release: { id, orphanPolicy: release.orphan_policy } } } : r));
+      this.#compiling.set(id, compiling);
+    }
+    const r = await compiling;
+    if (r.ok && id > (this.releaseId ?? 0)) this.#install(r.set, r.set.release ?? { id, orphanPolicy: policy });
+    return r.ok ? { ok: true, set: this.current } : r;
+  }
+
+  #install(set: FlowSet, release: LiveRelease): void {
+    this.#set = { ...set, release };
+    for (const c of set.flows.values()) this.#versions.set(`${c.id}@${c.version}`, c);
   }
 
   /** A flow at a given version: live, cached, or rebuilt from its stored text. */

@@ -11,4 +11,10 @@ export interface FlowSource {
   readonly current: FlowSet;
   /** A flow at a given version: live, cached, or rebuilt from its stored text (read through `q`). */
   get(id: string, version: string, q?: Queryable): Promise<CompiledFlow | undefined>;
+  /**
+   * The live release id the turn read in its first round trip (through `q`, the turn's
+   * transaction): a source that follows releases switches to it before the turn reads `current`.
+   * A fixed source has none.
+   */
+  atRelease?(releaseId: number | null, q: Queryable): Promise<void>;
 }

@@ -8,7 +8,9 @@ import type { Reply } from '../engine/reply.ts';
 import { makeActionRunner } from '../engine/runAction.ts';
 import { findConversationState } from '../store/conversationSnapshots.ts';
 import type { Db } from '../store/db.ts';
-import { FlowCatalog } from './catalog.ts';
+import { loadFlowSetFromFiles, type FlowSet } from './catalog.ts';
+import { readFlowFiles, type FlowFiles } from './flowFiles.ts';
+import type { FlowSource } from './flowSource.ts';
 import { formatProblem } from './problem.ts';
 
 /**
@@ -39,8 +41,11 @@ export type FlowTest = z.infer<typeof flowTestSchema>;
 
 export interface FlowTestOptions {
   db: Db;
+  /** Programme data (course and partner names) is read from here. */
   flowsDir: string;
+  /** The flows and wording come from `files` when given (a release or a draft), else from the two folders. */
   localesDir: string;
+  files?: FlowFiles;
   /** The real actions (their schemas are kept; fakes replace only `run`). */
   actions: DomainAction[];
 }
@@ -50,9 +55,25 @@ export class FlowTestFailure extends Error {
 }
 
 export async function readFlowTest(file: string): Promise<FlowTest> {
-  const r = flowTestSchema.safeParse(parse(await readFile(file, 'utf8')));
+  return parseFlowTest(file, await readFile(file, 'utf8'));
+}
+
+/** A flow test from its text (`file` names it in the failure). */
+export function parseFlowTest(file: string, text: string): FlowTest {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (err) {
+    throw new FlowTestFailure(`${file}: ${(err as Error).message}`);
+  }
+  const r = flowTestSchema.safeParse(raw);
   if (!r.success) throw new FlowTestFailure(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
+}
+
+/** A source that is always the one set (a flow test never runs an older version). */
+function fixedSource(set: FlowSet): FlowSource {
+  return { current: set, get: async (id, version) => (set.flows.get(id)?.version === version ? set.flows.get(id) : undefined) };
 }
 
 /** The parts of a stored XState snapshot a flow test looks at. */
@@ -83,10 +104,10 @@ export async function runFlowTest(test: FlowTest, opts: FlowTestOptions): Promis
     );
   }
   const logger = pino({ level: 'silent' });
-  const catalog = new FlowCatalog({ flowsDir: opts.flowsDir, localesDir: opts.localesDir, actions: registry }, opts.db);
-  const loaded = await catalog.reload();
+  const files = opts.files ?? (await readFlowFiles(opts.flowsDir, opts.localesDir));
+  const loaded = await loadFlowSetFromFiles(files, { flowsDir: opts.flowsDir, actions: registry });
   if (!loaded.ok) throw new FlowTestFailure(`flows do not load:\n${loaded.problems.map(formatProblem).join('\n')}`);
-  const engine = createEngine({ db: opts.db, catalog, logger, runAction: makeActionRunner(registry, 2000, logger) });
+  const engine = createEngine({ db: opts.db, catalog: fixedSource(loaded.set), logger, runAction: makeActionRunner(registry, 2000, logger) });
   const t = (key: string) => String(loaded.set.translator.t(locale)(key));
   let locale = test.locale;
   const conversationId = `flowtest-${Math.random().toString(36).slice(2)}`;

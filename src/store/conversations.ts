@@ -1,4 +1,5 @@
 import type { Queryable, Row, Tx } from './db.ts';
+import { LIVE_RELEASE_SQL } from './flowReleases.ts';
 import { literal as L } from './literal.ts';
 
 export interface ConversationRow {
@@ -22,12 +23,14 @@ export interface Loaded {
   conversation: ConversationRow;
   /** Replies stored for this activity id when it was handled before. */
   duplicateReplies: unknown[] | undefined;
+  /** The live flow release (null before the first): the turn runs on it. */
+  liveRelease: number | null;
 }
 
 /**
  * Round trip 1 of a turn, in its transaction (BEGIN rides along): create the conversation if
  * new, read and lock its row (turns of one conversation never interleave, across processes too),
- * and look the activity id up. One multi-statement request.
+ * look the activity id up, and read the live flow release id. One multi-statement request.
  */
 export async function loadForTurn(
   tx: Tx,
@@ -40,12 +43,18 @@ export async function loadForTurn(
      SELECT id, channel, user_id, flow_id, flow_version, snapshot, locale, owner, status, consent, last_seq, turns,
             last_activity_at, (turns = 0 AND snapshot IS NULL) AS created
        FROM conversations WHERE id = ${id} FOR UPDATE;
-     SELECT replies FROM processed_activities WHERE conversation_id = ${id} AND activity_id = ${L(t.activityId)};`,
+     SELECT replies FROM processed_activities WHERE conversation_id = ${id} AND activity_id = ${L(t.activityId)};
+     ${LIVE_RELEASE_SQL};`,
   );
-  const conv = results[results.length - 2]!.rows[0] as unknown as ConversationRow | undefined;
+  const conv = results[results.length - 3]!.rows[0] as unknown as ConversationRow | undefined;
   if (!conv) throw new Error(`conversation ${t.conversationId} vanished`);
-  const dup = results[results.length - 1]!.rows[0] as Row | undefined;
-  return { conversation: { ...conv, last_seq: Number(conv.last_seq) }, duplicateReplies: dup ? (dup.replies as unknown[]) : undefined };
+  const dup = results[results.length - 2]!.rows[0] as Row | undefined;
+  const live = results[results.length - 1]!.rows[0]?.release_id;
+  return {
+    conversation: { ...conv, last_seq: Number(conv.last_seq) },
+    duplicateReplies: dup ? (dup.replies as unknown[]) : undefined,
+    liveRelease: live === null || live === undefined ? null : Number(live),
+  };
 }
 
 export interface TurnWrite {

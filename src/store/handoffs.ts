@@ -28,7 +28,7 @@ export type ContactMethod = z.infer<typeof contactMethodSchema>;
 const handoffRowSchema = z.object({
   id: z.coerce.number(),
   conversation_id: z.string(),
-  reason: z.enum(['resident_asked', 'flow_step', 'failed_answers', 'safeguarding']),
+  reason: z.enum(['resident_asked', 'flow_step', 'failed_answers', 'safeguarding', 'flow_changed']),
   urgency: z.enum(['normal', 'urgent']),
   status: handoffStatusSchema,
   locale: z.string(),

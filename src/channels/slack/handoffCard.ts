@@ -21,6 +21,7 @@ const REASONS: Record<Handoff['reason'], string> = {
   flow_step: 'The journey needs an adviser',
   failed_answers: 'The assistant could not understand (three tries)',
   safeguarding: 'Safeguarding: the resident may be at risk',
+  flow_changed: 'The conversation changed while they were in it',
 };
 
 const LEFT: Record<HandoffLeaveReason, string> = {
