@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Draft, FilesDiff, LiveImpact, ReleaseSummary, StudioProblem } from '../../../src/studio/ports.ts';
+import { ASKS_TEST, V1 } from '../../flows/releases/releaseFixtures.ts';
 import { studioApp, type StudioApp } from './studioApp.ts';
 
 const MAIN = 'flows/main.flow.yaml';
@@ -24,7 +25,7 @@ describe('studio flows API: the draft', () => {
     expect(res.body.changed).toEqual([]);
     expect(res.body.files[MAIN]).toBe(s.shipped[MAIN]);
     expect(Object.keys(res.body.files)).toContain('locales/ur/journey.json');
-    expect(Object.keys(res.body.files)).toContain('flows/tests/journey-en.test.yaml');
+    expect(Object.keys(res.body.files)).toContain('flows/commands.yaml');
   });
 
   it('is closed to someone not signed in (401) and to a change without the CSRF token (403)', async () => {
@@ -127,13 +128,18 @@ describe('studio flows API: publish, history, diff and revert', () => {
     await s?.close();
   });
   const draft = async () => (await s.api<Draft>('viewer', 'GET', '/draft')).body;
-  const changedMain = () => s.shipped[MAIN]!.replace('The whole resident journey, from hello to an application.', 'The resident journey.');
+  const save = async (files: Record<string, string | null>) => {
+    const r = await s.api<Saved>('coordinator', 'PUT', '/draft/files', { revision: (await draft()).revision, files });
+    expect(r.status).toBe(200);
+    return r.body;
+  };
+  // The goodbye reads "thanks" instead: a change no resident is stranded by.
+  const changedMain = () => V1.replace('journey.goodbye', 'consent.thanks');
 
   it('publishes only for coordinators, and only the revision it names', async () => {
-    const saved = await s.api<Saved>('coordinator', 'PUT', '/draft/files', { revision: 0, files: { [MAIN]: changedMain() } });
-    expect(saved.status).toBe(200);
-    expect((await s.api('translator', 'POST', '/publish', { revision: 1, note: 'shorter description' })).status).toBe(403);
-    const stale = await s.api('coordinator', 'POST', '/publish', { revision: 0, note: 'shorter description' });
+    await save({ [MAIN]: changedMain() });
+    expect((await s.api('translator', 'POST', '/publish', { revision: 1, note: 'warmer goodbye' })).status).toBe(403);
+    const stale = await s.api('coordinator', 'POST', '/publish', { revision: 0, note: 'warmer goodbye' });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('draft_conflict');
     const noNote = await s.api('coordinator', 'POST', '/publish', { revision: 1 });
@@ -141,58 +147,79 @@ describe('studio flows API: publish, history, diff and revert', () => {
     expect(noNote.body.error.message).toMatch(/note/);
   });
 
-  it('refuses to publish with the reasons: failing flow tests, then residents orphaned without a policy', async () => {
-    s.releases.failingTests = [{ file: 'flows/tests/journey-en.test.yaml', message: 'expected "Welcome" at turn 1' }];
-    const tests = await s.api('coordinator', 'POST', '/publish', { revision: 1, note: 'shorter description' });
-    expect(tests.status).toBe(409);
-    expect(tests.body.error).toMatchObject({ code: 'publish_blocked', failedTests: s.releases.failingTests });
-    s.releases.failingTests = [];
-    const impact: LiveImpact = { live: 2, orphaned: 2, groups: [{ flowId: 'main', version: 'abc', step: 'gone', residents: 2, outcome: 'orphaned', reason: 'step removed' }] };
-    s.releases.impactNow = impact;
-    const report = await s.api<LiveImpact>('viewer', 'GET', '/draft/report');
-    expect(report.body).toEqual(impact);
-    const orphans = await s.api('coordinator', 'POST', '/publish', { revision: 1, note: 'shorter description' });
-    expect(orphans.status).toBe(409);
-    expect(orphans.body.error).toMatchObject({ code: 'publish_blocked', impact });
-    expect(orphans.body.error.message).toContain('2 resident(s) would be orphaned');
-    expect((await s.api<{ releases: ReleaseSummary[] }>('viewer', 'GET', '/releases')).body.releases).toHaveLength(1);
-  });
-
-  it('refuses a draft with checker errors, listing the problems', async () => {
-    const broken = await s.api<Saved>('coordinator', 'PUT', '/draft/files', { revision: 1, files: { 'flows/extra.flow.yaml': 'id: extra\nsteps: [' } });
-    const res = await s.api('coordinator', 'POST', '/publish', { revision: broken.body.revision, note: 'broken', orphanPolicy: 'handoff' });
+  it('refuses a draft with checker errors, naming the line and a "did you mean"', async () => {
+    const broken = await save({ [MAIN]: V1.replace('    question: about.ageQuestion\n', '    question: about.ageQuestion\n    next: dne\n') });
+    expect(broken.problems).toContainEqual(expect.objectContaining({ file: MAIN, line: 7, code: 'unknown_step', suggestion: 'did you mean `done`?' }));
+    const res = await s.api('coordinator', 'POST', '/publish', { revision: broken.revision, note: 'broken', orphanPolicy: 'handoff' });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('publish_blocked');
-    expect((res.body.error['problems'] as StudioProblem[]).some((p) => p.file === 'flows/extra.flow.yaml')).toBe(true);
-    const fixed = await s.api<Saved>('coordinator', 'PUT', '/draft/files', { revision: broken.body.revision, files: { 'flows/extra.flow.yaml': null } });
-    expect(fixed.body.changed).toEqual([MAIN]);
+    expect(res.body.error['problems']).toContainEqual(expect.objectContaining({ file: MAIN, line: 7, code: 'unknown_step' }));
+    const check = await s.api<{ problems: StudioProblem[] }>('viewer', 'GET', '/draft/check');
+    expect(check.body.problems).toContainEqual(expect.objectContaining({ file: MAIN, line: 7, col: 11, path: 'steps.name.next' }));
   });
 
-  it('publishes with a policy; the draft becomes the release, nothing changed; audited', async () => {
+  it('refuses a draft whose flow test fails, naming the test', async () => {
+    const failing = ASKS_TEST.replace('about.ageQuestion', 'journey.goodbye');
+    const saved = await save({ [MAIN]: changedMain(), 'flows/tests/asks.test.yaml': failing });
+    const res = await s.api('coordinator', 'POST', '/publish', { revision: saved.revision, note: 'with a test' });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'publish_blocked', failedTests: [{ file: 'flows/tests/asks.test.yaml' }] });
+    expect(res.body.error.message).toContain('1 flow test(s) failing');
+    await save({ 'flows/tests/asks.test.yaml': ASKS_TEST });
+  }, 120_000);
+
+  it('reports residents the draft would strand, and refuses to publish until a policy is chosen', async () => {
+    await s.send('waiting-1', 'hi');
+    await s.send('waiting-2', 'hello');
+    const { revision } = await draft();
+    const core = JSON.parse(s.shipped['locales/en/core.json']!) as { about: Record<string, unknown> };
+    delete core.about['ageQuestion'];
+    const stranding = {
+      [MAIN]: changedMain().replace('about.ageQuestion', 'about.postcodeQuestion'),
+      'locales/en/core.json': `${JSON.stringify(core, null, 2)}\n`,
+      'flows/tests/asks.test.yaml': ASKS_TEST.replace('about.ageQuestion', 'about.postcodeQuestion'),
+    };
+    const saved = await s.api<Saved>('coordinator', 'PUT', '/draft/files', { revision, files: stranding });
+    const report = await s.api<LiveImpact>('viewer', 'GET', '/draft/report');
+    expect(report.body).toMatchObject({ live: 2, orphaned: 2, groups: [{ flowId: 'main', step: 'name', residents: 2, outcome: 'orphaned' }] });
+    const refused = await s.api('coordinator', 'POST', '/publish', { revision: saved.body.revision, note: 'drop the age question' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'publish_blocked', impact: report.body });
+    expect(refused.body.error.message).toContain('2 resident(s) would be orphaned');
+    expect((await s.api<{ releases: ReleaseSummary[] }>('viewer', 'GET', '/releases')).body.releases).toHaveLength(1);
+    // Back to a change that strands nobody.
+    await save({ [MAIN]: changedMain(), 'locales/en/core.json': s.shipped['locales/en/core.json']!, 'flows/tests/asks.test.yaml': ASKS_TEST });
+    expect((await s.api<LiveImpact>('viewer', 'GET', '/draft/report')).body.orphaned).toBe(0);
+  }, 120_000);
+
+  it('publishes: the draft becomes the release, nothing changed; audited', async () => {
     const before = await draft();
-    const res = await s.api<{ release: ReleaseSummary }>('coordinator', 'POST', '/publish', { revision: before.revision, note: 'shorter description', orphanPolicy: 'handoff' });
+    expect(before.changed).toEqual([MAIN, 'flows/tests/asks.test.yaml']);
+    const res = await s.api<{ release: ReleaseSummary }>('coordinator', 'POST', '/publish', { revision: before.revision, note: 'warmer goodbye' });
     expect(res.status).toBe(200);
-    expect(res.body.release).toMatchObject({ id: 2, source: 'studio', createdBy: 'coordinator@example.org', note: 'shorter description', live: true });
+    expect(res.body.release).toMatchObject({ id: 2, source: 'studio', createdBy: 'coordinator@example.org', note: 'warmer goodbye', live: true });
     const after = await draft();
     expect(after.baseRelease).toBe(2);
     expect(after.changed).toEqual([]);
     expect(after.revision).toBe(before.revision + 1);
     expect(after.files[MAIN]).toBe(changedMain());
     expect((await s.releases.live()).files[MAIN]).toBe(changedMain());
-    expect(s.guard.audits.at(-1)).toMatchObject({ action: 'flows.publish', subject: '2', detail: { note: 'shorter description', orphanPolicy: 'handoff' } });
-    s.releases.impactNow = { live: 0, groups: [], orphaned: 0 };
-  });
+    expect(s.guard.audits.at(-1)).toMatchObject({ action: 'flows.publish', subject: '2', detail: { note: 'warmer goodbye', orphanPolicy: null } });
+  }, 120_000);
 
   it('lists releases newest first and diffs one against the one before (or any other)', async () => {
     const list = await s.api<{ releases: ReleaseSummary[] }>('viewer', 'GET', '/releases');
-    expect(list.body.releases.map((r) => r.id)).toEqual([2, 1]);
+    expect(list.body.releases.map((r) => [r.id, r.source])).toEqual([[2, 'studio'], [1, 'files']]);
     const diff = await s.api<FilesDiff>('viewer', 'GET', '/releases/2/diff');
     expect(diff.status).toBe(200);
-    expect(diff.body.files.map((f) => [f.path, f.status])).toEqual([[MAIN, 'changed']]);
-    expect(diff.body.files[0]!.patch).toContain('+description: The resident journey.');
+    expect(diff.body.files.map((f) => [f.path, f.status])).toEqual([['flows/main.flow.yaml', 'changed'], ['flows/tests/asks.test.yaml', 'added']]);
+    const main = diff.body.files[0]!;
+    expect(main.patch).toContain('+    say: consent.thanks');
+    expect(main.steps).toEqual([{ flowId: 'main', step: 'done', change: 'changed' }]);
     const reverse = await s.api<FilesDiff>('viewer', 'GET', '/releases/1/diff?against=2');
-    expect(reverse.body.files[0]!.patch).toContain('-description: The resident journey.');
+    expect(reverse.body.files[0]!.patch).toContain('-    say: consent.thanks');
     const first = await s.api<FilesDiff>('viewer', 'GET', '/releases/1/diff');
+    expect(first.body.files.length).toBeGreaterThan(0);
     expect(first.body.files.every((f) => f.status === 'added')).toBe(true);
     expect((await s.api('viewer', 'GET', '/releases/99/diff')).body.error.code).toBe('release_not_found');
     expect((await s.api('viewer', 'GET', '/releases/1/diff?against=99')).status).toBe(404);
@@ -202,7 +229,7 @@ describe('studio flows API: publish, history, diff and revert', () => {
   it('reverts to an earlier release as a new publish of its files (coordinators only)', async () => {
     expect((await s.api('translator', 'POST', '/releases/1/revert', { note: 'back' })).status).toBe(403);
     expect((await s.api('coordinator', 'POST', '/releases/99/revert', { note: 'back' })).status).toBe(404);
-    const res = await s.api<{ release: ReleaseSummary }>('coordinator', 'POST', '/releases/1/revert', { note: 'back to the shipped files' });
+    const res = await s.api<{ release: ReleaseSummary }>('coordinator', 'POST', '/releases/1/revert', { note: 'back to the first goodbye' });
     expect(res.status).toBe(200);
     expect(res.body.release).toMatchObject({ id: 3, source: 'revert', revertOf: 1, live: true });
     expect((await s.releases.live()).files).toEqual(s.shipped);
@@ -211,6 +238,6 @@ describe('studio flows API: publish, history, diff and revert', () => {
     expect(d.changed).toEqual([]);
     expect(s.guard.audits.at(-1)).toMatchObject({ action: 'flows.revert', subject: '3', detail: { revertOf: 1 } });
     // Audits name ids, notes and paths, never file contents.
-    expect(JSON.stringify(s.guard.audits)).not.toContain('resident journey');
-  });
+    expect(JSON.stringify(s.guard.audits)).not.toContain('consent.thanks');
+  }, 120_000);
 });

@@ -50,8 +50,11 @@ describe('studio wording view', () => {
     expect(res.text).toContain('<h1>Wording</h1>');
     expect(res.text).toContain('aria-current="page">Wording');
     expect(res.text).toMatch(/<th scope="col">English \(en\)<\/th><th scope="col">Urdu \(ur\)<\/th>/);
+    const goodbye = rowOf((await get('viewer', '?namespace=journey&q=goodbye')).text, 'journey.goodbye');
+    expect(goodbye).toContain('Used in main › done');
+    expect(goodbye).toContain('Thank you for talking to me.');
     const finish = rowOf(res.text, 'journey.finish');
-    expect(finish).toContain('Used in main › nothing_fits_next');
+    expect(finish).toContain('Not used by a flow step');
     expect(finish).toContain('Finish for now');
     expect(finish).toContain('ابھی کے لیے ختم کریں');
     // A viewer reads: no form, no text boxes.
@@ -164,10 +167,10 @@ describe('studio wording view', () => {
   });
 
   it('filters by flow and by text, and pages long lists', async () => {
-    const about = await get('viewer', '?flow=about_you');
-    const keys = [...about.text.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1]);
-    expect(keys.length).toBeGreaterThan(0);
-    for (const row of about.text.split('<tr>').slice(2)) if (row.includes('<code>')) expect(row).toMatch(/Used in [^<]*about_you › /);
+    const main = await get('viewer', '?flow=main');
+    expect([...main.text.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1])).toEqual(['about.ageQuestion', 'journey.goodbye']);
+    const commands = await get('viewer', '?flow=commands');
+    expect(rowOf(commands.text, 'commands.help.phrases')).toContain('Used in command help');
     const search = await get('viewer', '?q=waiting%20list');
     expect(search.text).toContain('<code>journey.waitlisted</code>');
     expect(search.text).toMatch(/1 text match|\d+ texts match/);
