@@ -57,6 +57,14 @@ describe('studio sign-in by invitation link', () => {
     expect((await call(s.base, `/studio/signin?token=${token}`)).status).toBe(410);
   });
 
+  it('two presses of one link at once (two tabs, a double click) make one session', async () => {
+    const token = await s.invite('twice@example.org', 'viewer');
+    const both = await Promise.all([0, 1].map(() => call(s.base, '/studio/signin', { form: { token } })));
+    expect(both.map((r) => r.status).sort()).toEqual([303, 410]);
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM studio_sessions x JOIN studio_staff s ON s.id = x.staff_id WHERE s.email = 'twice@example.org'`);
+    expect(rows[0]!['n']).toBe(1);
+  });
+
   it('an expired link is refused; a new one from `studio link` works', async () => {
     const token = await s.invite('late@example.org', 'translator');
     s.clock.advance(INVITE_HOURS * HOUR + 1000);
