@@ -4,11 +4,15 @@
  * Sign out button (a form carrying the CSRF token). Then, over everything this and the fetches
  * did at LOG_LEVEL=debug, no link token, session id, CSRF token or address is in any log line.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../helpers/chromium.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { call, signIn, startStudio, type Studio } from './studioHarness.ts';
+
+const require = createRequire(import.meta.url);
 
 describe('studio sign-in in Chromium, and what the log keeps', () => {
   let t: TestDb;
@@ -57,6 +61,33 @@ describe('studio sign-in in Chromium, and what the log keeps', () => {
       expect(await context.cookies()).toEqual([]);
       await tab.goto(`${origin}/studio/flows`);
       expect(new URL(tab.url()).pathname).toBe('/studio/signin');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('axe finds no violations on the sign-in pages (no link, a working link, a used link)', async () => {
+    const token = await s.invite('axe@example.org', 'viewer');
+    const used = await s.invite('axe.used@example.org', 'viewer');
+    await signIn(s.base, used);
+    // The pages' CSP allows no script; axe is injected by the test, not by the page.
+    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    try {
+      const tab = await context.newPage();
+      const found: Record<string, unknown[]> = {};
+      const pages = { help: '/studio/signin', button: `/studio/signin?token=${token}`, gone: `/studio/signin?token=${used}` };
+      for (const [name, path] of Object.entries(pages)) {
+        await tab.goto(`${s.base}${path}`);
+        await tab.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+        const result = (await tab.evaluate(() =>
+          (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<unknown> } }).axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+          }),
+        )) as { violations: Array<{ id: string; nodes: Array<{ target: unknown }> }>; passes: unknown[] };
+        expect(result.passes.length).toBeGreaterThan(5);
+        found[name] = result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target) }));
+      }
+      expect(found).toEqual({ help: [], button: [], gone: [] });
     } finally {
       await context.close();
     }
