@@ -3,7 +3,7 @@ import type { Queryable } from './db.ts';
 
 /** The studio's audit trail (`studio_audit`): who did what, when. Never resident data. */
 
-export const studioAuditActionSchema = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'an action such as flows.publish');
+export const studioAuditActionSchema = z.string().regex(/^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/, 'an action such as flows.publish: dotted lower-case words');
 
 export type StudioAuditActor = { via: 'studio'; staffId: string; email: string } | { via: 'cli' };
 

@@ -43,7 +43,7 @@ CREATE TABLE studio_audit (
   via         text NOT NULL CHECK (via IN ('studio', 'cli')),
   staff_id    bigint REFERENCES studio_staff(id),
   staff_email text,
-  action      text NOT NULL CHECK (action ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$'),
+  action      text NOT NULL CHECK (action ~ '^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$'),
   subject     text NOT NULL CHECK (length(subject) <= 500),
   detail      jsonb,
   CHECK (via = 'cli' OR (staff_id IS NOT NULL AND staff_email IS NOT NULL))
