@@ -109,6 +109,8 @@ function previewLine(id: string, first: Activity[]) {
     connectionStatus$,
     postActivity(activity: Activity) {
       const echoId = `${id}|in${++n}`;
+      // Web Chat orders by timestamp: the message is stamped when sent, its replies just after it.
+      const at = Date.now();
       const sent = (async () => {
         if (activity.type !== 'message') return echoId;
         const reply = await api<{ activities: Activity[] }>('POST', `/studio/api/preview/${encodeURIComponent(id)}/activities`, {
@@ -118,8 +120,8 @@ function previewLine(id: string, first: Activity[]) {
           channelData: { clientActivityID: activity.channelData?.clientActivityID },
         });
         // Direct Line's echo of the user's own message, then the draft's replies.
-        activity$.next({ ...activity, id: echoId, timestamp: new Date().toISOString() });
-        emit(reply.activities);
+        activity$.next({ ...activity, id: echoId, timestamp: new Date(at).toISOString() });
+        emit(reply.activities.map((a, i) => ({ ...a, timestamp: new Date(at + i + 1).toISOString() })));
         return echoId;
       })();
       sent.catch((e: unknown) => say(`The message did not go through: ${e instanceof Error ? e.message : String(e)}`, true));
@@ -197,7 +199,11 @@ async function start(form: HTMLFormElement): Promise<void> {
   const target = document.createElement('div');
   target.style.height = '100%';
   panel.append(target);
-  webchat.renderWebChat({ directLine: line, userID: 'studio-preview', locale: String(data.get('locale') ?? 'en') }, target);
+  webchat.renderWebChat(
+    // Residents cannot send files either (the engine refuses them politely): no upload button.
+    { directLine: line, userID: 'studio-preview', locale: String(data.get('locale') ?? 'en'), styleOptions: { hideUploadButton: true } },
+    target,
+  );
   line.start();
   const save = document.getElementById('save-test');
   if (save instanceof HTMLButtonElement) save.disabled = Boolean(step);

@@ -35,8 +35,15 @@ export function previewScript(): Promise<string> {
   return bundle;
 }
 
-/** The preview page's own layout: the form beside the chat panel, at 1280 wide. */
+/**
+ * The preview page's own layout: the form beside the chat panel, at 1280 wide. The nav rule makes
+ * the shell's links 24px targets (WCAG 2.2 target-size) even before the studio's stylesheet loads;
+ * it belongs in studio.css once that has it.
+ */
 export const PREVIEW_CSS = `
+header nav ul { display: flex; flex-wrap: wrap; gap: .75rem; list-style: none; padding: 0; margin: .5rem 0; }
+header nav a { display: inline-block; min-height: 24px; padding: .25rem .5rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .preview-layout { display: grid; grid-template-columns: minmax(0, 1fr) 420px; gap: 1.5rem; align-items: start; }
 .preview-banner { border-left: 6px solid #1d70b8; background: #f3f7fb; padding: .75rem 1rem; margin: 0 0 1rem; }
 .preview-form fieldset { border: 1px solid #b1b4b6; padding: .75rem 1rem; margin: 0 0 1rem; }
