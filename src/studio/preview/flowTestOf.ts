@@ -23,7 +23,7 @@ export function slugOf(name: string): string {
 /** Escapes text for a literal match inside a `u` regular expression (only syntax characters may be escaped there). */
 const escapeRegExp = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
-/** Shortest wording worth naming as an expectation: shorter ones ("Yes") match almost anything. */
+/** Shortest wording worth naming as part of a longer reply: shorter ones ("Yes") match almost anything. */
 const MIN_KEY_TEXT = 12;
 
 /**
@@ -32,6 +32,9 @@ const MIN_KEY_TEXT = 12;
  * pattern (wording with answers or action results in it).
  */
 function expectationOf(text: string, wordings: ReadonlyArray<readonly [string, string]>): string | undefined {
+  // A reply that is one wording exactly is that key, however short.
+  const whole = wordings.find((w) => w[1] === text);
+  if (whole) return whole[0];
   let best: readonly [string, string] | undefined;
   for (const w of wordings) if (w[1].length >= MIN_KEY_TEXT && text.includes(w[1]) && (!best || w[1].length > best[1].length)) best = w;
   if (best) return best[0];

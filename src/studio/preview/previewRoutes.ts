@@ -150,8 +150,8 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
     let activities;
     if (body.step) {
       const at = snapshotAt(flow, body.step, answers);
-      session = new PreviewSession(set, { flowId: flow.id, step: body.step, locale, answers }, { kind: 'seeded', flowId: flow.id, flowVersion: flow.version, snapshot: at.snapshot, locale }, deps);
-      activities = session.shown(new Renderer(set.translator, locale).question(at.ask, answers));
+      session = new PreviewSession(set, { flowId: flow.id, step: body.step, locale, answers: at.data }, { kind: 'seeded', flowId: flow.id, flowVersion: flow.version, snapshot: at.snapshot, locale }, deps);
+      activities = session.shown(new Renderer(set.translator, locale).question(at.ask, at.data));
     } else {
       session = new PreviewSession(set, { flowId: flow.id, step: undefined, locale, answers }, { kind: 'new' }, deps);
       // As a Direct Line conversation starts: the start turn brings the greeting.

@@ -65,6 +65,13 @@ function fits(ask: AskStep, value: unknown): boolean {
   return one(value);
 }
 
+/** As a coordinator types a sample: one value for a several-answer question is a list of one; yes/no as words. */
+function coerce(ask: AskStep, value: unknown): unknown {
+  if (ask.type === 'choice' && ask.multiple && !Array.isArray(value)) return [value];
+  if (ask.type === 'yesno' && (value === 'yes' || value === 'no')) return value === 'yes';
+  return value;
+}
+
 function expected(ask: AskStep): string {
   if (ask.type === 'choice') return `${ask.multiple ? 'a list of ' : 'one of '}${ask.choices ? ask.choices.map((c) => c.value).join(', ') : 'the offered values'}`;
   return { number: 'a number', yesno: 'true or false', date: 'a date (YYYY-MM-DD)', text: 'text', postcode: 'text', email: 'text', phone: 'text' }[ask.type];
@@ -82,7 +89,11 @@ export function previewFlow(set: FlowSet, flowId: string): CompiledFlow {
  * the engine stores one between turns. Answers are checked against the asks that store them
  * (type, choices, range); names no question or action result of the flow stores are refused.
  */
-export function snapshotAt(flow: CompiledFlow, step: string, answers: Record<string, unknown>): { snapshot: unknown; ask: AskStep & { id: string } } {
+export function snapshotAt(
+  flow: CompiledFlow,
+  step: string,
+  answers: Record<string, unknown>,
+): { snapshot: unknown; ask: AskStep & { id: string }; data: Record<string, unknown> } {
   const ask = flow.asks.get(step);
   if (!ask) throw unknownName(`question (ask step) in flow ${flow.id}`, step, [...flow.asks.keys()].sort());
   const asksByName = new Map<string, AskStep>();
@@ -92,15 +103,19 @@ export function snapshotAt(flow: CompiledFlow, step: string, answers: Record<str
     for (const s of steps) if (s.kind === 'call' && s.result) results.add(s.result);
   };
   collect(flow.flow.steps.values());
-  for (const [name, value] of Object.entries(answers)) {
+  const data: Record<string, unknown> = {};
+  for (const [name, given] of Object.entries(answers)) {
     const asking = asksByName.get(name);
+    data[name] = given;
     if (asking) {
+      const value = coerce(asking, given);
       if (!fits(asking, value)) throw new AppError('bad_request', `answer "${name}" should be ${expected(asking)}`, { detail: { answer: name } });
+      data[name] = value;
       continue;
     }
     if (!results.has(name)) throw unknownName('question or action result', name, [...asksByName.keys(), ...results].sort());
   }
   const value = step.split('.').reduceRight<unknown>((inner, key) => (inner === undefined ? key : { [key]: inner }), undefined);
-  const resolved = flow.machine.resolveState({ value: value as never, context: { data: answers, tries: 0 } });
-  return { snapshot: createActor(flow.machine, { snapshot: resolved }).getPersistedSnapshot(), ask };
+  const resolved = flow.machine.resolveState({ value: value as never, context: { data, tries: 0 } });
+  return { snapshot: createActor(flow.machine, { snapshot: resolved }).getPersistedSnapshot(), ask, data };
 }

@@ -3,6 +3,7 @@
  * erasers as src/app.ts builds them, a draft given by the test, and a small guard that signs in
  * a coordinator (the documented test seam: it sets res.locals.staff) and checks the CSRF header.
  */
+import type express from 'express';
 import type { RequestHandler } from 'express';
 import { loadConfig } from '../../../src/config.ts';
 import { allActions } from '../../../src/domain/allActions.ts';
@@ -39,7 +40,10 @@ export interface PreviewServer {
   close(): Promise<void>;
 }
 
-export async function startPreviewServer(db: Db, o: { desk?: Handoffs; env?: Record<string, string> } = {}): Promise<PreviewServer> {
+export async function startPreviewServer(
+  db: Db,
+  o: { desk?: Handoffs; env?: Record<string, string>; /** Other studio routers beside the preview (the draft API in the browser test). */ routes?: express.Router[] } = {},
+): Promise<PreviewServer> {
   const config = loadConfig({ NODE_ENV: 'test', ...o.env });
   // As src/app.ts: actions word their results with the live wording (here, the shipped locales).
   const live = await createTranslator(await loadLocales(config.LOCALES_DIR));
@@ -50,6 +54,7 @@ export async function startPreviewServer(db: Db, o: { desk?: Handoffs; env?: Rec
     bodyLimit: '256kb',
     readiness: [],
     routes: [
+      ...(o.routes ?? []).map((r) => ['/studio', r] as [string, express.Router]),
       [
         '/studio',
         previewRoutes({

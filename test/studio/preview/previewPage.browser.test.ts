@@ -5,7 +5,10 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import express from 'express';
 import type { Browser, Page } from 'playwright-core';
+import { parse } from 'yaml';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../helpers/chromium.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
@@ -18,10 +21,25 @@ let t: TestDb;
 let preview: PreviewServer;
 let browser: Browser;
 
+/** The draft part's API as its contract says (GET /studio/api/draft, PUT /studio/api/draft/files), recording what was saved. */
+const draftApi = { revision: 4, saved: [] as Array<{ revision: number; files: Record<string, string> }> };
+function draftRoutes(): express.Router {
+  const r = express.Router();
+  r.get('/api/draft', (_req, res) => void res.json({ revision: draftApi.revision, files: {}, changed: [] }));
+  r.put('/api/draft/files', (req, res) => {
+    const body = z.object({ revision: z.number(), files: z.record(z.string(), z.string()) }).parse(req.body);
+    if (body.revision !== draftApi.revision) return void res.status(409).json({ error: { code: 'draft_conflict', message: 'the draft moved on' } });
+    draftApi.saved.push(body);
+    draftApi.revision++;
+    res.json({ revision: draftApi.revision });
+  });
+  return r;
+}
+
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await createTestDb();
-  preview = await startPreviewServer(t.db);
+  preview = await startPreviewServer(t.db, { routes: [draftRoutes()] });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -72,7 +90,41 @@ describe('the preview page in Chromium', () => {
     const summary = result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) }));
     writeFileSync(`${ARTIFACTS}/axe-studio-preview.json`, JSON.stringify({ passes: result.passes.length, violations: summary }, null, 2));
     expect(summary).toEqual([]);
+
+    // "Save this conversation as a flow test": into the draft, on the revision it read.
+    await page.getByLabel('Test name').fill('Consent given (browser)');
+    await page.getByRole('button', { name: 'Save as a flow test' }).click();
+    await page.locator('#preview-status', { hasText: 'Saved flows/tests/consent-given-browser.test.yaml in the draft.' }).waitFor({ timeout: 10_000 });
+    expect(draftApi.saved).toHaveLength(1);
+    expect(draftApi.saved[0]!.revision).toBe(4);
+    const saved = parse(draftApi.saved[0]!.files['flows/tests/consent-given-browser.test.yaml']!) as { steps: unknown[] };
+    expect(saved.steps).toEqual([
+      { click: 'cmd:start' },
+      { expect: ['welcome.greeting', 'welcome.languageQuestion'], choices: ['en', 'ur'] },
+      { click: 'en' },
+      { expect: ['consent.notice', 'consent.question'], choices: ['yes', 'no'] },
+      { send: 'yes' },
+      { expect: ['consent.thanks', 'about.ageQuestion'] },
+    ]);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('starts at a question with sample answers typed in the form', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${preview.base}/studio/preview`);
+    await page.getByLabel('Start at').selectOption('licence');
+    for (const [name, value] of [['age', '19'], ['job_families', 'medical']]) {
+      await page.getByRole('button', { name: 'Add an answer' }).click();
+      await page.getByLabel('Answer name').last().fill(name!);
+      await page.getByLabel('Value').last().fill(value!);
+    }
+    await page.getByRole('button', { name: 'Start the preview' }).click();
+    await botBubbles(page).filter({ hasText: 'driving licence' }).first().waitFor({ timeout: 20_000 });
+    expect(await page.locator('#preview-status').textContent()).toBe('Preview started at licence.');
+    // A preview started mid-flow cannot be replayed from the greeting: saving it is not offered.
+    expect(await page.getByRole('button', { name: 'Save as a flow test' }).isDisabled()).toBe(true);
     await context.close();
   });
 });
