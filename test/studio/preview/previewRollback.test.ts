@@ -218,6 +218,22 @@ describe('preview of the draft, rolled back', () => {
     expect((await replay(test, saved.body)).turns).toBe(8);
   });
 
+  it('refuses to start on a draft with problems and says which', async () => {
+    const before = preview.draft.files;
+    preview.draft.files = { ...before, 'flows/main.flow.yaml': before['flows/main.flow.yaml']!.replace('goto: thanks', 'goto: thankz') };
+    try {
+      const refused = await preview.api<{ error: { code: string; message: string; problems: Array<{ file: string; line: number; message: string }> } }>('POST', '/studio/api/preview', {});
+      expect(refused.status).toBe(422);
+      expect(refused.body.error.code).toBe('flows_invalid');
+      expect(refused.body.error.problems[0]).toMatchObject({ file: 'flows/main.flow.yaml', message: expect.stringContaining('thankz') });
+      expect(refused.body.error.message).toContain('flows/main.flow.yaml');
+      const page = await fetch(`${preview.base}/studio/preview`);
+      expect(await page.text()).toContain('The draft has problems, so it cannot be previewed');
+    } finally {
+      preview.draft.files = before;
+    }
+  });
+
   it('ends a preview on DELETE; another message to it is 404', async () => {
     const started = await preview.api<Started>('POST', '/studio/api/preview', {});
     expect((await preview.api('DELETE', `/studio/api/preview/${started.body.id}`)).status).toBe(204);
