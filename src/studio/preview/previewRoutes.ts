@@ -115,6 +115,22 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
 
   router.get('/preview', opts.guard.require('read'), async (_req, res) => {
     const loaded = await draft();
+    // As the widget's page: Web Chat styles itself inline and shows images as data: and blob: URLs.
+    res.set({
+      'Content-Security-Policy': [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+      ].join('; '),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
     res.type('html').send(
       previewPage({
         staff: staffOf(res.locals),
