@@ -304,6 +304,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (production && !bad.has('TOKEN_SIGNING_KEY') && !cfg.TOKEN_SIGNING_KEY) {
       problems.push(`TOKEN_SIGNING_KEY: expected ${SECRET_HINT} in production, found nothing`);
     }
+    if (production && cfg.STUDIO_SMTP_URL && !cfg.STUDIO_MAIL_FROM) {
+      problems.push('STUDIO_MAIL_FROM: expected the sender address of studio invitation emails when STUDIO_SMTP_URL is set, found nothing');
+    }
     if (production && !cfg.PUBLIC_URL) {
       problems.push('PUBLIC_URL: expected the https address residents reach this server at in production (the links to their data use it), found nothing');
     }

@@ -11,6 +11,7 @@
  *   anchorline handoffs list          open handoffs with how each resident asked to be contacted
  *   anchorline partners credentials create|list|revoke|audit   partner credentials (src/cli/partnerCredentialsCommand.ts)
  *   anchorline privacy export|erase --conversation <id> --by <staff-name>   (src/cli/privacyCommand.ts)
+ *   anchorline studio invite|link|list|remove|audit   studio accounts (src/cli/studioCommand.ts)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -45,6 +46,7 @@ import { openDb } from '../store/openDb.ts';
 import { PgliteDb } from '../store/pgliteDriver.ts';
 import { PARTNER_CREDENTIALS_USAGE, partnerCredentialsCommand } from './partnerCredentialsCommand.ts';
 import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
+import { STUDIO_USAGE, studioCli } from './studioCommand.ts';
 
 const USAGE = `usage:
   anchorline flows check [--db]
@@ -58,7 +60,8 @@ const USAGE = `usage:
   anchorline audit --conversation <conversation-id>
   anchorline handoffs list
 ${PARTNER_CREDENTIALS_USAGE}
-${PRIVACY_USAGE}`;
+${PRIVACY_USAGE}
+${STUDIO_USAGE}`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -141,6 +144,8 @@ async function main(argv: string[]): Promise<number> {
     const config = loadConfig();
     return partnerCredentialsCommand(argv.slice(1), { withDb: (fn) => withDb(config, fn), out: (l) => console.log(l), err: (l) => console.error(l) });
   }
+  // Its own flags (--role, --limit) and usage, like partners.
+  if (argv[0] === 'studio') return studioCli(argv.slice(1), loadConfig());
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
