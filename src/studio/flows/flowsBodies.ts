@@ -6,7 +6,8 @@ import { isFlowPath } from '../ports.ts';
 export const MAX_FILE_CHARS = 1_000_000;
 
 const revision = z.number().int().min(0);
-const note = z.string().trim().min(1, 'say in a few words what changed').max(500);
+// The history shows it; an empty note is allowed (the pages ask for one, they do not insist).
+const note = z.string().trim().max(500, 'a note may be at most 500 characters').default('');
 const orphanPolicy = z.enum(['handoff', 'restart']).optional();
 
 /** PUT /draft/files: only the changed paths; `null` removes a flow file. */

@@ -119,7 +119,7 @@ export function studioFlowsApi(opts: StudioFlowsApiOptions): Router {
   };
 
   /** The release published just before `id` (by id: releases only grow), if any. */
-  const before = async (id: number): Promise<ReleaseSummary | undefined> => (await releases.list()).filter((r) => r.id < id).sort((a, b) => b.id - a.id)[0];
+  const before = async (id: number): Promise<ReleaseSummary | undefined> => (await releases.list(500)).filter((r) => r.id < id).sort((a, b) => b.id - a.id)[0];
 
   router.get('/releases/:id/diff', guard.require('read'), async (req, res) => {
     const release = await releaseOf(req);

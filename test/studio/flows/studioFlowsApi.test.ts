@@ -142,9 +142,12 @@ describe('studio flows API: publish, history, diff and revert', () => {
     const stale = await s.api('coordinator', 'POST', '/publish', { revision: 0, note: 'warmer goodbye' });
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('draft_conflict');
-    const noNote = await s.api('coordinator', 'POST', '/publish', { revision: 1 });
-    expect(noNote.status).toBe(400);
-    expect(noNote.body.error.message).toMatch(/note/);
+    const longNote = await s.api('coordinator', 'POST', '/publish', { revision: 1, note: 'x'.repeat(501) });
+    expect(longNote.status).toBe(400);
+    expect(longNote.body.error.message).toContain('note: a note may be at most 500 characters');
+    const badPolicy = await s.api('coordinator', 'POST', '/publish', { revision: 1, note: 'x', orphanPolicy: 'ignore' });
+    expect(badPolicy.status).toBe(400);
+    expect(badPolicy.body.error.message).toMatch(/^the request body: orphanPolicy: /);
   });
 
   it('refuses a draft with checker errors, naming the line and a "did you mean"', async () => {
