@@ -1,10 +1,13 @@
 import type { FlowFiles } from '../ports.ts';
 import { localeTexts, parseLocaleObject, sameWording, type Wording } from './localeTexts.ts';
 import { setLocaleTexts } from './setLocaleTexts.ts';
-import { FIELD, languageName } from './wordingPage.ts';
+import { FIELD, languageName, shownHash } from './wordingFields.ts';
 
-/** What a wording form post does to the draft: the new texts of the files it changed, or why not. */
-export type WordingEdit = { ok: true; files: FlowFiles; keys: number } | { ok: false; message: string };
+/**
+ * What a wording form post does to the draft: the new texts of the files it changed and the
+ * texts someone else changed meanwhile (left as they are now), or why nothing can be saved.
+ */
+export type WordingEdit = { ok: true; files: FlowFiles; keys: number; conflicts: string[] } | { ok: false; message: string };
 
 /** A textarea's text as a value: lists one item per line (blank lines dropped), texts with `\n` line ends. */
 function valueOf(posted: string, list: boolean): Wording {
@@ -16,12 +19,19 @@ function valueOf(posted: string, list: boolean): Wording {
  * Applies the texts of a wording form (`t:<lang>:<namespace>:<key>` → text) to the draft's locale
  * files. Only values that differ are written; a new translation goes into its language's file
  * where the English file has the key. Fields must name a language, file and key the draft has.
+ *
+ * Texts are merged one by one, so a save by someone else meanwhile loses nobody's typing: a text
+ * the form did not change (its box still holds what `h:…` says it showed) is left as the draft has
+ * it now; a text the form changed is written unless someone else changed that same text since
+ * the page was shown (a conflict, listed; the draft's text stays). `stale`: the form names an
+ * older revision than the draft's.
  */
-export function saveWording(draft: FlowFiles, fields: Record<string, string>): WordingEdit {
+export function saveWording(draft: FlowFiles, fields: Record<string, string>, o: { stale: boolean }): WordingEdit {
   const { files: texts } = localeTexts(draft);
   const languages = new Set(texts.map((t) => t.lang));
   const byPath = new Map(texts.map((t) => [t.path, t]));
   const changes = new Map<string, Array<{ key: string; value: Wording }>>();
+  const conflicts: string[] = [];
   for (const [name, posted] of Object.entries(fields)) {
     const m = FIELD.exec(name);
     if (!m) continue;
@@ -36,6 +46,19 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>): W
     const current = byPath.get(path)?.texts.get(key);
     const value = valueOf(posted, Array.isArray(current ?? english));
     if (sameWording(current, value)) continue;
+    const shown = fields[`h${name.slice(1)}`];
+    // A form without what its boxes showed (not one of our pages) only saves on the revision it names.
+    if (shown === undefined && o.stale) {
+      conflicts.push(`${key} (${languageName(lang)})`);
+      continue;
+    }
+    if (shown !== undefined) {
+      if (shownHash(value) === shown) continue;
+      if (shownHash(current) !== shown) {
+        conflicts.push(`${key} (${languageName(lang)})`);
+        continue;
+      }
+    }
     if (value === '' || (Array.isArray(value) && value.length === 0 && current === undefined)) {
       if (current === undefined) continue;
       if (!Array.isArray(value)) return { ok: false, message: `${key} in ${languageName(lang)} cannot be empty (to remove a text, edit the file in the flow editor)` };
@@ -53,5 +76,5 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>): W
     out[path] = setLocaleTexts(original, parsed.tree, list, en.ok ? en.tree : undefined);
     keys += list.length;
   }
-  return { ok: true, files: out, keys };
+  return { ok: true, files: out, keys, conflicts };
 }

@@ -1,23 +1,10 @@
 import { dirOf } from '../../i18n.ts';
 import { html } from '../layout.ts';
 import type { KeyUse } from './keyUsage.ts';
-import type { Wording } from './localeTexts.ts';
+import { boxText, fieldName, languageName, shownHash } from './wordingFields.ts';
 import type { CellFlag, WordingCell, WordingFilter, WordingRow, WordingTable } from './wordingRows.ts';
 
 export const PAGE_SIZE = 25;
-
-/** The form field of one text: `t:<lang>:<namespace>:<key>`. */
-export const fieldName = (lang: string, namespace: string, key: string): string => `t:${lang}:${namespace}:${key}`;
-export const FIELD = /^t:([a-z]{2,3}(?:-[A-Za-z]{2,4})?):([a-z][a-z0-9_-]*):([A-Za-z][\w-]*(?:\.[\w-]+)*)$/;
-
-const names = new Intl.DisplayNames(['en'], { type: 'language' });
-export function languageName(lang: string): string {
-  try {
-    return names.of(lang) ?? lang;
-  } catch {
-    return lang;
-  }
-}
 
 const FLAG_TEXT: Record<CellFlag, string> = {
   missing: 'missing',
@@ -35,10 +22,9 @@ export interface WordingPageInput {
   csrf: string;
   /** The query string of the filter (kept on the form's action and the page links). */
   query: string;
-  notice?: { type: 'saved'; count: number } | { type: 'conflict'; by: string | null } | { type: 'invalid'; message: string } | undefined;
+  notice?: { type: 'saved'; count: number; conflicts?: string | undefined } | { type: 'conflict'; by: string | null } | { type: 'invalid'; message: string } | undefined;
 }
 
-const valueText = (v: Wording | undefined): string => (v === undefined ? '' : Array.isArray(v) ? v.join('\n') : v);
 const usedText = (used: KeyUse[]): string =>
   used.length === 0
     ? 'Not used by a flow step'
@@ -62,7 +48,13 @@ function filterForm(o: WordingPageInput, flows: string[]): string {
 function noticeOf(o: WordingPageInput): string {
   const n = o.notice;
   if (!n) return '';
-  if (n.type === 'saved') return `<p role="status" class="notice">${n.count === 0 ? 'Nothing changed: no text was different.' : `Saved ${n.count} text${n.count === 1 ? '' : 's'} in the draft.`}</p>`;
+  if (n.type === 'saved') {
+    const saved = `<p role="status" class="notice">${n.count === 0 ? 'Nothing saved.' : `Saved ${n.count} text${n.count === 1 ? '' : 's'} in the draft.`}</p>`;
+    const lost = n.conflicts
+      ? `<div role="alert" class="notice error"><p>Not saved, because someone else changed the same text while you were editing: ${html(n.conflicts)}. The page shows their version now; change it again if it still needs it.</p></div>`
+      : '';
+    return `${saved}${lost}`;
+  }
   const message =
     n.type === 'conflict'
       ? `Not saved: ${html(n.by ?? 'someone else')} saved the draft while you were editing. The page now shows their version; make your change again.`
@@ -82,11 +74,11 @@ function cell(row: WordingRow, c: WordingCell, id: string, o: WordingPageInput):
     grade = `<p id="${id}-grade" class="grade">${g.flagged ? `<strong class="flag">hard to read: reading grade ${g.grade}, above ${o.table.maxGrade}</strong>` : `Reading grade ${Math.max(0, g.grade)}`}</p>`;
   }
   const describedBy = [`${id}-key`, statusId, ...(grade ? [`${id}-grade`] : [])].join(' ');
-  const text = valueText(c.value);
+  const text = boxText(c.value);
   const editor = o.canEdit
     ? `<label for="${id}-${lang}">${html(languageName(c.lang))}${row.list ? ' (one per line)' : ''}</label>
 <textarea id="${id}-${lang}" name="${html(fieldName(c.lang, row.namespace, row.key))}" lang="${lang}" dir="${dir}" rows="${Math.min(8, Math.max(2, text.split('\n').length + 1))}" aria-describedby="${describedBy}">
-${html(text)}</textarea>`
+${html(text)}</textarea><input type="hidden" name="${html(`h${fieldName(c.lang, row.namespace, row.key).slice(1)}`)}" value="${shownHash(c.value)}">`
     : `<div lang="${lang}" dir="${dir}" class="text">${row.list ? `<ul>${[c.value ?? []].flat().map((t) => `<li>${html(t)}</li>`).join('')}</ul>` : html(text)}</div>`;
   return `<td${c.flags.length ? ' class="flagged"' : ''}>${editor}${status}${grade}</td>`;
 }

@@ -35,9 +35,12 @@ const noticeQuery = z.object({
   saved: z.coerce.number().int().min(0).optional().catch(undefined),
   conflict: z.literal('1').optional().catch(undefined),
   invalid: z.string().max(500).optional().catch(undefined),
+  conflicts: z.string().max(1000).optional().catch(undefined),
 });
 
 const saveForm = z
+  // The revision the page was shown at: texts are merged one by one (h:… fields), so it need not
+  // be the draft's now; a form without them saves only on the draft's revision.
   .object({ csrf: z.string(), revision: z.coerce.number().int().min(0) })
   .catchall(z.string().max(MAX_FILE_CHARS, 'a text may be at most 1 MB'));
 
@@ -69,7 +72,7 @@ export function wordingRoutes(opts: WordingRoutesOptions): Router {
     const table = wordingRows(draft.files, await history(draft.files));
     const notice =
       n.saved !== undefined
-        ? ({ type: 'saved', count: n.saved } as const)
+        ? ({ type: 'saved', count: n.saved, conflicts: n.conflicts } as const)
         : n.conflict
           ? ({ type: 'conflict', by: draft.updatedBy } as const)
           : n.invalid
@@ -108,15 +111,20 @@ export function wordingRoutes(opts: WordingRoutesOptions): Router {
       if (err instanceof AppError && err.code === 'data_invalid') return back({ invalid: err.message.slice(0, 500) });
       throw err;
     }
-    const { draft } = await currentDraft(db, releases);
-    if (form.revision !== draft.revision) return back({ conflict: '1' });
-    const edit = saveWording(draft.files, form);
-    if (!edit.ok) return back({ invalid: edit.message.slice(0, 500) });
-    if (edit.keys === 0) return back({ saved: '0' });
-    const w = await writeFlowDraft(db, { expected: form.revision, files: { ...draft.files, ...edit.files }, baseRelease: draft.baseRelease, by: staff.email });
-    if (w.type === 'conflict') return back({ conflict: '1' });
-    await guard.audit(req, 'wording.save', String(w.draft.revision), { texts: edit.keys, paths: Object.keys(edit.files) });
-    return back({ saved: String(edit.keys) });
+    // Merged text by text (saveWording), so a save by someone else meanwhile costs nobody their
+    // typing; the write itself is optimistic, and tried once more if another save slips in.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { draft } = await currentDraft(db, releases);
+      const edit = saveWording(draft.files, form, { stale: form.revision !== draft.revision });
+      if (!edit.ok) return back({ invalid: edit.message.slice(0, 500) });
+      const conflicts: Record<string, string> = edit.conflicts.length ? { conflicts: edit.conflicts.join(', ').slice(0, 1000) } : {};
+      if (edit.keys === 0) return back({ saved: '0', ...conflicts });
+      const w = await writeFlowDraft(db, { expected: draft.revision, files: { ...draft.files, ...edit.files }, baseRelease: draft.baseRelease, by: staff.email });
+      if (w.type === 'conflict') continue;
+      await guard.audit(req, 'wording.save', String(w.draft.revision), { texts: edit.keys, paths: Object.keys(edit.files) });
+      return back({ saved: String(edit.keys), ...conflicts });
+    }
+    return back({ conflict: '1' });
   });
 
   return router;

@@ -149,13 +149,32 @@ describe('studio wording view', () => {
     expect(text).toContain('\n      "administrationWords": [\n        "دفتر",\n        "ایڈمن"\n      ],\n');
   });
 
-  it('refuses viewers (403), a stale revision (conflict message), a key the draft lacks and an emptied text', async () => {
+  it('merges a save with one made meanwhile: other texts are kept, the same text changed twice is a conflict', async () => {
+    // Two translators open the same page; the form carries what each box showed.
+    const page = await get('translator', '?namespace=journey');
+    const shown = Object.fromEntries([...page.text.matchAll(/<input type="hidden" name="(h:[^"]+)" value="([^"]+)">/g)].map((m) => [m[1]!, m[2]!]));
+    const revision = /name="revision" value="(\d+)"/.exec(page.text)![1]!;
+    expect(Object.keys(shown)).toEqual(expect.arrayContaining(['h:ur:journey:journey.finish', 'h:ur:journey:journey.seeJobs', 'h:en:journey:journey.finish']));
+    expect(Object.keys(shown)).not.toContain('h:ur:journey:journey.goodbye');
+    const form = { csrf: TEST_CSRF, revision, ...shown, 't:en:journey:journey.finish': 'Finish for now', 't:ur:journey:journey.finish': 'ختم', 't:ur:journey:journey.seeJobs': 'نوکریاں دیکھیں' };
+    // Meanwhile someone else changes one of the same texts (finish in Urdu) and one this page does not show.
+    const other = await post('coordinator', { csrf: TEST_CSRF, revision, ...shown, 't:ur:journey:journey.finish': 'بس', 't:ur:journey:journey.goodbye': 'شکریہ' });
+    expect(other.location).toMatch(/saved=2$/);
+    const mine = await post('translator', form, '?namespace=journey');
+    expect(mine.status).toBe(303);
+    expect(decodeURIComponent(mine.location.replaceAll('+', ' '))).toBe('/studio/wording?namespace=journey&saved=1&conflicts=journey.finish (Urdu)');
+    const ur = (JSON.parse((await draft()).files[UR]!) as { journey: Record<string, unknown> }).journey;
+    expect([ur['finish'], ur['goodbye'], ur['seeJobs']]).toEqual(['بس', 'شکریہ', 'نوکریاں دیکھیں']);
+    const after = await get('translator', '?namespace=journey&saved=1&conflicts=journey.finish%20(Urdu)');
+    expect(after.text).toContain('<p role="status" class="notice">Saved 1 text in the draft.</p>');
+    expect(after.text).toContain('Not saved, because someone else changed the same text while you were editing: journey.finish (Urdu).');
+  });
+
+  it('refuses viewers (403), a form without what it showed on an old revision, a key the draft lacks and an emptied text', async () => {
     const { revision } = await draft();
     expect((await post('viewer', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.finish': 'x' })).status).toBe(403);
     const stale = await post('translator', { csrf: TEST_CSRF, revision: String(revision - 1), 't:ur:journey:journey.finish': 'x' }, '?namespace=journey');
-    expect(stale).toEqual({ status: 303, location: '/studio/wording?namespace=journey&conflict=1' });
-    const page = await get('translator', '?namespace=journey&conflict=1');
-    expect(page.text).toContain('<div role="alert" class="notice error"><p>Not saved: translator@example.org saved the draft while you were editing.');
+    expect(decodeURIComponent(stale.location.replaceAll('+', ' '))).toBe('/studio/wording?namespace=journey&saved=0&conflicts=journey.finish (Urdu)');
     const unknown = await post('translator', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.nothing': 'x' });
     expect(decodeURIComponent(unknown.location.replaceAll('+', ' '))).toContain('invalid=there is no text journey.nothing in journey for Urdu');
     const emptied = await post('translator', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.finish': '' });
@@ -164,6 +183,8 @@ describe('studio wording view', () => {
     expect(badRevision.status).toBe(303);
     expect(badRevision.location).toContain('invalid=');
     expect((await draft()).revision).toBe(revision);
+    const page = await get('translator', '?invalid=journey.finish%20in%20Urdu%20cannot%20be%20empty');
+    expect(page.text).toContain('<div role="alert" class="notice error"><p>Not saved: journey.finish in Urdu cannot be empty</p></div>');
   });
 
   it('filters by flow and by text, and pages long lists', async () => {

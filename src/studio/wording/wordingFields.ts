@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import type { Wording } from './localeTexts.ts';
+
+// The wording form's fields, shared by the page that writes them and the save that reads them.
+
+/** The form field of one text: `t:<lang>:<namespace>:<key>`. */
+export const fieldName = (lang: string, namespace: string, key: string): string => `t:${lang}:${namespace}:${key}`;
+export const FIELD = /^t:([a-z]{2,3}(?:-[A-Za-z]{2,4})?):([a-z][a-z0-9_-]*):([A-Za-z][\w-]*(?:\.[\w-]+)*)$/;
+
+const names = new Intl.DisplayNames(['en'], { type: 'language' });
+export function languageName(lang: string): string {
+  try {
+    return names.of(lang) ?? lang;
+  } catch {
+    return lang;
+  }
+}
+
+/** The text box's text of a value (lists one item per line). */
+export const boxText = (v: Wording | undefined): string => (v === undefined ? '' : Array.isArray(v) ? v.join('\n') : v);
+/** A short fingerprint of what a text box showed (the form carries it as `h:<lang>:<namespace>:<key>`). */
+export const shownHash = (v: Wording | undefined): string => createHash('sha256').update(boxText(v)).digest('base64url').slice(0, 16);
