@@ -117,6 +117,23 @@ describe('studio flows API: the draft', () => {
     const removed = await s.api<Saved>('coordinator', 'PUT', '/draft/files', { revision: added.body.revision, files: { 'flows/extra.flow.yaml': null } });
     expect(removed.body.changed).toEqual([]);
   });
+
+  it('carries its edits onto a release published meanwhile (flows import), so publishing it undoes nothing', async () => {
+    const edited = s.shipped[UR]!.replace('"finish": "', '"finish": "بس ');
+    await s.api('translator', 'PUT', '/draft/files', { revision: (await draft()).revision, files: { [UR]: edited } });
+    const imported = V1.replace('journey.goodbye', 'consent.thanks');
+    const r = await s.releases.publish({ ...(await s.releases.live()).files, [MAIN]: imported }, { source: 'import', by: 'cli', note: 'flows import' });
+    expect(r.ok).toBe(true);
+    const d = await draft();
+    expect(d.baseRelease).toBe(r.ok ? r.release.id : -1);
+    expect(d.files[MAIN]).toBe(imported);
+    expect(d.files[UR]).toBe(edited);
+    expect(d.changed).toEqual([UR]);
+    const published = await s.api<{ release: ReleaseSummary }>('coordinator', 'POST', '/publish', { revision: d.revision, note: 'Urdu wording' });
+    expect(published.status).toBe(200);
+    const live = await s.releases.live();
+    expect([live.files[MAIN], live.files[UR]]).toEqual([imported, edited]);
+  }, 120_000);
 });
 
 describe('studio flows API: publish, history, diff and revert', () => {
