@@ -77,6 +77,12 @@ export const vacanciesRepo = {
     );
   },
 
+  /** Closes (a date in the past) or reopens (today or later) a vacancy, as matching reads it: open up to and including its closing date. */
+  async setClosingDate(tx: Queryable, id: string, closingDate: string): Promise<boolean> {
+    const r = await tx.query(`UPDATE vacancies SET closing_date = $2::date, updated_at = now() WHERE id = $1`, [id, closingDate]);
+    return r.rowCount > 0;
+  },
+
   /** The stored vacancies among `ids`; with `lock`, their rows stay locked to the end of the transaction. */
   async byIds(tx: Queryable, ids: string[], opts: { lock?: boolean } = {}): Promise<VacancyValues[]> {
     const { rows } = await tx.query(
