@@ -66,13 +66,13 @@ export function radios(o: { name: string; legend: string; form: FormState; optio
   return `<fieldset class="field${error ? ' field-invalid' : ''}"${error ? ` aria-describedby="${id}-error"` : ''}><legend>${html(o.legend)}</legend>${errorLine(id, error)}${items}</fieldset>`;
 }
 
-/** A select list with its label. */
+/** A select list with its label; it starts on "Choose…" so that nothing is picked by accident. */
 export function select(o: { name: string; label: string; form: FormState; options: Array<{ value: string; label: string }>; scope?: string }): string {
   const id = fieldId(o.name, o.scope);
   const error = o.form.errors[o.name];
   const chosen = o.form.values[o.name];
   return `<div class="field${error ? ' field-invalid' : ''}"><label for="${id}">${html(o.label)}</label>${errorLine(id, error)}
-  <select id="${id}" name="${html(o.name)}"${error ? ` aria-invalid="true" aria-describedby="${id}-error"` : ''}>${o.options
+  <select id="${id}" name="${html(o.name)}"${error ? ` aria-invalid="true" aria-describedby="${id}-error"` : ''}><option value="">Choose…</option>${o.options
     .map((opt) => `<option value="${html(opt.value)}"${chosen === opt.value ? ' selected' : ''}>${html(opt.label)}</option>`)
     .join('')}</select></div>`;
 }
@@ -110,6 +110,10 @@ export const plainErrors: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_type' && issue.expected === 'number') return 'Enter a number';
   if (issue.code === 'invalid_type' && issue.expected === 'boolean') return 'Choose yes or no';
   if (issue.code === 'invalid_format' && issue.format === 'date') return 'Enter a date (YYYY-MM-DD)';
+  if (issue.code === 'invalid_value') return `Choose one of: ${issue.values.map(String).join(', ')}`;
+  if (issue.code === 'too_small' && issue.origin === 'number') return `Enter ${String(issue.minimum)} or more`;
+  if (issue.code === 'too_big' && issue.origin === 'number') return `Enter ${String(issue.maximum)} or less`;
+  if (issue.code === 'too_small' && issue.origin === 'string') return 'Enter a value';
   return undefined;
 };
 
