@@ -16,6 +16,18 @@ export interface CoursePageData {
   done?: string;
 }
 
+/** The add form's labels, by field: shown beside each field and naming it in the error summary. */
+const LABELS: Record<string, string> = {
+  id: 'Session id',
+  startDate: 'Date',
+  startTime: 'Start time',
+  endTime: 'End time',
+  'venue.name': 'Venue name',
+  'venue.address': 'Venue address',
+  'venue.accessible': 'Step-free access to the venue?',
+  capacity: 'Capacity (seats)',
+};
+
 function capacityForm(s: SessionOverview, d: CoursePageData): string {
   const form = d.capacity?.sessionId === s.id ? d.capacity.form : { values: { capacity: String(s.capacity) }, errors: {} };
   return `<form method="post" action="/studio/data/sessions/${html(s.id)}/capacity" class="inline">${csrfInput(d.csrf)}
@@ -48,18 +60,19 @@ export function courseBody(d: CoursePageData): string {
     ? `<h2 id="add-session">Add a session</h2>
 <p>Checked like a session in <code>flows/courses.yaml</code> or a line of <code>import sessions</code>. Dates and times are in Birmingham (UK) time.</p>
 <form method="post" action="/studio/data/courses/${html(c.id)}/sessions" novalidate>${csrfInput(d.csrf)}
-${field({ name: 'id', label: 'Session id', hint: 'Lower-case letters, digits and dashes, e.g. ican-admin-2027-04-12', form: add, scope: 'add' })}
-${field({ name: 'startDate', label: 'Date', type: 'date', form: add, scope: 'add' })}
-${field({ name: 'startTime', label: 'Start time', hint: 'HH:MM, 24-hour', type: 'time', form: add, scope: 'add' })}
-${field({ name: 'endTime', label: 'End time', hint: 'HH:MM, 24-hour', type: 'time', form: add, scope: 'add' })}
-${field({ name: 'venue.name', label: 'Venue name', form: add, scope: 'add' })}
-${field({ name: 'venue.address', label: 'Venue address', form: add, scope: 'add' })}
-${radios({ name: 'venue.accessible', legend: 'Step-free access to the venue?', form: add, scope: 'add', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] })}
-${field({ name: 'capacity', label: 'Capacity (seats)', hint: '1 to 500', type: 'number', form: add, scope: 'add', attrs: 'min="1" max="500" step="1"' })}
+${field({ name: 'id', label: LABELS['id']!, hint: 'Lower-case letters, digits and dashes, e.g. ican-admin-2027-04-12', form: add, scope: 'add' })}
+${field({ name: 'startDate', label: LABELS['startDate']!, type: 'date', form: add, scope: 'add' })}
+${field({ name: 'startTime', label: LABELS['startTime']!, hint: 'HH:MM, 24-hour', type: 'time', form: add, scope: 'add' })}
+${field({ name: 'endTime', label: LABELS['endTime']!, hint: 'HH:MM, 24-hour', type: 'time', form: add, scope: 'add' })}
+${field({ name: 'venue.name', label: LABELS['venue.name']!, form: add, scope: 'add' })}
+${field({ name: 'venue.address', label: LABELS['venue.address']!, form: add, scope: 'add' })}
+${radios({ name: 'venue.accessible', legend: LABELS['venue.accessible']!, form: add, scope: 'add', options: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] })}
+${field({ name: 'capacity', label: LABELS['capacity']!, hint: '1 to 500', type: 'number', form: add, scope: 'add', attrs: 'min="1" max="500" step="1"' })}
 <button type="submit">Add session</button>
 </form>`
     : '<p>You can read this page; only coordinators change sessions.</p>';
-  return `${errorSummary(errors)}${doneNote(d.done)}
+  const labels = d.capacity ? { ...LABELS, capacity: `Capacity of ${d.capacity.sessionId}` } : LABELS;
+  return `${errorSummary(errors, labels)}${doneNote(d.done)}
 <dl><dt>Id</dt><dd>${html(c.id)}</dd><dt>Programme</dt><dd><a href="/studio/data/programmes/${html(c.programmeId)}">${html(c.programmeId)}</a></dd>
 <dt>Job family</dt><dd>${html(c.jobFamily)}</dd><dt>Length</dt><dd>${c.lengthWeeks} week(s)</dd><dt>Languages</dt><dd>${html(c.languages.join(', '))}</dd></dl>
 <h2>Sessions</h2>

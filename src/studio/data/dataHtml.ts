@@ -77,12 +77,19 @@ export function select(o: { name: string; label: string; form: FormState; option
     .join('')}</select></div>`;
 }
 
-/** "There is a problem": every error, each a link to its field (shown first in the main content). */
-export function errorSummary(errors: Array<{ name: string; message: string; scope?: string }>): string {
+/**
+ * "There is a problem": every error, shown first in the main content, each named by its field's
+ * label and a link to the field; a problem with no field of its own (none expected) is listed unlinked.
+ */
+export function errorSummary(errors: Array<{ name: string; message: string; scope?: string }>, labels: Record<string, string>): string {
   if (errors.length === 0) return '';
+  const item = (e: { name: string; message: string; scope?: string }) => {
+    const label = labels[e.name];
+    return label ? `<li><a href="#${fieldId(e.name, e.scope)}">${html(label)}: ${html(e.message)}</a></li>` : `<li>${html(e.message)}</li>`;
+  };
   return `<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
 <h2 id="error-summary-title">There is a problem</h2>
-<ul>${errors.map((e) => `<li><a href="#${fieldId(e.name, e.scope)}">${html(e.message)}</a></li>`).join('')}</ul>
+<ul>${errors.map(item).join('')}</ul>
 </div>`;
 }
 

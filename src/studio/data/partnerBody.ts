@@ -16,6 +16,21 @@ export interface PartnerPageData {
   done?: string;
 }
 
+/** The add form's labels, by field: shown beside each field and naming it in the error summary. */
+const LABELS: Record<string, string> = {
+  id: 'Vacancy id',
+  role: 'Job title',
+  jobFamily: 'Job family',
+  band: 'Band',
+  hoursPerWeek: 'Hours a week',
+  'site.id': 'Site id',
+  'site.name': 'Site name',
+  closingDate: 'Closing date',
+  startDate: 'Start date (optional)',
+  minAge: 'Minimum age',
+  'requirements.drivingLicence': 'Needs a driving licence?',
+};
+
 function actions(v: VacancyOverview, d: PartnerPageData): string {
   if (!d.canEdit) return '';
   const open = v.closingDate >= d.today;
@@ -48,21 +63,23 @@ export function partnerBody(d: PartnerPageData): string {
     ? `<h2 id="add-vacancy">Add a vacancy</h2>
 <p>Checked like a vacancy in <code>flows/partners.yaml</code>. Names are in English; translations follow the English name (flows/README.md).</p>
 <form method="post" action="/studio/data/partners/${html(d.partner.id)}/vacancies" novalidate>${csrfInput(d.csrf)}
-${field({ name: 'id', label: 'Vacancy id', hint: 'Lower-case letters, digits and dashes, e.g. uhb-porter-qeh-2027-2', form: add, scope: 'add' })}
-${field({ name: 'role', label: 'Job title', form: add, scope: 'add' })}
-${select({ name: 'jobFamily', label: 'Job family', form: add, scope: 'add', options: jobFamilySchema.options.map((f) => ({ value: f, label: f })) })}
-${field({ name: 'band', label: 'Band', hint: 'Agenda for Change band, like 2 or 2-3', form: add, scope: 'add' })}
-${field({ name: 'hoursPerWeek', label: 'Hours a week', hint: 'Up to 48', type: 'number', form: add, scope: 'add', attrs: 'min="1" max="48" step="0.5"' })}
-${field({ name: 'site.id', label: 'Site id', hint: 'Lower-case letters, digits and dashes, e.g. heartlands', form: add, scope: 'add' })}
-${field({ name: 'site.name', label: 'Site name', form: add, scope: 'add' })}
-${field({ name: 'closingDate', label: 'Closing date', hint: 'Open up to and including this day', type: 'date', form: add, scope: 'add' })}
-${field({ name: 'startDate', label: 'Start date (optional)', hint: 'Not before the closing date', type: 'date', form: add, scope: 'add', required: false })}
-${field({ name: 'minAge', label: 'Minimum age', hint: '16 to 70', type: 'number', form: add, scope: 'add', attrs: 'min="16" max="70" step="1"' })}
-${radios({ name: 'requirements.drivingLicence', legend: 'Needs a driving licence?', form: add, scope: 'add', options: [{ value: 'no', label: 'No' }, { value: 'yes', label: 'Yes' }] })}
+${field({ name: 'id', label: LABELS['id']!, hint: 'Lower-case letters, digits and dashes, e.g. uhb-porter-qeh-2027-2', form: add, scope: 'add' })}
+${field({ name: 'role', label: LABELS['role']!, form: add, scope: 'add' })}
+${select({ name: 'jobFamily', label: LABELS['jobFamily']!, form: add, scope: 'add', options: jobFamilySchema.options.map((f) => ({ value: f, label: f })) })}
+${field({ name: 'band', label: LABELS['band']!, hint: 'Agenda for Change band, like 2 or 2-3', form: add, scope: 'add' })}
+${field({ name: 'hoursPerWeek', label: LABELS['hoursPerWeek']!, hint: 'Up to 48', type: 'number', form: add, scope: 'add', attrs: 'min="1" max="48" step="0.5"' })}
+${field({ name: 'site.id', label: LABELS['site.id']!, hint: 'Lower-case letters, digits and dashes, e.g. heartlands', form: add, scope: 'add' })}
+${field({ name: 'site.name', label: LABELS['site.name']!, form: add, scope: 'add' })}
+${field({ name: 'closingDate', label: LABELS['closingDate']!, hint: 'Open up to and including this day', type: 'date', form: add, scope: 'add' })}
+${field({ name: 'startDate', label: LABELS['startDate']!, hint: 'Not before the closing date', type: 'date', form: add, scope: 'add', required: false })}
+${field({ name: 'minAge', label: LABELS['minAge']!, hint: '16 to 70', type: 'number', form: add, scope: 'add', attrs: 'min="16" max="70" step="1"' })}
+${radios({ name: 'requirements.drivingLicence', legend: LABELS['requirements.drivingLicence']!, form: add, scope: 'add', options: [{ value: 'no', label: 'No' }, { value: 'yes', label: 'Yes' }] })}
 <button type="submit">Add vacancy</button>
 </form>`
     : '<p>You can read this page; only coordinators change vacancies.</p>';
-  return `${errorSummary(errors)}${doneNote(d.done)}
+  // The reopen form's one field is a closing date too: named after its vacancy.
+  const labels = d.reopen ? { ...LABELS, closingDate: `Closing date of ${d.reopen.vacancyId}` } : LABELS;
+  return `${errorSummary(errors, labels)}${doneNote(d.done)}
 <p>Closing a vacancy stops it being matched and applied for from today (it is shown to residents as closed); applications already made are kept and partners still see them. Reopening sets a new closing date.</p>
 ${table(`Vacancies of ${d.partner.name}`, ['Vacancy', 'Job', 'Site', 'Closing date', 'Status', 'Applications', 'Change'], rows, 'no vacancies')}
 ${addForm}

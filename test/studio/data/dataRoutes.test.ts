@@ -107,15 +107,15 @@ describe('studio programme data pages', () => {
     const body = await res.text();
     expect(body).toContain('<title>Error: Course:');
     expect(body).toContain('<h2 id="error-summary-title">There is a problem</h2>');
-    for (const [field, message] of [
-      ['id', 'use lower-case letters, digits and dashes'],
-      ['venue-name', 'Enter a value'],
-      ['venue-accessible', 'Enter a value'],
+    for (const [field, label, message] of [
+      ['id', 'Session id', 'use lower-case letters, digits and dashes'],
+      ['venue-name', 'Venue name', 'Enter a value'],
+      ['venue-accessible', 'Step-free access to the venue?', 'Enter a value'],
     ] as const) {
-      expect(body).toContain(`<li><a href="#f-add-${field}">${message}</a></li>`);
+      expect(body).toContain(`<li><a href="#f-add-${field}">${label}: ${message}</a></li>`);
       expect(body).toContain(`<p class="field-error" id="f-add-${field}-error"><span class="visually-hidden">Error:</span> ${message}</p>`);
     }
-    expect(body).toContain('<li><a href="#f-add-capacity">Enter 1 or more</a></li>');
+    expect(body).toContain('<li><a href="#f-add-capacity">Capacity (seats): Enter 1 or more</a></li>');
     // What was typed is kept for correcting.
     expect(body).toContain('value="3 Road"');
     // A rule across fields is checked (by zod) once every field is right on its own.
@@ -131,7 +131,7 @@ describe('studio programme data pages', () => {
     });
     expect(crossed.status).toBe(400);
     const crossedBody = await crossed.text();
-    expect(crossedBody).toContain('<li><a href="#f-add-endTime">endTime must be after startTime</a></li>');
+    expect(crossedBody).toContain('<li><a href="#f-add-endTime">End time: endTime must be after startTime</a></li>');
     expect(crossedBody).toContain('<input id="f-add-endTime" name="endTime" type="time" value="09:00" required aria-invalid="true" aria-describedby="f-add-endTime-hint f-add-endTime-error">');
     expect((await f.t.db.query(`SELECT 1 FROM course_sessions WHERE course_id = 'ican-admin' AND starts_at::date = '2027-04-13'`)).rowCount).toBe(0);
   });
@@ -155,7 +155,7 @@ describe('studio programme data pages', () => {
     expect(res.status).toBe(409);
     const body = await res.text();
     expect(body).toContain('3 seat(s) are booked or offered, so the capacity cannot be below 3; it stays 8');
-    expect(body).toContain('href="#f-ican-admin-2027-01-18-capacity"');
+    expect(body).toContain('<li><a href="#f-ican-admin-2027-01-18-capacity">Capacity of ican-admin-2027-01-18: 3 seat(s) are booked or offered');
     expect(await capacityOf('ican-admin-2027-01-18')).toEqual({ capacity: 8, taken: 3 });
 
     const ok = await post('/sessions/ican-admin-2027-01-18/capacity', { capacity: '3' });
@@ -292,9 +292,9 @@ describe('studio programme data pages', () => {
       });
       expect(res.status).toBe(400);
       const body = await res.text();
-      expect(body).toContain('<li><a href="#f-add-band">a band like &#34;2&#34; or &#34;2-3&#34;</a></li>');
-      expect(body).toContain('<li><a href="#f-add-hoursPerWeek">Enter 48 or less</a></li>');
-      expect(body).toContain('<li><a href="#f-add-jobFamily">Choose one of: administration, facilities, medical</a></li>');
+      expect(body).toContain('<li><a href="#f-add-band">Band: a band like &#34;2&#34; or &#34;2-3&#34;</a></li>');
+      expect(body).toContain('<li><a href="#f-add-hoursPerWeek">Hours a week: Enter 48 or less</a></li>');
+      expect(body).toContain('<li><a href="#f-add-jobFamily">Job family: Choose one of: administration, facilities, medical</a></li>');
       const crossed = await post('/partners/uhb/vacancies', {
         id: 'uhb-bad',
         role: 'Porter',
@@ -309,7 +309,7 @@ describe('studio programme data pages', () => {
         'requirements.drivingLicence': 'yes',
       });
       expect(crossed.status).toBe(400);
-      expect(await crossed.text()).toContain('<li><a href="#f-add-startDate">startDate must not be before closingDate</a></li>');
+      expect(await crossed.text()).toContain('<li><a href="#f-add-startDate">Start date (optional): startDate must not be before closingDate</a></li>');
       expect((await f.t.db.query(`SELECT 1 FROM vacancies WHERE id = 'uhb-bad'`)).rowCount).toBe(0);
     });
 
