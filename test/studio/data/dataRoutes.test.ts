@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationProfileSchema } from '../../../src/domain/applications/applicationProfile.ts';
 import { applicationStatus } from '../../../src/domain/applications/applicationStatus.ts';
 import { submitApplication } from '../../../src/domain/applications/submitApplication.ts';
+import { formatSeedConflict } from '../../../src/domain/coordinatorData/seedConflict.ts';
+import { seedCoordinatorData } from '../../../src/domain/coordinatorData/seedCoordinatorData.ts';
 import { bookSession } from '../../../src/domain/courses/bookSession.ts';
 import { listSessions } from '../../../src/domain/courses/listSessions.ts';
 import { matchVacancies } from '../../../src/domain/vacancies/matchVacancies.ts';
@@ -385,5 +387,20 @@ describe('studio programme data pages', () => {
     it('without a session nothing is shown (401)', async () => {
       expect((await fetch(`${f.base}/`)).status).toBe(401);
     });
+  });
+
+  // Runs last: what the changes above leave between flows/*.yaml and the database, as the next
+  // start-up (and `npm run flows -- check --db`) reports it.
+  it('changes made here are reported as differences from the files, and the database is kept', async () => {
+    const report = await seedCoordinatorData(f.t.db, { flowsDir: 'flows', mode: 'check', now: NOW, options: courseOptions });
+    const lines = report.conflicts.map(formatSeedConflict);
+    // A capacity changed here belongs to the studio and import from then on: `db seed` leaves it.
+    expect(lines).toContain(
+      'flows/courses.yaml: session ican-admin-2027-01-18: capacity is 8 in the file, 4 in the database (changed by `import sessions`, so the database is kept; import again to change it, or make the file match)',
+    );
+    // A vacancy closed and reopened here: start-up keeps it; `db seed` would write the file's date back.
+    expect(lines).toContain(
+      'flows/partners.yaml: vacancy bchc-catering-2027-1: closingDate is 2027-03-14 in the file, 2027-03-31 in the database (start-up keeps the database; `npm run anchorline -- db seed` applies the file)',
+    );
   });
 });
