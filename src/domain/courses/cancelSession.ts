@@ -71,8 +71,9 @@ export async function cancelSession(
       await deps.send(t.conversationId, sessionCancelledReplies(done.session, t.status, noticeWriter(deps.notices, t.locale)));
       told++;
     } catch (err) {
-      // Counted and shown to the coordinator; the log names the session, never the resident.
-      deps.logger?.warn({ err, sessionId }, 'a resident could not be told their session was cancelled');
+      // Counted and shown to the coordinator; the log names the session and the kind of failure,
+      // never the resident (an error's message may carry their conversation id).
+      deps.logger?.warn({ sessionId, error: err instanceof Error ? err.name : typeof err }, 'a resident could not be told their session was cancelled');
     }
   }
   return {

@@ -83,10 +83,10 @@ export const courseSessionsRepo = {
     return rows[0] ? z.date().parse(rows[0].starts_at) : undefined;
   },
 
-  /** Takes a seat if one is free; false when the session is full. */
+  /** Takes a seat if one is free; false when the session is full (or was cancelled meanwhile). */
   async takeSeat(tx: Queryable, sessionId: string): Promise<boolean> {
     const r = await tx.query(
-      `UPDATE course_sessions SET taken = taken + 1, updated_at = now() WHERE id = $1 AND taken < capacity`,
+      `UPDATE course_sessions SET taken = taken + 1, updated_at = now() WHERE id = $1 AND taken < capacity AND cancelled_at IS NULL`,
       [sessionId],
     );
     return r.rowCount > 0;

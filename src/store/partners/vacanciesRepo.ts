@@ -54,7 +54,7 @@ const params = (v: VacancyValues) => [
   v.id, v.partnerId, v.role, v.jobFamily, v.band, v.hoursPerWeek, v.siteId, v.siteName, v.closingDate, v.startDate, v.minAge, v.requirements,
 ];
 
-/** The one writer of `vacancies` (from flows/partners.yaml); matching reads them through `vacancyQueries.ts` beside it. */
+/** The one writer of `vacancies` (from flows/partners.yaml and the studio's data pages); matching reads them through `vacancyQueries.ts` beside it. */
 export const vacanciesRepo = {
   /** Inserts a vacancy that does not exist yet; an existing one is left as it is (returns false). */
   async insertIfMissing(tx: Queryable, v: VacancyValues): Promise<boolean> {

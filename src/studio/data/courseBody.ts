@@ -52,9 +52,10 @@ export function courseBody(d: CoursePageData): string {
       String(s.booked + s.offered),
       String(s.waiting),
       sessionStatus(s, d.now),
-      d.canEdit && live ? `<a href="/studio/data/sessions/${html(s.id)}/cancel">Cancel<span class="visually-hidden"> session ${html(s.id)}</span></a>` : '',
+      ...(d.canEdit ? [live ? `<a href="/studio/data/sessions/${html(s.id)}/cancel">Cancel<span class="visually-hidden"> session ${html(s.id)}</span></a>` : ''] : []),
     ];
   });
+  const headers = ['Session', 'Date and time', 'Venue', 'Capacity', 'Booked', 'Waiting', 'Status', ...(d.canEdit ? ['Cancel'] : [])];
   const add = d.add;
   const addForm = d.canEdit
     ? `<h2 id="add-session">Add a session</h2>
@@ -77,7 +78,7 @@ ${field({ name: 'capacity', label: LABELS['capacity']!, hint: '1 to 500', type: 
 <dt>Job family</dt><dd>${html(c.jobFamily)}</dd><dt>Length</dt><dd>${c.lengthWeeks} week(s)</dd><dt>Languages</dt><dd>${html(c.languages.join(', '))}</dd></dl>
 <h2>Sessions</h2>
 <p>A capacity is never lowered below the seats already booked (or offered to someone waiting); a higher one is offered to the waiting list at once. Cancelling a session tells everyone booked or waiting, in their own language.</p>
-${table(`Sessions of ${c.name}`, ['Session', 'Date and time', 'Venue', 'Capacity', 'Booked', 'Waiting', 'Status', 'Cancel'], rows, 'no upcoming sessions')}
+${table(`Sessions of ${c.name}`, headers, rows, 'no upcoming sessions')}
 ${addForm}
 <p><a href="/studio/data">Back to programme data</a></p>`;
 }

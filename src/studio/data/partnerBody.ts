@@ -32,7 +32,6 @@ const LABELS: Record<string, string> = {
 };
 
 function actions(v: VacancyOverview, d: PartnerPageData): string {
-  if (!d.canEdit) return '';
   const open = v.closingDate >= d.today;
   const form = d.reopen?.vacancyId === v.id ? d.reopen.form : { values: {}, errors: {} };
   const close = open
@@ -56,8 +55,9 @@ export function partnerBody(d: PartnerPageData): string {
     html(v.closingDate),
     v.closingDate >= d.today ? 'Open' : 'Closed',
     String(v.applications),
-    actions(v, d),
+    ...(d.canEdit ? [actions(v, d)] : []),
   ]);
+  const headers = ['Vacancy', 'Job', 'Site', 'Closing date', 'Status', 'Applications', ...(d.canEdit ? ['Change'] : [])];
   const add = d.add;
   const addForm = d.canEdit
     ? `<h2 id="add-vacancy">Add a vacancy</h2>
@@ -81,7 +81,7 @@ ${radios({ name: 'requirements.drivingLicence', legend: LABELS['requirements.dri
   const labels = d.reopen ? { ...LABELS, closingDate: `Closing date of ${d.reopen.vacancyId}` } : LABELS;
   return `${errorSummary(errors, labels)}${doneNote(d.done)}
 <p>Closing a vacancy stops it being matched and applied for from today (it is shown to residents as closed); applications already made are kept and partners still see them. Reopening sets a new closing date.</p>
-${table(`Vacancies of ${d.partner.name}`, ['Vacancy', 'Job', 'Site', 'Closing date', 'Status', 'Applications', 'Change'], rows, 'no vacancies')}
+${table(`Vacancies of ${d.partner.name}`, headers, rows, 'no vacancies')}
 ${addForm}
 <p><a href="/studio/data">Back to programme data</a></p>`;
 }

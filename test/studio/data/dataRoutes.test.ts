@@ -376,6 +376,9 @@ describe('studio programme data pages', () => {
           expect(res.status, `${role} ${path}`).toBe(200);
           expect((await res.text()).match(/<form /g), `${role} ${path}`).toHaveLength(1);
         }
+        const course = await (await get('/courses/ican-facilities', role)).text();
+        expect(course).not.toContain('<th scope="col">Cancel</th>');
+        expect(course).not.toContain('Change capacity');
         expect((await get('/sessions/ican-facilities-2027-01-25/cancel', role)).status).toBe(403);
         for (const [path, fields] of changes) expect((await post(path, fields, role)).status, `${role} ${path}`).toBe(403);
       }
