@@ -35,7 +35,8 @@ export function overviewBody(d: OverviewData, now: Date, done?: string): string 
       `<a href="/studio/data/courses/${html(s.courseId)}">${html(c?.name ?? s.courseId)}</a>`,
       html(s.venueName),
       String(s.capacity),
-      String(s.booked),
+      // Seats held: booked, or offered to someone from the waiting list.
+      String(s.booked + s.offered),
       String(s.waiting),
       sessionStatus(s, now),
     ];
