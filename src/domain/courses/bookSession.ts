@@ -88,6 +88,12 @@ export async function bookSession(
     await courseSessionsRepo.lock(tx, sessionId);
     seat = await courseSessionsRepo.takeSeat(tx, sessionId);
   }
+  // Under the row lock a cancellation (studio) that committed meanwhile is seen: our place goes
+  // with the session rather than joining a waiting list no one will ever be offered a seat from.
+  if (!seat && !(await courseSessionsRepo.startsAt(tx, sessionId))) {
+    await bookingsRepo.setStatus(tx, bookingId, 'cancelled');
+    return { type: 'notFound', sessionId };
+  }
   if (!seat) {
     // Numbered under the row lock we hold: concurrent joins get distinct, increasing places.
     return { type: 'waitlisted', bookingId, sessionId, position: await bookingsRepo.joinWaitingList(tx, sessionId, bookingId), alreadyHad: false };

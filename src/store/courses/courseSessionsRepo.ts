@@ -77,15 +77,16 @@ const INSERT = `INSERT INTO course_sessions AS cs
  * UPDATE (taken < capacity) or under the row lock, so they can never pass the capacity.
  */
 export const courseSessionsRepo = {
+  /** When a session starts; undefined when there is no such session or it was cancelled (nothing can be booked in it). */
   async startsAt(tx: Queryable, sessionId: string): Promise<Date | undefined> {
-    const { rows } = await tx.query(`SELECT starts_at FROM course_sessions WHERE id = $1`, [sessionId]);
+    const { rows } = await tx.query(`SELECT starts_at FROM course_sessions WHERE id = $1 AND cancelled_at IS NULL`, [sessionId]);
     return rows[0] ? z.date().parse(rows[0].starts_at) : undefined;
   },
 
-  /** Takes a seat if one is free; false when the session is full. */
+  /** Takes a seat if one is free; false when the session is full (or was cancelled meanwhile). */
   async takeSeat(tx: Queryable, sessionId: string): Promise<boolean> {
     const r = await tx.query(
-      `UPDATE course_sessions SET taken = taken + 1, updated_at = now() WHERE id = $1 AND taken < capacity`,
+      `UPDATE course_sessions SET taken = taken + 1, updated_at = now() WHERE id = $1 AND taken < capacity AND cancelled_at IS NULL`,
       [sessionId],
     );
     return r.rowCount > 0;
@@ -120,7 +121,7 @@ export const courseSessionsRepo = {
     const { rows } = await tx.query(
       `SELECT ${SESSION_COLUMNS}
        FROM course_sessions s JOIN courses c ON c.id = s.course_id
-       WHERE c.programme_id = $1 AND s.starts_at > $2
+       WHERE c.programme_id = $1 AND s.starts_at > $2 AND s.cancelled_at IS NULL
          AND ($3::text IS NULL OR $3 = ANY (c.languages))
          AND ($4 OR s.taken < s.capacity)
        ORDER BY s.starts_at, s.id
@@ -154,6 +155,15 @@ export const courseSessionsRepo = {
       valuesParams(s, source, timeZone),
     );
     return rows[0] ? z.date().parse(rows[0].starts_at) : undefined;
+  },
+
+  /**
+   * Marks a session cancelled (studio); its bookings are cancelled by the caller, under the row
+   * lock. False when it was cancelled already.
+   */
+  async markCancelled(tx: Queryable, sessionId: string, at: Date): Promise<boolean> {
+    const r = await tx.query(`UPDATE course_sessions SET cancelled_at = $2, updated_at = now() WHERE id = $1 AND cancelled_at IS NULL`, [sessionId, at]);
+    return r.rowCount > 0;
   },
 
   /** Inserts a session that does not exist yet; an existing one is left as it is (returns false). */

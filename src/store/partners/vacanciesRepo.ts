@@ -54,7 +54,7 @@ const params = (v: VacancyValues) => [
   v.id, v.partnerId, v.role, v.jobFamily, v.band, v.hoursPerWeek, v.siteId, v.siteName, v.closingDate, v.startDate, v.minAge, v.requirements,
 ];
 
-/** The one writer of `vacancies` (from flows/partners.yaml); matching reads them through `vacancyQueries.ts` beside it. */
+/** The one writer of `vacancies` (from flows/partners.yaml and the studio's data pages); matching reads them through `vacancyQueries.ts` beside it. */
 export const vacanciesRepo = {
   /** Inserts a vacancy that does not exist yet; an existing one is left as it is (returns false). */
   async insertIfMissing(tx: Queryable, v: VacancyValues): Promise<boolean> {
@@ -75,6 +75,12 @@ export const vacanciesRepo = {
        WHERE id = $1`,
       params(v),
     );
+  },
+
+  /** Closes (a date in the past) or reopens (today or later) a vacancy, as matching reads it: open up to and including its closing date. */
+  async setClosingDate(tx: Queryable, id: string, closingDate: string): Promise<boolean> {
+    const r = await tx.query(`UPDATE vacancies SET closing_date = $2::date, updated_at = now() WHERE id = $1`, [id, closingDate]);
+    return r.rowCount > 0;
   },
 
   /** The stored vacancies among `ids`; with `lock`, their rows stay locked to the end of the transaction. */
