@@ -92,7 +92,7 @@ async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
   try {
     await migrate(db);
     const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
-    const report = await checkLiveConversations(db, r.set, catalog);
+    const report = await checkLiveConversations(db, r.set, catalog, actions);
     for (const line of report.lines) console.log(line);
     // What the next start-up would do with flows/courses.yaml and flows/partners.yaml.
     const data = await seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'check' });
