@@ -309,6 +309,8 @@ export class FlowCatalog {
 
   #install(set: FlowSet, release: LiveRelease): void {
     this.#set = { ...set, release };
+    // Older releases are never switched back to (a revert is a new release): free their sets.
+    for (const id of this.#compiling.keys()) if (id < release.id) this.#compiling.delete(id);
     for (const c of set.flows.values()) this.#versions.set(`${c.id}@${c.version}`, c);
   }
 
