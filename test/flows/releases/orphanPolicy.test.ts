@@ -49,8 +49,9 @@ describe('a resident orphaned by a release, at their next turn', () => {
     return { ...base, 'locales/en/core.json': JSON.stringify(tree, null, 2) };
   }
 
-  it('hands them to an adviser under the handoff policy, and tells them plainly', async () => {
+  it('hands them to an adviser under the handoff policy, and tells them plainly, in their language', async () => {
     await p.send('handed', 'hi');
+    await p.send('handed-ur', 'سلام', 'ur');
     await p.send('restarted', 'hi');
     const files = await without('about.ageQuestion', 'about.postcodeQuestion');
     const r = await releases.publish(files, { source: 'studio', by: 'ana', note: 'ask the postcode', orphanPolicy: 'handoff' });
@@ -61,6 +62,10 @@ describe('a resident orphaned by a release, at their next turn', () => {
     const handoff = await findOpenHandoff(t.db, 'handed');
     expect(handoff).toMatchObject({ reason: 'flow_changed', status: 'queued' });
     expect((await findConversationState(t.db, 'handed'))?.snapshot).toBeNull();
+
+    const urdu = textsOf(await p.send('handed-ur', 'سام'));
+    expect(urdu[0]).toBe('معذرت، ہماری پچھلی بات کے بعد سوالات بدل گئے ہیں۔ میں آپ کو ایک مشیر کے پاس بھیج رہا ہوں۔ وہ یہاں سے آپ کی مدد کریں گے۔');
+    expect(await findOpenHandoff(t.db, 'handed-ur')).toMatchObject({ reason: 'flow_changed', locale: 'ur' });
   });
 
   it('starts them again with the reason under the restart policy', async () => {
