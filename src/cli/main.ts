@@ -3,6 +3,8 @@
  *   anchorline flows check [--db]   every problem with file:line:col (exit 1 on errors)
  *   anchorline flows graph <flow>   Mermaid state diagram
  *   anchorline flows test [file…]   run scripted conversations in flows/tests
+ *   anchorline flows export <dir>   the live release as files (src/cli/flowsReleaseCommands.ts)
+ *   anchorline flows import <dir> [--policy handoff|restart] [--note text] --by <name>   publish files
  *   anchorline db migrate | db seed   (db seed applies flows/*.yaml where it is safe; see flows/README.md)
  *   anchorline import sessions <file.csv>
  *   anchorline applications export --partner <id>
@@ -44,6 +46,7 @@ import { checkLiveConversations } from '../flows/checkLiveConversations.ts';
 import { migrate } from '../store/migrate.ts';
 import { openDb } from '../store/openDb.ts';
 import { PgliteDb } from '../store/pgliteDriver.ts';
+import { FLOWS_RELEASE_USAGE, flowsExport, flowsImport } from './flowsReleaseCommands.ts';
 import { PARTNER_CREDENTIALS_USAGE, partnerCredentialsCommand } from './partnerCredentialsCommand.ts';
 import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
 import { STUDIO_USAGE, studioCli } from './studioCommand.ts';
@@ -52,6 +55,7 @@ const USAGE = `usage:
   anchorline flows check [--db]
   anchorline flows graph <flow-id>
   anchorline flows test [file.test.yaml ...]
+${FLOWS_RELEASE_USAGE}
   anchorline db migrate
   anchorline db seed
   anchorline import sessions <file.csv>
@@ -91,7 +95,7 @@ async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
   try {
     await migrate(db);
     const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
-    const report = await checkLiveConversations(db, r.set, catalog);
+    const report = await checkLiveConversations(db, r.set, catalog, actions);
     for (const line of report.lines) console.log(line);
     // What the next start-up would do with flows/courses.yaml and flows/partners.yaml.
     const data = await seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'check' });
@@ -153,8 +157,11 @@ async function main(argv: string[]): Promise<number> {
       db: { type: 'boolean', default: false },
       partner: { type: 'string' },
       conversation: { type: 'string' },
-      // privacy export | erase
+      // privacy export | erase, flows import
       by: { type: 'string' },
+      // flows import
+      note: { type: 'string' },
+      policy: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
     },
@@ -164,6 +171,12 @@ async function main(argv: string[]): Promise<number> {
   if (group === 'flows' && cmd === 'check') return flowsCheck(config, values.db ?? false);
   if (group === 'flows' && cmd === 'graph') return flowsGraph(config, rest[0]);
   if (group === 'flows' && cmd === 'test') return flowsTest(config, rest);
+  if (group === 'flows' && (cmd === 'export' || cmd === 'import')) {
+    const dir = rest[0];
+    if (!dir || rest.length > 1) throw new UsageError(`flows ${cmd} needs one folder`);
+    const out = (line: string) => console.log(line);
+    return withDb(config, (db) => (cmd === 'export' ? flowsExport(db, dir, out) : flowsImport(config, db, dir, values, out)));
+  }
   if (group === 'db' && cmd === 'migrate') {
     const applied = await withDb(config, async () => []);
     console.log(`migrations up to date${applied.length ? `: applied ${applied.join(', ')}` : ''}`);

@@ -205,6 +205,11 @@ export class FlowCatalog {
     return this.#lastProblems;
   }
 
+  /** Records why a publish of the folders was refused (empty: it went through), for /readyz. */
+  noteRefusal(problems: Problem[]): void {
+    this.#lastProblems = problems;
+  }
+
   /**
    * Reloads from the folders, then follows the live release: LISTEN (unless `listen: false`) and
    * the per-turn check. The composition root calls it once.
@@ -249,7 +254,7 @@ export class FlowCatalog {
     if (!r.ok || files instanceof Error) {
       this.#lastProblems = r.ok ? [] : onDisk(r.problems);
       // The last good release stays live; a fresh process still runs it.
-      if (!this.#set) await this.#loadLive().catch(() => undefined);
+      if (!this.#set) await this.loadLive().catch(() => undefined);
       return { ok: false, problems: this.#lastProblems };
     }
     this.#lastProblems = [];
@@ -264,9 +269,10 @@ export class FlowCatalog {
     return { ok: true, set: { ...this.current, warnings: onDisk(r.set.warnings) } };
   }
 
-  async #loadLive(): Promise<void> {
+  /** Loads the live release without looking at the folders (tools such as `flows import`); false when none is live. */
+  async loadLive(): Promise<boolean> {
     const id = await liveReleaseId(this.db);
-    if (id !== null) await this.#switch(id, this.db);
+    return id !== null && (await this.#switch(id, this.db)).ok;
   }
 
   /**
@@ -303,6 +309,8 @@ export class FlowCatalog {
 
   #install(set: FlowSet, release: LiveRelease): void {
     this.#set = { ...set, release };
+    // Older releases are never switched back to (a revert is a new release): free their sets.
+    for (const id of this.#compiling.keys()) if (id < release.id) this.#compiling.delete(id);
     for (const c of set.flows.values()) this.#versions.set(`${c.id}@${c.version}`, c);
   }
 

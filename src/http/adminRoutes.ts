@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { FlowCatalog } from '../flows/catalog.ts';
 import { formatProblem } from '../flows/problem.ts';
+import { publishFolder } from '../flows/releases/publishFolder.ts';
+import type { Releases } from '../flows/releases/releaseTypes.ts';
 
 const bearerSchema = z.string().regex(/^Bearer [\x21-\x7e]+$/);
 
@@ -37,12 +39,24 @@ export function requireAdmin(token: string | undefined): RequestHandler {
 /**
  * Operator routes, mounted under /admin. The check is on each route, not on the router: the
  * partner routes share the /admin prefix and take partner credentials, not the operator token.
+ * `POST /flows/reload` publishes the flows folder as a `files` release (through `releases`, with
+ * the same checks as any publish; without it, checker only), so every process switches.
  */
-export function adminRoutes(opts: { adminToken: string | undefined; catalog: FlowCatalog }): express.Router {
+export function adminRoutes(opts: { adminToken: string | undefined; catalog: FlowCatalog; releases?: Pick<Releases, 'publish'> }): express.Router {
   const r = express.Router();
   const operator = requireAdmin(opts.adminToken);
   r.post('/flows/reload', operator, async (_req, res) => {
-    const result = await opts.catalog.reload();
+    const { catalog, releases } = opts;
+    if (releases) {
+      const result = await publishFolder(catalog, releases, 'operator');
+      if (!result.ok) {
+        throw new AppError('flows_invalid', 'the flows have errors; the last good version stays live', { detail: { problems: result.lines } });
+      }
+      const warnings = catalog.current.warnings.map(formatProblem);
+      res.json({ status: 'reloaded', release: result.release.id, flows: [...catalog.current.flows.values()].map((f) => ({ id: f.id, version: f.version })), warnings });
+      return;
+    }
+    const result = await catalog.reload();
     if (!result.ok) {
       throw new AppError('flows_invalid', 'the flows have errors; the last good version stays live', { detail: { problems: result.problems.map(formatProblem) } });
     }

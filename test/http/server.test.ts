@@ -86,7 +86,8 @@ describe('readiness follows the database', () => {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
-    const db = new PgDb({ connectionString: url.toString(), schema, max: 2 });
+    // Two connections LISTEN (Bot Framework replies, flow releases); one is left for queries.
+    const db = new PgDb({ connectionString: url.toString(), schema, max: 3 });
     const app = await buildApp(loadConfig({ PORT: '0', HOST: '127.0.0.1' }), { db, logger: silent });
     const ready = () => fetch(`http://127.0.0.1:${app.server.port}/readyz`);
     try {

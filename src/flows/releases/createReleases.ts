@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { AppError } from '../../errors.ts';
 import type { ActionRegistry } from '../../engine/actions.ts';
 import type { Db } from '../../store/db.ts';
 import { migrate } from '../../store/migrate.ts';
 import { Mutex } from '../../store/mutex.ts';
 import { PgliteDb } from '../../store/pgliteDriver.ts';
 import { findRelease, listReleases, liveReleaseId, type ReleaseRow } from '../../store/flowReleases.ts';
-import { loadFlowSetFromFiles, type FlowCatalog } from '../catalog.ts';
+import { loadFlowSetFromFiles, type FlowCatalog, type LoadResult } from '../catalog.ts';
+import { isFlowFilesPath, type FlowFiles } from '../flowFiles.ts';
 import { liveImpact } from '../checkLiveConversations.ts';
 import { hasErrors } from '../problem.ts';
 import { commitRelease } from './commitRelease.ts';
@@ -26,6 +29,24 @@ export interface ReleasesDeps {
   flowsDir?: string;
   /** The throwaway database flow tests run on; default: one in-memory PGlite, opened at the first publish. */
   scratch?: () => Promise<Db>;
+}
+
+const publishOptions = z.strictObject({
+  source: z.enum(['files', 'studio', 'import', 'revert']),
+  by: z.string().trim().min(1).max(200),
+  note: z.string().max(2000),
+  orphanPolicy: z.enum(['handoff', 'restart']).optional(),
+  revertOf: z.number().int().positive().optional(),
+});
+
+/** Paths that do not belong in a file set, as problems (a set with one is never published). */
+function strayPaths(files: FlowFiles): LoadResult | undefined {
+  const stray = Object.keys(files).filter((p) => !isFlowFilesPath(p));
+  if (!stray.length) return undefined;
+  return {
+    ok: false,
+    problems: stray.map((file) => ({ severity: 'error', code: 'path', file, line: 1, col: 1, path: '', message: `"${file}" is not a flow, test, commands or wording file` })),
+  };
 }
 
 const summaryOf = (r: ReleaseRow): ReleaseSummary => ({
@@ -58,7 +79,7 @@ export function createReleases(deps: ReleasesDeps): Releases & { close(): Promis
   const testing = new Mutex();
   const actions = deps.actions ?? catalog.opts.actions;
   const flowsDir = deps.flowsDir ?? catalog.opts.flowsDir;
-  const load = (files: Record<string, string>) => loadFlowSetFromFiles(files, { flowsDir, actions });
+  const load = async (files: FlowFiles): Promise<LoadResult> => strayPaths(files) ?? loadFlowSetFromFiles(files, { flowsDir, actions });
 
   const get = async (id: number): Promise<Release | undefined> => {
     const r = await findRelease(db, id);
@@ -85,7 +106,10 @@ export function createReleases(deps: ReleasesDeps): Releases & { close(): Promis
       if (!r.ok) return { live: 0, groups: [], orphaned: 0 };
       return liveImpact(db, r.set, catalog, actions);
     },
-    async publish(files, o) {
+    async publish(files, raw) {
+      const parsed = publishOptions.safeParse(raw);
+      if (!parsed.success) throw new AppError('bad_request', `publish: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      const o = parsed.data;
       const r = await load(files);
       if (!r.ok || hasErrors(r.set.warnings)) return { ok: false, problems: withSuggestions(r.ok ? r.set.warnings : r.problems, files) };
       const live = await liveReleaseId(db);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReleases } from '../../../src/flows/releases/createReleases.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { silent } from '../../helpers/flowDir.ts';
-import { coreWith, filesWith, processOn, releaseDir, V1 } from './releaseFixtures.ts';
+import { coreWith, filesWith, processOn, releaseDir, textsOf, V1 } from './releaseFixtures.ts';
 
 describe('what a release would do to residents mid-conversation', () => {
   let t: TestDb;
@@ -72,5 +72,32 @@ describe('what a release would do to residents mid-conversation', () => {
       groups: [{ flowId: 'main', version: v1, step: 'name', residents: 2, outcome: 'orphaned', reason: `main@${v1} is not stored and no migration maps name` }],
     });
     await fresh.catalog.stop();
+  });
+});
+
+describe('a flow removed by a release', () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(async () => t.close());
+
+  it('orphans the residents in it, and the next turn starts them on the start flow, told why', async () => {
+    const dirs = releaseDir({ 'other.flow.yaml': V1.replace('id: main', 'id: other') });
+    const inOther = await processOn(t.db, dirs, { startFlow: 'other' });
+    await inOther.send('in-other', 'hi');
+    const p = await processOn(t.db, dirs);
+    const releases = createReleases({ db: t.db, catalog: p.catalog, logger: silent });
+    const files = await filesWith(dirs, { 'flows/other.flow.yaml': undefined });
+    const impact = await releases.impact(files);
+    expect(impact).toEqual({
+      live: 1,
+      orphaned: 1,
+      groups: [{ flowId: 'other', version: inOther.catalog.current.flows.get('other')!.version, step: 'name', residents: 1, outcome: 'orphaned', reason: 'the flow was removed' }],
+    });
+    expect(await releases.publish(files, { source: 'studio', by: 'ana', note: 'one flow', orphanPolicy: 'restart' })).toMatchObject({ ok: true });
+    expect(textsOf(await p.send('in-other', 'Sam'))).toEqual(['Sorry, the questions have changed since we last spoke. We need to start again.', 'How old are you?']);
+    await releases.close();
+    for (const x of [inOther, p]) await x.catalog.stop();
   });
 });

@@ -47,6 +47,19 @@ describe('publishing a release', () => {
     expect((await releases.live()).id).toBe(before.id);
   });
 
+  it('checks a set without storing it: an unknown answer name and a missing key come with a "did you mean"', async () => {
+    const flow = V1.replace('id: main\n', 'id: main\nsummary:\n  Name: nmae\n').replace('about.ageQuestion', 'about.ageQuestoin');
+    const problems = await releases.check(await filesWith(dirs, { 'flows/main.flow.yaml': flow }));
+    expect(problems.find((p) => p.code === 'unknown_answer')).toMatchObject({ line: 3, suggestion: 'did you mean `name`?' });
+    expect(problems.find((p) => p.code === 'i18n_missing')).toMatchObject({ line: 8, suggestion: 'did you mean `about.ageQuestion`?' });
+    expect(await releases.list()).toHaveLength(1);
+  });
+
+  it('refuses a file that does not belong in a flow set', async () => {
+    const r = await releases.publish({ ...(await filesWith(dirs, {})), 'src/app.ts': 'export {}' }, { source: 'studio', by: 'ana', note: '' });
+    expect(r).toMatchObject({ ok: false, problems: [{ code: 'path', file: 'src/app.ts' }] });
+  });
+
   it('refuses files whose flow test fails, and keeps the live release', async () => {
     const before = await releases.live();
     const failing = ASKS_TEST.replace('about.ageQuestion', 'journey.goodbye');

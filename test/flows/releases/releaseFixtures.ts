@@ -31,15 +31,15 @@ export function releaseDir(files: Record<string, string> = {}) {
 }
 
 /** One "server process": a catalog that follows releases, and an engine on it. */
-export async function processOn(db: Db, dirs: { flowsDir: string; localesDir: string }, o: { listen?: boolean; handoffs?: HandoffService } = {}) {
+export async function processOn(db: Db, dirs: { flowsDir: string; localesDir: string }, o: { listen?: boolean; handoffs?: HandoffService; startFlow?: string } = {}) {
   const actions = new ActionRegistry();
   const catalog = new FlowCatalog({ ...dirs, actions }, db);
   const loaded = await catalog.start({ listen: o.listen ?? false, logger: silent });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
-  const engine = createEngine({ db, catalog, logger: silent, runAction: makeActionRunner(actions, 1000, silent), ...(o.handoffs ? { handoffs: o.handoffs } : {}) });
+  const engine = createEngine({ db, catalog, logger: silent, runAction: makeActionRunner(actions, 1000, silent), ...(o.startFlow ? { startFlow: o.startFlow } : {}), ...(o.handoffs ? { handoffs: o.handoffs } : {}) });
   let n = 0;
-  const send = async (conversationId: string, text: string) =>
-    (await engine.handleTurn({ conversationId, channel: 'test', activityId: `a${++n}-${Math.random()}`, user: { id: 'u' }, text, receivedAt: new Date() })).replies;
+  const send = async (conversationId: string, text: string, locale?: string) =>
+    (await engine.handleTurn({ conversationId, channel: 'test', activityId: `a${++n}-${Math.random()}`, user: { id: 'u' }, text, receivedAt: new Date(), ...(locale ? { locale } : {}) })).replies;
   return { catalog, engine, send, actions };
 }
 
