@@ -1,5 +1,8 @@
 import type { Config } from './config.ts';
-import { serviceUrlHosts, widgetOrigins } from './config.ts';
+import path from 'node:path';
+import { publicUrl, serviceUrlHosts, widgetOrigins } from './config.ts';
+import { createReleases } from './flows/releases/createReleases.ts';
+import { studioRoutes } from './studio/studioRoutes.ts';
 import { createHandoffs, type Handoffs, type HandoffsOptions } from './channels/slack/createHandoffs.ts';
 import { createWebChannels } from './channels/web/createWebChannels.ts';
 import { allActions, courseOptionsOf } from './domain/allActions.ts';
@@ -125,6 +128,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       logger.info({ flows: [...loaded.set.flows.values()].map((f) => `${f.id}@${f.version}`), warnings: loaded.set.warnings.length }, 'flows loaded');
     }
 
+    // Published versions of the flow files: the studio and `flows import` publish through it.
+    const releases = createReleases({ db, catalog, logger });
+    cleanups.push(() => releases.close());
+
     const handoffs = handoffsFromConfig(config, { db, logger, pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, logger) });
     const erasers = erasersOf(config, handoffs);
 
@@ -203,6 +210,30 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         ['/admin', partnerRoutes({ db, send, notices, adminToken: config.ADMIN_TOKEN, logger })],
         // A resident's copy of their data, behind the one-time link "send me my data" gives.
         ['/privacy', privacyRoutes({ db, logger })],
+        // The coordinator studio: signed-in staff edit, preview and publish flows and programme data.
+        ...studioRoutes({
+          db,
+          logger,
+          releases,
+          dev: config.NODE_ENV === 'development',
+          sessionHours: config.STUDIO_SESSION_HOURS,
+          inviteHours: config.STUDIO_INVITE_HOURS,
+          publicUrl: publicUrl(config),
+          flowsDir: config.FLOWS_DIR,
+          programmesFile: path.join(config.FLOWS_DIR, 'programmes.yaml'),
+          startFlow: config.START_FLOW,
+          defaultLocale: config.DEFAULT_LOCALE,
+          statementTimeoutMs: config.ACTION_TIMEOUT_MS * 2,
+          inactivityMinutes: config.INACTIVITY_MINUTES,
+          actions,
+          runAction,
+          handoffs: handoffs.service,
+          safeguarding: handoffs.safeguarding,
+          erasers,
+          send,
+          notices,
+          courseOptions,
+        }),
       ],
     });
     const server = await listen(app, config.PORT, config.HOST);
