@@ -18,6 +18,7 @@ import { addConversations } from '../domain/courses/fixtures.ts';
 import { silent } from '../helpers/flowDir.ts';
 import { agreeToShare } from '../helpers/consent.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
+import { mountedRoutes, type LayerLike } from '../helpers/mountedRoutes.ts';
 
 const OPERATOR_TOKEN = 'idor-operator-Zr8Q2mV7xLp4KtN9wB3yH6cJ1fD';
 const A = 'uhb';
@@ -30,27 +31,6 @@ interface Req {
 /** Whose data a request names: A's own, B's, or an id no partner has. */
 type Target = 'own' | 'other' | 'missing';
 type Fixture = { kind: 'operator'; request: () => Req } | { kind: 'partner'; request: (target: Target) => Req };
-
-interface LayerLike {
-  route?: { path: unknown; methods: Record<string, boolean> };
-  handle?: { stack?: LayerLike[] };
-  rawPath?: unknown;
-}
-
-/** `METHOD /path` of every route in an Express app, mounted routers included. */
-function mountedRoutes(stack: LayerLike[], prefix = ''): string[] {
-  const out: string[] = [];
-  for (const layer of stack) {
-    if (layer.route) {
-      if (typeof layer.route.path !== 'string') throw new Error(`a route on a pattern under ${prefix}: give it a string path so it can be checked`);
-      for (const m of Object.keys(layer.route.methods)) out.push(`${m === '_all' ? 'ALL' : m.toUpperCase()} ${prefix}${layer.route.path}`);
-    } else if (layer.handle?.stack) {
-      if (typeof layer.rawPath !== 'string') throw new Error(`a router mounted on a pattern under ${prefix}: mount it on a string path so it can be checked`);
-      out.push(...mountedRoutes(layer.handle.stack, prefix + (layer.rawPath === '/' ? '' : layer.rawPath)));
-    }
-  }
-  return out;
-}
 
 describe('every /admin route: who may call it (IDOR)', () => {
   let t: TestDb;
