@@ -260,11 +260,18 @@ export class FlowCatalog {
     this.#lastProblems = [];
     const c = await commitRelease(this.db, { files, set: r.set, source: 'files', revertOf: null, createdBy: 'files', note: 'the flows folder', orphanPolicy: null }, 'folderChanged');
     if (c.published) {
-      this.#compiling.set(c.id, Promise.resolve(r));
-      this.#install(r.set, { id: c.id, orphanPolicy: null });
+      const set: FlowSet = { ...r.set, release: { id: c.id, orphanPolicy: null } };
+      this.#compiling.set(c.id, Promise.resolve({ ok: true, set }));
+      this.#install(set);
     } else if (c.liveId !== null && c.liveId !== this.releaseId) {
       const live = await this.#switch(c.liveId, this.db);
-      if (!live.ok) return live;
+      if (!live.ok) {
+        // The live release does not load in this process (an action it calls is not registered
+        // here): run the folders, which do, rather than nothing.
+        this.#lastProblems = live.problems;
+        if (!this.#set) this.#set = r.set;
+        return live;
+      }
     }
     return { ok: true, set: { ...this.current, warnings: onDisk(r.set.warnings) } };
   }
@@ -293,24 +300,30 @@ export class FlowCatalog {
 
   async #switch(id: number, q: Queryable): Promise<LoadResult> {
     let compiling = this.#compiling.get(id);
-    let policy: LiveRelease['orphanPolicy'] = null;
     if (!compiling) {
       const release = await findRelease(q, id);
       if (!release) return { ok: false, problems: [{ severity: 'error', code: 'release', file: 'flow_releases', line: 1, col: 1, path: String(id), message: `release ${id} does not exist` }] };
-      policy = release.orphan_policy;
+      const orphanPolicy = release.orphan_policy;
       // Another caller may have started it while the release was read.
-      compiling = this.#compiling.get(id) ?? loadFlowSetFromFiles(release.files, this.opts).then((r) => (r.ok ? { ok: true as const, set: { ...r.set, release: { id, orphanPolicy: release.orphan_policy } } } : r));
+      compiling =
+        this.#compiling.get(id) ??
+        loadFlowSetFromFiles(release.files, this.opts).then(
+          (r): LoadResult => (r.ok ? { ok: true, set: { ...r.set, release: { id, orphanPolicy } } } : r),
+          // A release that cannot even be read must not fail every turn: it stays refused here.
+          (err: unknown): LoadResult => ({ ok: false, problems: [{ severity: 'error', code: 'release', file: 'flow_releases', line: 1, col: 1, path: String(id), message: (err as Error).message }] }),
+        );
       this.#compiling.set(id, compiling);
     }
     const r = await compiling;
-    if (r.ok && id > (this.releaseId ?? 0)) this.#install(r.set, r.set.release ?? { id, orphanPolicy: policy });
+    if (r.ok && id > (this.releaseId ?? 0)) this.#install(r.set);
     return r.ok ? { ok: true, set: this.current } : r;
   }
 
-  #install(set: FlowSet, release: LiveRelease): void {
-    this.#set = { ...set, release };
+  #install(set: FlowSet): void {
+    this.#set = set;
+    const id = set.release?.id ?? 0;
     // Older releases are never switched back to (a revert is a new release): free their sets.
-    for (const id of this.#compiling.keys()) if (id < release.id) this.#compiling.delete(id);
+    for (const old of this.#compiling.keys()) if (old < id) this.#compiling.delete(old);
     for (const c of set.flows.values()) this.#versions.set(`${c.id}@${c.version}`, c);
   }
 

@@ -90,7 +90,7 @@ export function createReleases(deps: ReleasesDeps): Releases & { close(): Promis
     async live() {
       const id = await liveReleaseId(db);
       const r = id === null ? undefined : await get(id);
-      if (!r) throw new Error('no flow release is live yet (the catalog publishes the flows folder at start)');
+      if (!r) throw new AppError('release_not_found', 'no flow release is live yet (the catalog publishes the flows folder at start)');
       return r;
     },
     async list(limit = 50) {
