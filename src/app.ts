@@ -179,7 +179,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     };
     cleanups.push(closeWeb);
 
-    const stopWatch = opts.watch ? watchFlows(catalog, [config.FLOWS_DIR, config.LOCALES_DIR], logger) : () => undefined;
+    const stopWatch = opts.watch ? watchFlows(catalog, [config.FLOWS_DIR, config.LOCALES_DIR], logger, releases) : () => undefined;
     cleanups.push(stopWatch);
 
     const app = createApp({
@@ -206,7 +206,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       // Slack comes after the edge: Bolt verifies its signature on the bounded req.rawBody.
       routes: [
         ...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []),
-        ['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog })],
+        ['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog, releases })],
         ['/admin', partnerRoutes({ db, send, notices, adminToken: config.ADMIN_TOKEN, logger })],
         // A resident's copy of their data, behind the one-time link "send me my data" gives.
         ['/privacy', privacyRoutes({ db, logger })],
