@@ -37,7 +37,6 @@ export async function drawDiagram(box: HTMLElement, steps: readonly OutlineStep[
     if (!stepId) continue;
     node.setAttribute('tabindex', '0');
     node.setAttribute('role', 'button');
-    node.setAttribute('aria-label', `Open step ${stepId}`);
     node.dataset['step'] = stepId;
     node.addEventListener('click', () => open(stepId));
     node.addEventListener('keydown', (e) => {

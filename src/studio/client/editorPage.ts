@@ -151,7 +151,8 @@ function onEdit(edit: FormEdit, structural: boolean): void {
     endNew--;
   }
   fromForm = !structural;
-  view.dispatch({ changes: { from, to: endOld, insert: next.slice(from, endNew) } });
+  // Scrolled into view: the coordinator sees the form's change in the source.
+  view.dispatch({ changes: { from, to: endOld, insert: next.slice(from, endNew) }, effects: EditorView.scrollIntoView(from, { y: 'center' }) });
   fromForm = false;
 }
 
@@ -210,7 +211,8 @@ async function start(): Promise<void> {
         yaml(),
         lintGutter(),
         EditorState.readOnly.of(!canEdit),
-        EditorView.contentAttributes.of({ 'aria-label': `YAML source of flow ${flowId}` }),
+        // tabindex: axe counts contenteditable as no keyboard access to the scrolling region.
+        EditorView.contentAttributes.of({ 'aria-label': `YAML source of flow ${flowId}`, tabindex: '0' }),
         EditorView.updateListener.of((u) => u.docChanged && onSourceChanged()),
       ],
     }),

@@ -30,7 +30,7 @@ function diffView(diff: ClientDiff): HTMLElement {
       el(
         'section',
         {},
-        el('h3', {}, `${f.path} (${f.status})`),
+        el('h2', { class: 'file' }, `${f.path} (${f.status})`),
         ...(f.steps?.length ? [el('p', {}, 'Steps: ', f.steps.map((s) => `${s.step} ${s.change}`).join(', '))] : []),
         ...(f.keys?.length ? [el('ul', {}, ...f.keys.map((k) => el('li', {}, `${k.lang} ${k.key} ${k.change}${k.before !== undefined ? `: “${k.before}”` : ''}${k.after !== undefined ? ` → “${k.after}”` : ''}`)))] : []),
         patchView(f.patch),
@@ -100,8 +100,8 @@ function releaseItem(r: ClientRelease, out: HTMLElement): HTMLElement {
       (err: unknown) => content.replaceChildren(el('p', {}, `The changes could not be read: ${err instanceof Error ? err.message : 'unknown error'}.`)),
     );
   });
-  if (mayPublish && !r.live) details.append(revertForm(r, out));
-  return details;
+  // Revert stays in sight with the release closed: no need to read the diff first.
+  return el('div', { class: 'release-item' }, details, ...(mayPublish && !r.live ? [revertForm(r, out)] : []));
 }
 
 async function start(): Promise<void> {
