@@ -35,11 +35,11 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   fake = fakeStudio();
   const app = express();
-  const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  // Same origin, so the page's own CSP (script-src 'self') lets the test load axe.
+  const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   // The layout declares no icon; the browser's own request for one is not the studio's error.
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
-  app.get('/test/axe.js', (_req, res) => void res.type('text/javascript').send(axe));
+  // Same origin, so the page's own CSP (script-src 'self') lets the test load axe.
+  app.get('/test/axe.js', (_req, res) => void res.type('text/javascript').send(axeSource));
   app.use('/studio/api', fake.router);
   app.use('/studio', studioPages({ guard: fake.guard, logger, dev: false }));
   app.use(errorHandler(logger));
