@@ -3,15 +3,17 @@ import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { basicSetup, EditorView } from 'codemirror';
 import { applyEdit } from './applyEdit.ts';
-import { drawDiagram } from './diagramView.ts';
+import { centreOn, drawDiagram } from './diagramView.ts';
 import { englishWording } from './englishWording.ts';
 import { flowOutline, type FlowOutline } from './flowOutline.ts';
 import { studioSchemaSchema, type StudioSchema } from './jsonSchema.ts';
 import { renderForm } from './renderForm.ts';
-import { stepForm, type FormEdit } from './schemaForm.ts';
+import { headerForm, stepForm, type FormEdit } from './schemaForm.ts';
 import { api, ApiError, checkSchema, draftSchema, el, problemText, savedSchema, staffRole, type ClientProblem } from './studioApi.ts';
 
 const SAVE_AFTER_MS = 700;
+/** The outline's first entry: the flow's own fields rather than a step. */
+const SETTINGS = '';
 const REDRAW_AFTER_MS = 400;
 
 const root = document.getElementById('editor')!;
@@ -30,7 +32,8 @@ let wording = new Map<string, string>();
 let view: EditorView;
 let revision = 0;
 let problems: ClientProblem[] = [];
-let outline: FlowOutline = { ok: true, id: flowId, steps: [] };
+let outline: FlowOutline = { ok: true, id: flowId, steps: [], header: {} };
+/** The step shown in the form ({@link SETTINGS} for the flow's own fields). */
 let selected: string | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let drawTimer: ReturnType<typeof setTimeout> | undefined;
@@ -76,6 +79,16 @@ function renderOutline(): void {
     return;
   }
   const list = el('ol', { class: 'outline' });
+  const flowProblems = ownProblems().filter((p) => !p.path.startsWith('steps.')).length;
+  const settings = el(
+    'button',
+    { type: 'button', id: 'flow-settings', 'aria-current': selected === SETTINGS ? 'true' : undefined },
+    el('span', { class: 'step-id' }, 'Flow settings'),
+    el('span', { class: 'step-summary' }, 'id, start, fallback, summary'),
+    ...(flowProblems ? [el('span', { class: 'badge' }, `${flowProblems} problem${flowProblems === 1 ? '' : 's'}`)] : []),
+  );
+  settings.addEventListener('click', () => selectStep(SETTINGS));
+  list.append(el('li', {}, settings));
   for (const s of outline.steps) {
     const n = stepProblems(s.id).length;
     const button = el(
@@ -95,6 +108,11 @@ function renderOutline(): void {
 function renderStepForm(): void {
   if (!outline.ok) {
     formBox.querySelector('fieldset')?.setAttribute('disabled', '');
+    return;
+  }
+  if (selected === SETTINGS) {
+    const field = headerForm(schema.header, outline.header, schema.keyPattern);
+    formBox.replaceChildren(renderForm(field, `Flow ${outline.id} settings`, { onEdit, wording: (k) => wording.get(k), disabled: !canEdit }));
     return;
   }
   const step = outline.steps.find((s) => s.id === selected);
@@ -117,6 +135,7 @@ function selectStep(id: string): void {
   selected = id;
   renderOutline();
   renderStepForm();
+  centreOn(diagramBox, id);
   document.getElementById('form-h')?.scrollIntoView({ block: 'nearest' });
   (formBox.querySelector('input, select, button') as HTMLElement | null)?.focus();
 }
@@ -125,9 +144,13 @@ function scheduleDiagram(): void {
   clearTimeout(drawTimer);
   drawTimer = setTimeout(() => {
     if (!outline.ok) return;
-    drawDiagram(diagramBox, outline.steps, selectStep).catch(() => {
-      diagramBox.textContent = 'The diagram could not be drawn.';
-    });
+    const centre = selected || outline.steps[0]?.id;
+    drawDiagram(diagramBox, outline.steps, selectStep, centre).then(
+      () => centreOn(diagramBox, centre),
+      () => {
+        diagramBox.textContent = 'The diagram could not be drawn.';
+      },
+    );
   }, REDRAW_AFTER_MS);
 }
 

@@ -11,7 +11,7 @@ const policySchema = z.enum(['handoff', 'restart']);
 /** A unified patch as lines marked with "+" and "−" in text (and <ins>/<del>), not by colour alone. */
 function patchView(patch: string): HTMLElement {
   const pre = el('pre', { class: 'patch', tabindex: '0' });
-  for (const line of patch.split('\n')) {
+  for (const line of patch.replace(/\n$/, '').split('\n')) {
     if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('Index:') || line.startsWith('====')) continue;
     if (line.startsWith('+')) pre.append(el('ins', {}, `+ ${line.slice(1)}`), '\n');
     else if (line.startsWith('-')) pre.append(el('del', {}, `− ${line.slice(1)}`), '\n');

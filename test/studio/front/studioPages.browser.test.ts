@@ -12,6 +12,7 @@ import pino from 'pino';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlowFile } from '../../../src/flows/parseFlowFile.ts';
+import { stepKinds } from '../../../src/flows/schema.ts';
 import { errorHandler } from '../../../src/http/errorHandler.ts';
 import { studioPages } from '../../../src/studio/pages/studioPages.ts';
 import { launchChromium } from '../../helpers/chromium.ts';
@@ -133,6 +134,7 @@ describe('studio pages in the browser', () => {
     expect(xs[1]).toBeLessThan(xs[2]!);
     expect(boxes[2]!.x + boxes[2]!.width).toBeLessThanOrEqual(1280);
     await page.screenshot({ path: `${ARTIFACTS}/studio-editor.png` });
+    await page.locator('.diagram-pane').screenshot({ path: `${ARTIFACTS}/studio-editor-diagram.png` });
     expect(await axe(page, 'editor')).toEqual([]);
     await page.close();
   });
@@ -209,6 +211,29 @@ describe('studio pages in the browser', () => {
     expect(mainText()).toContain('    question: journey.need.atRisk\n    next: check\n');
     expect(fake.calls.length).toBeGreaterThan(reported);
     await page.close();
+  });
+
+  it('when someone else saved first, the editor says so, keeps the draft as it is, and saves after a reload', async () => {
+    const page = await open('/studio/flows/main');
+    await page.locator('#step-greet').waitFor();
+    fake.draft = { ...fake.draft, revision: fake.draft.revision + 1, updatedBy: 'other@example.org' };
+    const before = mainText();
+    await page.locator('#flow-settings').click();
+    const description = page.locator('#f-description');
+    expect(await description.inputValue()).toBe('The whole resident journey, from hello to an application.');
+    await description.fill('From hello to an application.');
+    await description.press('Tab');
+    await page.locator('.cm-line', { hasText: /^description: From hello to an application\.$/ }).waitFor();
+    await expect.poll(() => page.locator('#status').innerText(), SLOW).toBe('Not saved: someone else (other@example.org) changed the draft (reload).');
+    expect(await page.locator('#status a').getAttribute('href')).toBe('/studio/flows/main');
+    expect(mainText()).toBe(before);
+
+    await page.locator('#status a').click();
+    await page.locator('#flow-settings').click();
+    await description.fill('From hello to an application.');
+    await description.press('Tab');
+    await expect.poll(() => page.locator('#status').innerText(), SLOW).toMatch(/^Saved\./);
+    expect(mainText()).toBe(before.replace('description: The whole resident journey, from hello to an application.\n', 'description: From hello to an application.\n'));
   });
 
   it('selecting a step in the diagram opens it in the form, by mouse and by keyboard', async () => {
@@ -370,6 +395,26 @@ describe('studio pages in the browser', () => {
     expect(await page.locator('#history-result .done').innerText()).toMatch(/^Reverted: release 4 is live\./);
     expect(fake.releases[0]).toMatchObject({ id: 4, source: 'revert', revertOf: 1 });
     await page.close();
+  });
+
+  it('assets are cached by content hash; unknown assets and flow ids are 404; the schema lists every step kind', async () => {
+    const js = await fetch(`${base}/studio/assets/editor.js`);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(js.headers.get('cache-control')).toBe('no-cache');
+    const etag = js.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{16}"$/);
+    const chunk = /from"\.\/(chunk-[A-Z0-9]+\.js)"/.exec(await js.text())?.[1];
+    expect((await fetch(`${base}/studio/assets/editor.js`, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    const c = await fetch(`${base}/studio/assets/${chunk}`);
+    expect(c.status).toBe(200);
+    expect(c.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await fetch(`${base}/studio/assets/studio.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const missing = await fetch(`${base}/studio/assets/nope.js`);
+    expect([missing.status, ((await missing.json()) as { error: { code: string } }).error.code]).toEqual([404, 'not_found']);
+    expect((await fetch(`${base}/studio/flows/Not-A-Flow`)).status).toBe(404);
+    const schema = (await (await fetch(`${base}/studio/api/schema`)).json()) as { steps: Record<string, unknown> };
+    expect(Object.keys(schema.steps).sort()).toEqual([...stepKinds].sort());
   });
 
   it('every page ran under its Content-Security-Policy with no script error', async () => {
