@@ -213,6 +213,39 @@ describe('studio pages in the browser', () => {
     await page.close();
   });
 
+  it('the form adds and removes a choice, and switches next between a step name and an if/goto list', async () => {
+    const page = await open('/studio/flows/main');
+    await page.locator('#step-language').click();
+    const before = mainText();
+    await page.getByRole('button', { name: 'Add choice' }).click();
+    await page.locator('#f-steps-language-choices-2-value').fill('pl');
+    await page.locator('#f-steps-language-choices-2-value').press('Tab');
+    await page.locator('#f-steps-language-choices-2-label').fill('languages.pl');
+    await page.locator('#f-steps-language-choices-2-label').press('Tab');
+    expect(await page.locator('#f-steps-language-choices-2-label-note').innerText()).toBe('No English wording for this key yet.');
+    await expect.poll(() => mainText(), SLOW).toContain('      - { value: ur, label: languages.ur, synonyms: languages.urWords }\n      - { value: pl, label: languages.pl }\n');
+    await page.getByRole('button', { name: 'Remove choice 3' }).click();
+    await expect.poll(() => mainText(), SLOW).toBe(before);
+
+    await page.locator('#step-need_age').click();
+    const kind = page.getByLabel('next is');
+    expect(await kind.locator('option:checked').innerText()).toBe('a step name');
+    // By keyboard: the arrow key picks the next kind of a focused list box.
+    await kind.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.locator('#f-steps-need_age-next-0-kind').waitFor();
+    await page.locator('.cm-line', { hasText: /^ {6}- goto: check$/ }).waitFor();
+    // Focus stays on the switcher after the form is rebuilt, for keyboard users.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-steps-need_age-next-kind');
+    await page.getByRole('button', { name: 'Add next' }).click();
+    // A new entry starts with a placeholder condition for the coordinator to fill in.
+    await page.locator('.cm-line', { hasText: /^ {6}- if:$/ }).waitFor();
+    expect(await page.locator('#f-steps-need_age-next-1-if').inputValue()).toBe('{ equals: ["", ""] }');
+    await page.getByRole('button', { name: 'Remove next 2' }).click();
+    await kind.selectOption({ label: 'a step name' });
+    await expect.poll(() => mainText(), SLOW).toBe(before);
+  });
+
   it('when someone else saved first, the editor says so, keeps the draft as it is, and saves after a reload', async () => {
     const page = await open('/studio/flows/main');
     await page.locator('#step-greet').waitFor();
