@@ -2,6 +2,7 @@ import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { basicSetup, EditorView } from 'codemirror';
+import { can, roleSchema } from '../staff.ts';
 import { applyEdit } from './applyEdit.ts';
 import { centreOn, drawDiagram } from './diagramView.ts';
 import { englishWording } from './englishWording.ts';
@@ -24,8 +25,9 @@ const outlineBox = document.getElementById('outline')!;
 const formBox = document.getElementById('step-form')!;
 const sourceBox = document.getElementById('source')!;
 const diagramBox = document.getElementById('diagram')!;
-// Only coordinators edit flows; translators work on the Wording page, viewers read.
-const canEdit = staffRole() === 'coordinator';
+// Only roles with 'edit' change flows; translators work on the Wording page, viewers read.
+const role = roleSchema.safeParse(staffRole());
+const canEdit = role.success && can(role.data, 'edit');
 
 let schema: StudioSchema;
 let wording = new Map<string, string>();
