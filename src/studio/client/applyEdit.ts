@@ -1,5 +1,5 @@
 import { diffArrays } from 'diff';
-import { isCollection, isSeq, parseDocument } from 'yaml';
+import { isCollection, isScalar, isSeq, parseDocument } from 'yaml';
 import type { FormEdit } from './schemaForm.ts';
 
 /**
@@ -16,6 +16,9 @@ export function applyEdit(text: string, edit: FormEdit): string {
       const node = doc.createNode(edit.value);
       const old = doc.getIn(edit.path, true);
       if (isCollection(node) && isCollection(old) && old.flow) node.flow = true;
+      // A new text is printed plain where YAML allows it (`label: ""` filled in becomes `label: languages.pl`);
+      // the printer still quotes what would otherwise read as a number or true/false.
+      if (isScalar(old) && typeof edit.value === 'string') old.type = undefined;
       doc.setIn(edit.path, isCollection(node) ? node : edit.value);
       break;
     }

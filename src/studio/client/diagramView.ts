@@ -19,7 +19,7 @@ function loadMermaid(): Promise<Mermaid> {
  * Draws the flow's diagram into `box` and makes each step's node a keyboard-operable button that
  * calls `open(stepId)`.
  */
-export async function drawDiagram(box: HTMLElement, steps: readonly OutlineStep[], open: (stepId: string) => void): Promise<void> {
+export async function drawDiagram(box: HTMLElement, steps: readonly OutlineStep[], open: (stepId: string) => void, selected?: string): Promise<void> {
   const m = await loadMermaid();
   const text = flowDiagram(steps);
   if (!(await m.parse(text, { suppressErrors: true }))) {
@@ -30,6 +30,12 @@ export async function drawDiagram(box: HTMLElement, steps: readonly OutlineStep[
   box.innerHTML = svg;
   const svgEl = box.querySelector('svg');
   svgEl?.setAttribute('aria-label', 'Diagram of the flow’s steps');
+  // At its own size, so labels stay readable; the diagram's box scrolls, not the page.
+  const width = svgEl?.viewBox.baseVal?.width;
+  if (svgEl && width) {
+    svgEl.setAttribute('width', String(Math.ceil(width)));
+    svgEl.style.maxWidth = 'none';
+  }
   const ids = new Map(steps.map((s) => [nodeId(s.id), s.id]));
   for (const node of box.querySelectorAll<SVGGElement>('g.node')) {
     const m2 = /flowchart-(s_[a-z0-9_]+)-\d+$/.exec(node.id);
@@ -37,9 +43,9 @@ export async function drawDiagram(box: HTMLElement, steps: readonly OutlineStep[
     if (!stepId) continue;
     node.setAttribute('tabindex', '0');
     node.setAttribute('role', 'button');
-    node.setAttribute('aria-label', `Open step ${stepId}`);
     node.dataset['step'] = stepId;
     node.addEventListener('click', () => open(stepId));
+    if (stepId === selected) node.classList.add('selected');
     node.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
@@ -47,4 +53,16 @@ export async function drawDiagram(box: HTMLElement, steps: readonly OutlineStep[
       }
     });
   }
+}
+
+/** Scrolls the diagram's own box (never the page) so a step's node is in the middle of it. */
+export function centreOn(box: HTMLElement, stepId: string | undefined): void {
+  for (const n of box.querySelectorAll('g.node.selected')) n.classList.remove('selected');
+  const node = stepId ? box.querySelector<SVGGElement>(`g.node[data-step="${CSS.escape(stepId)}"]`) : null;
+  if (!node) return;
+  node.classList.add('selected');
+  const n = node.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  box.scrollLeft += n.left + n.width / 2 - (b.left + box.clientWidth / 2);
+  box.scrollTop += n.top + n.height / 2 - (b.top + box.clientHeight / 2);
 }

@@ -2,16 +2,19 @@ import { yaml } from '@codemirror/lang-yaml';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { basicSetup, EditorView } from 'codemirror';
+import { can, roleSchema } from '../staff.ts';
 import { applyEdit } from './applyEdit.ts';
-import { drawDiagram } from './diagramView.ts';
+import { centreOn, drawDiagram } from './diagramView.ts';
 import { englishWording } from './englishWording.ts';
 import { flowOutline, type FlowOutline } from './flowOutline.ts';
 import { studioSchemaSchema, type StudioSchema } from './jsonSchema.ts';
 import { renderForm } from './renderForm.ts';
-import { stepForm, type FormEdit } from './schemaForm.ts';
+import { headerForm, stepForm, type FormEdit } from './schemaForm.ts';
 import { api, ApiError, checkSchema, draftSchema, el, problemText, savedSchema, staffRole, type ClientProblem } from './studioApi.ts';
 
 const SAVE_AFTER_MS = 700;
+/** The outline's first entry: the flow's own fields rather than a step. */
+const SETTINGS = '';
 const REDRAW_AFTER_MS = 400;
 
 const root = document.getElementById('editor')!;
@@ -22,15 +25,17 @@ const outlineBox = document.getElementById('outline')!;
 const formBox = document.getElementById('step-form')!;
 const sourceBox = document.getElementById('source')!;
 const diagramBox = document.getElementById('diagram')!;
-// Only coordinators edit flows; translators work on the Wording page, viewers read.
-const canEdit = staffRole() === 'coordinator';
+// Only roles with 'edit' change flows; translators work on the Wording page, viewers read.
+const role = roleSchema.safeParse(staffRole());
+const canEdit = role.success && can(role.data, 'edit');
 
 let schema: StudioSchema;
 let wording = new Map<string, string>();
 let view: EditorView;
 let revision = 0;
 let problems: ClientProblem[] = [];
-let outline: FlowOutline = { ok: true, id: flowId, steps: [] };
+let outline: FlowOutline = { ok: true, id: flowId, steps: [], header: {} };
+/** The step shown in the form ({@link SETTINGS} for the flow's own fields). */
 let selected: string | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let drawTimer: ReturnType<typeof setTimeout> | undefined;
@@ -76,6 +81,16 @@ function renderOutline(): void {
     return;
   }
   const list = el('ol', { class: 'outline' });
+  const flowProblems = ownProblems().filter((p) => !p.path.startsWith('steps.')).length;
+  const settings = el(
+    'button',
+    { type: 'button', id: 'flow-settings', 'aria-current': selected === SETTINGS ? 'true' : undefined },
+    el('span', { class: 'step-id' }, 'Flow settings'),
+    el('span', { class: 'step-summary' }, 'id, start, fallback, summary'),
+    ...(flowProblems ? [el('span', { class: 'badge' }, `${flowProblems} problem${flowProblems === 1 ? '' : 's'}`)] : []),
+  );
+  settings.addEventListener('click', () => selectStep(SETTINGS));
+  list.append(el('li', {}, settings));
   for (const s of outline.steps) {
     const n = stepProblems(s.id).length;
     const button = el(
@@ -95,6 +110,11 @@ function renderOutline(): void {
 function renderStepForm(): void {
   if (!outline.ok) {
     formBox.querySelector('fieldset')?.setAttribute('disabled', '');
+    return;
+  }
+  if (selected === SETTINGS) {
+    const field = headerForm(schema.header, outline.header, schema.keyPattern);
+    formBox.replaceChildren(renderForm(field, `Flow ${outline.id} settings`, { onEdit, wording: (k) => wording.get(k), disabled: !canEdit }));
     return;
   }
   const step = outline.steps.find((s) => s.id === selected);
@@ -117,6 +137,7 @@ function selectStep(id: string): void {
   selected = id;
   renderOutline();
   renderStepForm();
+  centreOn(diagramBox, id);
   document.getElementById('form-h')?.scrollIntoView({ block: 'nearest' });
   (formBox.querySelector('input, select, button') as HTMLElement | null)?.focus();
 }
@@ -125,9 +146,13 @@ function scheduleDiagram(): void {
   clearTimeout(drawTimer);
   drawTimer = setTimeout(() => {
     if (!outline.ok) return;
-    drawDiagram(diagramBox, outline.steps, selectStep).catch(() => {
-      diagramBox.textContent = 'The diagram could not be drawn.';
-    });
+    const centre = selected || outline.steps[0]?.id;
+    drawDiagram(diagramBox, outline.steps, selectStep, centre).then(
+      () => centreOn(diagramBox, centre),
+      () => {
+        diagramBox.textContent = 'The diagram could not be drawn.';
+      },
+    );
   }, REDRAW_AFTER_MS);
 }
 
@@ -151,7 +176,8 @@ function onEdit(edit: FormEdit, structural: boolean): void {
     endNew--;
   }
   fromForm = !structural;
-  view.dispatch({ changes: { from, to: endOld, insert: next.slice(from, endNew) } });
+  // Scrolled into view: the coordinator sees the form's change in the source.
+  view.dispatch({ changes: { from, to: endOld, insert: next.slice(from, endNew) }, effects: EditorView.scrollIntoView(from, { y: 'center' }) });
   fromForm = false;
 }
 
@@ -210,7 +236,8 @@ async function start(): Promise<void> {
         yaml(),
         lintGutter(),
         EditorState.readOnly.of(!canEdit),
-        EditorView.contentAttributes.of({ 'aria-label': `YAML source of flow ${flowId}` }),
+        // tabindex: axe counts contenteditable as no keyboard access to the scrolling region.
+        EditorView.contentAttributes.of({ 'aria-label': `YAML source of flow ${flowId}`, tabindex: '0' }),
         EditorView.updateListener.of((u) => u.docChanged && onSourceChanged()),
       ],
     }),

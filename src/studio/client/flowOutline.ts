@@ -11,7 +11,7 @@ export interface OutlineStep {
 }
 
 export type FlowOutline =
-  | { ok: true; id: string; steps: OutlineStep[] }
+  | { ok: true; id: string; steps: OutlineStep[]; /** The flow's own fields (id, description, start…) without its steps. */ header: Record<string, unknown> }
   | { ok: false; message: string; line: number; col: number };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,7 +30,7 @@ function summaryOf(kind: string | undefined, raw: Record<string, unknown>): stri
   const main = raw[kind];
   if (kind === 'ask') return `${short(raw['type'])}: ${short(raw['question'])}`;
   if (kind === 'branch' && Array.isArray(main)) return `${main.length} way${main.length === 1 ? '' : 's'}`;
-  if (kind === 'end') return `end ${main === true ? '' : short(main)}${raw['say'] ? `, says ${short(raw['say'])}` : ''}`.trim();
+  if (kind === 'end') return `${main === true ? 'ends' : short(main)}${raw['say'] ? `, says ${short(raw['say'])}` : ''}`;
   return short(main);
 }
 
@@ -49,10 +49,12 @@ export function flowOutline(text: string, kinds: readonly string[]): FlowOutline
   if (!isMap(doc.contents)) return { ok: false, message: 'a flow file must be a mapping with id and steps', line: 1, col: 1 };
   const js: unknown = doc.toJS();
   const root = isRecord(js) ? js : {};
-  const steps = isRecord(root['steps']) ? root['steps'] : {};
+  const { steps: rawSteps, ...header } = root;
+  const steps = isRecord(rawSteps) ? rawSteps : {};
   return {
     ok: true,
     id: typeof root['id'] === 'string' ? root['id'] : '',
+    header,
     steps: Object.entries(steps).map(([id, raw]) => {
       const value = isRecord(raw) ? raw : {};
       const kind = stepKind(value, kinds);

@@ -11,7 +11,7 @@ const policySchema = z.enum(['handoff', 'restart']);
 /** A unified patch as lines marked with "+" and "−" in text (and <ins>/<del>), not by colour alone. */
 function patchView(patch: string): HTMLElement {
   const pre = el('pre', { class: 'patch', tabindex: '0' });
-  for (const line of patch.split('\n')) {
+  for (const line of patch.replace(/\n$/, '').split('\n')) {
     if (line.startsWith('+++') || line.startsWith('---') || line.startsWith('Index:') || line.startsWith('====')) continue;
     if (line.startsWith('+')) pre.append(el('ins', {}, `+ ${line.slice(1)}`), '\n');
     else if (line.startsWith('-')) pre.append(el('del', {}, `− ${line.slice(1)}`), '\n');
@@ -30,7 +30,7 @@ function diffView(diff: ClientDiff): HTMLElement {
       el(
         'section',
         {},
-        el('h3', {}, `${f.path} (${f.status})`),
+        el('h2', { class: 'file' }, `${f.path} (${f.status})`),
         ...(f.steps?.length ? [el('p', {}, 'Steps: ', f.steps.map((s) => `${s.step} ${s.change}`).join(', '))] : []),
         ...(f.keys?.length ? [el('ul', {}, ...f.keys.map((k) => el('li', {}, `${k.lang} ${k.key} ${k.change}${k.before !== undefined ? `: “${k.before}”` : ''}${k.after !== undefined ? ` → “${k.after}”` : ''}`)))] : []),
         patchView(f.patch),
@@ -100,8 +100,8 @@ function releaseItem(r: ClientRelease, out: HTMLElement): HTMLElement {
       (err: unknown) => content.replaceChildren(el('p', {}, `The changes could not be read: ${err instanceof Error ? err.message : 'unknown error'}.`)),
     );
   });
-  if (mayPublish && !r.live) details.append(revertForm(r, out));
-  return details;
+  // Revert stays in sight with the release closed: no need to read the diff first.
+  return el('div', { class: 'release-item' }, details, ...(mayPublish && !r.live ? [revertForm(r, out)] : []));
 }
 
 async function start(): Promise<void> {

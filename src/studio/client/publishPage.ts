@@ -12,7 +12,8 @@ function publishForm(revision: number, impact: ClientImpact, result: HTMLElement
   const note = el('textarea', { id: 'note', name: 'note', rows: '2', maxlength: '500' });
   const form = el(
     'form',
-    { class: 'publish-form', 'aria-labelledby': 'publish-h' },
+    // novalidate: the page says what is missing in words (an alert), not a browser bubble.
+    { class: 'publish-form', 'aria-labelledby': 'publish-h', novalidate: true },
     el('h2', { id: 'publish-h' }, 'Publish the draft'),
     ...(impact.orphaned > 0 ? [policyChoice(impact.orphaned, 'orphanPolicy')] : []),
     el('div', { class: 'field' }, el('label', { for: 'note' }, 'Note (what changed and why)'), note),

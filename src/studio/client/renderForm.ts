@@ -24,7 +24,7 @@ function input(f: FormField & { kind: 'text' | 'number' | 'yaml' }, o: RenderOpt
   box.value = f.value === undefined ? '' : String(f.value);
   const note = el('span', { class: 'note', id: `${id}-note` });
   if (f.kind === 'text' && f.i18nKey) note.textContent = wordingNote(f.value, o);
-  if (f.kind === 'yaml') note.textContent = 'Written as YAML, e.g. { equals: [age, 18] }';
+  if (f.kind === 'yaml') note.textContent = f.label === 'if' ? 'A condition in YAML, e.g. { equals: [age, 18] }' : 'Written in YAML: a value, [a, list] or { name: value }';
   box.setAttribute('aria-describedby', note.id);
   box.addEventListener('change', () => {
     const raw = box.value.trim();

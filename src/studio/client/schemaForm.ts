@@ -199,3 +199,9 @@ export function yamlLine(v: unknown): string {
 export function stepForm(schema: JsonSchema, stepId: string, value: Record<string, unknown>, keyPattern: string): FormField {
   return formFor(schema, value, { defs: schema.$defs ?? {}, keyPattern }, ['steps', stepId], stepId, true);
 }
+
+/** The form of the flow's own fields (id, description, start, fallback, summary…); its steps have their own forms. */
+export function headerForm(schema: JsonSchema, value: Record<string, unknown>, keyPattern: string): FormField {
+  const form = formFor(schema, value, { defs: schema.$defs ?? {}, keyPattern }, [], 'flow', true);
+  return form.kind === 'group' ? { ...form, fields: form.fields.filter((f) => f.label !== 'steps') } : form;
+}

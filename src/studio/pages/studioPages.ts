@@ -42,7 +42,9 @@ export function studioSchema(): { steps: Record<string, unknown>; header: unknow
   };
 }
 
-function sendPage(res: Response, body: string): void {
+function sendPage(res: Response, body: string, warm: () => void): void {
+  // The page's scripts are asked for next: start building them now if this is the first page.
+  warm();
   res.set({ 'Content-Security-Policy': STUDIO_CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
   res.type('html').send(body);
 }
@@ -56,6 +58,7 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
   const r = express.Router();
   const read = opts.guard.require('read');
   let assets: Promise<Map<string, StudioAsset>> | undefined;
+  const warm = () => void loadAssets().catch(() => undefined);
 
   const loadAssets = (): Promise<Map<string, StudioAsset>> => {
     if (!assets) {
@@ -69,6 +72,7 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
         (err: unknown) => {
           // The next request tries again rather than serving a failed build for the process's life.
           assets = undefined;
+          opts.logger.error({ err }, 'studio assets failed to build');
           throw err;
         },
       );
@@ -108,6 +112,7 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
         body: `<p>The conversation flows of the draft. Open one to edit its steps, its YAML and see its diagram.</p>
 <div id="flow-list" aria-busy="true"><p>Loading the draft…</p></div>`,
       }),
+      warm,
     );
   });
 
@@ -124,6 +129,7 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
         scripts: ['editor.js'],
         body: editorBody(id.data),
       }),
+      warm,
     );
   });
 
@@ -138,6 +144,7 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
         body: `<p>Publishing makes the draft live. Problems the checker finds and failing flow tests stop it; residents in the middle of a conversation are listed below with what will happen to them.</p>
 <div id="publish" aria-busy="true"><p>Checking the draft…</p></div>`,
       }),
+      warm,
     );
   });
 
@@ -152,6 +159,7 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
         body: `<p>Every published version, newest first. Open one to read what changed; revert publishes an earlier version again.</p>
 <div id="history" aria-busy="true"><p>Loading releases…</p></div>`,
       }),
+      warm,
     );
   });
 

@@ -17,7 +17,7 @@ describe('the outline of a flow, from its YAML', () => {
     const byId = new Map(outline.steps.map((s) => [s.id, s]));
     expect(byId.get('greet')?.summary).toBe('welcome.greeting');
     expect(byId.get('language')?.summary).toBe('choice: welcome.languageQuestion');
-    expect(byId.get('no_consent')?.summary).toBe('end stopped, says consent.refused');
+    expect(byId.get('no_consent')?.summary).toBe('stopped, says consent.refused');
     expect(byId.get('ask_missing')?.summary).toBe('7 ways');
     expect(byId.get('check')?.summary).toBe('checkEligibility');
   });

@@ -4,7 +4,7 @@ import { stepKinds } from '../../../src/flows/schema.ts';
 import { applyEdit } from '../../../src/studio/client/applyEdit.ts';
 import { flowOutline } from '../../../src/studio/client/flowOutline.ts';
 import { jsonSchemaSchema, studioSchemaSchema } from '../../../src/studio/client/jsonSchema.ts';
-import { stepForm, type FieldPath, type FormField } from '../../../src/studio/client/schemaForm.ts';
+import { headerForm, stepForm, type FieldPath, type FormField } from '../../../src/studio/client/schemaForm.ts';
 import { studioSchema } from '../../../src/studio/pages/studioPages.ts';
 
 // The schema as the browser receives it: through JSON and the client's own reader.
@@ -19,7 +19,7 @@ const formOf = (id: string): FormField => {
 };
 /** The outermost field at a path (a switch before the field of its chosen kind). */
 const fieldAt = (f: FormField, path: FieldPath): FormField | undefined => {
-  if (JSON.stringify(f.path) === JSON.stringify(path) && f.path.length > 2) return f;
+  if (JSON.stringify(f.path) === JSON.stringify(path) && (f.path.length > 2 || f.path[0] !== 'steps')) return f;
   const children = f.kind === 'group' ? f.fields : f.kind === 'list' ? f.items : f.kind === 'switch' && f.field ? [f.field] : [];
   for (const c of children) {
     const hit = fieldAt(c, path);
@@ -109,5 +109,15 @@ describe('forms generated from the step schemas', () => {
   it('a branch lists its ways, each an if/goto or an else', () => {
     const branch = fieldAt(formOf('ask_missing'), ['steps', 'ask_missing', 'branch']);
     expect(branch?.kind === 'list' && branch.items.map((i) => (i.kind === 'switch' ? i.selected : -2))).toEqual([0, 0, 0, 0, 0, 0, 1]);
+  });
+
+  it('the flow settings form has the header fields but not the steps, and edits at the top level', () => {
+    const form = headerForm(schema.header, outline.header, schema.keyPattern);
+    expect(form.kind === 'group' && form.fields.map((f) => f.label)).toEqual(['id', 'description', 'start', 'fallback', 'subflow', 'migrations', 'summary', 'profile']);
+    expect(fieldAt(form, ['description'])).toMatchObject({ kind: 'text', value: 'The whole resident journey, from hello to an application.' });
+    // A free map (label → answer) is a line of YAML.
+    expect(fieldAt(form, ['summary'])).toMatchObject({ kind: 'yaml' });
+    const after = applyEdit(main, { op: 'set', path: ['description'], value: 'From hello to an application.' });
+    expect(changedLines(main, after)).toEqual({ removed: ['description: The whole resident journey, from hello to an application.'], added: ['description: From hello to an application.'], lengths: [341, 341] });
   });
 });
