@@ -8,7 +8,7 @@ export type FolderPublish = { ok: true; release: ReleaseSummary } | { ok: false;
 /** A refusal as lines a developer or operator reads: problems as `file:line:col` on disk, failed tests, orphans. */
 export function refusalLines(r: PublishRefusal, where: (file: string) => string = (f) => f): string[] {
   return [
-    ...(r.problems ?? []).filter((p) => p.severity === 'error').map((p) => `${formatProblem({ ...p, file: where(p.file) })}${p.suggestion ? ` (${p.suggestion})` : ''}`),
+    ...(r.problems ?? []).filter((p) => p.severity === 'error').map((p) => `${formatProblem({ ...p, file: where(p.file) })}${p.suggestion ? ` (did you mean \`${p.suggestion}\`?)` : ''}`),
     ...(r.failedTests ?? []).map((f) => `${where(f.file)}: flow test failed: ${f.message}`),
     ...(r.impact && r.impact.orphaned > 0
       ? [

@@ -6,7 +6,7 @@ import type { Problem } from '../problem.ts';
  * them and may not import the studio; src/studio/ports.ts re-exports them under the same names.
  */
 
-/** A checker finding, with `file` as a FlowFiles path, and a "did you mean" when there is one. */
+/** A checker finding, with `file` as a FlowFiles path, and `suggestion`: the nearest known name for an unknown one ("did you mean"), which the editor can put in its place. */
 export type StudioProblem = Problem & { suggestion?: string };
 
 /** One published version of the whole file set (GET /studio/api/releases). */

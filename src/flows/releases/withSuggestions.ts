@@ -14,7 +14,7 @@ function nearest(word: string, candidates: string[]): string | undefined {
 }
 
 /**
- * Adds "did you mean `age`?" to problems that name something unknown: a step target (the flow's
+ * Adds the nearest known name (`suggestion: 'age'`, shown as "did you mean") to problems that name something unknown: a step target (the flow's
  * step ids), an answer name (the answers the flow keeps, listed in the message), a wording key
  * (the keys of that language), a flow or an action.
  */
@@ -48,6 +48,6 @@ export function withSuggestions(problems: Problem[], files: FlowFiles): StudioPr
     } else if (p.code === 'unknown_action' && (m = /action named "([^"]+)" \(known: ([^)]*)\)/.exec(p.message))) {
       suggestion = nearest(m[1]!, m[2]!.split(', '));
     }
-    return suggestion ? { ...p, suggestion: `did you mean \`${suggestion}\`?` } : p;
+    return suggestion ? { ...p, suggestion } : p;
   });
 }
