@@ -15,7 +15,13 @@ export const isFlowPath = (path: string): boolean => /^flows\/[a-z][a-z0-9_]*\.f
 
 /** The one shared draft every coordinator and translator edits (GET /studio/api/draft). */
 export interface Draft {
-  /** Rises by one with every save; a save names the revision it was made on (else 409 draft_conflict). */
+  /**
+   * Rises by one with every save. A save (PUT /studio/api/draft/files `{ revision, files, base? }`)
+   * names the revision it was made on and, in `base`, the text each file it saves had when the
+   * client read it: the server refuses (409 draft_conflict naming the paths and who saved last)
+   * only when one of those files changed since, and otherwise saves on top of the newer revision,
+   * so two people editing different files both save. Without `base`, any save since is a conflict.
+   */
   revision: number;
   /** The release the draft started from. */
   baseRelease: number;

@@ -4,10 +4,10 @@ import { AppError } from '../../errors.ts';
 import type { Db } from '../../store/db.ts';
 import { findFlowDraft, writeFlowDraft } from '../../store/flowDraft.ts';
 import { Mutex } from '../../store/mutex.ts';
-import { isWordingPath, type FlowFiles, type PublishRefusal, type Releases, type ReleaseSummary } from '../ports.ts';
+import { isWordingPath, type Draft, type FlowFiles, type PublishRefusal, type Releases, type ReleaseSummary } from '../ports.ts';
 import { can, staffOf, type StudioGuard } from '../staff.ts';
 import { changedPaths, currentDraft, draftOf } from './currentDraft.ts';
-import { diffQuery, discardBody, publishBody, releaseIdParam, revertBody, saveFilesBody } from './flowsBodies.ts';
+import { diffQuery, discardBody, publishBody, releaseIdParam, revertBody, saveFilesBody, type SaveFilesBody } from './flowsBodies.ts';
 import { parseInput } from './parseInput.ts';
 
 export interface StudioFlowsApiOptions {
@@ -20,6 +20,14 @@ export interface StudioFlowsApiOptions {
 function conflict(current: { revision: number; updatedBy: string | null }): AppError {
   return new AppError('draft_conflict', `the draft was saved by ${current.updatedBy ?? 'someone else'} meanwhile (revision ${current.revision}): reload it and make your change again`, {
     detail: { revision: current.revision, updatedBy: current.updatedBy },
+  });
+}
+
+/** Someone saved one of these files since the client read it: their text goes back so nothing typed is lost on either side. */
+function fileConflict(draft: Draft, paths: string[]): AppError {
+  const who = draft.updatedBy ?? 'someone else';
+  return new AppError('draft_conflict', `${paths.join(', ')} changed since you opened ${paths.length === 1 ? 'it' : 'them'} (the draft was last saved by ${who}): your text was not saved`, {
+    detail: { revision: draft.revision, updatedBy: draft.updatedBy, paths, theirs: Object.fromEntries(paths.map((p) => [p, draft.files[p] ?? null])) },
   });
 }
 
@@ -45,6 +53,29 @@ export function studioFlowsApi(opts: StudioFlowsApiOptions): Router {
   // Publishing from this process one at a time: two clicks on "Publish" make one release.
   const publishing = new Mutex();
 
+  /**
+   * Writes a save onto the draft. With `base`, on top of whatever revision the draft is at now,
+   * unless one of the saved files is not the text the client started from (another save slipped
+   * in between reading and writing: read again, a few times).
+   */
+  const saveOnDraft = async (body: SaveFilesBody, by: string) => {
+    for (let attempt = 0; ; attempt++) {
+      const { draft } = await currentDraft(db, releases);
+      if (body.base) {
+        const moved = Object.entries(body.base).filter(([p, text]) => (draft.files[p] ?? null) !== text).map(([p]) => p);
+        if (moved.length) throw fileConflict(draft, moved);
+      } else if (body.revision !== draft.revision) throw conflict(draft);
+      const files: FlowFiles = { ...draft.files };
+      for (const [p, text] of Object.entries(body.files)) {
+        if (text === null) delete files[p];
+        else files[p] = text;
+      }
+      const w = await writeFlowDraft(db, { expected: draft.revision, files, baseRelease: draft.baseRelease, by });
+      if (w.type === 'saved') return w;
+      if (!body.base || attempt >= 4) throw conflict(w.current);
+    }
+  };
+
   router.get('/draft', guard.require('read'), async (_req, res) => {
     res.json((await currentDraft(db, releases)).draft);
   });
@@ -56,17 +87,10 @@ export function studioFlowsApi(opts: StudioFlowsApiOptions): Router {
     if (flowPaths.length && !can(staff.role, 'edit')) {
       throw new AppError('forbidden', `a ${staff.role} may change wording only (locales/…), not ${flowPaths.join(', ')}`, { detail: { paths: flowPaths } });
     }
-    const { draft } = await currentDraft(db, releases);
-    if (body.revision !== draft.revision) throw conflict(draft);
-    const files: FlowFiles = { ...draft.files };
-    for (const [p, text] of Object.entries(body.files)) {
-      if (text === null) delete files[p];
-      else files[p] = text;
-    }
-    const w = await writeFlowDraft(db, { expected: body.revision, files, baseRelease: draft.baseRelease, by: staff.email });
-    if (w.type === 'conflict') throw conflict(w.current);
+    const w = await saveOnDraft(body, staff.email);
     await guard.audit(req, 'flows.draft.save', String(w.draft.revision), { paths: Object.keys(body.files) });
     const live = await releases.live();
+    const files = w.draft.files ?? live.files;
     res.json({ revision: w.draft.revision, changed: changedPaths(live.files, files), problems: await releases.check(files) });
   });
 

@@ -44,7 +44,7 @@ describe('studio flows API: the draft', () => {
     expect(unknownPath.body.error.message).toContain('"src/app.ts" is not a flow');
     const removeLocale = await s.api('coordinator', 'PUT', '/draft/files', { revision: 0, files: { [UR]: null } });
     expect(removeLocale.status).toBe(400);
-    expect(removeLocale.body.error.message).toContain('only flow files');
+    expect(removeLocale.body.error.message).toContain('only flows (flows/<id>.flow.yaml) and flow tests');
     const tooBig = await s.api('coordinator', 'PUT', '/draft/files', { revision: 0, files: { [UR]: 'x'.repeat(1_000_001) } });
     expect(tooBig.status).toBe(400);
     expect((await draft()).revision).toBe(0);
