@@ -11,7 +11,7 @@ const revision = z.number().int().min(0);
 const note = z.string().trim().max(500, 'a note may be at most 500 characters').default('');
 const orphanPolicy = z.enum(['handoff', 'restart']).optional();
 
-const text = z.string().max(MAX_FILE_CHARS, `a file may be at most ${MAX_FILE_CHARS} characters`);
+const fileText = z.string().max(MAX_FILE_CHARS, `a file may be at most ${MAX_FILE_CHARS} characters`);
 
 /**
  * PUT /draft/files: only the changed paths; `null` removes a flow or a flow test. With `base`
@@ -21,9 +21,9 @@ const text = z.string().max(MAX_FILE_CHARS, `a file may be at most ${MAX_FILE_CH
 export const saveFilesBody = z
   .strictObject({
   revision,
-  base: z.record(z.string(), text.nullable()).optional(),
+  base: z.record(z.string(), fileText.nullable()).optional(),
   files: z
-    .record(z.string(), text.nullable())
+    .record(z.string(), fileText.nullable())
     .superRefine((files, ctx) => {
       for (const [p, text] of Object.entries(files)) {
         if (!isFlowFilesPath(p)) ctx.addIssue({ code: 'custom', path: [p], message: `"${p}" is not a flow, test, commands, readability or locale file path` });
