@@ -10,9 +10,9 @@ import { flowOutline, type FlowOutline } from './flowOutline.ts';
 import { studioSchemaSchema, type StudioSchema } from './jsonSchema.ts';
 import { renderForm } from './renderForm.ts';
 import { headerForm, stepForm, type FormEdit } from './schemaForm.ts';
-import { api, ApiError, checkSchema, draftSchema, el, problemText, savedSchema, staffRole, type ClientProblem } from './studioApi.ts';
-
-const SAVE_AFTER_MS = 700;
+import { conflictPanel } from './conflictPanel.ts';
+import { draftSaver, type Conflict, type DraftSaver } from './draftSaver.ts';
+import { api, checkSchema, draftSchema, el, problemText, staffRole, type ClientProblem } from './studioApi.ts';
 /** The outline's first entry: the flow's own fields rather than a step. */
 const SETTINGS = '';
 const REDRAW_AFTER_MS = 400;
@@ -25,6 +25,7 @@ const outlineBox = document.getElementById('outline')!;
 const formBox = document.getElementById('step-form')!;
 const sourceBox = document.getElementById('source')!;
 const diagramBox = document.getElementById('diagram')!;
+const conflictBox = document.getElementById('conflict')!;
 // Only roles with 'edit' change flows; translators work on the Wording page, viewers read.
 const role = roleSchema.safeParse(staffRole());
 const canEdit = role.success && can(role.data, 'edit');
@@ -32,15 +33,12 @@ const canEdit = role.success && can(role.data, 'edit');
 let schema: StudioSchema;
 let wording = new Map<string, string>();
 let view: EditorView;
-let revision = 0;
+let saver: DraftSaver | undefined;
 let problems: ClientProblem[] = [];
 let outline: FlowOutline = { ok: true, id: flowId, steps: [], header: {} };
 /** The step shown in the form ({@link SETTINGS} for the flow's own fields). */
 let selected: string | undefined;
-let saveTimer: ReturnType<typeof setTimeout> | undefined;
 let drawTimer: ReturnType<typeof setTimeout> | undefined;
-let saving: Promise<void> = Promise.resolve();
-let conflict = false;
 let fromForm = false;
 
 const setStatus = (...parts: Array<Node | string>) => statusBox.replaceChildren(...parts);
@@ -187,39 +185,41 @@ function onSourceChanged(): void {
   // A field the coordinator is typing in is not rebuilt under their cursor.
   if (!fromForm) renderStepForm();
   scheduleDiagram();
-  if (canEdit && !conflict) {
-    clearTimeout(saveTimer);
-    setStatus('Unsaved changes…');
-    saveTimer = setTimeout(() => void (saving = saving.then(save)), SAVE_AFTER_MS);
-  }
+  saver?.changed();
 }
 
-async function save(): Promise<void> {
-  if (conflict) return;
-  setStatus('Saving…');
-  try {
-    const saved = await api('PUT', '/draft/files', savedSchema, { revision, files: { [file]: view.state.doc.toString() } });
-    revision = saved.revision;
-    problems = saved.problems;
-    showDiagnostics();
-    renderOutline();
-    setStatus(`Saved. ${summary()}`);
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 'draft_conflict') {
-      conflict = true;
-      const who = typeof err.detail['updatedBy'] === 'string' ? ` (${err.detail['updatedBy']})` : '';
-      const reload = el('a', { href: location.pathname }, 'reload');
-      setStatus(`Not saved: someone else${who} changed the draft (`, reload, ').');
-      return;
-    }
-    setStatus(`Not saved: ${err instanceof Error ? err.message : 'the studio did not answer'}.`);
-  }
+/** Someone saved this flow meanwhile: the typed text stays in the editor, theirs is shown beside it. */
+function onConflict(c: Conflict): void {
+  setStatus(`Not saved: ${c.who} saved this flow while you were editing it. Your text is kept in the editor; compare it with theirs below.`);
+  conflictBox.replaceChildren(
+    conflictPanel({
+      file,
+      who: c.who,
+      mine: view.state.doc.toString(),
+      theirs: c.theirs,
+      keepMine: () => {
+        conflictBox.replaceChildren();
+        saver?.rebase(c.theirs);
+        void saver?.flush();
+      },
+      takeTheirs: () => {
+        conflictBox.replaceChildren();
+        if (c.theirs === null) {
+          location.assign('/studio/flows');
+          return;
+        }
+        saver?.rebase(c.theirs);
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: c.theirs } });
+        setStatus(`Their version is in the editor. ${summary()}`);
+      },
+    }),
+  );
+  conflictBox.querySelector('h2')?.scrollIntoView({ block: 'nearest' });
 }
 
 async function start(): Promise<void> {
   const [s, draft, check] = await Promise.all([api('GET', '/schema', studioSchemaSchema), api('GET', '/draft', draftSchema), api('GET', '/draft/check', checkSchema)]);
   schema = s;
-  revision = draft.revision;
   problems = check.problems;
   wording = englishWording(draft.files);
   const text = draft.files[file];
@@ -242,6 +242,23 @@ async function start(): Promise<void> {
       ],
     }),
   });
+  if (canEdit) {
+    saver = draftSaver({
+      file,
+      base: text,
+      revision: draft.revision,
+      text: () => view.state.doc.toString(),
+      progress: (t) => t && setStatus(t),
+      saved: (saved) => {
+        problems = saved.problems;
+        showDiagnostics();
+        renderOutline();
+        setStatus(`Saved. ${summary()}`);
+      },
+      failed: (message) => setStatus(`Not saved: ${message}.`),
+      conflict: onConflict,
+    });
+  }
   outline = flowOutline(text, Object.keys(schema.steps));
   const atLine = /^#L(\d+)$/.exec(location.hash);
   if (atLine) {

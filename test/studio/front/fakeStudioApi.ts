@@ -55,7 +55,7 @@ export interface FakeStudio {
   calls: Array<{ method: string; path: string; body: unknown }>;
 }
 
-const putSchema = z.object({ revision: z.number().int(), files: z.record(z.string(), z.string().nullable()) });
+const putSchema = z.object({ revision: z.number().int(), base: z.record(z.string(), z.string().nullable()).optional(), files: z.record(z.string(), z.string().nullable()) });
 const publishSchema = z.object({ revision: z.number().int(), note: z.string().max(500), orphanPolicy: z.enum(['handoff', 'restart']).optional() });
 const revertSchema = z.object({ note: z.string().max(500), orphanPolicy: z.enum(['handoff', 'restart']).optional() });
 
@@ -102,7 +102,12 @@ export function fakeStudio(): FakeStudio {
   r.get('/draft/report', g.require('read'), (_req, res) => void res.json(fake.impact));
   r.put('/draft/files', g.require('edit'), (req, res) => {
     const body = putSchema.parse(req.body);
-    if (body.revision !== fake.draft.revision) throw new AppError('draft_conflict', 'someone else changed the draft', { detail: { revision: fake.draft.revision, updatedBy: fake.draft.updatedBy } });
+    // As the real API: with a base, only a change of the saved files since is a conflict.
+    const moved = body.base ? Object.entries(body.base).filter(([p, text]) => (fake.draft.files[p] ?? null) !== text).map(([p]) => p) : [];
+    if (moved.length || (!body.base && body.revision !== fake.draft.revision)) {
+      const theirs = Object.fromEntries(moved.map((p) => [p, fake.draft.files[p] ?? null]));
+      throw new AppError('draft_conflict', 'someone else changed the draft', { detail: { revision: fake.draft.revision, updatedBy: fake.draft.updatedBy, paths: moved, theirs } });
+    }
     for (const [path, text] of Object.entries(body.files)) {
       if (text === null) delete fake.draft.files[path];
       else fake.draft.files[path] = text;

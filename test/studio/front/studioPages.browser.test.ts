@@ -246,27 +246,40 @@ describe('studio pages in the browser', () => {
     await expect.poll(() => mainText(), SLOW).toBe(before);
   });
 
-  it('when someone else saved first, the editor says so, keeps the draft as it is, and saves after a reload', async () => {
+  it('a save by someone else of another file does not stop the editor; of the same flow, the typed text is kept beside theirs', async () => {
     const page = await open('/studio/flows/main');
     await page.locator('#step-greet').waitFor();
-    fake.draft = { ...fake.draft, revision: fake.draft.revision + 1, updatedBy: 'other@example.org' };
+    // Someone saved wording meanwhile: a newer revision, this flow untouched.
+    fake.draft = { ...fake.draft, revision: fake.draft.revision + 1, updatedBy: 'other@example.org', files: { ...fake.draft.files, 'locales/en/core.json': `${fake.draft.files['locales/en/core.json']!} ` } };
     const before = mainText();
     await page.locator('#flow-settings').click();
     const description = page.locator('#f-description');
     expect(await description.inputValue()).toBe('The whole resident journey, from hello to an application.');
     await description.fill('From hello to an application.');
     await description.press('Tab');
-    await page.locator('.cm-line', { hasText: /^description: From hello to an application\.$/ }).waitFor();
-    await expect.poll(() => page.locator('#status').innerText(), SLOW).toBe('Not saved: someone else (other@example.org) changed the draft (reload).');
-    expect(await page.locator('#status a').getAttribute('href')).toBe('/studio/flows/main');
-    expect(mainText()).toBe(before);
-
-    await page.locator('#status a').click();
-    await page.locator('#flow-settings').click();
-    await description.fill('From hello to an application.');
-    await description.press('Tab');
     await expect.poll(() => page.locator('#status').innerText(), SLOW).toMatch(/^Saved\./);
-    expect(mainText()).toBe(before.replace('description: The whole resident journey, from hello to an application.\n', 'description: From hello to an application.\n'));
+    const mine = before.replace('description: The whole resident journey, from hello to an application.\n', 'description: From hello to an application.\n');
+    expect(mainText()).toBe(mine);
+
+    // Now someone saves this very flow: the next save is refused, and nothing typed is lost.
+    const theirs = mine.replace('description: From hello to an application.\n', 'description: Their description.\n');
+    fake.draft = { ...fake.draft, revision: fake.draft.revision + 1, updatedBy: 'other@example.org', files: { ...fake.draft.files, [MAIN]: theirs } };
+    await description.fill('My description.');
+    await description.press('Tab');
+    await expect.poll(() => page.locator('#status').innerText(), SLOW).toBe(
+      'Not saved: other@example.org saved this flow while you were editing it. Your text is kept in the editor; compare it with theirs below.',
+    );
+    expect(mainText()).toBe(theirs);
+    await page.locator('.cm-line', { hasText: /^description: My description\.$/ }).waitFor();
+    expect(await page.getByLabel('Your version (not saved)').inputValue()).toContain('description: My description.\n');
+    expect(await page.getByLabel('Their version (in the draft now)').inputValue()).toBe(theirs);
+    expect(await axe(page, 'editor-conflict')).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/studio-editor-conflict.png` });
+
+    await page.getByRole('button', { name: 'Save mine over theirs' }).click();
+    await expect.poll(() => page.locator('#status').innerText(), SLOW).toMatch(/^Saved\./);
+    expect(mainText()).toBe(theirs.replace('description: Their description.\n', 'description: My description.\n'));
+    expect(await page.locator('#conflict').innerText()).toBe('');
   });
 
   it('selecting a step in the diagram opens it in the form, by mouse and by keyboard', async () => {
