@@ -26,6 +26,9 @@ const formBox = document.getElementById('step-form')!;
 const sourceBox = document.getElementById('source')!;
 const diagramBox = document.getElementById('diagram')!;
 const conflictBox = document.getElementById('conflict')!;
+// In-between states ("Unsaved changes…", "Saving…") are shown here, outside the live region:
+// a screen reader would otherwise hear them at every pause in typing. The status announces results.
+const progressBox = document.getElementById('progress')!;
 // Only roles with 'edit' change flows; translators work on the Wording page, viewers read.
 const role = roleSchema.safeParse(staffRole());
 const canEdit = role.success && can(role.data, 'edit');
@@ -248,7 +251,11 @@ async function start(): Promise<void> {
       base: text,
       revision: draft.revision,
       text: () => view.state.doc.toString(),
-      progress: (t) => t && setStatus(t),
+      progress: (t) => {
+        progressBox.textContent = t;
+        // The last result no longer holds once there are new changes; emptying is not announced.
+        if (t) statusBox.replaceChildren();
+      },
       saved: (saved) => {
         problems = saved.problems;
         showDiagnostics();

@@ -169,6 +169,7 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
 function editorBody(id: string): string {
   return `<div class="editor" id="editor" data-flow="${html(id)}">
 <p class="status" id="status" role="status" aria-live="polite">Loading the draft…</p>
+<p class="progress" id="progress"></p>
 <div id="conflict"></div>
 <div class="panes">
   <section class="pane outline-pane" aria-labelledby="outline-h"><h2 id="outline-h">Steps</h2><div id="outline"></div></section>

@@ -156,6 +156,35 @@ describe('studio pages in the browser', () => {
     await page.close();
   });
 
+  it('the status announces only results: "Unsaved changes…" and "Saving…" show outside the live region', async () => {
+    const page = await open('/studio/flows/main');
+    const before = mainText();
+    await page.locator('#step-greet').waitFor();
+    // Everything the live region and the progress line ever say while the coordinator types.
+    await page.evaluate(() => {
+      const seen: Record<string, string[]> = { status: [], progress: [] };
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      for (const id of ['status', 'progress']) {
+        const box = document.getElementById(id)!;
+        new MutationObserver(() => seen[id]!.push(box.textContent ?? '')).observe(box, { childList: true, characterData: true, subtree: true });
+      }
+    });
+    await goToLine(page, lineOf(mainText(), '  greet:'));
+    await page.keyboard.press('End');
+    await page.keyboard.type(' # hello', { delay: 30 });
+    await expect.poll(() => page.locator('#status').innerText(), SLOW).toMatch(/^Saved\. No problems\./);
+    const seen = await page.evaluate(() => (window as unknown as { seen: { status: string[]; progress: string[] } }).seen);
+    expect(seen.progress).toContain('Unsaved changes…');
+    expect(seen.progress).toContain('Saving…');
+    expect(seen.status.filter((t) => t !== '')).toEqual(seen.status.filter((t) => /^Saved\./.test(t)));
+    expect(await page.locator('#status').getAttribute('aria-live')).toBe('polite');
+    expect(await page.locator('#progress').getAttribute('aria-live')).toBeNull();
+    expect(await page.locator('#progress').getAttribute('role')).toBeNull();
+    expect(await page.locator('#progress').innerText()).toBe('');
+    await page.close();
+    fake.draft = { ...fake.draft, files: { ...fake.draft.files, [MAIN]: before } };
+  });
+
   it('a YAML edit shows in the outline and the diagram; YAML that does not parse disables the form', async () => {
     const page = await open('/studio/flows/main');
     await page.locator('#step-privacy').waitFor();
