@@ -176,7 +176,7 @@ describe('studio pages in the browser', () => {
     const seen = await page.evaluate(() => (window as unknown as { seen: { status: string[]; progress: string[] } }).seen);
     expect(seen.progress).toContain('Unsaved changes…');
     expect(seen.progress).toContain('Saving…');
-    expect(seen.status.filter((t) => t !== '')).toEqual(seen.status.filter((t) => /^Saved\./.test(t)));
+    expect(seen.status.filter((t) => t !== '')).toEqual(seen.status.filter((t) => t.startsWith('Saved.')));
     expect(await page.locator('#status').getAttribute('aria-live')).toBe('polite');
     expect(await page.locator('#progress').getAttribute('aria-live')).toBeNull();
     expect(await page.locator('#progress').getAttribute('role')).toBeNull();
