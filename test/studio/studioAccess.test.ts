@@ -39,6 +39,7 @@ const access: Record<string, Access> = {
   'GET /studio/api/schema': { kind: 'guarded', permission: 'read', path: () => '/studio/api/schema' },
   'GET /studio/flows': { kind: 'guarded', permission: 'read', path: () => '/studio/flows' },
   'GET /studio/flows/:id': { kind: 'guarded', permission: 'read', path: () => '/studio/flows/main' },
+  'GET /studio/files/:name': { kind: 'guarded', permission: 'read', path: () => '/studio/files/journey-en.test.yaml' },
   'GET /studio/publish': { kind: 'guarded', permission: 'read', path: () => '/studio/publish' },
   'GET /studio/history': { kind: 'guarded', permission: 'read', path: () => '/studio/history' },
   'GET /studio/api/draft': { kind: 'guarded', permission: 'read', path: () => '/studio/api/draft' },

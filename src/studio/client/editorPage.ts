@@ -1,6 +1,6 @@
 import { yaml } from '@codemirror/lang-yaml';
-import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
-import { EditorState, type Text } from '@codemirror/state';
+import { lintGutter, setDiagnostics } from '@codemirror/lint';
+import { EditorState } from '@codemirror/state';
 import { basicSetup, EditorView } from 'codemirror';
 import { can, roleSchema } from '../staff.ts';
 import { applyEdit } from './applyEdit.ts';
@@ -8,11 +8,12 @@ import { centreOn, drawDiagram } from './diagramView.ts';
 import { englishWording } from './englishWording.ts';
 import { flowOutline, type FlowOutline } from './flowOutline.ts';
 import { studioSchemaSchema, type StudioSchema } from './jsonSchema.ts';
+import { problemDiagnostic } from './problemDiagnostic.ts';
 import { renderForm } from './renderForm.ts';
 import { headerForm, stepForm, type FormEdit } from './schemaForm.ts';
 import { conflictPanel } from './conflictPanel.ts';
 import { draftSaver, type Conflict, type DraftSaver } from './draftSaver.ts';
-import { api, checkSchema, draftSchema, el, problemText, staffRole, type ClientProblem } from './studioApi.ts';
+import { api, checkSchema, draftSchema, el, staffRole, type ClientProblem } from './studioApi.ts';
 /** The outline's first entry: the flow's own fields rather than a step. */
 const SETTINGS = '';
 const REDRAW_AFTER_MS = 400;
@@ -55,25 +56,8 @@ function summary(): string {
   return `${own.length} problem${own.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}).`;
 }
 
-/** A checker problem as an inline diagnostic at its line:column, with "did you mean" as a fix. */
-function diagnostic(doc: Text, p: ClientProblem): Diagnostic {
-  const line = doc.line(Math.min(Math.max(p.line, 1), doc.lines));
-  const from = line.from + Math.min(Math.max(p.col - 1, 0), line.length);
-  const word = /^[\w.-]*/.exec(doc.sliceString(from, line.to))?.[0] ?? '';
-  const to = word ? from + word.length : line.to;
-  const suggestion = p.suggestion;
-  return {
-    from,
-    to,
-    severity: p.severity,
-    source: p.code,
-    message: problemText(p),
-    ...(suggestion && canEdit ? { actions: [{ name: `Use "${suggestion}"`, apply: (v: EditorView, f: number, t: number) => v.dispatch({ changes: { from: f, to: t, insert: suggestion } }) }] } : {}),
-  };
-}
-
 function showDiagnostics(): void {
-  view.dispatch(setDiagnostics(view.state, ownProblems().map((p) => diagnostic(view.state.doc, p))));
+  view.dispatch(setDiagnostics(view.state, ownProblems().map((p) => problemDiagnostic(view.state.doc, p, canEdit))));
 }
 
 function renderOutline(): void {

@@ -1,7 +1,36 @@
+import { isFlowTestPath, isSourceFilePath, sourceFileHref } from '../flows/sourceFiles.ts';
 import { flowOutline } from './flowOutline.ts';
 import { api, draftSchema, el } from './studioApi.ts';
 
 const box = document.getElementById('flow-list')!;
+
+const KIND = (path: string): string => (isFlowTestPath(path) ? 'flow test' : path === 'flows/commands.yaml' ? 'commands' : 'readability words');
+
+/** The draft's other files a coordinator may have to change (a flow test that checks a question's buttons), each opening in the source editor. */
+function otherFiles(draft: { files: Record<string, string>; changed: string[] }): HTMLElement {
+  const paths = Object.keys(draft.files)
+    .filter(isSourceFilePath)
+    .sort((a, b) => Number(isFlowTestPath(a)) - Number(isFlowTestPath(b)) || a.localeCompare(b));
+  return el(
+    'table',
+    { class: 'flows files' },
+    el('caption', {}, `Other files of the draft: ${paths.filter(isFlowTestPath).length} flow tests, commands and readability words`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'File'), el('th', { scope: 'col' }, 'Kind'), el('th', { scope: 'col' }, 'In the draft'))),
+    el(
+      'tbody',
+      {},
+      ...paths.map((p) =>
+        el(
+          'tr',
+          {},
+          el('th', { scope: 'row' }, el('a', { href: sourceFileHref(p) }, p.slice('flows/'.length))),
+          el('td', {}, KIND(p)),
+          el('td', {}, draft.changed.includes(p) ? 'changed, not published' : 'as published'),
+        ),
+      ),
+    ),
+  );
+}
 
 async function start(): Promise<void> {
   const draft = await api('GET', '/draft', draftSchema);
@@ -30,7 +59,8 @@ async function start(): Promise<void> {
     );
   }
   table.append(body);
-  box.replaceChildren(table);
+  const removed = new URLSearchParams(location.search).has('removed') ? [el('p', { role: 'status' }, 'The flow test was removed from the draft.')] : [];
+  box.replaceChildren(...removed, table, otherFiles(draft));
   box.removeAttribute('aria-busy');
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSourceFilePath, sourceFileHref } from '../flows/sourceFiles.ts';
 import { ApiError, el, impactSchema, problemHref, problemSchema, problemText, type ClientImpact, type ClientProblem } from './studioApi.ts';
 
 const failedTestsSchema = z.array(z.object({ file: z.string(), message: z.string() }));
@@ -55,7 +56,11 @@ export function refusalReasons(err: ApiError): { box: HTMLElement; impact: Clien
   const problems = z.array(problemSchema).safeParse(err.detail['problems']);
   if (problems.success && problems.data.length) box.append(el('h3', {}, 'Problems to fix'), problemList(problems.data));
   const tests = failedTestsSchema.safeParse(err.detail['failedTests']);
-  if (tests.success && tests.data.length) box.append(el('h3', {}, 'Flow tests that fail'), el('ul', {}, ...tests.data.map((t) => el('li', {}, el('code', {}, t.file), `: ${t.message}`))));
+  if (tests.success && tests.data.length) {
+    // Each failing test opens in the source editor: a test that checks the old buttons is changed there.
+    const testLink = (file: string) => (isSourceFilePath(file) ? el('a', { href: sourceFileHref(file) }, el('code', {}, file)) : el('code', {}, file));
+    box.append(el('h3', {}, 'Flow tests that fail'), el('ul', { class: 'failed-tests' }, ...tests.data.map((t) => el('li', {}, testLink(t.file), `: ${t.message}`))));
+  }
   const impact = impactSchema.safeParse(err.detail['impact']);
   if (impact.success) box.append(el('h3', {}, 'Residents in conversations'), impactTable(impact.data));
   return { box, impact: impact.success ? impact.data : undefined };

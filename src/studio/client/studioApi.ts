@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSourceFilePath, sourceFileHref } from '../flows/sourceFiles.ts';
 
 /** The JSON shapes of /studio/api (src/studio/ports.ts), read with zod: the browser trusts no answer. */
 export const problemSchema = z.object({
@@ -111,10 +112,11 @@ export async function api<S extends z.ZodType>(method: 'GET' | 'PUT' | 'POST', p
 /** Text for a problem with its "did you mean" as the message's tail. */
 export const problemText = (p: ClientProblem): string => `${p.message}${p.suggestion ? ` (did you mean "${p.suggestion}"?)` : ''}`;
 
-/** Link to a problem's place in the editor: the flow file's editor at its line. */
+/** Link to a problem's place in the editor: the flow's editor, or the source editor of a test, commands or readability file, at its line. */
 export function problemHref(p: ClientProblem): string | undefined {
   const m = /^flows\/([a-z][a-z0-9_]*)\.flow\.yaml$/.exec(p.file);
-  return m ? `/studio/flows/${m[1]}#L${p.line}` : undefined;
+  if (m) return `/studio/flows/${m[1]}#L${p.line}`;
+  return isSourceFilePath(p.file) ? `${sourceFileHref(p.file)}#L${p.line}` : undefined;
 }
 
 /** Builds an element: `el('p', { class: 'x' }, 'text', child)`. Text is always text, never markup. */

@@ -23,6 +23,7 @@ export const STUDIO_ENTRIES = {
   flows: 'flowsPage.ts',
   publish: 'publishPage.ts',
   history: 'historyPage.ts',
+  source: 'sourcePage.ts',
 } as const;
 
 const typeOf = (name: string): string =>

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { flowHeaderSchema, keySchema, stepSchemas } from '../../flows/schema.ts';
 import { html, page } from '../layout.ts';
+import { isFlowTestPath, sourceFilePath } from '../flows/sourceFiles.ts';
 import { staffOf, type StudioGuard } from '../staff.ts';
 import { buildStudioAssets, type StudioAsset } from './buildStudioAssets.ts';
 
@@ -109,7 +110,7 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
         staff,
         active: 'flows',
         scripts: ['flows.js'],
-        body: `<p>The conversation flows of the draft. Open one to edit its steps, its YAML and see its diagram.</p>
+        body: `<p>The conversation flows of the draft. Open one to edit its steps, its YAML and see its diagram. Below them, the draft's other files: flow tests, commands and readability words, each edited as YAML.</p>
 <div id="flow-list" aria-busy="true"><p>Loading the draft…</p></div>`,
       }),
       warm,
@@ -128,6 +129,23 @@ export function studioPages(opts: { guard: StudioGuard; logger: Logger; dev: boo
         active: 'flows',
         scripts: ['editor.js'],
         body: editorBody(id.data),
+      }),
+      warm,
+    );
+  });
+
+  r.get('/files/:name', read, (req, res) => {
+    const name = z.string().max(100).safeParse(req.params.name);
+    const file = name.success ? sourceFilePath(name.data) : undefined;
+    if (!file) throw new AppError('not_found', 'no such file: the studio edits flow tests, commands.yaml and readability-allow.yaml here');
+    sendPage(
+      res,
+      page({
+        title: isFlowTestPath(file) ? `Flow test: ${file.slice('flows/tests/'.length, -'.test.yaml'.length)}` : `File: ${file.slice('flows/'.length)}`,
+        staff: staffOf(res.locals),
+        active: 'flows',
+        scripts: ['source.js'],
+        body: sourceBody(file),
       }),
       warm,
     );
@@ -178,5 +196,23 @@ function editorBody(id: string): string {
 </div>
 <section class="diagram-pane" aria-labelledby="diagram-h"><h2 id="diagram-h">Diagram</h2>
 <p class="hint">Select a step in the diagram to open it in the form.</p><div id="diagram"></div></section>
+</div>`;
+}
+
+const ABOUT: Array<[(path: string) => boolean, string]> = [
+  [isFlowTestPath, 'A flow test: a conversation the draft must still answer as written (what the resident sends, the texts and buttons expected). Publishing runs every flow test; change this one when you meant to change what it checks.'],
+  [(p) => p === 'flows/commands.yaml', 'Commands a resident can type at any point (such as "help" or "start again"), in every language.'],
+  [(p) => p === 'flows/readability-allow.yaml', 'Words the readability check accepts in English texts (names of places, programmes and courses).'],
+];
+
+function sourceBody(file: string): string {
+  const about = ABOUT.find(([test]) => test(file))?.[1] ?? '';
+  return `<div class="editor source-editor" id="source-editor" data-file="${html(file)}">
+<p class="status" id="status" role="status" aria-live="polite">Loading the draft…</p>
+<p class="progress" id="progress"></p>
+<div id="conflict"></div>
+<p>${html(about)} <a href="/studio/flows">All flows and files</a></p>
+<section class="pane source-pane" aria-labelledby="source-h"><h2 id="source-h">YAML source: <code>${html(file)}</code></h2><div id="source"></div></section>
+<div id="file-actions"></div>
 </div>`;
 }
