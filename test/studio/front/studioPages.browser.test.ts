@@ -103,16 +103,21 @@ async function goToLine(page: Page, line: number): Promise<void> {
 const lineOf = (text: string, exact: string): number => text.split('\n').indexOf(exact) + 1;
 
 describe('studio pages in the browser', () => {
-  it('/studio goes to the flow list, which shows each flow of the draft with its number of steps', async () => {
+  it('/studio goes to the flow list, which shows each flow of the draft with its number of steps, then its other files', async () => {
     const started = performance.now();
     const page = await open('/studio');
-    await page.locator('#flow-list table').waitFor({ timeout: 30_000 });
+    await page.locator('#flow-list table.files').waitFor({ timeout: 30_000 });
     timings['first flows page with scripts (includes the esbuild build), ms'] = Math.round(performance.now() - started);
     expect(new URL(page.url()).pathname).toBe('/studio/flows');
     const mainSteps = parseFlowFile(MAIN, mainText()).flow!.order.length;
     const row = page.locator('tr', { has: page.locator('a[href="/studio/flows/main"]') });
     await expect.poll(() => row.locator('td').first().innerText()).toBe(String(mainSteps));
     expect(await page.locator('a[href="/studio/flows/about_you"]').count()).toBe(1);
+    // Every flow test, the commands and the readability words, each opening in the source editor.
+    const others = Object.keys(fake.draft.files).filter((p) => p.startsWith('flows/tests/') || p === 'flows/commands.yaml' || p === 'flows/readability-allow.yaml');
+    expect(others.length).toBeGreaterThan(10);
+    const hrefs = await page.locator('table.files tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(hrefs.toSorted()).toEqual(others.map((p) => `/studio/files/${p.split('/').pop()!}`).toSorted());
     await page.screenshot({ path: `${ARTIFACTS}/studio-flows.png` });
     expect(await axe(page, 'flows')).toEqual([]);
     await page.close();
