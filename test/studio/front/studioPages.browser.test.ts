@@ -381,6 +381,37 @@ describe('studio pages in the browser', () => {
     }
   });
 
+  it('a flow test opens in the source editor; a viewer reads it but cannot change or remove it; unknown file names are 404', async () => {
+    const TEST = 'flows/tests/fallback.test.yaml';
+    const page = await open('/studio/files/fallback.test.yaml');
+    await page.locator('.cm-content').waitFor();
+    expect(await page.locator('h1').innerText()).toBe('Flow test: fallback');
+    await expect.poll(() => page.locator('#status').innerText(), SLOW).toBe('Editing the draft. No problems.');
+    expect(await page.getByRole('button', { name: 'Remove this test from the draft…' }).count()).toBe(1);
+    expect(await axe(page, 'source-editor')).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/studio-source-editor.png` });
+    await page.close();
+
+    fake.as('viewer');
+    try {
+      const viewer = await open('/studio/files/fallback.test.yaml');
+      await viewer.locator('.cm-content').waitFor();
+      await expect.poll(() => viewer.locator('#status').innerText(), SLOW).toMatch(/^Read only: your role cannot change this file\./);
+      expect(await viewer.getByRole('button', { name: 'Remove this test from the draft…' }).count()).toBe(0);
+      const before = fake.draft.files[TEST];
+      await viewer.locator('.cm-content').focus();
+      await viewer.keyboard.type('zzz');
+      await viewer.waitForTimeout(1000);
+      expect(fake.draft.files[TEST]).toBe(before);
+      await viewer.close();
+    } finally {
+      fake.as('coordinator');
+    }
+    for (const name of ['main.flow.yaml', 'programmes.yaml', 'Commands.yaml', '..%2Fsrc%2Fapp.ts']) {
+      expect((await fetch(`${base}/studio/files/${name}`)).status, name).toBe(404);
+    }
+  });
+
   it('publish shows the live-conversation report, requires a policy for orphaned residents, and shows a 409\'s reasons', async () => {
     fake.impact = {
       live: 5,
