@@ -407,9 +407,9 @@ describe('studio pages in the browser', () => {
     } finally {
       fake.as('coordinator');
     }
-    for (const name of ['main.flow.yaml', 'programmes.yaml', 'Commands.yaml', '..%2Fsrc%2Fapp.ts']) {
-      expect((await fetch(`${base}/studio/files/${name}`)).status, name).toBe(404);
-    }
+    const statuses: string[] = [];
+    for (const name of ['main.flow.yaml', 'programmes.yaml', 'Commands.yaml', '..%2Fsrc%2Fapp.ts']) statuses.push(`${name} ${(await fetch(`${base}/studio/files/${name}`)).status}`);
+    expect(statuses).toEqual(['main.flow.yaml 404', 'programmes.yaml 404', 'Commands.yaml 404', '..%2Fsrc%2Fapp.ts 404']);
   });
 
   it('publish shows the live-conversation report, requires a policy for orphaned residents, and shows a 409\'s reasons', async () => {
