@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { inboundActivitySchema, residentInput } from '../../channels/web/inboundActivity.ts';
 import { START_TURN } from '../../channels/web/startTurn.ts';
+import { WEBCHAT_PATH } from '../../channels/web/widget/createWidgetRoutes.ts';
 import type { ActionRegistry } from '../../engine/actions.ts';
 import type { HandoffService, SafeguardingCheck } from '../../engine/port.ts';
 import { Renderer } from '../../engine/render.ts';
@@ -15,7 +16,7 @@ import type { FlowFiles } from '../../flows/flowFiles.ts';
 import type { Db } from '../../store/db.ts';
 import { staffOf, type StudioGuard } from '../staff.ts';
 import { flowTestOf, slugOf } from './flowTestOf.ts';
-import { PREVIEW_CSS, previewScript, WEBCHAT_BUNDLE, WEBCHAT_VERSION } from './previewAssets.ts';
+import { previewScript } from './previewAssets.ts';
 import { previewPage } from './previewPage.ts';
 import { PreviewSession } from './PreviewSession.ts';
 import { PreviewSessions } from './PreviewSessions.ts';
@@ -60,7 +61,7 @@ const idParam = z.string().regex(/^preview-[0-9a-f-]{36}$/);
 /**
  * The studio's preview of the draft (issue 13, part 4), mounted at /studio:
  * - `GET /preview`: the page (form and the real Web Chat in a side panel);
- * - `GET /preview/assets/preview.js|preview.css|webchat-<version>.js`;
+ * - `GET /preview/assets/preview.js` (its layout is in studio.css; Web Chat is the widget's copy, WEBCHAT_PATH);
  * - `POST /api/preview` `{ flow?, step?, answers?, locale? }` → `{ id, activities }`;
  * - `POST /api/preview/:id/activities` (a Web Chat message activity) → `{ activities }`;
  * - `POST /api/preview/:id/flow-test` `{ name }` → `{ path, text }`;
@@ -95,22 +96,13 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
     if (!s) throw new AppError('not_found', 'no such preview (previews end after 30 minutes without a message): start a new one');
     return s;
   };
-  const webchatSrc = `/studio/preview/assets/webchat-${WEBCHAT_VERSION}.js`;
+  // The widget's copy of Web Chat, on this origin: one route serves the bundle to both.
+  const webchatSrc = WEBCHAT_PATH;
 
   const router = express.Router();
   router.get('/preview/assets/preview.js', async (_req, res) => {
     res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
     res.type('application/javascript').send(await previewScript());
-  });
-  router.get('/preview/assets/preview.css', (_req, res) => {
-    res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
-    res.type('text/css').send(PREVIEW_CSS);
-  });
-  router.get(`/preview/assets/webchat-${WEBCHAT_VERSION}.js`, (_req, res, next) => {
-    res.set({ 'X-Content-Type-Options': 'nosniff' });
-    res.sendFile(WEBCHAT_BUNDLE, { maxAge: '7d', immutable: true, headers: { 'Content-Type': 'application/javascript; charset=utf-8' } }, (err) => {
-      if (err) next(err);
-    });
   });
 
   router.get('/preview', opts.guard.require('read'), async (_req, res) => {

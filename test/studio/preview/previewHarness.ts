@@ -13,6 +13,8 @@ import { createTranslator, loadLocales } from '../../../src/i18n.ts';
 import { AppError } from '../../../src/errors.ts';
 import { readFlowFiles, type FlowFiles } from '../../../src/flows/flowFiles.ts';
 import { createApp, listen, type RunningServer } from '../../../src/http/server.ts';
+import { createWidgetRoutes } from '../../../src/channels/web/widget/createWidgetRoutes.ts';
+import { studioPages } from '../../../src/studio/pages/studioPages.ts';
 import { previewRoutes } from '../../../src/studio/preview/previewRoutes.ts';
 import type { Staff, StudioGuard } from '../../../src/studio/staff.ts';
 import type { Handoffs } from '../../../src/channels/slack/createHandoffs.ts';
@@ -54,7 +56,11 @@ export async function startPreviewServer(
     bodyLimit: '256kb',
     readiness: [],
     routes: [
+      // As src/app.ts: the widget's routes serve the Web Chat bundle the preview page loads.
+      ['/', createWidgetRoutes({ partnerName: 'Anchorline', partnerColour: '#0b4f9c' })],
       ...(o.routes ?? []).map((r) => ['/studio', r] as [string, express.Router]),
+      // The shell's stylesheet and icon (/studio/assets/), as the page loads them.
+      ['/studio', studioPages({ guard: testGuard, logger: silent, dev: false })],
       [
         '/studio',
         previewRoutes({
