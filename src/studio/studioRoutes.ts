@@ -8,6 +8,7 @@ import type { Reply } from '../engine/reply.ts';
 import type { ActionRunner } from '../engine/runAction.ts';
 import type { Eraser } from '../engine/turnState.ts';
 import type { Releases } from '../flows/releases/releaseTypes.ts';
+import type { Translator } from '../i18n.ts';
 import type { Db } from '../store/db.ts';
 import { studioAuth } from './auth/studioAuth.ts';
 import { dataRoutes } from './data/dataRoutes.ts';
@@ -33,6 +34,8 @@ export interface StudioOptions {
   inactivityMinutes?: number | undefined;
   actions: ActionRegistry;
   runAction: ActionRunner;
+  /** The action runner a preview of a draft uses, wording results with the draft's translator. */
+  previewRunAction?: (translator: Translator) => Promise<ActionRunner>;
   handoffs?: HandoffService | undefined;
   safeguarding?: SafeguardingCheck | undefined;
   erasers: Eraser[];
@@ -62,6 +65,7 @@ export function studioRoutes(o: StudioOptions): Array<[string, express.Router]> 
         flowsDir: o.flowsDir,
         actions: o.actions,
         runAction: o.runAction,
+        ...(o.previewRunAction ? { runActionFor: o.previewRunAction } : {}),
         handoffs: o.handoffs,
         safeguarding: o.safeguarding,
         erasers: o.erasers,

@@ -11,8 +11,9 @@ import { Renderer } from '../../engine/render.ts';
 import type { ActionRunner } from '../../engine/runAction.ts';
 import type { Eraser } from '../../engine/turnState.ts';
 import { AppError } from '../../errors.ts';
-import { loadFlowSetFromFiles, type LoadResult } from '../../flows/catalog.ts';
+import { loadFlowSetFromFiles, type FlowSet, type LoadResult } from '../../flows/catalog.ts';
 import type { FlowFiles } from '../../flows/flowFiles.ts';
+import type { Translator } from '../../i18n.ts';
 import type { Db } from '../../store/db.ts';
 import { staffOf, type StudioGuard } from '../staff.ts';
 import { flowTestOf, slugOf } from './flowTestOf.ts';
@@ -32,6 +33,11 @@ export interface PreviewRoutesOptions {
   /** The real action registry (the draft is checked against it) and runner, as src/app.ts builds them. */
   actions: ActionRegistry;
   runAction: ActionRunner;
+  /**
+   * The runner for a draft's preview, whose actions word their results with the draft's
+   * translator (eligibility reasons, course labels); without it previews use `runAction` (live wording).
+   */
+  runActionFor?: ((translator: Translator) => Promise<ActionRunner>) | undefined;
   handoffs?: HandoffService | undefined;
   safeguarding?: SafeguardingCheck | undefined;
   erasers?: Eraser[] | undefined;
@@ -83,13 +89,19 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
     inactivityMinutes: opts.inactivityMinutes,
   };
   // The draft compiled once per content: previews started on the same draft share it.
-  let compiled: { hash: string; result: LoadResult } | undefined;
+  let compiled: { hash: string; result: LoadResult; runAction: ActionRunner } | undefined;
   const draft = async (): Promise<LoadResult> => {
     const files = await opts.draftFiles();
     const hash = createHash('sha256').update(JSON.stringify(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)))).digest('hex');
-    if (compiled?.hash !== hash) compiled = { hash, result: await loadFlowSetFromFiles(files, { flowsDir: opts.flowsDir, actions: opts.actions }) };
+    if (compiled?.hash !== hash) {
+      const result = await loadFlowSetFromFiles(files, { flowsDir: opts.flowsDir, actions: opts.actions });
+      const runAction = result.ok && opts.runActionFor ? await opts.runActionFor(result.set.translator) : opts.runAction;
+      compiled = { hash, result, runAction };
+    }
     return compiled.result;
   };
+  // A session's engine: the shared deps with the runner made for its draft (the draft's wording).
+  const depsFor = (set: FlowSet) => ({ ...deps, runAction: compiled?.result.ok && compiled.result.set === set ? compiled.runAction : opts.runAction });
   const sessionOf = (req: Request, res: express.Response): PreviewSession => {
     const id = idParam.safeParse(req.params['id']);
     const s = id.success ? sessions.get(staffOf(res.locals).id, id.data) : undefined;
@@ -158,10 +170,10 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
     let activities;
     if (body.step) {
       const at = snapshotAt(flow, body.step, answers);
-      session = new PreviewSession(set, { flowId: flow.id, step: body.step, locale, answers: at.data }, { kind: 'seeded', flowId: flow.id, flowVersion: flow.version, snapshot: at.snapshot, locale }, deps);
+      session = new PreviewSession(set, { flowId: flow.id, step: body.step, locale, answers: at.data }, { kind: 'seeded', flowId: flow.id, flowVersion: flow.version, snapshot: at.snapshot, locale }, depsFor(set));
       activities = session.shown(new Renderer(set.translator, locale).question(at.ask, at.data));
     } else {
-      session = new PreviewSession(set, { flowId: flow.id, step: undefined, locale, answers }, { kind: 'new' }, deps);
+      session = new PreviewSession(set, { flowId: flow.id, step: undefined, locale, answers }, { kind: 'new' }, depsFor(set));
       // As a Direct Line conversation starts: the start turn brings the greeting.
       activities = await session.send({ value: START_TURN.value });
     }

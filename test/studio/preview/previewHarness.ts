@@ -6,7 +6,7 @@
 import type express from 'express';
 import type { RequestHandler } from 'express';
 import { loadConfig } from '../../../src/config.ts';
-import { allActions } from '../../../src/domain/allActions.ts';
+import { actionsWordedBy, allActions } from '../../../src/domain/allActions.ts';
 import { ActionRegistry } from '../../../src/engine/actions.ts';
 import { makeActionRunner } from '../../../src/engine/runAction.ts';
 import { createTranslator, loadLocales } from '../../../src/i18n.ts';
@@ -70,6 +70,8 @@ export async function startPreviewServer(
           flowsDir: config.FLOWS_DIR,
           actions,
           runAction: makeActionRunner(actions, 5000, silent),
+          // As src/app.ts: a draft's preview words action results with the draft's own wording.
+          runActionFor: async (translator) => makeActionRunner(new ActionRegistry().register(...(await actionsWordedBy(config, () => translator, silent))), 5000, silent),
           ...(o.desk ? { handoffs: o.desk.service, safeguarding: o.desk.safeguarding, erasers: [o.desk.eraser] } : {}),
           logger: silent,
         }),
