@@ -1,6 +1,7 @@
 import { dirOf } from '../../i18n.ts';
 import { html } from '../layout.ts';
 import type { KeyUse } from './keyUsage.ts';
+import type { WordingNotice } from './wordingNotice.ts';
 import { boxText, fieldName, languageName, shownHash } from './wordingFields.ts';
 import type { CellFlag, WordingCell, WordingFilter, WordingRow, WordingTable } from './wordingRows.ts';
 
@@ -22,7 +23,8 @@ export interface WordingPageInput {
   csrf: string;
   /** The query string of the filter (kept on the form's action and the page links). */
   query: string;
-  notice?: { type: 'saved'; count: number; conflicts?: string | undefined } | { type: 'conflict'; by: string | null } | { type: 'invalid'; message: string } | undefined;
+  /** Built on the server (wordingNotice), never taken from the address. */
+  notice?: WordingNotice | undefined;
 }
 
 const usedText = (used: KeyUse[]): string =>
