@@ -156,6 +156,10 @@ ${shown.length ? '<p><button type="submit">Save changes to the draft</button></p
   return `${STYLE}
 ${noticeOf(o)}${broken}
 <p>Every text of the draft, one column per language. Changes go into the draft; they reach residents when a coordinator publishes it.</p>
+<details class="help"><summary>How "out of date" is decided</summary>
+<p>A translation is out of date when the English now differs from the English it was translated against: the English of the published version (or the draft) in which the translation last changed. If an English change is undone, the translation is up to date again.</p>
+<p>The studio compares published versions and the draft, not each save. A translation changed in the same draft as its English counts as written for the new English, even if it was saved before the English changed: check such pairs before publishing.</p>
+</details>
 ${filterForm(o, flows)}
 ${summary}
 ${body}

@@ -205,6 +205,22 @@ describe('studio wording view', () => {
     expect(await noticeAt('/studio/wording?invalid=emptyText&text=ur:journey:call_0800_scam')).toBe('Not saved: a text cannot be empty (to remove a text, edit the file in the flow editor).');
   });
 
+  it('a reverted English change leaves the translation up to date again; the page explains the rule and its limit', async () => {
+    await s.api('coordinator', 'POST', '/draft/discard', { revision: (await draft()).revision });
+    const before = await s.releases.live();
+    const changed = await s.releases.publish(
+      { ...before.files, [EN]: before.files[EN]!.replace('"Finish for now"', '"Stop here for now"') },
+      { source: 'studio', by: 'coordinator@example.org', note: 'wording' },
+    );
+    expect(changed.ok).toBe(true);
+    expect(cellsOf(rowOf((await get('translator', '?status=outdated')).text, 'journey.finish'))[1]).toContain('out of date');
+    const reverted = await s.releases.publish(before.files, { source: 'revert', by: 'coordinator@example.org', note: 'revert', revertOf: before.id });
+    expect(reverted.ok).toBe(true);
+    const after = await get('translator', '?namespace=journey&q=finish');
+    expect(cellsOf(rowOf(after.text, 'journey.finish'))[1]).not.toContain('out of date');
+    expect(after.text).toContain('A translation changed in the same draft as its English counts as written for the new English');
+  });
+
   it('filters by flow and by text, and pages long lists', async () => {
     const main = await get('viewer', '?flow=main');
     expect([...main.text.matchAll(/<code>([^<]+)<\/code>/g)].map((m) => m[1])).toEqual(['about.ageQuestion', 'journey.goodbye']);
