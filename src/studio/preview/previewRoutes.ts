@@ -195,7 +195,8 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
     if (session.start.step) {
       throw new AppError('bad_request', 'a flow test replays a conversation from its greeting: this preview started at a question; start one from the beginning to save it as a test');
     }
-    if (session.start.flowId !== 'main') throw new AppError('bad_request', `flow tests start the main flow: this preview started ${session.start.flowId}`);
+    // A flow test replays a new conversation, which starts where every resident's does (START_FLOW).
+    if (session.start.flowId !== startFlow) throw new AppError('bad_request', `flow tests start the ${startFlow} flow: this preview started ${session.start.flowId}`);
     if (!session.exchanges.some((x) => x.kind === 'in' && x.value !== START_TURN.value)) throw new AppError('bad_request', 'send at least one message before saving the conversation as a test');
     const { text } = flowTestOf(session, name);
     res.json({ path: `flows/tests/${slugOf(name)}.test.yaml`, text });

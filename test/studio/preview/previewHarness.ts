@@ -44,7 +44,14 @@ export interface PreviewServer {
 
 export async function startPreviewServer(
   db: Db,
-  o: { desk?: Handoffs; env?: Record<string, string>; /** Other studio routers beside the preview (the draft API in the browser test). */ routes?: express.Router[] } = {},
+  o: {
+    desk?: Handoffs;
+    env?: Record<string, string>;
+    /** Other studio routers beside the preview (the draft API in the browser test). */
+    routes?: express.Router[];
+    /** START_FLOW as the app passes it (the router's own default otherwise). */
+    startFlow?: string;
+  } = {},
 ): Promise<PreviewServer> {
   const config = loadConfig({ NODE_ENV: 'test', ...o.env });
   // As src/app.ts: actions word their results with the live wording (here, the shipped locales).
@@ -74,6 +81,7 @@ export async function startPreviewServer(
           runActionFor: async (translator) => makeActionRunner(new ActionRegistry().register(...(await actionsWordedBy(config, () => translator, silent))), 5000, silent),
           ...(o.desk ? { handoffs: o.desk.service, safeguarding: o.desk.safeguarding, erasers: [o.desk.eraser] } : {}),
           logger: silent,
+          ...(o.startFlow ? { startFlow: o.startFlow } : {}),
         }),
       ],
     ],
