@@ -123,7 +123,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
 
     // Published versions of the flow files: the studio and `flows import` publish through it.
-    const releases = createReleases({ db, catalog, logger });
+    const releases = createReleases({ db, catalog, logger, startFlow: config.START_FLOW });
     cleanups.push(() => releases.close());
 
     const handoffs = handoffsFromConfig(config, { db, logger, pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, logger) });
