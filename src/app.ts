@@ -5,7 +5,7 @@ import { createReleases } from './flows/releases/createReleases.ts';
 import { studioRoutes } from './studio/studioRoutes.ts';
 import { createHandoffs, type Handoffs, type HandoffsOptions } from './channels/slack/createHandoffs.ts';
 import { createWebChannels } from './channels/web/createWebChannels.ts';
-import { allActions, courseOptionsOf } from './domain/allActions.ts';
+import { actionsWordedBy, courseOptionsOf } from './domain/allActions.ts';
 import { coordinatorDataStatus } from './domain/coordinatorData/coordinatorDataStatus.ts';
 import { seedCoordinatorData } from './domain/coordinatorData/seedCoordinatorData.ts';
 import { partnerRoutes } from './http/partnerRoutes.ts';
@@ -109,13 +109,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // catalog below exists.
     const liveTranslator = () => catalog.current.translator;
     const notices = noticesFromTranslator(liveTranslator);
-    const actions = new ActionRegistry().register(
-      ...(await allActions(config, {
-        logger,
-        translate: (key, params, locale) => String(liveTranslator().t(locale)(key, params)),
-        notices,
-      })),
-    );
+    const actions = new ActionRegistry().register(...(await actionsWordedBy(config, liveTranslator, logger)));
     const runAction = makeActionRunner(actions, config.ACTION_TIMEOUT_MS, logger);
     const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
     // The live flows are the live release: the folders are published as one when they changed, and
@@ -129,7 +123,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
 
     // Published versions of the flow files: the studio and `flows import` publish through it.
-    const releases = createReleases({ db, catalog, logger });
+    const releases = createReleases({ db, catalog, logger, startFlow: config.START_FLOW });
     cleanups.push(() => releases.close());
 
     const handoffs = handoffsFromConfig(config, { db, logger, pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, logger) });
@@ -227,6 +221,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
           inactivityMinutes: config.INACTIVITY_MINUTES,
           actions,
           runAction,
+          // The preview's actions word their results with the draft's wording, not the live one.
+          previewRunAction: async (translator) =>
+            makeActionRunner(new ActionRegistry().register(...(await actionsWordedBy(config, () => translator, logger))), config.ACTION_TIMEOUT_MS, logger),
           handoffs: handoffs.service,
           safeguarding: handoffs.safeguarding,
           erasers,

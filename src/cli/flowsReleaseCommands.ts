@@ -57,7 +57,7 @@ export async function flowsImport(config: Config, db: Db, dir: string, raw: { by
   // The programme data (course and partner names) is the server's, not the imported folder's.
   const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
   await catalog.loadLive();
-  const releases = createReleases({ db, catalog, logger: createLogger('silent'), actions });
+  const releases = createReleases({ db, catalog, logger: createLogger('silent'), actions, startFlow: config.START_FLOW });
   try {
     const before = await liveReleaseId(db);
     const impact = await releases.impact(files);

@@ -129,7 +129,7 @@ async function flowsTest(config: Config, files: string[]): Promise<number> {
     try {
       await migrate(db);
       const test = await readFlowTest(file);
-      const { turns } = await runFlowTest(test, { db, flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions: await allActions(config) });
+      const { turns } = await runFlowTest(test, { db, flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions: await allActions(config), startFlow: config.START_FLOW });
       console.log(`ok   ${path.basename(file)}: ${test.name} (${turns} turns)`);
     } catch (err) {
       failed++;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { publicUrl, type Config } from '../config.ts';
-import { createTranslator, loadLocales } from '../i18n.ts';
+import { createTranslator, loadLocales, type Translator } from '../i18n.ts';
 import type { DomainAction } from '../engine/actions.ts';
 import type { CourseOptions } from './courses/courseOptions.ts';
 import type { Translate } from './eligibility/explainDecision.ts';
@@ -46,4 +46,16 @@ export async function allActions(
     ...sharingActions({ notices }),
     ...privacyActions({ publicUrl: publicUrl(config), linkMinutes: config.EXPORT_LINK_MINUTES }),
   ];
+}
+
+/**
+ * Every action, wording its results (eligibility reasons, course and job labels, summaries) with
+ * `translator`: the live flow set's for residents, the draft's for the studio's preview.
+ */
+export async function actionsWordedBy(config: Config, translator: () => Translator, logger?: Logger): Promise<DomainAction[]> {
+  return allActions(config, {
+    ...(logger ? { logger } : {}),
+    translate: (key, params, locale) => String(translator().t(locale)(key, params)),
+    notices: noticesFromTranslator(translator),
+  });
 }

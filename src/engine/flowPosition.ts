@@ -2,6 +2,7 @@ import { AppError } from '../errors.ts';
 import type { Logger } from 'pino';
 import type { FlowSet } from '../flows/catalog.ts';
 import type { FlowSource } from '../flows/flowSource.ts';
+import { statePathsOf } from '../flows/statePaths.ts';
 import { cannotRun } from '../flows/releases/cannotRun.ts';
 import type { CompiledFlow } from '../flows/compile.ts';
 import type { Queryable } from '../store/db.ts';
@@ -58,9 +59,16 @@ export async function resolvePosition(
   } else {
     const version = conv.flow_version;
     const migration = live.flow.migrations.find((m) => version.startsWith(m.from));
-    if (migration) {
-      const snap = conv.snapshot as { value: unknown };
-      position = { flow: live, snapshot: { ...snap, value: mapValue(snap.value, migration.steps) } };
+    const snap = conv.snapshot as { value: unknown };
+    const moved = migration ? mapValue(snap.value, migration.steps) : undefined;
+    const unmapped = migration ? statePathsOf(moved).filter((s) => !live.statePaths.has(s)) : [];
+    if (migration && unmapped.length === 0) {
+      position = { flow: live, snapshot: { ...snap, value: moved } };
+    } else if (migration) {
+      // A migration that leaves the resident's step unmapped would restore a state the live flow
+      // does not have (every turn would fail): orphaned, as the publish report said.
+      o.logger.warn({ conversationId: conv.id, flowId: conv.flow_id, version }, 'conversation orphaned: the declared migration does not map its step');
+      position = { flow: live, snapshot: undefined, ...(midway ? { orphaned: `the migration from ${migration.from} does not map ${unmapped.join(', ')}` } : {}) };
     } else {
       const old = await o.catalog.get(live.id, version, o.tx);
       const cannot = old ? cannotRun(old, o.flows) : `version ${version} is not stored`;

@@ -2,6 +2,7 @@ import type { ActionRegistry } from '../engine/actions.ts';
 import { listLiveSnapshots, type LiveSnapshot } from '../store/conversationSnapshots.ts';
 import type { Queryable } from '../store/db.ts';
 import type { FlowSet } from './catalog.ts';
+import { statePathsOf } from './statePaths.ts';
 import type { FlowSource } from './flowSource.ts';
 import { cannotRun } from './releases/cannotRun.ts';
 import type { LiveImpact } from './releases/releaseTypes.ts';
@@ -28,15 +29,8 @@ export interface ConversationOutcome {
   line?: string;
 }
 
-/** Every state path a stored snapshot value is in (`{about: 'age'}` → `about.age`). */
-function leaves(v: unknown, prefix = ''): string[] {
-  if (typeof v === 'string') return [`${prefix}${v}`];
-  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => leaves(x, `${prefix}${k}.`));
-  return [];
-}
-
 async function outcomeOf(row: LiveSnapshot, set: FlowSet, old: Pick<FlowSource, 'get'>, q: Queryable, actions?: ActionRegistry): Promise<ConversationOutcome> {
-  const states = leaves(row.value);
+  const states = statePathsOf(row.value);
   const base = { id: row.id, flowId: row.flowId, version: row.flowVersion, step: states.join(', ') };
   const live = set.flows.get(row.flowId);
   if (!live) {

@@ -48,6 +48,8 @@ export interface FlowTestOptions {
   files?: FlowFiles;
   /** The real actions (their schemas are kept; fakes replace only `run`). */
   actions: DomainAction[];
+  /** The flow a conversation starts (START_FLOW; default `main`). */
+  startFlow?: string | undefined;
 }
 
 export class FlowTestFailure extends Error {
@@ -107,7 +109,7 @@ export async function runFlowTest(test: FlowTest, opts: FlowTestOptions): Promis
   const files = opts.files ?? (await readFlowFiles(opts.flowsDir, opts.localesDir));
   const loaded = await loadFlowSetFromFiles(files, { flowsDir: opts.flowsDir, actions: registry });
   if (!loaded.ok) throw new FlowTestFailure(`flows do not load:\n${loaded.problems.map(formatProblem).join('\n')}`);
-  const engine = createEngine({ db: opts.db, catalog: fixedSource(loaded.set), logger, runAction: makeActionRunner(registry, 2000, logger) });
+  const engine = createEngine({ db: opts.db, catalog: fixedSource(loaded.set), logger, runAction: makeActionRunner(registry, 2000, logger), ...(opts.startFlow ? { startFlow: opts.startFlow } : {}) });
   const t = (key: string) => String(loaded.set.translator.t(locale)(key));
   let locale = test.locale;
   const conversationId = `flowtest-${Math.random().toString(36).slice(2)}`;

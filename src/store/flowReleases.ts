@@ -83,10 +83,19 @@ export async function listReleases(q: Queryable, limit: number): Promise<Release
   return rows.map((r) => releaseRowSchema.parse(r));
 }
 
-/** The hash of the newest release published from files (`files` or `import`): what the folder was last time. */
+/**
+ * The hash of the newest release published from the server's own folders (`files`): what the
+ * folders were last time. Not `import`: a set imported from elsewhere is not the folders, and a
+ * restart with unchanged folders must not undo it.
+ */
 export async function newestFilesHash(q: Queryable): Promise<string | undefined> {
-  const { rows } = await q.query<{ files_hash: string }>(
-    `SELECT files_hash FROM flow_releases WHERE source IN ('files', 'import') ORDER BY id DESC LIMIT 1`,
-  );
+  const { rows } = await q.query<{ files_hash: string }>(`SELECT files_hash FROM flow_releases WHERE source = 'files' ORDER BY id DESC LIMIT 1`);
   return rows[0]?.files_hash;
+}
+
+/** The orphan policy a release was published with. */
+export async function releaseOrphanPolicy(q: Queryable, id: number): Promise<'handoff' | 'restart' | null> {
+  const { rows } = await q.query<{ orphan_policy: string | null }>('SELECT orphan_policy FROM flow_releases WHERE id = $1', [id]);
+  const p = rows[0]?.orphan_policy;
+  return p === 'handoff' || p === 'restart' ? p : null;
 }

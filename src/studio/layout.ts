@@ -45,6 +45,7 @@ export function page(o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${o.staff ? `<meta name="csrf-token" content="${html(o.staff.csrf)}">\n<meta name="staff-role" content="${o.staff.role}">` : ''}
 <title>${html(o.title)} · Anchorline studio</title>
+<link rel="icon" href="/studio/assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/studio/assets/studio.css">
 </head>
 <body>

@@ -8,9 +8,11 @@ import type { Reply } from '../engine/reply.ts';
 import type { ActionRunner } from '../engine/runAction.ts';
 import type { Eraser } from '../engine/turnState.ts';
 import type { Releases } from '../flows/releases/releaseTypes.ts';
+import type { Translator } from '../i18n.ts';
 import type { Db } from '../store/db.ts';
 import { studioAuth } from './auth/studioAuth.ts';
 import { dataRoutes } from './data/dataRoutes.ts';
+import { withStudioErrorPages } from './errorPages/studioErrorPages.ts';
 import { currentDraft } from './flows/currentDraft.ts';
 import { studioFlowsApi } from './flows/studioFlowsApi.ts';
 import { studioPages } from './pages/studioPages.ts';
@@ -33,6 +35,8 @@ export interface StudioOptions {
   inactivityMinutes?: number | undefined;
   actions: ActionRegistry;
   runAction: ActionRunner;
+  /** The action runner a preview of a draft uses, wording results with the draft's translator. */
+  previewRunAction?: (translator: Translator) => Promise<ActionRunner>;
   handoffs?: HandoffService | undefined;
   safeguarding?: SafeguardingCheck | undefined;
   erasers: Eraser[];
@@ -49,7 +53,7 @@ export interface StudioOptions {
 export function studioRoutes(o: StudioOptions): Array<[string, express.Router]> {
   const auth = studioAuth({ db: o.db, logger: o.logger, sessionHours: o.sessionHours, inviteHours: o.inviteHours, publicUrl: o.publicUrl });
   const { guard } = auth;
-  return [
+  const mounts: Array<[string, express.Router]> = [
     ['/studio', auth.router],
     ['/studio/api', studioFlowsApi({ db: o.db, releases: o.releases, guard, logger: o.logger })],
     ['/studio', wordingRoutes({ db: o.db, releases: o.releases, guard, logger: o.logger })],
@@ -62,6 +66,7 @@ export function studioRoutes(o: StudioOptions): Array<[string, express.Router]> 
         flowsDir: o.flowsDir,
         actions: o.actions,
         runAction: o.runAction,
+        ...(o.previewRunAction ? { runActionFor: o.previewRunAction } : {}),
         handoffs: o.handoffs,
         safeguarding: o.safeguarding,
         erasers: o.erasers,
@@ -78,4 +83,6 @@ export function studioRoutes(o: StudioOptions): Array<[string, express.Router]> 
     ],
     ['/studio', studioPages({ guard, logger: o.logger, dev: o.dev })],
   ];
+  // One router, so that a failed page or form post is answered with a page, not JSON.
+  return [['/studio', withStudioErrorPages(mounts, o.logger)]];
 }

@@ -4,6 +4,7 @@
  * the test can see them), and the /privacy routes over HTTP. Two residents plant distinct
  * markers; each one's link shows their data only, works once, and stops working when it expires.
  */
+import { answerTyseley } from '../helpers/postcodes.ts';
 import nock from 'nock';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,17 +51,7 @@ describe('send me my data', () => {
     ({ send } = await shippedEngine(t.db, { env, desk, erasers: erasersOf(loadConfig(env), desk), logger }));
 
     // Resident A: the whole journey, a free-text values statement, then an adviser and a message to them.
-    nock(POSTCODES)
-      .get('/postcodes/B11%203AA')
-      .reply(200, {
-        status: 200,
-        result: {
-          postcode: 'B11 3AA',
-          admin_district: 'Birmingham',
-          admin_ward: 'Tyseley & Hay Mills',
-          codes: { admin_district: 'E08000025', admin_ward: 'E05011182', lsoa: 'E01033620', lsoa11: 'E01008882', lsoa21: 'E01033620' },
-        },
-      });
+    answerTyseley(POSTCODES);
     await send('res-a', 'hello');
     await send('res-a', undefined, 'en');
     await send('res-a', undefined, 'yes');

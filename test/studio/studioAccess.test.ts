@@ -30,8 +30,6 @@ const access: Record<string, Access> = {
   'ALL /studio/signout': { kind: 'public', path: '/studio/signout' },
   'GET /studio/assets/:name': { kind: 'public', path: '/studio/assets/studio.css' },
   'GET /studio/preview/assets/preview.js': { kind: 'public', path: '/studio/preview/assets/preview.js' },
-  'GET /studio/preview/assets/preview.css': { kind: 'public', path: '/studio/preview/assets/preview.css' },
-  'GET /studio/preview/assets/webchat-4.18.1.js': { kind: 'public', path: '/studio/preview/assets/webchat-4.18.1.js' },
   // Signing out needs no permission: without a session it only goes to the sign-in page (test/studio/auth covers its CSRF check).
   'POST /studio/signout': { kind: 'public', path: '/studio/signout' },
   'GET /studio/api/me': { kind: 'guarded', permission: 'read', path: () => '/studio/api/me' },

@@ -10,6 +10,7 @@
  * (under the pages' own CSP); screenshots and the steps' timings go to test/artifacts/.
  * Only postcodes.io, outside, is stood in for (nock).
  */
+import { answerTyseley } from '../helpers/postcodes.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import nock from 'nock';
 import type { Browser, Page } from 'playwright-core';
@@ -169,17 +170,7 @@ describe('a coordinator changes a question in the studio; a resident mid-convers
     });
 
     await step('preview the draft: book a course place, and no seat is taken', async () => {
-      nock(POSTCODES)
-        .get('/postcodes/B11%203AA')
-        .reply(200, {
-          status: 200,
-          result: {
-            postcode: 'B11 3AA',
-            admin_district: 'Birmingham',
-            admin_ward: 'Tyseley & Hay Mills',
-            codes: { admin_district: 'E08000025', admin_ward: 'E05011182', lsoa: 'E01033620', lsoa11: 'E01008882', lsoa21: 'E01033620' },
-          },
-        });
+      answerTyseley(POSTCODES);
       const before = await seatsTaken();
       await page.goto(`${studio}/studio/preview`);
       await page.getByRole('button', { name: 'Start the preview' }).click();

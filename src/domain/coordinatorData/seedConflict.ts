@@ -5,8 +5,9 @@
  *   does; a difference is reported, not applied. Several processes may start with different
  *   checkouts of flows/, so a start-up must never undo anything.
  * - `applyFile` (`anchorline db seed`, run by a person on purpose): also writes the file's
- *   values over rows the file owns, except a capacity below the seats held and a session
- *   a coordinator changed with `import sessions`.
+ *   values over rows the file owns, except a capacity below the seats held, a session
+ *   a coordinator changed with `import sessions`, and a session or vacancy changed (or a
+ *   session cancelled) in the studio.
  * - `check` (`npm run flows -- check --db`): writes nothing, reports what `insertNew` would.
  */
 export type SeedMode = 'check' | 'insertNew' | 'applyFile';
@@ -17,6 +18,10 @@ export type ConflictReason =
   | 'startUpKeepsDatabase'
   /** A coordinator changed the session with `import sessions`: the file never overwrites it. */
   | 'changedByImport'
+  /** A coordinator added or changed the session or vacancy in the studio: the file never overwrites it. */
+  | 'changedInStudio'
+  /** The studio cancelled the session; the file still lists it. Nothing is written to it. */
+  | 'cancelledInStudio'
   /** Lowering the capacity below the seats already held would overbook: never done. */
   | 'belowSeatsHeld';
 
@@ -60,6 +65,8 @@ export function differences(file: Record<string, Shown>, database: Record<string
 const WHAT_NEXT: Record<ConflictReason, string> = {
   startUpKeepsDatabase: 'start-up keeps the database; `npm run anchorline -- db seed` applies the file',
   changedByImport: 'changed by `import sessions`, so the database is kept; import again to change it, or make the file match',
+  changedInStudio: 'changed in the studio, so the database is kept; change it in the studio again, or make the file match',
+  cancelledInStudio: 'cancelled in the studio, so the database is kept; take it out of the file',
   belowSeatsHeld: 'seats already held, so the capacity is not lowered',
 };
 
@@ -67,5 +74,6 @@ const WHAT_NEXT: Record<ConflictReason, string> = {
 export function formatSeedConflict(c: SeedConflict): string {
   const diffs = c.differences.map((d) => `${d.field} is ${d.file} in the file, ${d.database} in the database`).join('; ');
   const why = c.reason === 'belowSeatsHeld' ? `${c.seatsHeld ?? '?'} ${WHAT_NEXT[c.reason]}` : WHAT_NEXT[c.reason];
+  if (c.reason === 'cancelledInStudio') return `${c.file}: ${c.kind} ${c.id}: listed in the file, cancelled in the database${diffs ? `; ${diffs}` : ''} (${why})`;
   return `${c.file}: ${c.kind} ${c.id}: ${diffs} (${why})`;
 }

@@ -18,14 +18,14 @@ class InPast extends Error {}
 
 /**
  * Adds a session to a course from the studio: `input` already passed `sessionInputSchema`, the
- * schema of flows/courses.yaml and of `import sessions`. Written as the import writes
- * (source 'import'), so `db seed` never overwrites it (flows/README.md, "the file or the database?").
+ * schema of flows/courses.yaml and of `import sessions`. Marked as the studio's (source 'studio'),
+ * so `db seed` never overwrites it (flows/README.md, "the file or the database?").
  */
 export async function addSession(db: Db, courseId: string, input: SessionInput, env: BookingEnv): Promise<AddSessionResult> {
   try {
     return await db.transaction(async (tx) => {
       if ((await coursesRepo.byIds(tx, [courseId])).length === 0) return { type: 'courseNotFound', courseId } as const;
-      if (!(await courseSessionsRepo.insertIfMissing(tx, sessionValues(courseId, input), 'import', COURSE_TIME_ZONE))) {
+      if (!(await courseSessionsRepo.insertIfMissing(tx, sessionValues(courseId, input), 'studio', COURSE_TIME_ZONE))) {
         return { type: 'exists', sessionId: input.id } as const;
       }
       // The local date and time become an instant with Postgres's time zone rules: compare that.

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Reply } from '../../engine/reply.ts';
+import { cancelJob, enqueueJob } from '../../jobs/jobQueue.ts';
 import { courseSessionsRepo } from '../../store/courses/courseSessionsRepo.ts';
 import { liveBookingTargets, lockSessionState, type LiveBookingTarget } from '../../store/courses/sessionOverview.ts';
 import type { Db } from '../../store/db.ts';
@@ -7,12 +8,13 @@ import { noticeWriter, type Notices, type NoticeWriter } from '../shared/notices
 import type { Send } from '../shared/send.ts';
 import { cancelBooking } from './cancelBooking.ts';
 import type { BookingEnv } from './courseOptions.ts';
+import { COURSE_JOBS, cancelledNoticeKey } from './jobKinds.ts';
 import { getSession } from './listSessions.ts';
 import type { SessionSummary } from './sessionSummary.ts';
 import { sessionLine } from './sessionLabel.ts';
 
 export type CancelSessionResult =
-  /** `residents` had a live booking; `told` of them got the message (the others: see the log). */
+  /** `residents` had a live booking; `told` of them got the message at once (the others are told by a job: see the log). */
   | { type: 'cancelled'; residents: number; told: number; booked: number; waiting: number }
   /** Cancelled before: nothing is freed or sent twice. */
   | { type: 'alreadyCancelled' }
@@ -39,11 +41,20 @@ export function sessionCancelledReplies(s: SessionSummary, had: LiveBookingTarge
 }
 
 /**
+ * How long after the cancellation the job telling a resident runs: only if the immediate notice
+ * did not go out (it failed, or the process died before sending it). Long enough that no job
+ * runner takes it while the immediate notice is still being sent.
+ */
+export const CANCELLED_NOTICE_GRACE_MS = 60_000;
+
+/**
  * Cancels a session that has not started: in one transaction, under the session row lock, the
- * session is marked cancelled (no longer listed or bookable) and every live booking is cancelled
+ * session is marked cancelled (no longer listed or bookable), every live booking is cancelled
  * with `cancelBooking` (reminders and seat offers go with it; waiting places first, so no freed
- * seat is offered). Once that has committed, each resident is told in their own language through
- * `send`. Cancelling again changes nothing.
+ * seat is offered), and one job per resident is queued to tell them. Once that has committed,
+ * each resident is told at once, in their own language, through `send`, and their job is
+ * cancelled; a resident who could not be told then (or whose notice was lost because the process
+ * died) is told by the job a minute later, retried with backoff. Cancelling again changes nothing.
  */
 export async function cancelSession(
   db: Db,
@@ -60,7 +71,11 @@ export async function cancelSession(
     if (!session) return { type: 'notFound' } as const;
     await courseSessionsRepo.markCancelled(tx, sessionId, env.now);
     const targets = await liveBookingTargets(tx, sessionId);
-    for (const t of targets) await cancelBooking(tx, { conversationId: t.conversationId, sessionId }, env);
+    const runAt = new Date(env.now.getTime() + CANCELLED_NOTICE_GRACE_MS);
+    for (const t of targets) {
+      await cancelBooking(tx, { conversationId: t.conversationId, sessionId }, env);
+      await enqueueJob(tx, { kind: COURSE_JOBS.sessionCancelledNotice, key: cancelledNoticeKey(t.bookingId), payload: { bookingId: t.bookingId, had: t.status }, runAt });
+    }
     return { type: 'cancelled', session, targets } as const;
   });
   if (done.type !== 'cancelled') return done;
@@ -71,10 +86,15 @@ export async function cancelSession(
       await deps.send(t.conversationId, sessionCancelledReplies(done.session, t.status, noticeWriter(deps.notices, t.locale)));
       told++;
     } catch (err) {
-      // Counted and shown to the coordinator; the log names the session and the kind of failure,
-      // never the resident (an error's message may carry their conversation id).
-      deps.logger?.warn({ sessionId, error: err instanceof Error ? err.name : typeof err }, 'a resident could not be told their session was cancelled');
+      // Counted and shown to the coordinator; their job tells them later. The log names the
+      // session and the kind of failure, never the resident (an error's message may carry their
+      // conversation id).
+      deps.logger?.warn({ sessionId, error: err instanceof Error ? err.name : typeof err }, 'a resident could not be told their session was cancelled: their job tries again');
+      continue;
     }
+    // Told: the job is not needed. Were this lost (the process dying just here), the resident
+    // would be told twice rather than never.
+    await cancelJob(db, cancelledNoticeKey(t.bookingId));
   }
   return {
     type: 'cancelled',

@@ -20,7 +20,7 @@ export type ChangeCapacityResult =
 /**
  * Changes a session's capacity with the rules of `import sessions`: checked by the file's schema,
  * never below the seats held, and new seats offered to the waiting list at once. The session
- * then belongs to the studio and import (source 'import'): `db seed` no longer overwrites it.
+ * then belongs to the studio (source 'studio'): `db seed` no longer overwrites it.
  */
 export async function changeCapacity(db: Db, sessionId: string, capacity: number, env: BookingEnv): Promise<ChangeCapacityResult> {
   return db.transaction(async (tx): Promise<ChangeCapacityResult> => {
@@ -40,7 +40,7 @@ export async function changeCapacity(db: Db, sessionId: string, capacity: number
     });
     if (!input.success) return { type: 'invalid', message: input.error.issues.map((i) => i.message).join('; ') };
     if (capacity < state.taken) return { type: 'belowSeatsHeld', seatsHeld: state.taken, capacity: stored.capacity };
-    if (!(await upsertSession(tx, stored.courseId, input.data, 'import', env))) {
+    if (!(await upsertSession(tx, stored.courseId, input.data, 'studio', env))) {
       return { type: 'belowSeatsHeld', seatsHeld: state.taken, capacity: stored.capacity };
     }
     const offered = await offerFreeSeats(tx, sessionId, env);

@@ -5,6 +5,7 @@ import { seatOffersRepo } from '../../store/courses/seatOffersRepo.ts';
 import { noticeWriter, type Notices } from '../shared/notices.ts';
 import type { Send } from '../shared/send.ts';
 import { defaultCourseOptions, type CourseOptions } from './courseOptions.ts';
+import { sessionCancelledReplies } from './cancelSession.ts';
 import { reminderReplies, seatOfferReplies } from './courseReplies.ts';
 import { COURSE_JOBS } from './jobKinds.ts';
 import { getSession } from './listSessions.ts';
@@ -12,6 +13,7 @@ import { expireSeatOffer } from './seatOffers.ts';
 
 const reminderPayload = z.object({ bookingId: z.number(), offsetMs: z.number() });
 const offerPayload = z.object({ offerId: z.number() });
+const cancelledPayload = z.object({ bookingId: z.number(), had: z.enum(['booked', 'waiting', 'offered']) });
 
 export class NotDueError extends Error {
   readonly code = 'job_not_due';
@@ -40,6 +42,15 @@ export function courseJobHandlers(deps: { send: Send; notices: Notices; options?
       const session = await getSession(db, target.sessionId);
       if (!session) return;
       await deps.send(target.conversationId, seatOfferReplies(session, target.expiresAt, noticeWriter(deps.notices, target.locale)));
+    },
+    // A session the studio cancelled, for a resident not told at once (cancelSession).
+    [COURSE_JOBS.sessionCancelledNotice]: async (payload, { db }) => {
+      const p = cancelledPayload.parse(payload);
+      const target = await bookingsRepo.cancelledTarget(db, p.bookingId);
+      if (!target) return;
+      const session = await getSession(db, target.sessionId);
+      if (!session) return;
+      await deps.send(target.conversationId, sessionCancelledReplies(session, p.had, noticeWriter(deps.notices, target.locale)));
     },
     [COURSE_JOBS.seatOfferExpiry]: async (payload, { db, now }) => {
       const p = offerPayload.parse(payload);

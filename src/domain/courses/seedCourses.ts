@@ -111,10 +111,17 @@ async function seedSessionRows(tx: Queryable, data: CourseFile, mode: SeedMode, 
     const before = stored.get(values.id);
     if (!before) continue;
     const diffs = differences(sessionFields(values), sessionFields(before));
+    // The file still offers a session the studio cancelled: said even when every value matches.
+    if (before.cancelled) {
+      report.conflicts.push({ file, kind: 'session', id: values.id, differences: diffs, reason: 'cancelledInStudio' });
+      continue;
+    }
     if (diffs.length === 0) continue;
     const conflict = { file, kind: 'session' as const, id: values.id, differences: diffs };
     if (before.source === 'import') {
       report.conflicts.push({ ...conflict, reason: 'changedByImport' });
+    } else if (before.source === 'studio') {
+      report.conflicts.push({ ...conflict, reason: 'changedInStudio' });
     } else if (values.capacity < before.taken) {
       report.conflicts.push({ ...conflict, reason: 'belowSeatsHeld', seatsHeld: before.taken });
     } else if (mode !== 'applyFile') {

@@ -30,7 +30,7 @@ export async function addVacancy(db: Db, partnerId: string, input: VacancyInput)
       startDate: input.startDate ?? null,
       minAge: input.minAge,
       requirements: input.requirements,
-    });
+    }, 'studio');
     return added ? ({ type: 'added', vacancyId: input.id } as const) : ({ type: 'exists', vacancyId: input.id } as const);
   });
 }

@@ -86,7 +86,14 @@ export async function seedPartnerData(db: Db, data: PartnerFile, opts: SeedPartn
   return db.transaction(async (tx) => {
     if (mode !== 'check') await lockSeeding(tx);
     const p = await seedRows(tx, partners, partnersRepo, partnerFields, { mode, file, kind: 'partner', conflicts: report.conflicts });
-    const v = await seedRows(tx, vacancies, vacanciesRepo, vacancyFields, { mode, file, kind: 'vacancy', conflicts: report.conflicts });
+    const v = await seedRows(tx, vacancies, vacanciesRepo, vacancyFields, {
+      mode,
+      file,
+      kind: 'vacancy',
+      conflicts: report.conflicts,
+      // Closed, reopened or added in the studio: the database is the coordinator's latest word.
+      kept: (stored) => (stored.source === 'studio' ? 'changedInStudio' : undefined),
+    });
     report.added = { partners: p.added, vacancies: v.added };
     report.updated = { partners: p.updated, vacancies: v.updated };
     return report;

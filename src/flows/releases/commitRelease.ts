@@ -1,5 +1,5 @@
 import type { Db } from '../../store/db.ts';
-import { insertRelease, lockLiveRelease, makeLive, newestFilesHash, type NewRelease } from '../../store/flowReleases.ts';
+import { insertRelease, lockLiveRelease, makeLive, newestFilesHash, releaseOrphanPolicy, type NewRelease } from '../../store/flowReleases.ts';
 import { saveFlowVersion } from '../../store/flowVersions.ts';
 import type { FlowSet } from '../catalog.ts';
 import { filesHash } from './filesHash.ts';
@@ -24,7 +24,10 @@ export async function commitRelease(
     if (when === 'folderChanged' && liveId !== null && (await newestFilesHash(tx)) === hash) return { published: false, liveId };
     for (const c of r.set.flows.values()) await saveFlowVersion(tx, c.id, c.version, r.set.versionTexts.get(c.id) ?? {});
     const { set, ...row } = r;
-    const id = await insertRelease(tx, { ...row, filesHash: hash, flows: [...set.flows.values()].map((f) => `${f.id}@${f.version}`) });
+    // The folders published at start-up keep the live release's promise to residents it orphaned
+    // and who have not come back yet (a studio publish chose "hand them to an adviser").
+    const orphanPolicy = row.orphanPolicy ?? (when === 'folderChanged' && liveId !== null ? await releaseOrphanPolicy(tx, liveId) : null);
+    const id = await insertRelease(tx, { ...row, orphanPolicy, filesHash: hash, flows: [...set.flows.values()].map((f) => `${f.id}@${f.version}`) });
     await makeLive(tx, id);
     return { published: true, id };
   });

@@ -27,6 +27,8 @@ export interface ReleasesDeps {
   actions?: ActionRegistry;
   /** Where programme data names are read from; default: the catalog's. */
   flowsDir?: string;
+  /** The flow a conversation starts (START_FLOW), for the flow tests; default `main`. */
+  startFlow?: string;
   /** The throwaway database flow tests run on; default: one in-memory PGlite, opened at the first publish. */
   scratch?: () => Promise<Db>;
 }
@@ -116,7 +118,7 @@ export function createReleases(deps: ReleasesDeps): Releases & { close(): Promis
       const current = live === null ? undefined : await findRelease(db, live);
       // The same files as the live release: nothing new to publish.
       if (current && current.files_hash === filesHash(files) && o.source !== 'revert') return { ok: true, release: summaryOf(current) };
-      const failedTests = await testing.run(() => runFlowTestsOn(files, { flowsDir, actions, scratch }));
+      const failedTests = await testing.run(() => runFlowTestsOn(files, { flowsDir, actions, scratch, startFlow: deps.startFlow }));
       if (failedTests.length) return { ok: false, failedTests };
       const impact = await liveImpact(db, r.set, catalog, actions);
       if (impact.orphaned > 0 && !o.orphanPolicy) return { ok: false, impact };

@@ -11,7 +11,7 @@ import { parseFlowTest, runFlowTest } from '../flowTest.ts';
  */
 export async function runFlowTestsOn(
   files: FlowFiles,
-  o: { flowsDir: string; actions: ActionRegistry; scratch: () => Promise<Db> },
+  o: { flowsDir: string; actions: ActionRegistry; scratch: () => Promise<Db>; startFlow?: string | undefined },
 ): Promise<Array<{ file: string; message: string }>> {
   const tests = Object.keys(files).filter((p) => /^flows\/tests\/[^/]+\.test\.yaml$/.test(p)).sort();
   if (!tests.length) return [];
@@ -24,7 +24,7 @@ export async function runFlowTestsOn(
   for (const file of tests) {
     try {
       const test = parseFlowTest(file, files[file]!);
-      await runFlowTest(test, { db, flowsDir: o.flowsDir, localesDir: path.join(o.flowsDir, '..', 'locales'), files, actions });
+      await runFlowTest(test, { db, flowsDir: o.flowsDir, localesDir: path.join(o.flowsDir, '..', 'locales'), files, actions, startFlow: o.startFlow });
     } catch (err) {
       failed.push({ file, message: (err as Error).message });
     }

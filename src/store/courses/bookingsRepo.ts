@@ -148,6 +148,21 @@ export const bookingsRepo = {
   },
 
   /** Who to remind of a booking still held for a session starting after `after`, in which language. */
+  /**
+   * Who to tell that their booking's session was cancelled, and in which language: undefined
+   * when the booking is no longer a cancelled one (or the resident's data was erased).
+   */
+  async cancelledTarget(tx: Queryable, bookingId: number): Promise<{ conversationId: string; sessionId: string; locale: string } | undefined> {
+    const { rows } = await tx.query(
+      `SELECT b.conversation_id, b.session_id, c.locale FROM bookings b JOIN conversations c ON c.id = b.conversation_id
+       WHERE b.id = $1 AND b.status = 'cancelled'`,
+      [bookingId],
+    );
+    if (!rows[0]) return undefined;
+    const r = reminderTarget.parse(rows[0]);
+    return { conversationId: r.conversation_id, sessionId: r.session_id, locale: r.locale };
+  },
+
   async reminderTarget(
     tx: Queryable,
     bookingId: number,

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Queryable } from '../db.ts';
 import { SESSION_COLUMNS, sessionRowSchema, type SessionRow } from './sessionRow.ts';
 
-/** Who last wrote a session's values (migration 045). */
-export const sessionSourceSchema = z.enum(['yaml', 'import']);
+/** Who last wrote a session's values (migrations 045 and 084). */
+export const sessionSourceSchema = z.enum(['yaml', 'import', 'studio']);
 export type SessionSource = z.infer<typeof sessionSourceSchema>;
 
 /** A session as a coordinator writes it: the date and times are local to `timeZone`. */
@@ -34,6 +34,7 @@ const storedRow = z
     capacity: z.number(),
     taken: z.number(),
     source: sessionSourceSchema,
+    cancelled: z.boolean(),
   })
   .transform((r) => ({
     id: r.id,
@@ -47,8 +48,9 @@ const storedRow = z
     capacity: r.capacity,
     taken: r.taken,
     source: r.source,
+    cancelled: r.cancelled,
   }));
-/** A stored session in the shape a coordinator writes it, with the seats held and who wrote it. */
+/** A stored session in the shape a coordinator writes it, with the seats held, who wrote it and whether the studio cancelled it. */
 export type StoredSession = z.output<typeof storedRow>;
 
 const seatsRow = z.object({ taken: z.number(), capacity: z.number(), starts_at: z.date() });
@@ -158,11 +160,11 @@ export const courseSessionsRepo = {
   },
 
   /**
-   * Marks a session cancelled (studio); its bookings are cancelled by the caller, under the row
-   * lock. False when it was cancelled already.
+   * Marks a session cancelled (studio, so `db seed` leaves it); its bookings are cancelled by the
+   * caller, under the row lock. False when it was cancelled already.
    */
   async markCancelled(tx: Queryable, sessionId: string, at: Date): Promise<boolean> {
-    const r = await tx.query(`UPDATE course_sessions SET cancelled_at = $2, updated_at = now() WHERE id = $1 AND cancelled_at IS NULL`, [sessionId, at]);
+    const r = await tx.query(`UPDATE course_sessions SET cancelled_at = $2, source = 'studio', updated_at = now() WHERE id = $1 AND cancelled_at IS NULL`, [sessionId, at]);
     return r.rowCount > 0;
   },
 
@@ -182,7 +184,7 @@ export const courseSessionsRepo = {
          to_char(starts_at AT TIME ZONE $2::text, 'YYYY-MM-DD') AS start_date,
          to_char(starts_at AT TIME ZONE $2::text, 'HH24:MI') AS start_time,
          to_char(ends_at AT TIME ZONE $2::text, 'HH24:MI') AS end_time,
-         capacity, taken, source
+         capacity, taken, source, cancelled_at IS NOT NULL AS cancelled
        FROM course_sessions WHERE id = ANY ($1::text[]) ORDER BY id${opts.lock ? ' FOR NO KEY UPDATE' : ''}`,
       [ids, timeZone],
     );

@@ -65,12 +65,13 @@ export interface SessionOverview {
 
 /** Who holds or waits for a place in a session, and the language to tell them in. */
 export interface LiveBookingTarget {
+  bookingId: number;
   conversationId: string;
   status: 'booked' | 'waiting' | 'offered';
   locale: string;
 }
 
-const liveRow = z.object({ conversation_id: z.string(), status: z.enum(['booked', 'waiting', 'offered']), locale: z.string() });
+const liveRow = z.object({ id: z.number(), conversation_id: z.string(), status: z.enum(['booked', 'waiting', 'offered']), locale: z.string() });
 
 export async function listCourses(db: Queryable, ids?: string[]): Promise<CourseOverview[]> {
   const { rows } = await db.query(
@@ -154,13 +155,13 @@ export async function lockSessionState(
  */
 export async function liveBookingTargets(tx: Queryable, sessionId: string): Promise<LiveBookingTarget[]> {
   const { rows } = await tx.query(
-    `SELECT b.conversation_id, b.status, c.locale FROM bookings b JOIN conversations c ON c.id = b.conversation_id
+    `SELECT b.id, b.conversation_id, b.status, c.locale FROM bookings b JOIN conversations c ON c.id = b.conversation_id
      WHERE b.session_id = $1 AND b.status IN ('waiting', 'offered', 'booked')
      ORDER BY CASE b.status WHEN 'waiting' THEN 0 WHEN 'offered' THEN 1 ELSE 2 END, b.id`,
     [sessionId],
   );
   return rows.map((r) => {
     const l = liveRow.parse(r);
-    return { conversationId: l.conversation_id, status: l.status, locale: l.locale };
+    return { bookingId: l.id, conversationId: l.conversation_id, status: l.status, locale: l.locale };
   });
 }

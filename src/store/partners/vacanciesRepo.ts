@@ -17,6 +17,13 @@ export interface VacancyValues {
   requirements: string[];
 }
 
+/** Who last wrote a vacancy's values (migration 084): the file, or the studio's data pages. */
+export const vacancySourceSchema = z.enum(['yaml', 'studio']);
+export type VacancySource = z.infer<typeof vacancySourceSchema>;
+
+/** A stored vacancy, with who last wrote it. */
+export type StoredVacancy = VacancyValues & { source: VacancySource };
+
 const vacancyRow = z
   .object({
     id: z.string(),
@@ -32,9 +39,10 @@ const vacancyRow = z
     start_date: z.string().nullable(),
     min_age: z.number(),
     requirements: z.array(z.string()),
+    source: vacancySourceSchema,
   })
   .transform(
-    (r): VacancyValues => ({
+    (r): StoredVacancy => ({
       id: r.id,
       partnerId: r.partner_id,
       role: r.role,
@@ -47,23 +55,24 @@ const vacancyRow = z
       startDate: r.start_date,
       minAge: r.min_age,
       requirements: r.requirements,
+      source: r.source,
     }),
   );
 
-const params = (v: VacancyValues) => [
+const params = (v: VacancyValues): unknown[] => [
   v.id, v.partnerId, v.role, v.jobFamily, v.band, v.hoursPerWeek, v.siteId, v.siteName, v.closingDate, v.startDate, v.minAge, v.requirements,
 ];
 
 /** The one writer of `vacancies` (from flows/partners.yaml and the studio's data pages); matching reads them through `vacancyQueries.ts` beside it. */
 export const vacanciesRepo = {
   /** Inserts a vacancy that does not exist yet; an existing one is left as it is (returns false). */
-  async insertIfMissing(tx: Queryable, v: VacancyValues): Promise<boolean> {
+  async insertIfMissing(tx: Queryable, v: VacancyValues, source: VacancySource = 'yaml'): Promise<boolean> {
     const r = await tx.query(
       `INSERT INTO vacancies (id, partner_id, role, job_family, band, hours_per_week, site_id, site_name,
-         closing_date, start_date, min_age, requirements)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         closing_date, start_date, min_age, requirements, source)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      params(v),
+      [...params(v), source],
     );
     return r.rowCount > 0;
   },
@@ -77,17 +86,20 @@ export const vacanciesRepo = {
     );
   },
 
-  /** Closes (a date in the past) or reopens (today or later) a vacancy, as matching reads it: open up to and including its closing date. */
+  /**
+   * Closes (a date in the past) or reopens (today or later) a vacancy from the studio, as matching
+   * reads it: open up to and including its closing date. Marked the studio's, so `db seed` leaves it.
+   */
   async setClosingDate(tx: Queryable, id: string, closingDate: string): Promise<boolean> {
-    const r = await tx.query(`UPDATE vacancies SET closing_date = $2::date, updated_at = now() WHERE id = $1`, [id, closingDate]);
+    const r = await tx.query(`UPDATE vacancies SET closing_date = $2::date, source = 'studio', updated_at = now() WHERE id = $1`, [id, closingDate]);
     return r.rowCount > 0;
   },
 
   /** The stored vacancies among `ids`; with `lock`, their rows stay locked to the end of the transaction. */
-  async byIds(tx: Queryable, ids: string[], opts: { lock?: boolean } = {}): Promise<VacancyValues[]> {
+  async byIds(tx: Queryable, ids: string[], opts: { lock?: boolean } = {}): Promise<StoredVacancy[]> {
     const { rows } = await tx.query(
       `SELECT id, partner_id, role, job_family, band, hours_per_week, site_id, site_name,
-         closing_date::text AS closing_date, start_date::text AS start_date, min_age, requirements
+         closing_date::text AS closing_date, start_date::text AS start_date, min_age, requirements, source
        FROM vacancies WHERE id = ANY ($1::text[]) ORDER BY id${opts.lock ? ' FOR NO KEY UPDATE' : ''}`,
       [ids],
     );

@@ -36,3 +36,13 @@ export function signinGonePage(): string {
     body: `<p>It has been used already, it has expired, or the account was removed.</p>\n${HOW_TO_GET_A_LINK}`,
   });
 }
+
+/** A sign-in posted from another website (Sec-Fetch-Site: cross-site): refused, the link left as it was. */
+export function signinCrossSitePage(): string {
+  return page({
+    title: 'Sign in from your own link',
+    active: 'signin',
+    body: `<p>This sign-in was sent from another website, so it was refused: you were not signed in.</p>
+<p>Open the sign-in link you were sent yourself (paste it into the address bar), then press Sign in on the studio's own page.</p>`,
+  });
+}

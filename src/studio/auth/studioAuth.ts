@@ -13,7 +13,7 @@ import { checkCsrf, SAFE_METHODS } from './checkCsrf.ts';
 import { safeNext } from './safeNext.ts';
 import { newSecret, secretHash, secretSchema } from './secretToken.ts';
 import { SESSION_COOKIE, SESSION_MAX_MS, sessionCookieOptions, sessionIdOf } from './sessionCookie.ts';
-import { signinButtonPage, signinGonePage, signinHelpPage } from './signinPages.ts';
+import { signinButtonPage, signinCrossSitePage, signinGonePage, signinHelpPage } from './signinPages.ts';
 
 export interface StudioAuthOptions {
   db: Db;
@@ -119,13 +119,20 @@ export function studioAuth(opts: StudioAuthOptions): StudioAuth {
 
   r.post('/signin', async (req, res) => {
     pageHeaders(res);
+    // Login CSRF: another site's form posting its owner's link would sign this browser into the
+    // attacker's account, and what the victim then types would land there. The link is left unused.
+    if (req.get('sec-fetch-site') === 'cross-site') return res.status(errorStatus.csrf_failed).type('html').send(signinCrossSitePage());
     const form = formBody(req, signinForm);
     const token = secretSchema.safeParse(form.token);
+    const previous = sessionIdOf(req);
     const at = now();
     const signedIn = token.success
       ? await db.transaction(async (tx) => {
           const staffId = await useStudioSigninLink(tx, secretHash(token.data), at);
           if (!staffId) return undefined;
+          // One session per browser: the one this browser had ends (whoever it was for), so a
+          // shared computer never keeps an earlier person's session behind the new cookie.
+          if (previous) await deleteStudioSession(tx, secretHash(previous));
           const sessionId = newSecret();
           await insertStudioSession(tx, { idSha256: secretHash(sessionId), staffId, csrf: newSecret(), at });
           const session = await findStudioSession(tx, secretHash(sessionId), limits(at));

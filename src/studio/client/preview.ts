@@ -216,7 +216,12 @@ async function saveTest(): Promise<void> {
   const name = (document.getElementById('test-name') as HTMLInputElement | null)?.value.trim() ?? '';
   if (!name) return say('Give the test a name first.', true);
   const test = await api<{ path: string; text: string }>('POST', `/studio/api/preview/${encodeURIComponent(current.id)}/flow-test`, { name });
-  const draft = await api<{ revision: number }>('GET', '/studio/api/draft');
+  const draft = await api<{ revision: number; files?: Record<string, string> }>('GET', '/studio/api/draft');
+  // The file name comes from the test's name, so two tests named alike would share one file: a
+  // test already in the draft (written by hand, or saved earlier) is replaced only when asked to.
+  if (draft.files?.[test.path] !== undefined && !window.confirm(`The draft already has a flow test in ${test.path}. Replace it with this conversation?`)) {
+    return say(`Not saved: the draft already has ${test.path}. Give the test another name to keep both.`, true);
+  }
   await api('PUT', '/studio/api/draft/files', { revision: draft.revision, files: { [test.path]: test.text } });
   say(`Saved ${test.path} in the draft.`);
 }

@@ -35,7 +35,7 @@ export function doneMessage(query: unknown): string | undefined {
     case 'capacityUnchanged':
       return `The capacity of ${id} was already ${n}: nothing changed.`;
     case 'sessionCancelled':
-      return `Session ${id} is cancelled. ${n} of ${m} resident(s) with a booking or on the waiting list were told.${n < m ? ' The others could not be reached: see the log.' : ''}`;
+      return `Session ${id} is cancelled. ${n} of ${m} resident(s) with a booking or on the waiting list were told.${n < m ? ' The others could not be reached just now: they are tried again in a minute, and until it works (see the log).' : ''}`;
     case 'alreadyCancelled':
       return `Session ${id} was already cancelled: nothing more was done and nobody was told twice.`;
     case 'vacancyAdded':

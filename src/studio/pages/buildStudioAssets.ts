@@ -15,7 +15,9 @@ export interface StudioAsset {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const clientDir = path.join(here, '..', 'client');
-const cssFile = path.join(here, '..', 'assets', 'studio.css');
+const assetsDir = path.join(here, '..', 'assets');
+/** Files served as they are: the stylesheet and the icon every page links to (no /favicon.ico 404). */
+const STATIC_FILES = ['studio.css', 'icon.svg'] as const;
 
 /** The pages' scripts, by the name `page({ scripts })` loads them under. */
 export const STUDIO_ENTRIES = {
@@ -27,7 +29,13 @@ export const STUDIO_ENTRIES = {
 } as const;
 
 const typeOf = (name: string): string =>
-  name.endsWith('.css') ? 'text/css; charset=utf-8' : name.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8';
+  name.endsWith('.css')
+    ? 'text/css; charset=utf-8'
+    : name.endsWith('.svg')
+      ? 'image/svg+xml'
+      : name.endsWith('.map')
+        ? 'application/json; charset=utf-8'
+        : 'text/javascript; charset=utf-8';
 
 const digest = (body: Buffer): string => createHash('sha256').update(body).digest('hex').slice(0, 16);
 
@@ -60,7 +68,9 @@ export async function buildStudioAssets(opts: { dev?: boolean } = {}): Promise<M
     const body = Buffer.from(f.contents);
     assets.set(name, { type: typeOf(name), body, hash: digest(body), immutable: name.startsWith('chunk-') });
   }
-  const css = await readFile(cssFile);
-  assets.set('studio.css', { type: typeOf('studio.css'), body: css, hash: digest(css), immutable: false });
+  for (const name of STATIC_FILES) {
+    const body = await readFile(path.join(assetsDir, name));
+    assets.set(name, { type: typeOf(name), body, hash: digest(body), immutable: false });
+  }
   return assets;
 }

@@ -10,7 +10,7 @@ import type { FlowSet } from '../../flows/catalog.ts';
 import type { FlowSource } from '../../flows/flowSource.ts';
 import type { Db } from '../../store/db.ts';
 import { rollbackDb, type PreviewConversationRef } from './rollbackDb.ts';
-import type { PreviewMemory } from './previewConversationSql.ts';
+import type { PreviewMemory } from '../../store/previewConversations.ts';
 
 /** What the engine of every preview shares: the process's real actions, handoff desk and erasers. */
 export interface PreviewEngineDeps {

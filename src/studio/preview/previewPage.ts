@@ -64,7 +64,6 @@ ${
   <div id="webchat" data-webchat-src="${html(o.webchatSrc)}"></div>
 </section>
 </div>
-<link rel="stylesheet" href="/studio/preview/assets/preview.css">
 <script src="${html(o.webchatSrc)}" defer></script>
 <script type="module" src="${html(o.scriptSrc)}"></script>`;
   return page({ title: 'Preview the draft', staff: o.staff, active: 'preview', body });

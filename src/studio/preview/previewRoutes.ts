@@ -4,18 +4,20 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { inboundActivitySchema, residentInput } from '../../channels/web/inboundActivity.ts';
 import { START_TURN } from '../../channels/web/startTurn.ts';
+import { WEBCHAT_PATH } from '../../channels/web/widget/createWidgetRoutes.ts';
 import type { ActionRegistry } from '../../engine/actions.ts';
 import type { HandoffService, SafeguardingCheck } from '../../engine/port.ts';
 import { Renderer } from '../../engine/render.ts';
 import type { ActionRunner } from '../../engine/runAction.ts';
 import type { Eraser } from '../../engine/turnState.ts';
 import { AppError } from '../../errors.ts';
-import { loadFlowSetFromFiles, type LoadResult } from '../../flows/catalog.ts';
+import { loadFlowSetFromFiles, type FlowSet, type LoadResult } from '../../flows/catalog.ts';
 import type { FlowFiles } from '../../flows/flowFiles.ts';
+import type { Translator } from '../../i18n.ts';
 import type { Db } from '../../store/db.ts';
 import { staffOf, type StudioGuard } from '../staff.ts';
 import { flowTestOf, slugOf } from './flowTestOf.ts';
-import { PREVIEW_CSS, previewScript, WEBCHAT_BUNDLE, WEBCHAT_VERSION } from './previewAssets.ts';
+import { previewScript } from './previewAssets.ts';
 import { previewPage } from './previewPage.ts';
 import { PreviewSession } from './PreviewSession.ts';
 import { PreviewSessions } from './PreviewSessions.ts';
@@ -31,6 +33,11 @@ export interface PreviewRoutesOptions {
   /** The real action registry (the draft is checked against it) and runner, as src/app.ts builds them. */
   actions: ActionRegistry;
   runAction: ActionRunner;
+  /**
+   * The runner for a draft's preview, whose actions word their results with the draft's
+   * translator (eligibility reasons, course labels); without it previews use `runAction` (live wording).
+   */
+  runActionFor?: ((translator: Translator) => Promise<ActionRunner>) | undefined;
   handoffs?: HandoffService | undefined;
   safeguarding?: SafeguardingCheck | undefined;
   erasers?: Eraser[] | undefined;
@@ -60,7 +67,7 @@ const idParam = z.string().regex(/^preview-[0-9a-f-]{36}$/);
 /**
  * The studio's preview of the draft (issue 13, part 4), mounted at /studio:
  * - `GET /preview`: the page (form and the real Web Chat in a side panel);
- * - `GET /preview/assets/preview.js|preview.css|webchat-<version>.js`;
+ * - `GET /preview/assets/preview.js` (its layout is in studio.css; Web Chat is the widget's copy, WEBCHAT_PATH);
  * - `POST /api/preview` `{ flow?, step?, answers?, locale? }` → `{ id, activities }`;
  * - `POST /api/preview/:id/activities` (a Web Chat message activity) → `{ activities }`;
  * - `POST /api/preview/:id/flow-test` `{ name }` → `{ path, text }`;
@@ -82,35 +89,32 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
     inactivityMinutes: opts.inactivityMinutes,
   };
   // The draft compiled once per content: previews started on the same draft share it.
-  let compiled: { hash: string; result: LoadResult } | undefined;
+  let compiled: { hash: string; result: LoadResult; runAction: ActionRunner } | undefined;
   const draft = async (): Promise<LoadResult> => {
     const files = await opts.draftFiles();
     const hash = createHash('sha256').update(JSON.stringify(Object.entries(files).sort(([a], [b]) => a.localeCompare(b)))).digest('hex');
-    if (compiled?.hash !== hash) compiled = { hash, result: await loadFlowSetFromFiles(files, { flowsDir: opts.flowsDir, actions: opts.actions }) };
+    if (compiled?.hash !== hash) {
+      const result = await loadFlowSetFromFiles(files, { flowsDir: opts.flowsDir, actions: opts.actions });
+      const runAction = result.ok && opts.runActionFor ? await opts.runActionFor(result.set.translator) : opts.runAction;
+      compiled = { hash, result, runAction };
+    }
     return compiled.result;
   };
+  // A session's engine: the shared deps with the runner made for its draft (the draft's wording).
+  const depsFor = (set: FlowSet) => ({ ...deps, runAction: compiled?.result.ok && compiled.result.set === set ? compiled.runAction : opts.runAction });
   const sessionOf = (req: Request, res: express.Response): PreviewSession => {
     const id = idParam.safeParse(req.params['id']);
     const s = id.success ? sessions.get(staffOf(res.locals).id, id.data) : undefined;
     if (!s) throw new AppError('not_found', 'no such preview (previews end after 30 minutes without a message): start a new one');
     return s;
   };
-  const webchatSrc = `/studio/preview/assets/webchat-${WEBCHAT_VERSION}.js`;
+  // The widget's copy of Web Chat, on this origin: one route serves the bundle to both.
+  const webchatSrc = WEBCHAT_PATH;
 
   const router = express.Router();
   router.get('/preview/assets/preview.js', async (_req, res) => {
     res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
     res.type('application/javascript').send(await previewScript());
-  });
-  router.get('/preview/assets/preview.css', (_req, res) => {
-    res.set({ 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
-    res.type('text/css').send(PREVIEW_CSS);
-  });
-  router.get(`/preview/assets/webchat-${WEBCHAT_VERSION}.js`, (_req, res, next) => {
-    res.set({ 'X-Content-Type-Options': 'nosniff' });
-    res.sendFile(WEBCHAT_BUNDLE, { maxAge: '7d', immutable: true, headers: { 'Content-Type': 'application/javascript; charset=utf-8' } }, (err) => {
-      if (err) next(err);
-    });
   });
 
   router.get('/preview', opts.guard.require('read'), async (_req, res) => {
@@ -166,10 +170,10 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
     let activities;
     if (body.step) {
       const at = snapshotAt(flow, body.step, answers);
-      session = new PreviewSession(set, { flowId: flow.id, step: body.step, locale, answers: at.data }, { kind: 'seeded', flowId: flow.id, flowVersion: flow.version, snapshot: at.snapshot, locale }, deps);
+      session = new PreviewSession(set, { flowId: flow.id, step: body.step, locale, answers: at.data }, { kind: 'seeded', flowId: flow.id, flowVersion: flow.version, snapshot: at.snapshot, locale }, depsFor(set));
       activities = session.shown(new Renderer(set.translator, locale).question(at.ask, at.data));
     } else {
-      session = new PreviewSession(set, { flowId: flow.id, step: undefined, locale, answers }, { kind: 'new' }, deps);
+      session = new PreviewSession(set, { flowId: flow.id, step: undefined, locale, answers }, { kind: 'new' }, depsFor(set));
       // As a Direct Line conversation starts: the start turn brings the greeting.
       activities = await session.send({ value: START_TURN.value });
     }
@@ -191,7 +195,8 @@ export function previewRoutes(opts: PreviewRoutesOptions): express.Router {
     if (session.start.step) {
       throw new AppError('bad_request', 'a flow test replays a conversation from its greeting: this preview started at a question; start one from the beginning to save it as a test');
     }
-    if (session.start.flowId !== 'main') throw new AppError('bad_request', `flow tests start the main flow: this preview started ${session.start.flowId}`);
+    // A flow test replays a new conversation, which starts where every resident's does (START_FLOW).
+    if (session.start.flowId !== startFlow) throw new AppError('bad_request', `flow tests start the ${startFlow} flow: this preview started ${session.start.flowId}`);
     if (!session.exchanges.some((x) => x.kind === 'in' && x.value !== START_TURN.value)) throw new AppError('bad_request', 'send at least one message before saving the conversation as a test');
     const { text } = flowTestOf(session, name);
     res.json({ path: `flows/tests/${slugOf(name)}.test.yaml`, text });

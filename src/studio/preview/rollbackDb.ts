@@ -1,5 +1,5 @@
 import type { Db, Queryable, QueryResult, Row, TransactionOptions, Tx } from '../../store/db.ts';
-import { readPreview, restorePreview, type PreviewMemory } from './previewConversationSql.ts';
+import { readPreview, restorePreview, type PreviewMemory } from '../../store/previewConversations.ts';
 
 /** Carries a transaction's result out through the driver's ROLLBACK path. */
 class RolledBack<T> extends Error {

@@ -1,13 +1,23 @@
 import type { FlowFiles } from '../ports.ts';
 import { localeTexts, parseLocaleObject, sameWording, type Wording } from './localeTexts.ts';
 import { setLocaleTexts } from './setLocaleTexts.ts';
-import { FIELD, languageName, shownHash } from './wordingFields.ts';
+import { FIELD, shownHash } from './wordingFields.ts';
+
+/** One text of the wording form: its language, file (namespace) and key. */
+export interface TextRef {
+  lang: string;
+  namespace: string;
+  key: string;
+}
+
+/** Why nothing of a wording form can be saved (the page says it in words: wordingNotice). */
+export type WordingProblem = { type: 'unknownText' } | { type: 'brokenFile' } | { type: 'emptyText'; text: TextRef };
 
 /**
  * What a wording form post does to the draft: the new texts of the files it changed and the
  * texts someone else changed meanwhile (left as they are now), or why nothing can be saved.
  */
-export type WordingEdit = { ok: true; files: FlowFiles; keys: number; conflicts: string[] } | { ok: false; message: string };
+export type WordingEdit = { ok: true; files: FlowFiles; keys: number; conflicts: TextRef[] } | { ok: false; problem: WordingProblem };
 
 /** A textarea's text as a value: lists one item per line (blank lines dropped), texts with `\n` line ends. */
 function valueOf(posted: string, list: boolean): Wording {
@@ -31,7 +41,7 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>, o:
   const languages = new Set(texts.map((t) => t.lang));
   const byPath = new Map(texts.map((t) => [t.path, t]));
   const changes = new Map<string, Array<{ key: string; value: Wording }>>();
-  const conflicts: string[] = [];
+  const conflicts: TextRef[] = [];
   for (const [name, posted] of Object.entries(fields)) {
     const m = FIELD.exec(name);
     if (!m) continue;
@@ -41,27 +51,27 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>, o:
     const path = `locales/${lang}/${namespace}.json`;
     const english = byPath.get(`locales/en/${namespace}.json`)?.texts.get(key);
     const known = texts.some((t) => t.namespace === namespace && t.texts.has(key));
-    if (!languages.has(lang) || !known) return { ok: false, message: `there is no text ${key} in ${namespace} for ${languageName(lang)}` };
-    if (draft[path] !== undefined && !byPath.has(path)) return { ok: false, message: `${path} is broken: fix it in the flow editor first` };
+    if (!languages.has(lang) || !known) return { ok: false, problem: { type: 'unknownText' } };
+    if (draft[path] !== undefined && !byPath.has(path)) return { ok: false, problem: { type: 'brokenFile' } };
     const current = byPath.get(path)?.texts.get(key);
     const value = valueOf(posted, Array.isArray(current ?? english));
     if (sameWording(current, value)) continue;
     const shown = fields[`h${name.slice(1)}`];
     // A form without what its boxes showed (not one of our pages) only saves on the revision it names.
     if (shown === undefined && o.stale) {
-      conflicts.push(`${key} (${languageName(lang)})`);
+      conflicts.push({ lang, namespace, key });
       continue;
     }
     if (shown !== undefined) {
       if (shownHash(value) === shown) continue;
       if (shownHash(current) !== shown) {
-        conflicts.push(`${key} (${languageName(lang)})`);
+        conflicts.push({ lang, namespace, key });
         continue;
       }
     }
     if (value === '' || (Array.isArray(value) && value.length === 0 && current === undefined)) {
       if (current === undefined) continue;
-      if (!Array.isArray(value)) return { ok: false, message: `${key} in ${languageName(lang)} cannot be empty (to remove a text, edit the file in the flow editor)` };
+      if (!Array.isArray(value)) return { ok: false, problem: { type: 'emptyText', text: { lang, namespace, key } } };
     }
     changes.set(path, [...(changes.get(path) ?? []), { key, value }]);
   }
@@ -70,7 +80,7 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>, o:
   for (const [path, list] of changes) {
     const original = draft[path] ?? '';
     const parsed = original === '' ? { ok: true as const, tree: {} } : parseLocaleObject(original);
-    if (!parsed.ok) return { ok: false, message: `${path} is broken: fix it in the flow editor first` };
+    if (!parsed.ok) return { ok: false, problem: { type: 'brokenFile' } };
     const ns = path.slice(path.lastIndexOf('/') + 1);
     const en = parseLocaleObject(draft[`locales/en/${ns}`] ?? '');
     out[path] = setLocaleTexts(original, parsed.tree, list, en.ok ? en.tree : undefined);

@@ -14,8 +14,7 @@ export function flatWording(files: FlowFiles): FlatWording {
 
 /**
  * For each `lang\0key`, the index (in `versions`, oldest first) of the newest version where its
- * value changed: was added, removed or edited. A translation is out of date when its English
- * text changed in a later version than it did.
+ * value changed: was added, removed or edited.
  */
 export function lastChanges(versions: readonly FlatWording[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -27,14 +26,36 @@ export function lastChanges(versions: readonly FlatWording[]): Map<string, numbe
   return out;
 }
 
+/**
+ * For each translation (`lang\0key`, not English) of the newest version, the English text (as
+ * JSON, null when there was none) of the version in which the translation last changed: the
+ * English it was written against, as far as versions tell. A translation is out of date when the
+ * English now differs from that text, by content: an English change that was reverted leaves it
+ * up to date. Versions are releases and the draft, not each save, so a translation changed in
+ * the same version as its English counts as written against the new English.
+ */
+export function writtenAgainst(versions: readonly FlatWording[]): Map<string, string | null> {
+  const changed = lastChanges(versions);
+  const newest = versions.at(-1);
+  const out = new Map<string, string | null>();
+  for (const id of newest?.keys() ?? []) {
+    const [lang, key] = id.split('\u0000');
+    if (lang === 'en' || key === undefined) continue;
+    const at = versions[changed.get(id) ?? 0];
+    out.set(id, at?.get(wordingId('en', key)) ?? null);
+  }
+  return out;
+}
+
 /** How many releases back the "out of date" comparison reads (older changes count as the oldest read). */
 export const HISTORY_DEPTH = 50;
 
 /**
  * Reads the release history (newest HISTORY_DEPTH) with the draft as the newest version, and
- * answers when each text last changed. Releases never change, so their texts are kept by id.
+ * answers which English each translation was written against (writtenAgainst). Releases never
+ * change, so their texts are kept by id.
  */
-export function wordingHistory(releases: Releases): (draft: FlowFiles) => Promise<Map<string, number>> {
+export function wordingHistory(releases: Releases): (draft: FlowFiles) => Promise<Map<string, string | null>> {
   const cache = new Map<number, FlatWording>();
   return async (draft) => {
     const list = (await releases.list(HISTORY_DEPTH)).map((r) => r.id).sort((a, b) => a - b);
@@ -50,6 +71,6 @@ export function wordingHistory(releases: Releases): (draft: FlowFiles) => Promis
       versions.push(flat);
     }
     versions.push(flatWording(draft));
-    return lastChanges(versions);
+    return writtenAgainst(versions);
   };
 }

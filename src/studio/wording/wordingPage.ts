@@ -1,6 +1,7 @@
 import { dirOf } from '../../i18n.ts';
 import { html } from '../layout.ts';
 import type { KeyUse } from './keyUsage.ts';
+import type { WordingNotice } from './wordingNotice.ts';
 import { boxText, fieldName, languageName, shownHash } from './wordingFields.ts';
 import type { CellFlag, WordingCell, WordingFilter, WordingRow, WordingTable } from './wordingRows.ts';
 
@@ -22,7 +23,8 @@ export interface WordingPageInput {
   csrf: string;
   /** The query string of the filter (kept on the form's action and the page links). */
   query: string;
-  notice?: { type: 'saved'; count: number; conflicts?: string | undefined } | { type: 'conflict'; by: string | null } | { type: 'invalid'; message: string } | undefined;
+  /** Built on the server (wordingNotice), never taken from the address. */
+  notice?: WordingNotice | undefined;
 }
 
 const usedText = (used: KeyUse[]): string =>
@@ -154,6 +156,10 @@ ${shown.length ? '<p><button type="submit">Save changes to the draft</button></p
   return `${STYLE}
 ${noticeOf(o)}${broken}
 <p>Every text of the draft, one column per language. Changes go into the draft; they reach residents when a coordinator publishes it.</p>
+<details class="help"><summary>How "out of date" is decided</summary>
+<p>A translation is out of date when the English now differs from the English it was translated against: the English of the published version (or the draft) in which the translation last changed. If an English change is undone, the translation is up to date again.</p>
+<p>The studio compares published versions and the draft, not each save. A translation changed in the same draft as its English counts as written for the new English, even if it was saved before the English changed: check such pairs before publishing.</p>
+</details>
 ${filterForm(o, flows)}
 ${summary}
 ${body}

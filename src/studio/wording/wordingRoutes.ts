@@ -13,6 +13,7 @@ import type { Releases } from '../ports.ts';
 import { can, staffOf, type StudioGuard } from '../staff.ts';
 import { saveWording } from './saveWording.ts';
 import { wordingHistory } from './wordingHistory.ts';
+import { noticeParams, wordingNotice, type WordingOutcome } from './wordingNotice.ts';
 import { wordingPage } from './wordingPage.ts';
 import { filterRows, wordingRows } from './wordingRows.ts';
 
@@ -30,12 +31,6 @@ const filterQuery = z.object({
   status: z.enum(['missing', 'outdated', 'all']).default('all').catch('all'),
   q: z.string().max(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
-});
-const noticeQuery = z.object({
-  saved: z.coerce.number().int().min(0).optional().catch(undefined),
-  conflict: z.literal('1').optional().catch(undefined),
-  invalid: z.string().max(500).optional().catch(undefined),
-  conflicts: z.string().max(1000).optional().catch(undefined),
 });
 
 const saveForm = z
@@ -67,17 +62,9 @@ export function wordingRoutes(opts: WordingRoutesOptions): Router {
   router.get('/wording', guard.require('read'), async (req, res) => {
     const staff = staffOf(res.locals);
     const f = filterQuery.parse(req.query);
-    const n = noticeQuery.parse(req.query);
     const { draft } = await currentDraft(db, releases);
     const table = wordingRows(draft.files, await history(draft.files));
-    const notice =
-      n.saved !== undefined
-        ? ({ type: 'saved', count: n.saved, conflicts: n.conflicts } as const)
-        : n.conflict
-          ? ({ type: 'conflict', by: draft.updatedBy } as const)
-          : n.invalid
-            ? ({ type: 'invalid', message: n.invalid } as const)
-            : undefined;
+    const notice = wordingNotice(req.query, table, draft.updatedBy);
     const filter = { namespace: f.namespace, flow: f.flow, status: f.status, q: f.q };
     const body = wordingPage({
       table,
@@ -98,17 +85,18 @@ export function wordingRoutes(opts: WordingRoutesOptions): Router {
   router.post('/wording', guard.require('wording'), async (req: Request, res) => {
     const staff = staffOf(res.locals);
     const f = filterQuery.parse(req.query);
-    const back = (notice: Record<string, string>) => {
+    // The page builds the notice's words itself: the address carries codes and text references only.
+    const back = (outcome: WordingOutcome) => {
       const q = new URLSearchParams(filterString(f));
       if (f.page > 1) q.set('page', String(f.page));
-      for (const [k, v] of Object.entries(notice)) q.set(k, v);
+      for (const [k, v] of Object.entries(noticeParams(outcome))) q.set(k, v);
       res.redirect(303, `${req.baseUrl}/wording?${q.toString()}`);
     };
     let form: z.infer<typeof saveForm>;
     try {
       form = formBody(req, saveForm);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'data_invalid') return back({ invalid: err.message.slice(0, 500) });
+      if (err instanceof AppError && err.code === 'data_invalid') return back({ type: 'invalid', problem: { type: 'form' } });
       throw err;
     }
     // Merged text by text (saveWording), so a save by someone else meanwhile costs nobody their
@@ -116,15 +104,14 @@ export function wordingRoutes(opts: WordingRoutesOptions): Router {
     for (let attempt = 0; attempt < 2; attempt++) {
       const { draft } = await currentDraft(db, releases);
       const edit = saveWording(draft.files, form, { stale: form.revision !== draft.revision });
-      if (!edit.ok) return back({ invalid: edit.message.slice(0, 500) });
-      const conflicts: Record<string, string> = edit.conflicts.length ? { conflicts: edit.conflicts.join(', ').slice(0, 1000) } : {};
-      if (edit.keys === 0) return back({ saved: '0', ...conflicts });
+      if (!edit.ok) return back({ type: 'invalid', problem: edit.problem });
+      if (edit.keys === 0) return back({ type: 'saved', count: 0, conflicts: edit.conflicts });
       const w = await writeFlowDraft(db, { expected: draft.revision, files: { ...draft.files, ...edit.files }, baseRelease: draft.baseRelease, by: staff.email });
       if (w.type === 'conflict') continue;
       await guard.audit(req, 'wording.save', String(w.draft.revision), { texts: edit.keys, paths: Object.keys(edit.files) });
-      return back({ saved: String(edit.keys), ...conflicts });
+      return back({ type: 'saved', count: edit.keys, conflicts: edit.conflicts });
     }
-    return back({ conflict: '1' });
+    return back({ type: 'conflict' });
   });
 
   return router;

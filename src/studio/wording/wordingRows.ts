@@ -44,10 +44,11 @@ const empty = (v: Wording | undefined) => v === undefined || (typeof v === 'stri
 
 /**
  * Every text key of a file set in rows, one cell per language: which flow steps use it, the
- * English reading grade, and each translation's flags. `lastChange` says, per `lang\0key`, in
- * which version (oldest first, the draft newest) the value last changed (wordingHistory).
+ * English reading grade, and each translation's flags. `against` says, per `lang\0key`, which
+ * English (as JSON) the translation was written against (wordingHistory's writtenAgainst); a
+ * translation it does not name is not marked out of date.
  */
-export function wordingRows(files: FlowFiles, lastChange: ReadonlyMap<string, number>): WordingTable {
+export function wordingRows(files: FlowFiles, against: ReadonlyMap<string, string | null>): WordingTable {
   const { files: texts, broken } = localeTexts(files);
   const languages = [...new Set(texts.map((t) => t.lang))].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
   const namespaces = [...new Set(texts.map((t) => t.namespace))].sort();
@@ -60,13 +61,13 @@ export function wordingRows(files: FlowFiles, lastChange: ReadonlyMap<string, nu
     const keys = [...new Set([...(byLang.get('en')?.keys() ?? []), ...languages.flatMap((l) => [...(byLang.get(l)?.keys() ?? [])])])];
     for (const key of keys) {
       const english = byLang.get('en')?.get(key);
-      const enChanged = lastChange.get(wordingId('en', key)) ?? 0;
       const cells = languages.map((lang): WordingCell => {
         const value = byLang.get(lang)?.get(key);
         const flags: CellFlag[] = [];
         if (empty(value)) flags.push('missing');
         else if (lang !== 'en' && english !== undefined) {
-          if ((lastChange.get(wordingId(lang, key)) ?? 0) < enChanged) flags.push('outdated');
+          const basis = against.get(wordingId(lang, key));
+          if (basis !== undefined && basis !== JSON.stringify(english)) flags.push('outdated');
           if (typeof english === 'string' && typeof value === 'string' && placeholdersOf(english).join('\0') !== placeholdersOf(value).join('\0')) flags.push('placeholders');
         }
         return { lang, value, flags };

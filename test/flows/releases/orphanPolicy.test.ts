@@ -82,4 +82,23 @@ describe('a resident orphaned by a release, at their next turn', () => {
     const stored = await findConversationState(t.db, 'restarted');
     expect(stored?.snapshot).toMatchObject({ value: 'name' });
   });
+  it('a declared migration that does not map the step they wait at orphans them (not a turn that fails every time)', async () => {
+    await p.send('partial', 'hi');
+    const { rows } = await t.db.query<{ flow_version: string }>(`SELECT flow_version FROM conversations WHERE id = 'partial'`);
+    const live = await releases.live();
+    const main = live.files['flows/main.flow.yaml']!;
+    expect(main).toContain('  name:\n');
+    // The step is renamed; the migration maps another step only.
+    const renamed = `${main.replace('  name:\n', '  full_name:\n')}migrations:\n  - from: ${rows[0]!.flow_version}\n    steps: { done: done }\n`;
+    const files = { ...live.files, 'flows/main.flow.yaml': renamed };
+    // `partial` and `restarted` (started again above) both wait at `name`.
+    expect(await releases.impact(files)).toMatchObject({ orphaned: 2, groups: [{ step: 'name', residents: 2, outcome: 'orphaned', reason: expect.stringContaining('does not map name') }] });
+    expect(await releases.publish(files, { source: 'studio', by: 'ana', note: 'rename the step', orphanPolicy: 'restart' })).toMatchObject({ ok: true });
+
+    const replies = textsOf(await p.send('partial', 'Sam'));
+    expect(replies[0]).toBe('Sorry, the questions have changed since we last spoke. We need to start again.');
+    expect((await findConversationState(t.db, 'partial'))?.snapshot).toMatchObject({ value: 'full_name' });
+    // And the next message is an answer again, not another apology.
+    expect(textsOf(await p.send('partial', 'Sam')).join(' ')).not.toContain('did not go through');
+  });
 });

@@ -4,7 +4,8 @@ import { FlowCatalog } from '../../../src/flows/catalog.ts';
 import { listReleases } from '../../../src/store/flowReleases.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
 import { silent } from '../../helpers/flowDir.ts';
-import { releaseDir, V1 } from './releaseFixtures.ts';
+import { filesWith, releaseDir, V1 } from './releaseFixtures.ts';
+import { createReleases } from '../../../src/flows/releases/createReleases.ts';
 
 describe('the flows folder at start-up', () => {
   let t: TestDb;
@@ -48,5 +49,36 @@ describe('the flows folder at start-up', () => {
     expect(refused.releaseId).toBe(releases[0]!.id);
     expect(await listReleases(t.db, 10)).toHaveLength(2);
     for (const c of [one, two, restarted, deployed, refused]) await c.stop();
+  });
+  it('a restart with unchanged folders keeps an imported release live; changed folders keep the live release\'s orphan policy', async () => {
+    const own = await createTestDb();
+    const db = own.db;
+    const dirs = releaseDir();
+    const start = async () => {
+      const c = new FlowCatalog({ ...dirs, actions: new ActionRegistry() }, db);
+      expect((await c.start({ listen: false, logger: silent })).ok).toBe(true);
+      return c;
+    };
+    const first = await start();
+    const releases = createReleases({ db, catalog: first, logger: silent });
+    const imported = await releases.publish(await filesWith(dirs, { 'flows/main.flow.yaml': V1.replace('journey.goodbye', 'consent.thanks') }), {
+      source: 'import',
+      by: 'ana',
+      note: 'from the review folder',
+      orphanPolicy: 'handoff',
+    });
+    if (!imported.ok) throw new Error('the import was refused');
+
+    const restarted = await start();
+    expect(restarted.releaseId).toBe(imported.release.id);
+    expect(restarted.current.files['flows/main.flow.yaml']).toContain('consent.thanks');
+
+    dirs.write('main.flow.yaml', V1.replace('journey.goodbye', 'about.thanks'));
+    const deployed = await start();
+    const [newest] = await listReleases(db, 1);
+    expect(newest).toMatchObject({ id: deployed.releaseId, source: 'files', orphan_policy: 'handoff' });
+    await releases.close();
+    for (const c of [first, restarted, deployed]) await c.stop();
+    await own.close();
   });
 });

@@ -2,6 +2,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookSession } from '../../../src/domain/courses/bookSession.ts';
 import { cancelSession } from '../../../src/domain/courses/cancelSession.ts';
+import { courseJobHandlers } from '../../../src/domain/courses/courseJobHandlers.ts';
+import { JobRunner } from '../../../src/jobs/JobRunner.ts';
 import type { Reply } from '../../../src/engine/reply.ts';
 import { courseSessionsRepo } from '../../../src/store/courses/courseSessionsRepo.ts';
 import { lockSessionState } from '../../../src/store/courses/sessionOverview.ts';
@@ -43,6 +45,40 @@ describe('cancelSession when a resident cannot be reached', () => {
     // Nobody is told twice: a second cancel finds it done.
     expect(await cancelSession(t.db, { send, notices: await loadNotices() }, 'unreachable-1', env)).toEqual({ type: 'alreadyCancelled' });
     expect(delivered).toHaveLength(1);
+
+    // A minute later the job queue tries the one who was not told; the one told is not told again.
+    const later: Array<[string, Reply[]]> = [];
+    const notices = await loadNotices();
+    const runner = (at: number) =>
+      new JobRunner({ db: t.db, handlers: courseJobHandlers({ send: async (id, replies) => void later.push([id, replies]), notices }), clock: () => new Date(NOW.getTime() + at) });
+    expect(await runner(30_000).runOnce()).toBe(0);
+    expect(await runner(61_000).runOnce()).toBe(1);
+    expect(later.map(([id]) => id)).toEqual([gone]);
+    expect(later[0]![1][0]).toMatchObject({ type: 'text', locale: 'en' });
+    expect(await runner(3600_000).runOnce()).toBe(0);
+  });
+
+  it('residents are told even if the process dies right after the cancellation commits', async () => {
+    await seedSession(t.db, 'dying-1', 5);
+    const residents = (await addConversations(t.db, 'dying', 3)) as [string, string, string];
+    for (const who of residents) await t.db.transaction((tx) => bookSession(tx, { conversationId: who, sessionId: 'dying-1' }, env));
+    // The process "dies" before the first notice is sent: the send never completes.
+    const dies = async () => {
+      throw new Error('process gone');
+    };
+    const out = await cancelSession(t.db, { send: dies, notices: await loadNotices() }, 'dying-1', env);
+    expect(out).toMatchObject({ type: 'cancelled', residents: 3, told: 0 });
+
+    // Another process's job runner, a minute later, tells each of them once.
+    const told: string[] = [];
+    const runner = new JobRunner({
+      db: t.db,
+      handlers: courseJobHandlers({ send: async (id) => void told.push(id), notices: await loadNotices() }),
+      clock: () => new Date(NOW.getTime() + 61_000),
+    });
+    await runner.runOnce();
+    await runner.runOnce();
+    expect(told.sort()).toEqual([...residents].sort());
   });
 
   it('a resident booking while the session is being cancelled gets no seat and no place on a waiting list', async () => {

@@ -66,10 +66,17 @@ describe('programme data pages in Chromium', () => {
   ];
 
   for (const [name, path, heading] of pages) {
-    it(`${name}: axe finds no violations; screenshot saved`, async () => {
+    it(`${name}: axe finds no violations; every request the page makes (stylesheet, icon) is answered; screenshot saved`, async () => {
       const page = await context.newPage();
-      const res = await page.goto(`${f.base}${path}`);
+      const answered: string[] = [];
+      page.on('response', (r) => answered.push(`${r.status()} ${new URL(r.url()).pathname}`));
+      // The browser asks for an icon after the page has loaded: the layout names one, so it is not a /favicon.ico 404 (a console error).
+      const icon = page.waitForResponse((r) => new URL(r.url()).pathname === '/studio/assets/icon.svg');
+      const res = await page.goto(`${f.base}${path}`, { waitUntil: 'networkidle' });
       expect(res?.status()).toBe(200);
+      expect((await icon).status()).toBe(200);
+      expect(answered.filter((a) => !a.startsWith('200 '))).toEqual([]);
+      expect(answered).toContain('200 /studio/assets/studio.css');
       expect(await page.locator('h1').innerText()).toBe(heading);
       expect(await axeViolations(page)).toEqual([]);
       await page.screenshot({ path: `${ARTIFACTS}/studio-data-${name}.png`, fullPage: true });

@@ -91,7 +91,7 @@ describe('studio programme data pages', () => {
     const offered = await listSessions(f.t.db, { programmeId: 'i-can', now: NOW, limit: 50 });
     expect(offered.map((s) => s.id)).toContain('ican-admin-2027-04-12');
     const row = (await f.t.db.query(`SELECT source, capacity FROM course_sessions WHERE id = 'ican-admin-2027-04-12'`)).rows[0];
-    expect(row).toEqual({ source: 'import', capacity: 9 });
+    expect(row).toEqual({ source: 'studio', capacity: 9 });
     expect(f.audits).toContainEqual({ role: 'coordinator', action: 'data.session.add', subject: 'ican-admin-2027-04-12', detail: { courseId: 'ican-admin', startDate: '2027-04-12', capacity: 9 } });
   });
 
@@ -397,13 +397,17 @@ describe('studio programme data pages', () => {
   it('changes made here are reported as differences from the files, and the database is kept', async () => {
     const report = await seedCoordinatorData(f.t.db, { flowsDir: 'flows', mode: 'check', now: NOW, options: courseOptions });
     const lines = report.conflicts.map(formatSeedConflict);
-    // A capacity changed here belongs to the studio and import from then on: `db seed` leaves it.
+    // A capacity changed here belongs to the studio from then on: `db seed` leaves it.
     expect(lines).toContain(
-      'flows/courses.yaml: session ican-admin-2027-01-18: capacity is 8 in the file, 4 in the database (changed by `import sessions`, so the database is kept; import again to change it, or make the file match)',
+      'flows/courses.yaml: session ican-admin-2027-01-18: capacity is 8 in the file, 4 in the database (changed in the studio, so the database is kept; change it in the studio again, or make the file match)',
     );
-    // A vacancy closed and reopened here: start-up keeps it; `db seed` would write the file's date back.
+    // A session cancelled here (earlier in this file) is said to be cancelled while the file lists it.
     expect(lines).toContain(
-      'flows/partners.yaml: vacancy bchc-catering-2027-1: closingDate is 2027-03-14 in the file, 2027-03-31 in the database (start-up keeps the database; `npm run anchorline -- db seed` applies the file)',
+      'flows/courses.yaml: session h2h-clinical-2027-02-01: listed in the file, cancelled in the database; capacity is 10 in the file, 2 in the database (cancelled in the studio, so the database is kept; take it out of the file)',
+    );
+    // A vacancy closed and reopened here: start-up and `db seed` both keep it.
+    expect(lines).toContain(
+      'flows/partners.yaml: vacancy bchc-catering-2027-1: closingDate is 2027-03-14 in the file, 2027-03-31 in the database (changed in the studio, so the database is kept; change it in the studio again, or make the file match)',
     );
   });
 });

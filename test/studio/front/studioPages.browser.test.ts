@@ -37,8 +37,6 @@ beforeAll(async () => {
   fake = fakeStudio();
   const app = express();
   const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  // The layout declares no icon; the browser's own request for one is not the studio's error.
-  app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   // Same origin, so the page's own CSP (script-src 'self') lets the test load axe.
   app.get('/test/axe.js', (_req, res) => void res.type('text/javascript').send(axeSource));
   app.use('/studio/api', fake.router);

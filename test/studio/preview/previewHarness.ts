@@ -6,13 +6,15 @@
 import type express from 'express';
 import type { RequestHandler } from 'express';
 import { loadConfig } from '../../../src/config.ts';
-import { allActions } from '../../../src/domain/allActions.ts';
+import { actionsWordedBy, allActions } from '../../../src/domain/allActions.ts';
 import { ActionRegistry } from '../../../src/engine/actions.ts';
 import { makeActionRunner } from '../../../src/engine/runAction.ts';
 import { createTranslator, loadLocales } from '../../../src/i18n.ts';
 import { AppError } from '../../../src/errors.ts';
 import { readFlowFiles, type FlowFiles } from '../../../src/flows/flowFiles.ts';
 import { createApp, listen, type RunningServer } from '../../../src/http/server.ts';
+import { createWidgetRoutes } from '../../../src/channels/web/widget/createWidgetRoutes.ts';
+import { studioPages } from '../../../src/studio/pages/studioPages.ts';
 import { previewRoutes } from '../../../src/studio/preview/previewRoutes.ts';
 import type { Staff, StudioGuard } from '../../../src/studio/staff.ts';
 import type { Handoffs } from '../../../src/channels/slack/createHandoffs.ts';
@@ -42,7 +44,14 @@ export interface PreviewServer {
 
 export async function startPreviewServer(
   db: Db,
-  o: { desk?: Handoffs; env?: Record<string, string>; /** Other studio routers beside the preview (the draft API in the browser test). */ routes?: express.Router[] } = {},
+  o: {
+    desk?: Handoffs;
+    env?: Record<string, string>;
+    /** Other studio routers beside the preview (the draft API in the browser test). */
+    routes?: express.Router[];
+    /** START_FLOW as the app passes it (the router's own default otherwise). */
+    startFlow?: string;
+  } = {},
 ): Promise<PreviewServer> {
   const config = loadConfig({ NODE_ENV: 'test', ...o.env });
   // As src/app.ts: actions word their results with the live wording (here, the shipped locales).
@@ -54,7 +63,11 @@ export async function startPreviewServer(
     bodyLimit: '256kb',
     readiness: [],
     routes: [
+      // As src/app.ts: the widget's routes serve the Web Chat bundle the preview page loads.
+      ['/', createWidgetRoutes({ partnerName: 'Anchorline', partnerColour: '#0b4f9c' })],
       ...(o.routes ?? []).map((r) => ['/studio', r] as [string, express.Router]),
+      // The shell's stylesheet and icon (/studio/assets/), as the page loads them.
+      ['/studio', studioPages({ guard: testGuard, logger: silent, dev: false })],
       [
         '/studio',
         previewRoutes({
@@ -64,8 +77,11 @@ export async function startPreviewServer(
           flowsDir: config.FLOWS_DIR,
           actions,
           runAction: makeActionRunner(actions, 5000, silent),
+          // As src/app.ts: a draft's preview words action results with the draft's own wording.
+          runActionFor: async (translator) => makeActionRunner(new ActionRegistry().register(...(await actionsWordedBy(config, () => translator, silent))), 5000, silent),
           ...(o.desk ? { handoffs: o.desk.service, safeguarding: o.desk.safeguarding, erasers: [o.desk.eraser] } : {}),
           logger: silent,
+          ...(o.startFlow ? { startFlow: o.startFlow } : {}),
         }),
       ],
     ],

@@ -63,7 +63,15 @@ describe('the preview page in Chromium', () => {
     page.on('console', (m) => {
       if (/Content Security Policy/i.test(m.text())) errors.push(m.text());
     });
-    await page.goto(`${preview.base}/studio/preview`);
+    // Web Chat, the stylesheet and the icon all come from this origin, each from the one route that serves it.
+    const answered: string[] = [];
+    page.on('response', (r) => answered.push(`${r.status()} ${new URL(r.url()).pathname}`));
+    // The browser asks for the icon after the page has loaded.
+    const icon = page.waitForResponse((r) => new URL(r.url()).pathname === '/studio/assets/icon.svg');
+    await page.goto(`${preview.base}/studio/preview`, { waitUntil: 'networkidle' });
+    expect((await icon).status()).toBe(200);
+    expect(answered.filter((a) => !a.startsWith('200 ') && !a.startsWith('201 '))).toEqual([]);
+    expect(answered).toEqual(expect.arrayContaining([expect.stringMatching(/^200 \/webchat\/[0-9.]+\/webchat\.js$/), '200 /studio/assets/studio.css']));
     expect(await page.getByRole('note').textContent()).toBe('Preview of the draft: nothing is saved; bookings, applications and handoffs are undone after each message');
     await page.getByRole('button', { name: 'Start the preview' }).click();
 

@@ -3,6 +3,7 @@
  * and every turn is rolled back: what a coordinator sees in the chat is real, what residents see
  * (seats, bookings, handoffs, Slack) never changes.
  */
+import { answerTyseley } from '../../helpers/postcodes.ts';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,6 +162,24 @@ describe('preview of the draft, rolled back', () => {
     }
   });
 
+  it('words what actions say (the eligibility reason) with the draft too, not only the flow\'s questions', async () => {
+    answerTyseley(POSTCODES);
+    const before = preview.draft.files;
+    const eligibility = JSON.parse(before['locales/en/eligibility.json']!) as { eligibility: { decision: Record<string, string> } };
+    eligibility.eligibility.decision['eligible'] = 'Great news, from the draft: {{programme}} is open to you.';
+    preview.draft.files = { ...before, 'locales/en/eligibility.json': JSON.stringify(eligibility, null, 2) };
+    try {
+      const started = await preview.api<Started>('POST', '/studio/api/preview', {});
+      const say = (body: { text?: string; value?: string }) => preview.api<{ activities: Activity[] }>('POST', `/studio/api/preview/${started.body.id}/activities`, { type: 'message', ...body });
+      for (const m of [{ value: 'en' }, { value: 'yes' }, { text: '19' }, { value: 'unemployed' }, { value: 'never' }, { text: 'yes' }]) await say(m);
+      const decision = textsOf((await say({ text: 'b11 3aa' })).body.activities).join('\n');
+      expect(decision).toContain('Great news, from the draft: I Can is open to you.');
+      expect(decision).not.toContain('Good news! You can join');
+    } finally {
+      preview.draft.files = before;
+    }
+  });
+
   it('starts at a question with sample answers: that question is the first thing shown', async () => {
     const started = await preview.api<Started>('POST', '/studio/api/preview', { step: 'licence', answers: { age: 19, job_families: ['medical'] } });
     expect(started.status).toBe(201);
@@ -192,17 +211,7 @@ describe('preview of the draft, rolled back', () => {
   });
 
   it('saves a conversation through real actions as a flow test whose fakes are what the actions returned', async () => {
-    nock(POSTCODES)
-      .get('/postcodes/B11%203AA')
-      .reply(200, {
-        status: 200,
-        result: {
-          postcode: 'B11 3AA',
-          admin_district: 'Birmingham',
-          admin_ward: 'Tyseley & Hay Mills',
-          codes: { admin_district: 'E08000025', admin_ward: 'E05011182', lsoa: 'E01033620', lsoa11: 'E01008882', lsoa21: 'E01033620' },
-        },
-      });
+    answerTyseley(POSTCODES);
     const started = await preview.api<Started>('POST', '/studio/api/preview', {});
     const say = (body: { text?: string; value?: string }) => preview.api<{ activities: Activity[] }>('POST', `/studio/api/preview/${started.body.id}/activities`, { type: 'message', ...body });
     for (const m of [{ value: 'en' }, { value: 'yes' }, { text: '19' }, { value: 'unemployed' }, { value: 'never' }, { text: 'yes' }]) await say(m);

@@ -29,6 +29,11 @@ describe('studio wording view', () => {
     return { status: res.status, text: await res.text() };
   };
   const draft = async () => (await s.api<Draft>('viewer', 'GET', '/draft')).body;
+  /** The words of the page's error notice at a redirect's address (undefined: none). */
+  const noticeAt = async (location: string) => {
+    const text = await (await fetch(`${s.base}${location}`, { headers: { 'x-test-staff': 'translator' } })).text();
+    return /<div role="alert" class="notice error"><p>([^<]*)<\/p><\/div>/.exec(text)?.[1];
+  };
   const save = async (role: string, files: Record<string, string>) => {
     const { revision } = await draft();
     const r = await s.api(role, 'PUT', '/draft/files', { revision, files });
@@ -162,10 +167,10 @@ describe('studio wording view', () => {
     expect(other.location).toMatch(/saved=2$/);
     const mine = await post('translator', form, '?namespace=journey');
     expect(mine.status).toBe(303);
-    expect(decodeURIComponent(mine.location.replaceAll('+', ' '))).toBe('/studio/wording?namespace=journey&saved=1&conflicts=journey.finish (Urdu)');
+    expect(decodeURIComponent(mine.location)).toBe('/studio/wording?namespace=journey&saved=1&conflicts=ur:journey:journey.finish');
     const ur = (JSON.parse((await draft()).files[UR]!) as { journey: Record<string, unknown> }).journey;
     expect([ur['finish'], ur['goodbye'], ur['seeJobs']]).toEqual(['بس', 'شکریہ', 'نوکریاں دیکھیں']);
-    const after = await get('translator', '?namespace=journey&saved=1&conflicts=journey.finish%20(Urdu)');
+    const after = await get('translator', `?${new URL(mine.location, s.base).searchParams.toString()}`);
     expect(after.text).toContain('<p role="status" class="notice">Saved 1 text in the draft.</p>');
     expect(after.text).toContain('Not saved, because someone else changed the same text while you were editing: journey.finish (Urdu).');
   });
@@ -174,17 +179,46 @@ describe('studio wording view', () => {
     const { revision } = await draft();
     expect((await post('viewer', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.finish': 'x' })).status).toBe(403);
     const stale = await post('translator', { csrf: TEST_CSRF, revision: String(revision - 1), 't:ur:journey:journey.finish': 'x' }, '?namespace=journey');
-    expect(decodeURIComponent(stale.location.replaceAll('+', ' '))).toBe('/studio/wording?namespace=journey&saved=0&conflicts=journey.finish (Urdu)');
+    expect(decodeURIComponent(stale.location)).toBe('/studio/wording?namespace=journey&saved=0&conflicts=ur:journey:journey.finish');
     const unknown = await post('translator', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.nothing': 'x' });
-    expect(decodeURIComponent(unknown.location.replaceAll('+', ' '))).toContain('invalid=there is no text journey.nothing in journey for Urdu');
+    expect(unknown.location).toBe('/studio/wording?invalid=unknownText');
+    expect(await noticeAt(unknown.location)).toBe('Not saved: the form named a text the draft does not have (it may have been removed from the draft meanwhile). Reload the page and make your changes again.');
     const emptied = await post('translator', { csrf: TEST_CSRF, revision: String(revision), 't:ur:journey:journey.finish': '' });
-    expect(decodeURIComponent(emptied.location.replaceAll('+', ' '))).toContain('cannot be empty');
+    expect(decodeURIComponent(emptied.location)).toBe('/studio/wording?invalid=emptyText&text=ur:journey:journey.finish');
+    expect(await noticeAt(emptied.location)).toBe('Not saved: journey.finish in Urdu cannot be empty (to remove a text, edit the file in the flow editor).');
     const badRevision = await post('translator', { csrf: TEST_CSRF, revision: 'abc' });
     expect(badRevision.status).toBe(303);
-    expect(badRevision.location).toContain('invalid=');
+    expect(badRevision.location).toBe('/studio/wording?invalid=form');
+    expect(await noticeAt(badRevision.location)).toBe('Not saved: the form was incomplete, or a text was longer than 1 MB. Reload the page and try again.');
     expect((await draft()).revision).toBe(revision);
-    const page = await get('translator', '?invalid=journey.finish%20in%20Urdu%20cannot%20be%20empty');
-    expect(page.text).toContain('<div role="alert" class="notice error"><p>Not saved: journey.finish in Urdu cannot be empty</p></div>');
+  });
+
+  it('a crafted link cannot put words of its own on the page: only codes and texts the draft has are shown', async () => {
+    const said = 'Your session expired: sign in again at evil.example';
+    expect(await noticeAt(`/studio/wording?invalid=${encodeURIComponent(said)}`)).toBeUndefined();
+    const conflicts = await get('translator', `?saved=1&conflicts=${encodeURIComponent(`ur:journey:journey.finish,ur:journey:evil_example_dot_com,${said}`)}`);
+    expect(conflicts.text).toContain('Not saved, because someone else changed the same text while you were editing: journey.finish (Urdu).');
+    expect(conflicts.text).not.toContain('evil');
+    const onlyFake = await get('translator', '?saved=0&conflicts=ur:journey:call_0800_scam');
+    expect(onlyFake.text).toContain('Nothing saved.');
+    expect(onlyFake.text).not.toContain('call_0800_scam');
+    expect(await noticeAt('/studio/wording?invalid=emptyText&text=ur:journey:call_0800_scam')).toBe('Not saved: a text cannot be empty (to remove a text, edit the file in the flow editor).');
+  });
+
+  it('a reverted English change leaves the translation up to date again; the page explains the rule and its limit', async () => {
+    await s.api('coordinator', 'POST', '/draft/discard', { revision: (await draft()).revision });
+    const before = await s.releases.live();
+    const changed = await s.releases.publish(
+      { ...before.files, [EN]: before.files[EN]!.replace('"Finish for now"', '"Stop here for now"') },
+      { source: 'studio', by: 'coordinator@example.org', note: 'wording' },
+    );
+    expect(changed.ok).toBe(true);
+    expect(cellsOf(rowOf((await get('translator', '?status=outdated')).text, 'journey.finish'))[1]).toContain('out of date');
+    const reverted = await s.releases.publish(before.files, { source: 'revert', by: 'coordinator@example.org', note: 'revert', revertOf: before.id });
+    expect(reverted.ok).toBe(true);
+    const after = await get('translator', '?namespace=journey&q=finish');
+    expect(cellsOf(rowOf(after.text, 'journey.finish'))[1]).not.toContain('out of date');
+    expect(after.text).toContain('A translation changed in the same draft as its English counts as written for the new English');
   });
 
   it('filters by flow and by text, and pages long lists', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flatWording, lastChanges } from '../../../src/studio/wording/wordingHistory.ts';
+import { flatWording, writtenAgainst } from '../../../src/studio/wording/wordingHistory.ts';
 import { filterRows, placeholdersOf, wordingRows } from '../../../src/studio/wording/wordingRows.ts';
 
 const files = (en: Record<string, unknown>, ur: Record<string, unknown>) => ({
@@ -8,7 +8,7 @@ const files = (en: Record<string, unknown>, ur: Record<string, unknown>) => ({
   'flows/main.flow.yaml': 'id: main\nsteps:\n  hello:\n    say: journey.hello\n  bye:\n    end: true\n    say: journey.bye\n',
 });
 const flagsOf = (versions: Array<Record<string, string>>, key: string) => {
-  const table = wordingRows(versions.at(-1)!, lastChanges(versions.map(flatWording)));
+  const table = wordingRows(versions.at(-1)!, writtenAgainst(versions.map(flatWording)));
   return table.rows.find((r) => r.key === key)!.cells.map((c) => [c.lang, c.flags]);
 };
 
@@ -24,6 +24,22 @@ describe('wording rows: what a translator is shown', () => {
     expect(flagsOf([v1, v2, v3], 'journey.bye')).toEqual([['en', []], ['ur', []]]);
   });
 
+  it('compares with the English the translation was written against, by content: a reverted English change leaves it up to date', () => {
+    const v1 = files({ hello: 'Hello', bye: 'Bye' }, { hello: 'ہیلو', bye: 'خدا حافظ' });
+    const v2 = files({ hello: 'Hello there', bye: 'Bye' }, { hello: 'ہیلو', bye: 'خدا حافظ' });
+    const v3 = files({ hello: 'Hello', bye: 'Bye' }, { hello: 'ہیلو', bye: 'خدا حافظ' });
+    expect(flagsOf([v1, v2], 'journey.hello')).toEqual([['en', []], ['ur', ['outdated']]]);
+    // Reverted (a publish of the earlier English): the Urdu matches what it was written against again.
+    expect(flagsOf([v1, v2, v3], 'journey.hello')).toEqual([['en', []], ['ur', []]]);
+    // Translated against "Hello there", then the English went back to "Hello": out of date now.
+    const v2b = files({ hello: 'Hello there', bye: 'Bye' }, { hello: 'ہیلو جی', bye: 'خدا حافظ' });
+    const v3b = files({ hello: 'Hello', bye: 'Bye' }, { hello: 'ہیلو جی', bye: 'خدا حافظ' });
+    expect(flagsOf([v1, v2, v2b, v3b], 'journey.hello')).toEqual([['en', []], ['ur', ['outdated']]]);
+    // A text the English did not have when it was translated is out of date once the English has it.
+    const early = files({ bye: 'Bye' }, { hello: 'ہیلو', bye: 'خدا حافظ' });
+    expect(flagsOf([early, v1], 'journey.hello')).toEqual([['en', []], ['ur', ['outdated']]]);
+  });
+
   it('placeholders compare by name, whatever the spaces inside the braces; a missing text is missing', () => {
     expect(placeholdersOf('Hi {{ name }}, you are {{n}} on the list, {{name}}')).toEqual(['n', 'name']);
     const v = files({ hello: 'Hi {{name}}', bye: 'Bye' }, { hello: 'ہیلو {{ name }}', bye: '' });
@@ -35,7 +51,7 @@ describe('wording rows: what a translator is shown', () => {
 
   it('says where each text is used and filters by flow, status and text', () => {
     const v = files({ hello: 'Hello', bye: 'Bye', spare: 'Not used' }, { hello: 'ہیلو', bye: 'خدا حافظ' });
-    const table = wordingRows(v, lastChanges([flatWording(v)]));
+    const table = wordingRows(v, writtenAgainst([flatWording(v)]));
     expect(table.rows.map((r) => [r.key, r.used.map((u) => `${u.flowId}.${u.step}`)])).toEqual([
       ['journey.hello', ['main.hello']],
       ['journey.bye', ['main.bye']],

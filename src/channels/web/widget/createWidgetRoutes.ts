@@ -59,6 +59,8 @@ const require = createRequire(import.meta.url);
 const WEBCHAT_DIR = path.dirname(path.dirname(require.resolve('botframework-webchat')));
 const WEBCHAT_VERSION = (JSON.parse(readFileSync(path.join(WEBCHAT_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 const WEBCHAT_BUNDLE = path.join(WEBCHAT_DIR, 'dist', 'webchat.js');
+/** Where the widget serves Web Chat; the studio's preview page loads it from here too (same origin). */
+export const WEBCHAT_PATH = `/webchat/${WEBCHAT_VERSION}/webchat.js`;
 const WIDGET_SOURCE = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'public', 'widget.js'), 'utf8');
 
 /** Black or white, whichever reads better on `hex` (WCAG relative luminance, contrast ≥ 4.5 for either choice on most brand colours). */
@@ -76,7 +78,7 @@ export function textColourOn(hex: string): '#ffffff' | '#0b0c0c' {
 /** GET / (demo partner page), GET /widget.js (embed snippet), GET /webchat/<version>/webchat.js. */
 export function createWidgetRoutes(opts: WidgetOptions): express.Router {
   const onColour = textColourOn(opts.partnerColour);
-  const webchatPath = `/webchat/${WEBCHAT_VERSION}/webchat.js`;
+  const webchatPath = WEBCHAT_PATH;
   const defaults = {
     partnerName: opts.partnerName,
     strings: { ...WIDGET_STRINGS, ...opts.strings },

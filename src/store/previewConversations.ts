@@ -1,10 +1,11 @@
-import type { Queryable } from '../../store/db.ts';
+import type { Queryable } from './db.ts';
 
 /**
  * A preview conversation as it stands between turns, kept in memory (never committed): its
  * `conversations` row and transcript as JSON rows, or, before its first turn, where it starts.
- * The SQL lives here rather than in src/store because it only ever runs inside a transaction
- * that is rolled back (the integrator may move it to store/ with the other conversation SQL).
+ * The studio's preview (src/studio/preview/rollbackDb.ts) is the only caller, and only ever inside
+ * a transaction that is rolled back, so these writes never reach the table that
+ * store/conversations.ts alone writes for real.
  */
 export type PreviewMemory =
   | { kind: 'new' }
