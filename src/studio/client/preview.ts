@@ -222,7 +222,8 @@ async function saveTest(): Promise<void> {
   if (draft.files?.[test.path] !== undefined && !window.confirm(`The draft already has a flow test in ${test.path}. Replace it with this conversation?`)) {
     return say(`Not saved: the draft already has ${test.path}. Give the test another name to keep both.`, true);
   }
-  await api('PUT', '/studio/api/draft/files', { revision: draft.revision, files: { [test.path]: test.text } });
+  // `base`: the file as read, so someone saving another file meanwhile does not refuse this save.
+  await api('PUT', '/studio/api/draft/files', { revision: draft.revision, files: { [test.path]: test.text }, base: { [test.path]: draft.files?.[test.path] ?? null } });
   say(`Saved ${test.path} in the draft.`);
 }
 

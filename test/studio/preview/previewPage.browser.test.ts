@@ -22,12 +22,12 @@ let preview: PreviewServer;
 let browser: Browser;
 
 /** The draft part's API as its contract says (GET /studio/api/draft, PUT /studio/api/draft/files), recording what was saved. */
-const draftApi = { revision: 4, saved: [] as Array<{ revision: number; files: Record<string, string> }> };
+const draftApi = { revision: 4, saved: [] as Array<{ revision: number; files: Record<string, string>; base?: Record<string, string | null> | undefined }> };
 function draftRoutes(): express.Router {
   const r = express.Router();
   r.get('/api/draft', (_req, res) => void res.json({ revision: draftApi.revision, files: {}, changed: [] }));
   r.put('/api/draft/files', (req, res) => {
-    const body = z.object({ revision: z.number(), files: z.record(z.string(), z.string()) }).parse(req.body);
+    const body = z.object({ revision: z.number(), files: z.record(z.string(), z.string()), base: z.record(z.string(), z.string().nullable()).optional() }).parse(req.body);
     if (body.revision !== draftApi.revision) return void res.status(409).json({ error: { code: 'draft_conflict', message: 'the draft moved on' } });
     draftApi.saved.push(body);
     draftApi.revision++;
@@ -100,6 +100,8 @@ describe('the preview page in Chromium', () => {
     await page.locator('#preview-status', { hasText: 'Saved flows/tests/consent-given-browser.test.yaml in the draft.' }).waitFor({ timeout: 10_000 });
     expect(draftApi.saved).toHaveLength(1);
     expect(draftApi.saved[0]!.revision).toBe(4);
+    // A new file (null base): saves of other files meanwhile do not refuse it.
+    expect(draftApi.saved[0]!.base).toEqual({ 'flows/tests/consent-given-browser.test.yaml': null });
     const saved = parse(draftApi.saved[0]!.files['flows/tests/consent-given-browser.test.yaml']!) as { steps: unknown[] };
     expect(saved.steps).toEqual([
       { click: 'cmd:start' },
