@@ -182,4 +182,16 @@ describe('every /studio route: who may use it', () => {
     // Translators and viewers were refused somewhere: the role table is not vacuous.
     expect(refused).toBeGreaterThan(10);
   });
+  it('every studio page a signed-in coordinator opens forbids framing and sniffing (CSP frame-ancestors \'none\', nosniff)', async () => {
+    const wrong: string[] = [];
+    let pages = 0;
+    for (const { route, a } of guarded().filter((g) => g.route.startsWith('GET ') && !g.route.includes('/api/'))) {
+      const res = await send(route, a.path(), { cookie: sessions.coordinator.cookie });
+      pages++;
+      const csp = res.headers.get('content-security-policy') ?? '';
+      if (!csp.includes("frame-ancestors 'none'") || res.headers.get('x-content-type-options') !== 'nosniff') wrong.push(`${route}: ${res.status} csp="${csp}"`);
+    }
+    expect(wrong).toEqual([]);
+    expect(pages).toBeGreaterThan(10);
+  });
 });

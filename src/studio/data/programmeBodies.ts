@@ -5,7 +5,7 @@ import { table } from './dataHtml.ts';
 import { cohortText, rulesList } from './programmeRules.ts';
 
 const READ_ONLY =
-  '<p class="note">Who can join a programme is decided by its rules in <code>flows/programmes.yaml</code>. They are shown here to read; they are changed with the flow files (the studio\'s flow editor, or the file and <code>npm run flows -- check</code>), where the checker tests them with the flows that explain them to residents.</p>';
+  '<p class="note">Who can join a programme is decided by its rules in <code>flows/programmes.yaml</code>. They are shown here to read; they are changed in that file, in git, and deployed (the studio does not edit it yet); <code>npm run flows -- check</code> tests them with the flows that explain them to residents.</p>';
 
 export function programmeListBody(programmes: Programme[], problems: string[]): string {
   return `${READ_ONLY}

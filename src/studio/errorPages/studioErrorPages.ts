@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.ts';
 import { logRequestError } from '../../http/errorHandler.ts';
 import { SAFE_METHODS } from '../auth/checkCsrf.ts';
-import { STUDIO_CSP } from '../pages/studioPages.ts';
+import { STUDIO_CSP, studioSecurityHeaders } from '../securityHeaders.ts';
 import { staffOf } from '../staff.ts';
 import { errorPage } from './errorPage.ts';
 import { returnPath } from './returnPath.ts';
@@ -42,6 +42,7 @@ export function studioErrorPages(logger: Logger): ErrorRequestHandler {
  */
 export function withStudioErrorPages(mounts: Array<[string, Router]>, logger: Logger): Router {
   const r = express.Router();
+  r.use(studioSecurityHeaders);
   for (const [path, router] of mounts) {
     if (path !== '/studio' && !path.startsWith('/studio/')) throw new Error(`a studio router mounted outside /studio: ${path}`);
     r.use(path.slice('/studio'.length) || '/', router);

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import express, { type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { STUDIO_CSP } from '../securityHeaders.ts';
 import { AppError } from '../../errors.ts';
 import { flowHeaderSchema, keySchema, stepSchemas } from '../../flows/schema.ts';
 import { html, page } from '../layout.ts';
@@ -15,18 +16,6 @@ import { buildStudioAssets, type StudioAsset } from './buildStudioAssets.ts';
  * a `<style>` element; neither works under `style-src 'self'` alone. Mermaid draws labels in
  * `foreignObject` and may use `data:` images; nothing else is loaded from anywhere.
  */
-export const STUDIO_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
 
 const flowIdSchema = z.string().regex(/^[a-z][a-z0-9_]*$/);
 const assetNameSchema = z.string().regex(/^[A-Za-z0-9_-]+(\.[a-z]+)+$/);

@@ -8,7 +8,7 @@ import { currentDraft } from '../flows/currentDraft.ts';
 import { MAX_FILE_CHARS } from '../flows/flowsBodies.ts';
 import { formBody } from '../formBody.ts';
 import { page } from '../layout.ts';
-import { STUDIO_CSP } from '../pages/studioPages.ts';
+import { STUDIO_CSP } from '../securityHeaders.ts';
 import type { Releases } from '../ports.ts';
 import { can, staffOf, type StudioGuard } from '../staff.ts';
 import { saveWording } from './saveWording.ts';
