@@ -100,7 +100,10 @@ describe('cancelSession when a resident cannot be reached', () => {
     const other = await t.another();
     // Reads the session as not cancelled (not committed yet), then waits for the row lock.
     const booking = other.transaction((tx) => bookSession(tx, { conversationId: booker, sessionId: 'racing-1' }, env));
-    await new Promise((r) => setTimeout(r, 200));
+    // Released only once the booking waits on the session's row lock (a fixed sleep raced under load).
+    const waiting = async () =>
+      (await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%course_sessions%' AND datname = current_database()`)).rows[0]!.n > 0;
+    await expect.poll(waiting, { timeout: 10_000, interval: 20 }).toBe(true);
     release();
     await cancelling;
     expect(await booking).toEqual({ type: 'notFound', sessionId: 'racing-1' });
