@@ -1,3 +1,5 @@
+import type { EditorView } from 'codemirror';
+import type { Conflict, DraftSaver } from './draftSaver.ts';
 import { el } from './studioApi.ts';
 
 export interface ConflictChoice {
@@ -54,4 +56,47 @@ export function conflictPanel(c: ConflictChoice): HTMLElement {
     ),
     el('div', { class: 'actions' }, copy, keep, take, copied),
   );
+}
+
+/**
+ * An editor's save conflict, shown in `box`: "save mine" saves the editor's text over theirs;
+ * "take theirs" puts their text in the editor (or leaves for the flow list when they removed it).
+ */
+export function showConflict(o: {
+  box: HTMLElement;
+  file: string;
+  /** What the page edits, for the message: "flow" or "file". */
+  what: string;
+  conflict: Conflict;
+  view: EditorView;
+  saver: DraftSaver | undefined;
+  setStatus(text: string): void;
+  summary(): string;
+}): void {
+  const { box, conflict: c, view } = o;
+  o.setStatus(`Not saved: ${c.who} saved this ${o.what} while you were editing it. Your text is kept in the editor; compare it with theirs below.`);
+  box.replaceChildren(
+    conflictPanel({
+      file: o.file,
+      who: c.who,
+      mine: view.state.doc.toString(),
+      theirs: c.theirs,
+      keepMine: () => {
+        box.replaceChildren();
+        o.saver?.rebase(c.theirs);
+        void o.saver?.flush();
+      },
+      takeTheirs: () => {
+        box.replaceChildren();
+        if (c.theirs === null) {
+          location.assign('/studio/flows');
+          return;
+        }
+        o.saver?.rebase(c.theirs);
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: c.theirs } });
+        o.setStatus(`Their version is in the editor. ${o.summary()}`);
+      },
+    }),
+  );
+  box.querySelector('h2')?.scrollIntoView({ block: 'nearest' });
 }

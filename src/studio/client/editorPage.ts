@@ -8,10 +8,10 @@ import { centreOn, drawDiagram } from './diagramView.ts';
 import { englishWording } from './englishWording.ts';
 import { flowOutline, type FlowOutline } from './flowOutline.ts';
 import { studioSchemaSchema, type StudioSchema } from './jsonSchema.ts';
-import { problemDiagnostic } from './problemDiagnostic.ts';
+import { problemDiagnostic, problemSummary } from './problemDiagnostic.ts';
 import { renderForm } from './renderForm.ts';
 import { headerForm, stepForm, type FormEdit } from './schemaForm.ts';
-import { conflictPanel } from './conflictPanel.ts';
+import { showConflict } from './conflictPanel.ts';
 import { draftSaver, type Conflict, type DraftSaver } from './draftSaver.ts';
 import { api, checkSchema, draftSchema, el, staffRole, type ClientProblem } from './studioApi.ts';
 /** The outline's first entry: the flow's own fields rather than a step. */
@@ -50,10 +50,7 @@ const ownProblems = () => problems.filter((p) => p.file === file);
 const stepProblems = (id: string) => ownProblems().filter((p) => p.path === `steps.${id}` || p.path.startsWith(`steps.${id}.`));
 
 function summary(): string {
-  const own = ownProblems();
-  const errors = own.filter((p) => p.severity === 'error').length;
-  if (own.length === 0) return 'No problems.';
-  return `${own.length} problem${own.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}).`;
+  return problemSummary(ownProblems());
 }
 
 function showDiagnostics(): void {
@@ -175,33 +172,8 @@ function onSourceChanged(): void {
   saver?.changed();
 }
 
-/** Someone saved this flow meanwhile: the typed text stays in the editor, theirs is shown beside it. */
 function onConflict(c: Conflict): void {
-  setStatus(`Not saved: ${c.who} saved this flow while you were editing it. Your text is kept in the editor; compare it with theirs below.`);
-  conflictBox.replaceChildren(
-    conflictPanel({
-      file,
-      who: c.who,
-      mine: view.state.doc.toString(),
-      theirs: c.theirs,
-      keepMine: () => {
-        conflictBox.replaceChildren();
-        saver?.rebase(c.theirs);
-        void saver?.flush();
-      },
-      takeTheirs: () => {
-        conflictBox.replaceChildren();
-        if (c.theirs === null) {
-          location.assign('/studio/flows');
-          return;
-        }
-        saver?.rebase(c.theirs);
-        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: c.theirs } });
-        setStatus(`Their version is in the editor. ${summary()}`);
-      },
-    }),
-  );
-  conflictBox.querySelector('h2')?.scrollIntoView({ block: 'nearest' });
+  showConflict({ box: conflictBox, file, what: 'flow', conflict: c, view, saver, setStatus, summary });
 }
 
 async function start(): Promise<void> {

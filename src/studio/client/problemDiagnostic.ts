@@ -19,3 +19,10 @@ export function problemDiagnostic(doc: Text, p: ClientProblem, canEdit: boolean)
     ...(suggestion && canEdit ? { actions: [{ name: `Use "${suggestion}"`, apply: (v: EditorView, f: number, t: number) => v.dispatch({ changes: { from: f, to: t, insert: suggestion } }) }] } : {}),
   };
 }
+
+/** "No problems." or "2 problems (1 error)." for an editor's status line. */
+export function problemSummary(problems: ReadonlyArray<{ severity: string }>): string {
+  const errors = problems.filter((p) => p.severity === 'error').length;
+  if (problems.length === 0) return 'No problems.';
+  return `${problems.length} problem${problems.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}).`;
+}

@@ -4,9 +4,9 @@ import { EditorState } from '@codemirror/state';
 import { basicSetup, EditorView } from 'codemirror';
 import { isFlowTestPath } from '../flows/sourceFiles.ts';
 import { can, roleSchema } from '../staff.ts';
-import { conflictPanel } from './conflictPanel.ts';
+import { showConflict } from './conflictPanel.ts';
 import { draftSaver, type Conflict, type DraftSaver } from './draftSaver.ts';
-import { problemDiagnostic } from './problemDiagnostic.ts';
+import { problemDiagnostic, problemSummary } from './problemDiagnostic.ts';
 import { api, ApiError, checkSchema, draftSchema, el, savedSchema, staffRole, type ClientProblem } from './studioApi.ts';
 
 /**
@@ -33,10 +33,7 @@ const setStatus = (...parts: Array<Node | string>) => statusBox.replaceChildren(
 const ownProblems = () => problems.filter((p) => p.file === file);
 
 function summary(): string {
-  const own = ownProblems();
-  const errors = own.filter((p) => p.severity === 'error').length;
-  if (own.length === 0) return 'No problems.';
-  return `${own.length} problem${own.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}).`;
+  return problemSummary(ownProblems());
 }
 
 function showDiagnostics(): void {
@@ -44,30 +41,7 @@ function showDiagnostics(): void {
 }
 
 function onConflict(c: Conflict): void {
-  setStatus(`Not saved: ${c.who} saved this file while you were editing it. Your text is kept in the editor; compare it with theirs below.`);
-  conflictBox.replaceChildren(
-    conflictPanel({
-      file,
-      who: c.who,
-      mine: view.state.doc.toString(),
-      theirs: c.theirs,
-      keepMine: () => {
-        conflictBox.replaceChildren();
-        saver?.rebase(c.theirs);
-        void saver?.flush();
-      },
-      takeTheirs: () => {
-        conflictBox.replaceChildren();
-        if (c.theirs === null) {
-          location.assign('/studio/flows');
-          return;
-        }
-        saver?.rebase(c.theirs);
-        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: c.theirs } });
-        setStatus(`Their version is in the editor. ${summary()}`);
-      },
-    }),
-  );
+  showConflict({ box: conflictBox, file, what: 'file', conflict: c, view, saver, setStatus, summary });
 }
 
 /** "Remove this test from the draft", then a confirmation naming it: the removal is saved at once. */
