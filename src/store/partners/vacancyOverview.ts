@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../db.ts';
+import type { VacancyValues } from './vacanciesRepo.ts';
 
 /** Reads for the studio's programme data pages (issue 13): partners and their vacancies, with applications counted. */
 
@@ -8,22 +9,8 @@ export interface PartnerOverview {
   name: string;
 }
 
-/** A vacancy as a coordinator sees it (dates YYYY-MM-DD), with how many applied. */
-export interface VacancyOverview {
-  id: string;
-  partnerId: string;
-  role: string;
-  jobFamily: string;
-  band: string;
-  hoursPerWeek: number;
-  siteId: string;
-  siteName: string;
-  closingDate: string;
-  startDate: string | null;
-  minAge: number;
-  requirements: string[];
-  applications: number;
-}
+/** A vacancy as a coordinator sees it (the file's values, dates YYYY-MM-DD), with how many applied. */
+export type VacancyOverview = VacancyValues & { applications: number };
 
 const partnerRow = z.object({ id: z.string(), name: z.string() });
 const vacancyRow = z.object({
