@@ -1,11 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
+import { LANGUAGES } from './languages.ts';
 
 export type Resources = Record<string, Record<string, unknown>>;
 
-/** Languages written right to left. */
-export const RTL = new Set(['ur', 'ar']);
+/** Languages written right to left (src/languages.ts). */
+export const RTL = new Set(LANGUAGES.filter((l) => l.dir === 'rtl').map((l) => l.code));
 export const dirOf = (lng: string): 'ltr' | 'rtl' => (RTL.has(lng.split('-')[0]!) ? 'rtl' : 'ltr');
 
 export class LocaleError extends Error {
@@ -52,7 +53,8 @@ export async function loadLocales(dir: string): Promise<Resources> {
   const byLanguage = new Map<string, Array<[string, string]>>();
   for (const lng of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
     const files: Array<[string, string]> = [];
-    for (const f of (await readdir(path.join(dir, lng))).filter((x) => x.endsWith('.json')).sort()) {
+    // `_status.json` (translation status, src/translations) is not wording.
+    for (const f of (await readdir(path.join(dir, lng))).filter((x) => x.endsWith('.json') && !x.startsWith('_')).sort()) {
       const file = path.join(dir, lng, f);
       files.push([file, await readFile(file, 'utf8')]);
     }

@@ -61,12 +61,21 @@ export async function readDataNames(flowsDir: string): Promise<Names> {
   return out;
 }
 
-/** The locale resources with the data names added as `names.*` (a language with no wording files is skipped). */
+/**
+ * The locale resources with the data names added as `names.*` (a language with no wording files
+ * is skipped). A name in the wording files (`locales/<lang>/names.json`, which translators export
+ * and import) wins over the same name in the data files' `{ en, ur, … }` maps.
+ */
 export function withDataNames(resources: Resources, names: Names): Resources {
   const out: Resources = { ...resources };
   for (const [lng, kinds] of Object.entries(names)) {
-    if (!out[lng] || 'names' in out[lng]) continue;
-    out[lng] = { ...out[lng], names: kinds };
+    if (!out[lng]) continue;
+    const own = (isRecord(out[lng].names) ? out[lng].names : {}) as Record<string, unknown>;
+    const merged: Record<string, unknown> = {};
+    for (const kind of new Set([...Object.keys(kinds), ...Object.keys(own)])) {
+      merged[kind] = { ...(kinds[kind] ?? {}), ...(isRecord(own[kind]) ? own[kind] : {}) };
+    }
+    out[lng] = { ...out[lng], names: merged };
   }
   return out;
 }

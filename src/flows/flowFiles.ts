@@ -4,7 +4,8 @@ import path from 'node:path';
 /**
  * A complete, editable set of conversation content, by path relative to the project:
  * `flows/<id>.flow.yaml`, `flows/commands.yaml`, `flows/readability-allow.yaml`,
- * `flows/tests/<name>.test.yaml` and `locales/<lang>/<namespace>.json`. A release, the studio's
+ * `flows/tests/<name>.test.yaml`, `locales/<lang>/<namespace>.json` and each language's translation
+ * status `locales/<lang>/_status.json` (not wording: localeFiles leaves it out). A release, the studio's
  * draft and the shipped folders are each one of these (issue 13). Programme data (courses,
  * partners, programmes) is not: it lives in database tables, seeded from `flows/*.yaml`.
  */
@@ -20,7 +21,8 @@ export function isFlowFilesPath(p: string): boolean {
     p === 'flows/commands.yaml' ||
     p === 'flows/readability-allow.yaml' ||
     /^flows\/tests\/[a-z0-9][a-z0-9_-]*\.test\.yaml$/.test(p) ||
-    /^locales\/[a-z]{2,3}(-[A-Za-z]{2,4})?\/[a-z][a-z0-9_-]*\.json$/.test(p)
+    /^locales\/[a-z]{2,3}(-[A-Za-z]{2,4})?\/[a-z][a-z0-9_-]*\.json$/.test(p) ||
+    /^locales\/[a-z]{2,3}(-[A-Za-z]{2,4})?\/_status\.json$/.test(p)
   );
 }
 
@@ -67,11 +69,11 @@ export function diskPath(p: string, flowsDir: string, localesDir: string): strin
   return p;
 }
 
-/** The locale files of a set, by language: `[[file, text], …]` in path order. */
+/** The wording files of a set, by language: `[[file, text], …]` in path order (no `_status.json`). */
 export function localeFiles(files: FlowFiles): Map<string, Array<[string, string]>> {
   const out = new Map<string, Array<[string, string]>>();
   for (const p of Object.keys(files).sort()) {
-    const m = /^locales\/([^/]+)\/[^/]+\.json$/.exec(p);
+    const m = /^locales\/([^/]+)\/[^/_][^/]*\.json$/.exec(p);
     if (m) out.set(m[1]!, [...(out.get(m[1]!) ?? []), [p, files[p]!]]);
   }
   return out;

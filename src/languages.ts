@@ -1,0 +1,44 @@
+/**
+ * The languages Anchorline speaks (issue 14): Birmingham's main languages after English in the
+ * 2021 census (../shared/data/census2021_ts024_main_language*). Adding one means a folder
+ * `locales/<code>/` with every wording file, a safeguarding list `flows/safeguarding/<code>.yaml`,
+ * a choice on the `language` step of flows/main.flow.yaml, and an entry here.
+ *
+ * Panjabi written in Shahmukhi (Arabic script, `pa-Arab`) is not a separate wording: residents who
+ * write it are answered in Urdu, whose script and written standard they share (docs/languages.md).
+ */
+export type Script = 'Latn' | 'Arab' | 'Guru' | 'Beng';
+
+export interface Language {
+  /** BCP 47 code used for the locale folder, the conversation's locale and `lang` attributes. */
+  code: string;
+  /** The name in English (logs, the studio, CLI output). */
+  english: string;
+  /** The name in the language itself: what residents see on buttons and in the widget's menu. */
+  endonym: string;
+  dir: 'ltr' | 'rtl';
+  script: Script;
+  /** Web Chat's own locale when its bundle has the language; otherwise our strings (locales/<code>/widget.json). */
+  webchatLocale?: string;
+}
+
+export const LANGUAGES: readonly Language[] = Object.freeze([
+  { code: 'en', english: 'English', endonym: 'English', dir: 'ltr', script: 'Latn', webchatLocale: 'en-GB' },
+  { code: 'ur', english: 'Urdu', endonym: 'اردو', dir: 'rtl', script: 'Arab' },
+  { code: 'pa', english: 'Panjabi', endonym: 'ਪੰਜਾਬੀ', dir: 'ltr', script: 'Guru' },
+  { code: 'bn', english: 'Bengali', endonym: 'বাংলা', dir: 'ltr', script: 'Beng' },
+  { code: 'ar', english: 'Arabic', endonym: 'العربية', dir: 'rtl', script: 'Arab', webchatLocale: 'ar-SA' },
+  { code: 'ro', english: 'Romanian', endonym: 'Română', dir: 'ltr', script: 'Latn', webchatLocale: 'ro-RO' },
+  { code: 'pl', english: 'Polish', endonym: 'Polski', dir: 'ltr', script: 'Latn', webchatLocale: 'pl-PL' },
+  { code: 'so', english: 'Somali', endonym: 'Soomaali', dir: 'ltr', script: 'Latn' },
+] as const satisfies Language[]);
+
+export const LANGUAGE_CODES: readonly string[] = LANGUAGES.map((l) => l.code);
+
+const byCode = new Map(LANGUAGES.map((l) => [l.code, l]));
+
+/** The registry entry for a code (`ur`, `ur-PK` → Urdu); undefined for a language we do not speak. */
+export function languageOf(code: string | undefined | null): Language | undefined {
+  if (!code) return undefined;
+  return byCode.get(code) ?? byCode.get(code.split('-')[0]!.toLowerCase());
+}
