@@ -24,9 +24,15 @@ export function foldText(s: string): string {
     .replace(/['’‘`´]/gu, '');
 }
 
-/** Urdu (۰–۹) and Arabic-Indic (٠–٩) digits as ASCII, so "۳۱" is a number like "31". */
+/** Digit blocks residents may type in: Urdu/Persian ۰–۹, Arabic-Indic ٠–٩, Bengali ০–৯, Gurmukhi ੦–੯. */
+const DIGIT_ZEROS = [0x06f0, 0x0660, 0x09e6, 0x0a66];
+
+/** Urdu, Arabic-Indic, Bengali and Gurmukhi digits as ASCII, so "۳۱", "৩১" and "੩੧" are numbers like "31". */
 export function asciiDigits(s: string): string {
-  return s.replace(/[\u06f0-\u06f9]/gu, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[\u0660-\u0669]/gu, (d) => String(d.charCodeAt(0) - 0x0660));
+  return s.replace(/[\u06f0-\u06f9\u0660-\u0669\u09e6-\u09ef\u0a66-\u0a6f]/gu, (d) => {
+    const c = d.charCodeAt(0);
+    return String(c - DIGIT_ZEROS.find((z) => c >= z && c <= z + 9)!);
+  });
 }
 
 /** Separators of one language, split into marks ("," "،" "&") and words ("and" "اور"). */
