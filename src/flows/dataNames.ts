@@ -73,7 +73,7 @@ export function withDataNames(resources: Resources, names: Names): Resources {
     const own = (isRecord(out[lng].names) ? out[lng].names : {}) as Record<string, unknown>;
     const merged: Record<string, unknown> = {};
     for (const kind of new Set([...Object.keys(kinds), ...Object.keys(own)])) {
-      merged[kind] = { ...(kinds[kind] ?? {}), ...(isRecord(own[kind]) ? own[kind] : {}) };
+      merged[kind] = { ...kinds[kind], ...(isRecord(own[kind]) ? own[kind] : {}) };
     }
     out[lng] = { ...out[lng], names: merged };
   }

@@ -1,7 +1,8 @@
 /**
  * Folds text to space-separated words so phrase lists match however people type:
  * case, punctuation, apostrophes ("can't" = "cant"), Arabic-script vowel marks and
- * tatweel, zero-width joiners, and Arabic-keyboard letters typed for their Urdu forms.
+ * tatweel, zero-width joiners, Arabic-keyboard letters typed for their Urdu forms, and alef
+ * with hamza or madda (أ إ آ ٱ) typed as a bare alef (ا), as most people type Arabic on a phone.
  */
 export function normalisePhrase(text: string): string {
   return text
@@ -13,6 +14,7 @@ export function normalisePhrase(text: string): string {
     .replace(/\u064a|\u0649/g, '\u06cc')
     .replace(/\u0643/g, '\u06a9')
     .replace(/\u0647/g, '\u06c1')
+    .replace(/[\u0622\u0623\u0625\u0671]/g, '\u0627')
     .replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ')
     .trim();
 }

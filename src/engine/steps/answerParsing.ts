@@ -36,9 +36,15 @@ export const answerParsing: TurnStep = async (t, next) => {
   const text = t.turn.text;
   const talk = text ? smallTalkOf(text, smallTalkWords(r)) : undefined;
   // A free-text question would take "hi" as its answer; elsewhere only a non-answer is small talk,
-  // and "not sure" wins over any answer read from it ("not sure" is no "sure") unless it is an option's own words.
-  const ownWords = talk === 'notSure' && choiceWords.some((w) => w.words.some((x) => sameWords(x, text!)));
-  if (talk && (!res.ok || ask.type === 'text' || (talk === 'notSure' && !ownWords))) return clarify(t, ask, data, talk);
+  // and "not sure", "thank you", "hello" or "bye" win over an answer read from one of their words
+  // ("not sure" is no "sure"; "thank you" is no "no thank you") unless the message is, word for word,
+  // an option's own words. "ok" on its own is an answer (yes).
+  const ownWords =
+    talk !== undefined &&
+    talk !== 'ok' &&
+    (choiceWords.some((w) => w.words.some((x) => sameWords(x, text!))) ||
+      (ask.type === 'yesno' && [...r.list('answers.yesWords'), ...r.list('answers.noWords')].some((x) => sameWords(x, text!))));
+  if (talk && (!res.ok || ask.type === 'text' || (talk !== 'ok' && !ownWords))) return clarify(t, ask, data, talk);
   if (!res.ok && res.ambiguous) return askWhichOne(t, ask, data, res.ambiguous, res.hint);
   if (!res.ok) {
     t.event = { type: 'INVALID', hint: ask.hint ?? res.hint, params: res.params ?? {} };

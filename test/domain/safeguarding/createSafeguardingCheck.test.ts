@@ -93,7 +93,7 @@ describe('signposting', () => {
   });
 
   it('falls back to English for a language without a list', () => {
-    const r = check.check('خودکشی', 'pl', {});
+    const r = check.check('خودکشی', 'fr', {});
     expect(r).toMatchObject({ matched: true, replies: [{ locale: 'en', dir: 'ltr' }, { locale: 'en' }] });
   });
 
