@@ -13,11 +13,9 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { diskPath, readFlowFiles } from '../flows/flowFiles.ts';
 import { LANGUAGE_CODES } from '../languages.ts';
-import { buildCatalogue } from '../translations/catalogue.ts';
 import { readDataNameTexts } from '../translations/dataNameTexts.ts';
-import { EXPORT_FORMATS, exportCsv, exportXliff } from '../translations/exportTranslations.ts';
-import { planImport } from '../translations/importTranslations.ts';
-import { parseCsvImport, parseXliffImport } from '../translations/parseImport.ts';
+import { EXPORT_FORMATS } from '../translations/exportTranslations.ts';
+import { exportFromFolders, importIntoFolders } from '../translations/runTranslations.ts';
 import { countsTable, statusCounts } from '../translations/status.ts';
 
 export const TRANSLATIONS_USAGE = `  anchorline translations export --lang <code> --format xliff|csv [--out FILE]
@@ -67,11 +65,12 @@ export async function translationsCli(argv: string[], config: Pick<Config, 'FLOW
   const { values, positionals } = parsed;
   const [cmd, ...rest] = positionals;
   const issues = (e: z.ZodError) => e.issues.map((i) => i.message).join('\n');
-  const files = await readFlowFiles(config.FLOWS_DIR, config.LOCALES_DIR);
-  const names = await readDataNameTexts(config.FLOWS_DIR);
+  const folders = { flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR };
 
   if (cmd === 'status') {
     if (rest.length || values.lang || values.format || values.out) return usage(io, 'translations status takes no arguments');
+    const files = await readFlowFiles(config.FLOWS_DIR, config.LOCALES_DIR);
+    const names = await readDataNameTexts(config.FLOWS_DIR);
     for (const line of countsTable(statusCounts(files, names))) io.out(line);
     return 0;
   }
@@ -79,16 +78,14 @@ export async function translationsCli(argv: string[], config: Pick<Config, 'FLOW
     if (rest.length) return usage(io, `translations export: unexpected ${rest.join(' ')}`);
     const a = exportArgs.safeParse({ lang: values.lang, format: values.format, out: values.out });
     if (!a.success) return usage(io, issues(a.error));
-    const entries = buildCatalogue(files, a.data.lang, names);
-    const text = a.data.format === 'csv' ? exportCsv(entries, a.data.lang) : await exportXliff(entries, a.data.lang);
+    const { text, strings, missing } = await exportFromFolders(folders, a.data.lang, a.data.format);
     if (!a.data.out) {
       io.write(text);
       return 0;
     }
     await mkdir(path.dirname(path.resolve(a.data.out)), { recursive: true });
     await writeFile(a.data.out, text);
-    const missing = entries.filter((e) => e.target === undefined).length;
-    io.out(`exported ${entries.length} string(s) of ${a.data.lang} (${missing} not translated yet) to ${a.data.out}`);
+    io.out(`exported ${strings} string(s) of ${a.data.lang} (${missing} not translated yet) to ${a.data.out}`);
     return 0;
   }
   if (cmd === 'import') {
@@ -104,28 +101,22 @@ export async function translationsCli(argv: string[], config: Pick<Config, 'FLOW
       io.err(`cannot read ${a.data.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return 1;
     }
-    const input = format === 'csv' ? await parseCsvImport(text) : await parseXliffImport(text);
-    const plan = planImport(files, a.data.lang, names, input);
+    const plan = await importIntoFolders(folders, a.data.lang, text, format, { dryRun: a.data.dryRun });
     for (const w of plan.warnings) io.out(`${a.data.file}:${w.line}: warning: ${w.message}`);
     if (plan.problems.length) {
       for (const p of [...plan.problems].sort((x, y) => x.line - y.line)) io.out(`${a.data.file}:${p.line}: ${p.message}`);
       io.out(`nothing imported: ${plan.problems.length} problem(s)`);
       return 1;
     }
-    const paths = Object.keys(plan.files).sort();
     const summary = `${plan.added} new text(s), ${plan.changed} changed text(s), ${plan.statuses} status change(s), ${plan.unchanged} unchanged`;
-    if (!paths.length) {
+    const targets = Object.keys(plan.files).sort().map((p) => diskPath(p, config.FLOWS_DIR, config.LOCALES_DIR));
+    if (!targets.length) {
       io.out(`nothing to change: ${summary}`);
       return 0;
     }
-    const targets = paths.map((p) => diskPath(p, config.FLOWS_DIR, config.LOCALES_DIR));
     if (a.data.dryRun) {
       io.out(`dry run: would write ${targets.join(', ')} (${summary})`);
       return 0;
-    }
-    for (const [i, p] of paths.entries()) {
-      await mkdir(path.dirname(targets[i]!), { recursive: true });
-      await writeFile(targets[i]!, plan.files[p]!);
     }
     io.out(`imported ${a.data.lang}: ${summary}; wrote ${targets.join(', ')}`);
     io.out('to publish: npm run flows -- check, then npm run flows -- import <folder with flows/ and locales/> --by <name> (or restart the server: it publishes changed folders at start-up; in development it does so as files change)');
