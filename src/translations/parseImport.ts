@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse';
+import { parse, type Options } from 'csv-parse/sync';
 import xliff2js from 'xliff/xliff2js';
 import { CSV_COLUMNS } from './exportTranslations.ts';
 
@@ -44,26 +44,23 @@ export async function parseCsvImport(text: string): Promise<ParsedImport> {
   const problems: ImportProblem[] = [];
   const records: Array<{ fields: string[]; line: number }> = [];
   let next = 1;
-  const parser = parse({ bom: true, raw: true, relax_column_count: true });
-  const done = new Promise<void>((resolve) => {
-    parser.on('readable', () => {
-      let r: { record: string[]; raw: string } | null;
-      while ((r = parser.read() as { record: string[]; raw: string } | null) !== null) {
+  try {
+    parse(text, {
+      bom: true,
+      raw: true,
+      relax_column_count: true,
+      // Called for each record as it is read, so the lines are known up to a record that cannot be read.
+      // With raw, csv-parse hands on_record { record, raw } (its types say string[]).
+      on_record: ((r: { record: string[]; raw: string }) => {
         records.push({ fields: r.record, line: next });
         next += (r.raw.match(/\n/g)?.length ?? 0) + 1;
-      }
+        return null;
+      }) as unknown as Options['on_record'],
     });
-    parser.on('error', (err: Error & { code?: string; lines?: number }) => {
-      // An unclosed quote is only noticed at the end of the file: name the row it opens instead.
-      const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? next : (err.lines ?? next);
-      problems.push({ line, message: `malformed CSV: ${err.message.replace(/ at line \d+/, '')}` });
-      resolve();
-    });
-    parser.on('end', () => resolve());
-  });
-  parser.write(text);
-  parser.end();
-  await done;
+  } catch (err) {
+    // The row that cannot be read starts on the line after the last good one (an unclosed quote is only noticed at the end of the file).
+    problems.push({ line: next, message: `malformed CSV: ${(err as Error).message.replace(/ at line \d+/, '')}` });
+  }
   if (problems.length) return { rows: [], problems };
   const [header, ...body] = records;
   if (!header) return { rows: [], problems: [{ line: 1, message: 'the file is empty: it needs a header row (key, english, translation, status)' }] };
@@ -125,6 +122,7 @@ export async function parseXliffImport(text: string): Promise<ParsedImport> {
   try {
     js = (await xliff2js(text)) as typeof js;
   } catch (err) {
+    // The XML parser (sax) counts lines from 0; an error it does not place is put on line 1.
     const m = /Line: (\d+)/.exec((err as Error).message);
     return { rows: [], problems: [{ line: m ? Number(m[1]) + 1 : 1, message: `malformed XML: ${(err as Error).message.split('\n')[0]}` }] };
   }
