@@ -53,7 +53,8 @@ export async function parseCsvImport(text: string): Promise<ParsedImport> {
       // With raw, csv-parse hands on_record { record, raw } (its types say string[]).
       on_record: ((r: { record: string[]; raw: string }) => {
         records.push({ fields: r.record, line: next });
-        next += (r.raw.match(/\n/g)?.length ?? 0) + 1;
+        // raw ends with the record's line break (its \r only, with CRLF): count the line breaks inside.
+        next += (r.raw.replace(/\r?\n$|\r$/, '').match(/\n/g)?.length ?? 0) + 1;
         return null;
       }) as unknown as Options['on_record'],
     });
