@@ -141,6 +141,10 @@ table.wording td.flagged { background: #fff8e1; box-shadow: inset 4px 0 0 #6b4b0
 table.wording .flag { color: #5c4000; }
 .used, .grade, .flags, .trust, .review { font-size: .85rem; margin: .2rem 0; }
 table.counts td { text-align: right; }
+details.help { margin: .5rem 0; }
+details.help summary { min-height: 1.5rem; padding: .15rem 0; }
+.review { display: flex; align-items: center; gap: .4rem; }
+.review input[type="checkbox"] { width: 1.5rem; height: 1.5rem; margin: 0; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; }
 .filters p { margin: 0; display: flex; flex-direction: column; }
 .notice { padding: .4rem .6rem; border: 2px solid #0b4f9c; border-radius: 4px; }
@@ -188,7 +192,7 @@ ${noticeOf(o)}${broken}
 <p>The studio compares published versions and the draft, not each save. A translation changed in the same draft as its English counts as written for the new English, even if it was saved before the English changed: check such pairs before publishing.</p>
 </details>
 <details class="help"><summary>What "reviewed", "needs review" and "machine translation" mean</summary>
-<p><strong>Reviewed</strong>: a fluent speaker checked the translation. <strong>Needs review</strong>: written by someone who cannot vouch for it, or changed since it was reviewed. <strong>Machine translation</strong>: from a translation service, never read by a person. Tick "Reviewed by a fluent speaker" when you have checked a text; a text changed without the tick needs review again. Translators working outside the studio use <code>anchorline translations export</code> and <code>import</code> (docs/translations.md).</p>
+<p><strong>Reviewed</strong>: a fluent speaker checked the translation. <strong>Needs review</strong>: written by someone who cannot vouch for it, or changed since it was reviewed. <strong>Machine translation</strong>: from a translation service, never read by a person. Tick "Reviewed by a fluent speaker" when you have checked a text; a text changed without the tick needs review again. Translators working outside the studio export and import a file with "anchorline translations" (docs/translations.md).</p>
 </details>
 ${countsTable(o.table.counts)}
 ${filterForm(o, flows)}
