@@ -97,7 +97,13 @@ async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
   }
   console.log(`ok: ${[...r.set.flows.values()].map((f) => `${f.id}@${f.version}`).join(', ')} (${problems.length} warning(s))`);
   // How far each language's strings can be trusted (docs/translations.md).
-  for (const line of countsTable(statusCounts(await readFlowFiles(config.FLOWS_DIR, config.LOCALES_DIR), await readDataNameTexts(config.FLOWS_DIR)))) console.log(line);
+  try {
+    for (const line of countsTable(statusCounts(await readFlowFiles(config.FLOWS_DIR, config.LOCALES_DIR), await readDataNameTexts(config.FLOWS_DIR)))) console.log(line);
+  } catch (err) {
+    // A broken locales/<lang>/_status.json: say which, and fail the check.
+    console.log(`translation status: ${(err as Error).message}`);
+    return 1;
+  }
   if (!checkDb) return 0;
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
