@@ -59,6 +59,11 @@ describe('translations import refuses a file with problems, each with its line, 
     expect(r.warnings.map((w) => `${w.line}: ${w.key}`)).toEqual(['13: consent.notice']);
   });
 
+  it('CSV: a spreadsheet exported for another language is refused once, on its first row', async () => {
+    const { text } = await exportFromFolders(f, 'ur', 'csv');
+    expect(await problemsOf('ar', text)).toEqual(['2: this file was exported for language "ur" (notes column), not "ar": import it with --lang ur']);
+  });
+
   it('plural forms: Arabic needs six, Polish four; missing and extra forms are named', async () => {
     const weeks = (lang: string, form: string, cat: string, t: string) => [`notices.session.weeks_${cat}`, english(lang, `notices.session.weeks_${form}`), t, 'needs-review'];
     expect(await problemsOf('ar', csv([weeks('ar', 'one', 'one', 'أسبوع واحد'), weeks('ar', 'other', 'other', '{{count}} أسبوع')]))).toEqual([
