@@ -14,6 +14,7 @@
  *   anchorline partners credentials create|list|revoke|audit   partner credentials (src/cli/partnerCredentialsCommand.ts)
  *   anchorline privacy export|erase --conversation <id> --by <staff-name>   (src/cli/privacyCommand.ts)
  *   anchorline studio invite|link|list|remove|audit   studio accounts (src/cli/studioCommand.ts)
+ *   anchorline translations export|import|status   translators' files (src/cli/translationsCommand.ts)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -50,6 +51,10 @@ import { FLOWS_RELEASE_USAGE, flowsExport, flowsImport } from './flowsReleaseCom
 import { PARTNER_CREDENTIALS_USAGE, partnerCredentialsCommand } from './partnerCredentialsCommand.ts';
 import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
 import { STUDIO_USAGE, studioCli } from './studioCommand.ts';
+import { TRANSLATIONS_USAGE, translationsCli } from './translationsCommand.ts';
+import { readDataNameTexts } from '../translations/dataNameTexts.ts';
+import { countsTable, statusCounts } from '../translations/status.ts';
+import { readFlowFiles } from '../flows/flowFiles.ts';
 
 const USAGE = `usage:
   anchorline flows check [--db]
@@ -65,7 +70,8 @@ ${FLOWS_RELEASE_USAGE}
   anchorline handoffs list
 ${PARTNER_CREDENTIALS_USAGE}
 ${PRIVACY_USAGE}
-${STUDIO_USAGE}`;
+${STUDIO_USAGE}
+${TRANSLATIONS_USAGE}`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -90,6 +96,14 @@ async function flowsCheck(config: Config, checkDb: boolean): Promise<number> {
     return 1;
   }
   console.log(`ok: ${[...r.set.flows.values()].map((f) => `${f.id}@${f.version}`).join(', ')} (${problems.length} warning(s))`);
+  // How far each language's strings can be trusted (docs/translations.md).
+  try {
+    for (const line of countsTable(statusCounts(await readFlowFiles(config.FLOWS_DIR, config.LOCALES_DIR), await readDataNameTexts(config.FLOWS_DIR)))) console.log(line);
+  } catch (err) {
+    // A broken locales/<lang>/_status.json: say which, and fail the check.
+    console.log(`translation status: ${(err as Error).message}`);
+    return 1;
+  }
   if (!checkDb) return 0;
   const db = await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
@@ -150,6 +164,10 @@ async function main(argv: string[]): Promise<number> {
   }
   // Its own flags (--role, --limit) and usage, like partners.
   if (argv[0] === 'studio') return studioCli(argv.slice(1), loadConfig());
+  // Its own flags (--lang, --dry-run) and usage.
+  if (argv[0] === 'translations') {
+    return translationsCli(argv.slice(1), loadConfig(), { out: (l) => console.log(l), err: (l) => console.error(l), write: (t) => process.stdout.write(t) });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

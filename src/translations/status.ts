@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { flatKeys, resourcesFromTexts } from '../i18n.ts';
 import { localeFiles, type FlowFiles } from '../flows/flowFiles.ts';
+import { buildCatalogue } from './catalogue.ts';
+import type { DataName } from './dataNameTexts.ts';
 
 /**
  * How far a translated string can be trusted (issue 14):
@@ -50,29 +51,30 @@ export function statusFileText(status: StatusFile): string {
 
 export interface LanguageCounts {
   lang: string;
-  /** Wording keys English has. */
+  /** Strings of the language's catalogue (plural keys counted per category it needs). */
   total: number;
-  /** English keys this language lacks (it falls back to English for them). */
+  /** Strings this language lacks (it falls back to English for them). */
   missing: number;
   machine: number;
   needsReview: number;
   reviewed: number;
 }
 
-/** Per language: how many strings it has and how far each can be trusted (English first). */
-export function statusCounts(files: FlowFiles): LanguageCounts[] {
-  const resources = resourcesFromTexts(localeFiles(files));
-  const english = flatKeys(resources.en ?? {});
+/**
+ * Per language (English first): how many strings it has (the catalogue: English keys, each
+ * plural key once per category the language needs, and the data names when given) and how far
+ * each can be trusted. `missing`: strings it has no text for (residents see the English).
+ */
+export function statusCounts(files: FlowFiles, names: readonly DataName[] = []): LanguageCounts[] {
+  const langs = [...localeFiles(files).keys()].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
   const out: LanguageCounts[] = [];
-  for (const lang of Object.keys(resources).sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)))) {
-    const keys = flatKeys(resources[lang]!);
-    const status = lang === 'en' ? {} : readStatusFile(files, lang);
-    const c: LanguageCounts = { lang, total: english.size, missing: 0, machine: 0, needsReview: 0, reviewed: 0 };
-    for (const k of english) {
-      if (!keys.has(k)) c.missing++;
-      else if (lang === 'en') c.reviewed++;
-      else if (status[k] === 'reviewed') c.reviewed++;
-      else if (status[k] === 'machine') c.machine++;
+  for (const lang of langs) {
+    const entries = buildCatalogue(files, lang, names);
+    const c: LanguageCounts = { lang, total: entries.length, missing: 0, machine: 0, needsReview: 0, reviewed: 0 };
+    for (const e of entries) {
+      if (e.target === undefined) c.missing++;
+      else if (lang === 'en' || e.status === 'reviewed') c.reviewed++;
+      else if (e.status === 'machine') c.machine++;
       else c.needsReview++;
     }
     out.push(c);
@@ -80,9 +82,23 @@ export function statusCounts(files: FlowFiles): LanguageCounts[] {
   return out;
 }
 
+/** The keys of a language's catalogue it has no text for (what `missing` counts). */
+export function missingKeys(files: FlowFiles, lang: string, names: readonly DataName[] = []): string[] {
+  return buildCatalogue(files, lang, names).filter((e) => e.target === undefined).map((e) => e.key);
+}
+
+/** The counts as a table for the command line (`flows check`, `translations status`). */
+export function countsTable(counts: readonly LanguageCounts[]): string[] {
+  const head = ['language', 'strings', 'reviewed', 'needs-review', 'machine', 'missing'];
+  const rows = counts.map((c) => [c.lang, c.total, c.reviewed, c.needsReview, c.machine, c.missing].map(String));
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(width[i]!) : x.padStart(width[i]!))).join('  ');
+  return [line(head), ...rows.map(line)];
+}
+
 /** Languages every string of which a fluent speaker has reviewed (English always). */
-export function reviewedLanguages(files: FlowFiles): string[] {
-  return statusCounts(files)
+export function reviewedLanguages(files: FlowFiles, names: readonly DataName[] = []): string[] {
+  return statusCounts(files, names)
     .filter((c) => c.lang === 'en' || (c.missing === 0 && c.reviewed === c.total))
     .map((c) => c.lang);
 }

@@ -1,7 +1,8 @@
 import type { FlowFiles } from '../ports.ts';
 import { localeTexts, parseLocaleObject, sameWording, type Wording } from './localeTexts.ts';
 import { setLocaleTexts } from './setLocaleTexts.ts';
-import { FIELD, shownHash } from './wordingFields.ts';
+import { readStatusFile, statusFileText, statusPath, type StatusFile, type TranslationStatus } from '../../translations/status.ts';
+import { FIELD, reviewedField, shownHash, shownStatusField } from './wordingFields.ts';
 
 /** One text of the wording form: its language, file (namespace) and key. */
 export interface TextRef {
@@ -42,6 +43,25 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>, o:
   const byPath = new Map(texts.map((t) => [t.path, t]));
   const changes = new Map<string, Array<{ key: string; value: Wording }>>();
   const conflicts: TextRef[] = [];
+  // Translation status per language (issue 14): a text saved with "reviewed" ticked is reviewed;
+  // a text changed without the tick needs review; untick a reviewed text and it needs review again.
+  const statusChanges = new Map<string, Map<string, TranslationStatus>>();
+  const statusFiles = new Map<string, StatusFile>();
+  const statusOf = (lang: string): StatusFile | undefined => {
+    if (!statusFiles.has(lang)) {
+      try {
+        statusFiles.set(lang, readStatusFile(draft, lang));
+      } catch {
+        return undefined;
+      }
+    }
+    return statusFiles.get(lang);
+  };
+  const setStatus = (lang: string, key: string, status: TranslationStatus) => {
+    const now = statusOf(lang);
+    if (now && (now[key] ?? 'needs-review') === status) return;
+    statusChanges.set(lang, (statusChanges.get(lang) ?? new Map<string, TranslationStatus>()).set(key, status));
+  };
   for (const [name, posted] of Object.entries(fields)) {
     const m = FIELD.exec(name);
     if (!m) continue;
@@ -55,7 +75,16 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>, o:
     if (draft[path] !== undefined && !byPath.has(path)) return { ok: false, problem: { type: 'brokenFile' } };
     const current = byPath.get(path)?.texts.get(key);
     const value = valueOf(posted, Array.isArray(current ?? english));
-    if (sameWording(current, value)) continue;
+    const ticked = fields[reviewedField(lang, namespace, key)] === '1';
+    if (sameWording(current, value)) {
+      // The text as it is: only the review tick may have changed (a box the page showed: rs:…).
+      const shownStatus = fields[shownStatusField(lang, namespace, key)];
+      if (lang !== 'en' && current !== undefined && shownStatus !== undefined) {
+        if (ticked && shownStatus !== 'reviewed') setStatus(lang, key, 'reviewed');
+        if (!ticked && shownStatus === 'reviewed') setStatus(lang, key, 'needs-review');
+      }
+      continue;
+    }
     const shown = fields[`h${name.slice(1)}`];
     // A form without what its boxes showed (not one of our pages) only saves on the revision it names.
     if (shown === undefined && o.stale) {
@@ -74,9 +103,11 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>, o:
       if (!Array.isArray(value)) return { ok: false, problem: { type: 'emptyText', text: { lang, namespace, key } } };
     }
     changes.set(path, [...(changes.get(path) ?? []), { key, value }]);
+    if (lang !== 'en') setStatus(lang, key, ticked ? 'reviewed' : 'needs-review');
   }
   const out: FlowFiles = {};
   let keys = 0;
+  const textKeys = new Set([...changes].flatMap(([path, list]) => list.map((c) => `${path.split('/')[1]}\0${c.key}`)));
   for (const [path, list] of changes) {
     const original = draft[path] ?? '';
     const parsed = original === '' ? { ok: true as const, tree: {} } : parseLocaleObject(original);
@@ -86,5 +117,13 @@ export function saveWording(draft: FlowFiles, fields: Record<string, string>, o:
     out[path] = setLocaleTexts(original, parsed.tree, list, en.ok ? en.tree : undefined);
     keys += list.length;
   }
-  return { ok: true, files: out, keys, conflicts };
+  let statuses = 0;
+  for (const [lang, set] of statusChanges) {
+    const file = statusOf(lang);
+    if (!file) return { ok: false, problem: { type: 'brokenFile' } };
+    out[statusPath(lang)] = statusFileText({ ...file, ...Object.fromEntries(set) });
+    // A text whose wording also changed is counted once.
+    statuses += [...set.keys()].filter((k) => !textKeys.has(`${lang}\0${k}`)).length;
+  }
+  return { ok: true, files: out, keys: keys + statuses, conflicts };
 }

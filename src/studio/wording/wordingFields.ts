@@ -20,3 +20,8 @@ export function languageName(lang: string): string {
 export const boxText = (v: Wording | undefined): string => (v === undefined ? '' : Array.isArray(v) ? v.join('\n') : v);
 /** A short fingerprint of what a text box showed (the form carries it as `h:<lang>:<namespace>:<key>`). */
 export const shownHash = (v: Wording | undefined): string => createHash('sha256').update(boxText(v)).digest('base64url').slice(0, 16);
+
+/** The "reviewed" tick of a translation: `r:<lang>:<namespace>:<key>` = 1 when ticked (unticked boxes are not posted). */
+export const reviewedField = (lang: string, namespace: string, key: string): string => `r:${lang}:${namespace}:${key}`;
+/** The status the page showed for a translation (`rs:…`), so an untick is told from a box the page never showed. */
+export const shownStatusField = (lang: string, namespace: string, key: string): string => `rs:${lang}:${namespace}:${key}`;

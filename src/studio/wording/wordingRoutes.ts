@@ -28,7 +28,7 @@ export interface WordingRoutesOptions {
 const filterQuery = z.object({
   namespace: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional().catch(undefined),
   flow: z.string().regex(/^[a-z][a-z0-9_]*$/).optional().catch(undefined),
-  status: z.enum(['missing', 'outdated', 'all']).default('all').catch('all'),
+  status: z.enum(['missing', 'outdated', 'review', 'all']).default('all').catch('all'),
   q: z.string().max(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).default(1).catch(1),
 });

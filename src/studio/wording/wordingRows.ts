@@ -1,4 +1,5 @@
 import { gradeOf } from '../../flows/checkReadability.ts';
+import { readStatusFile, statusCounts, type LanguageCounts, type StatusFile, type TranslationStatus } from '../../translations/status.ts';
 import type { FlowFiles } from '../ports.ts';
 import { keyUsage, type KeyUse } from './keyUsage.ts';
 import { localeTexts, type Wording } from './localeTexts.ts';
@@ -12,6 +13,8 @@ export interface WordingCell {
   lang: string;
   value: Wording | undefined;
   flags: CellFlag[];
+  /** A translation's status (`locales/<lang>/_status.json`; absent means needs-review); none for English or a missing text. */
+  status?: TranslationStatus;
 }
 
 export interface WordingRow {
@@ -33,6 +36,17 @@ export interface WordingTable {
   maxGrade: number;
   /** Locale files the page cannot show (broken JSON in the draft). */
   broken: Array<{ path: string; reason: string }>;
+  /** Per language: strings, reviewed, needs review, machine, missing (the data names are counted by `translations status`). */
+  counts: LanguageCounts[];
+}
+
+/** A language's status file in the draft; a broken one shows every text as needs review (the checker reports it). */
+function statusesOf(files: FlowFiles, lang: string): StatusFile {
+  try {
+    return readStatusFile(files, lang);
+  } catch {
+    return {};
+  }
 }
 
 /** The `{{name}}` placeholders of a text, sorted and unique. */
@@ -54,6 +68,7 @@ export function wordingRows(files: FlowFiles, against: ReadonlyMap<string, strin
   const namespaces = [...new Set(texts.map((t) => t.namespace))].sort();
   const usage = keyUsage(files);
   const settings = readabilitySettings(files);
+  const statuses = new Map(languages.map((l) => [l, l === 'en' ? {} : statusesOf(files, l)]));
   const rows: WordingRow[] = [];
   for (const namespace of namespaces) {
     const byLang = new Map(texts.filter((t) => t.namespace === namespace).map((t) => [t.lang, t.texts]));
@@ -70,7 +85,8 @@ export function wordingRows(files: FlowFiles, against: ReadonlyMap<string, strin
           if (basis !== undefined && basis !== JSON.stringify(english)) flags.push('outdated');
           if (typeof english === 'string' && typeof value === 'string' && placeholdersOf(english).join('\0') !== placeholdersOf(value).join('\0')) flags.push('placeholders');
         }
-        return { lang, value, flags };
+        const status = lang === 'en' || empty(value) ? undefined : (statuses.get(lang)![key] ?? 'needs-review');
+        return { lang, value, flags, ...(status ? { status } : {}) };
       });
       const row: WordingRow = { namespace, key, used: usage.get(key) ?? [], list: Array.isArray(english ?? cells.find((c) => c.value !== undefined)?.value), cells };
       if (typeof english === 'string' && !settings.allowed.has(key)) {
@@ -80,13 +96,19 @@ export function wordingRows(files: FlowFiles, against: ReadonlyMap<string, strin
       rows.push(row);
     }
   }
-  return { languages, namespaces, rows, maxGrade: settings.maxGrade, broken };
+  let counts: LanguageCounts[] = [];
+  try {
+    counts = statusCounts(files);
+  } catch {
+    // A broken status file: the page says which texts it cannot show; no counts then.
+  }
+  return { languages, namespaces, rows, maxGrade: settings.maxGrade, broken, counts };
 }
 
 export interface WordingFilter {
   namespace?: string | undefined;
   flow?: string | undefined;
-  status: 'missing' | 'outdated' | 'all';
+  status: 'missing' | 'outdated' | 'review' | 'all';
   q?: string | undefined;
 }
 
@@ -97,7 +119,10 @@ export function filterRows(rows: readonly WordingRow[], f: WordingFilter): Wordi
     (r) =>
       (!f.namespace || r.namespace === f.namespace) &&
       (!f.flow || r.used.some((u) => u.flowId === f.flow)) &&
-      (f.status === 'all' || r.cells.some((c) => (f.status === 'missing' ? c.flags.includes('missing') : c.flags.includes('outdated') || c.flags.includes('placeholders')))) &&
+      (f.status === 'all' ||
+        r.cells.some((c) =>
+          f.status === 'missing' ? c.flags.includes('missing') : f.status === 'review' ? c.status === 'needs-review' || c.status === 'machine' : c.flags.includes('outdated') || c.flags.includes('placeholders'),
+        )) &&
       (!q || r.key.toLowerCase().includes(q) || r.cells.some((c) => c.value !== undefined && [c.value].flat().some((t) => t.toLowerCase().includes(q)))),
   );
 }

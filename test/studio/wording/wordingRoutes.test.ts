@@ -233,4 +233,34 @@ describe('studio wording view', () => {
     expect(all.text).toContain('Page 1 of');
     expect(all.text).toContain('Next page</a>');
   });
+
+  it('shows each translation\'s status in words and the counts per language; the review tick saves the status into the draft', async () => {
+    await s.api('coordinator', 'POST', '/draft/discard', { revision: (await draft()).revision });
+    const STATUS = 'locales/ur/_status.json';
+    const page = await get('translator', '?namespace=journey&q=finish');
+    const [en, ur] = cellsOf(rowOf(page.text, 'journey.finish'));
+    expect(ur).toContain('Translation: <strong>needs review</strong>');
+    expect(ur).toMatch(/<input type="checkbox" id="(r\d+-ur-reviewed)" name="r:ur:journey:journey.finish" value="1"> <label for="\1">Reviewed by a fluent speaker<\/label>/);
+    expect(en).not.toContain('Reviewed by a fluent speaker');
+    expect(page.text).toMatch(/<caption>Translation status per language<\/caption>[\s\S]*<th scope="row">Urdu \(ur\)<\/th><td>(\d+)<\/td><td>0<\/td><td>\1<\/td><td>0<\/td><td>0<\/td>/);
+
+    // Ticked without changing the text: reviewed.
+    const d0 = await draft();
+    const shown = (lang: string, key: string) => ({ [`rs:${lang}:journey:${key}`]: 'needs-review' });
+    const finish = JSON.parse(d0.files[UR]!).journey.finish as string;
+    await post('translator', { csrf: TEST_CSRF, revision: String(d0.revision), 't:ur:journey:journey.finish': finish, 'r:ur:journey:journey.finish': '1', ...shown('ur', 'journey.finish') });
+    const d1 = await draft();
+    expect(JSON.parse(d1.files[STATUS]!)).toEqual({ 'journey.finish': 'reviewed' });
+    expect(d1.files[UR]).toBe(d0.files[UR]);
+    expect(cellsOf(rowOf((await get('viewer', '?namespace=journey&q=finish')).text, 'journey.finish'))[1]).toContain('Translation: <strong>reviewed</strong>');
+
+    // Changed without the tick: needs review again, whatever it was.
+    await post('translator', { csrf: TEST_CSRF, revision: String(d1.revision), 't:ur:journey:journey.finish': 'ابھی ختم کریں', 'rs:ur:journey:journey.finish': 'reviewed' });
+    const d2 = await draft();
+    expect(JSON.parse(d2.files[STATUS]!)).toEqual({ 'journey.finish': 'needs-review' });
+    expect(JSON.parse(d2.files[UR]!).journey.finish).toBe('ابھی ختم کریں');
+    // Filter: texts not reviewed yet.
+    expect((await get('viewer', '?namespace=journey&status=review')).text).toContain('<code>journey.finish</code>');
+    await s.api('coordinator', 'POST', '/draft/discard', { revision: (await draft()).revision });
+  });
 });
