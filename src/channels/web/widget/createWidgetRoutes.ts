@@ -92,7 +92,8 @@ export function createWidgetRoutes(opts: WidgetOptions): express.Router {
   let noLive: Built | undefined;
 
   function build(live: Translator | undefined, diskT: Translator | undefined): Built {
-    const withWording = new Set([...(live?.languages ?? []), ...(diskT?.languages ?? [])]);
+    // The languages the bot speaks: the live release's (the folders' only when there is no live wording).
+    const withWording = new Set((live ?? diskT)?.languages ?? []);
     const offered = offeredLanguages(opts.languages, withWording);
     const languages = offered.map(widgetLanguage);
     const fallback = languages.some((l) => l.code === 'en') ? 'en' : languages[0]!.code;

@@ -257,12 +257,23 @@
     }
   }
 
-  // Watches the conversation: remembers it, and follows the bot when the resident changes language in the chat.
+  // A number in groups ("0800 123 4567", "116 123") inside right-to-left text: the bidi algorithm
+  // would draw its groups in reverse order, so each is isolated left to right (U+2066 … U+2069).
+  const RTL_TEXT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+  // Not inside a word: a postcode's "5 7" (B5 7RN) is left alone.
+  const GROUPED_NUMBER = /(?<![\p{L}\p{N}])\+?\d+(?:[ \u00a0-]\d+)+(?![\p{L}\p{N}])/gu;
+  // oxlint-disable-next-line unicorn/consistent-function-scoping
+  const isolateNumbers = (text) => (typeof text === 'string' && RTL_TEXT.test(text) ? text.replace(GROUPED_NUMBER, '\u2066$&\u2069') : text);
+
+  // Watches the conversation: remembers it, follows the bot when the resident changes language in
+  // the chat, and keeps numbers in right-to-left messages readable.
   const middleware = () => (next) => (action) => {
     if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') setTimeout(saveSession, 0);
     if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
       const a = action.payload.activity;
       if (a?.from?.role === 'bot' && a.locale && lang(a.locale) !== locale && supported(a.locale)) setTimeout(() => setLocale(a.locale, false), 0);
+      const text = isolateNumbers(a?.text);
+      if (text !== a?.text) return next({ ...action, payload: { ...action.payload, activity: { ...a, text } } });
     }
     return next(action);
   };
