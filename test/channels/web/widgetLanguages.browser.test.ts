@@ -5,9 +5,11 @@
  * `lang`, the direction of bubbles and suggested actions, and the font Chromium really drew the
  * script with (DevTools `CSS.getPlatformFontsForNode`). Screenshots: test/artifacts/widget-<lang>.png.
  */
-import { mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import express from 'express';
 import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +35,7 @@ let close: () => Promise<void>;
 let base: string;
 let browser: Browser;
 let wording: Translator;
+let localesDir: string;
 
 /** Partner pages with only the pasted snippet: the language from `<html lang>` or `data-locale`. */
 const partnerPage = (htmlLang: string, attrs = '') => `<!doctype html><html lang="${htmlLang}"><head><meta charset="utf-8">
@@ -44,7 +47,17 @@ beforeAll(async () => {
   // The expected wording, as i18next resolves it from locales/ (English where a language has no folder yet).
   wording = await createTranslator(await loadLocales('locales'));
   t = await createTestDb();
-  const engine = await createRealEngine(t.db);
+  // The bot speaks every registry language: a language whose folder is not written yet gets a copy
+  // of English (same texts, so the expected greeting is still i18next's English fallback), so the
+  // bot keeps the chat in the language asked for instead of falling back to English.
+  localesDir = mkdtempSync(path.join(os.tmpdir(), 'anchorline-locales-'));
+  cpSync('locales', localesDir, { recursive: true });
+  for (const l of LANGUAGES) {
+    if (!existsSync(path.join('locales', l.code))) {
+      cpSync(path.join('locales', 'en'), path.join(localesDir, l.code), { recursive: true, filter: (f) => !f.endsWith('_status.json') });
+    }
+  }
+  const engine = await createRealEngine(t.db, { LOCALES_DIR: localesDir });
   const dl = createDirectLine({ db: t.db, engine, logger: silentLogger, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] });
   const app = express();
   app.get('/partner-bn.html', (_req, res) => {
@@ -71,6 +84,7 @@ afterAll(async () => {
   await browser?.close();
   await close?.();
   await t?.close();
+  if (localesDir) rmSync(localesDir, { recursive: true, force: true });
 });
 
 const botBubbles = (page: Page) => page.locator('.webchat__bubble:not(.webchat__bubble--from-user)');
@@ -151,7 +165,13 @@ describe('the widget in every language of src/languages.ts', () => {
       const launcherText = wording.t(code)('widget.launcher');
       expect(await page.locator('.anchorline-launcher').innerText()).toBe(launcherText);
 
-      await page.screenshot({ path: `${ARTIFACTS}/widget-${code}.png` });
+      // Web Chat's own strings: ours (widget.json's `webchat`) where the language has them, else its
+      // bundle for the language where it has one, else its English.
+      const ourPlaceholder = (wording.i18n.getResourceBundle(code, 'translation') as { widget?: { webchat?: Record<string, string> } } | undefined)?.widget?.webchat?.TEXT_INPUT_PLACEHOLDER;
+      const placeholder = await page.locator(SEND_BOX).getAttribute('placeholder');
+      if (ourPlaceholder) expect(placeholder).toBe(ourPlaceholder);
+      else if (language.webchatLocale && code !== 'en') expect(placeholder).not.toBe('Type your message');
+      else expect(placeholder).toBe('Type your message');
 
       const webFont = WEB_FONT[code];
       if (webFont) {
@@ -160,20 +180,30 @@ describe('the widget in every language of src/languages.ts', () => {
         if ((greeting.match(SCRIPT_CHARS[language.script]) ?? []).length > greeting.length / 3) {
           await expect.poll(async () => mainFont(cdp, botBubbles(page).first().locator('.webchat__bubble__content')), { timeout: 10_000 }).toMatchObject({ familyName: webFont, isCustomFont: true });
         }
-        // The resident's own bubble with the language's name, written entirely in the script.
+        // The language's own button, its name written entirely in the script.
+        await expect.poll(async () => fontsOf(cdp, own.first()), { timeout: 10_000 }).toEqual([expect.objectContaining({ familyName: webFont, isCustomFont: true })]);
+        // The resident's own bubble with the language's name.
         await own.first().click();
         const mine = userBubbles(page).filter({ hasText: endonym }).first();
         await mine.waitFor({ timeout: 10_000 });
         expect(await direction(mine)).toBe(dir);
         await expect.poll(async () => fontsOf(cdp, mine.locator('.webchat__bubble__content')), { timeout: 10_000 }).toEqual([expect.objectContaining({ familyName: webFont, isCustomFont: true })]);
+        // The send box is written in it too.
+        expect((await page.locator(SEND_BOX).evaluate((el) => getComputedStyle(el).fontFamily)).split(',')[0]!.replace(/"/g, '').trim()).toBe(webFont);
         // The header is written in it too.
         await expect.poll(async () => mainFont(cdp, page.locator('#anchorline-title')), { timeout: 10_000 }).toMatchObject(
           SCRIPT_CHARS[language.script].test(await page.locator('#anchorline-title').innerText()) ? { familyName: webFont, isCustomFont: true } : { isCustomFont: false },
         );
       }
+      // Once the fonts have arrived (they swap in: a screenshot earlier shows fallbacks).
+      await page.evaluate(async () => {
+        await document.fonts.ready;
+        await Promise.all([...document.fonts].filter((f) => f.status === 'loading').map((f) => f.loaded));
+      });
+      await page.screenshot({ path: `${ARTIFACTS}/widget-${code}.png` });
       expect(errors).toEqual([]);
       await context.close();
-    });
+    }, 60_000);
   }
 
   it("follows the page's <html lang> without data attributes, and data-locale (the older attribute)", async () => {
@@ -193,6 +223,7 @@ describe('the widget in every language of src/languages.ts', () => {
     const context = await browser.newContext({ viewport: { width: 420, height: 860 } });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
+    const root = page.locator('.anchorline-root');
     await page.goto(`${base}/?lang=ar`);
     await expect.poll(() => botBubbles(page).count(), { timeout: 20_000 }).toBeGreaterThan(0);
     /** The characters of `part`, sorted by where they are drawn, left to right on the screen. */
@@ -217,6 +248,9 @@ describe('the widget in every language of src/languages.ts', () => {
       await page.locator(SEND_BOX).press('Enter');
       const bubble = userBubbles(page).filter({ hasText: find }).first();
       await bubble.waitFor({ timeout: 10_000 });
+      // Laid out in the right-to-left chat, whatever the text's own direction.
+      expect(await root.getAttribute('dir')).toBe('rtl');
+      expect(await direction(bubble)).toBe('rtl');
       return bubble;
     };
     const problems: string[] = [];
@@ -225,8 +259,11 @@ describe('the widget in every language of src/languages.ts', () => {
       if (order !== drawn) problems.push(`"${part}" drawn as "${order}", expected "${drawn}"`);
     };
 
+    // The language question answered with its button: the bot goes on in Arabic.
+    await suggestedActions(page).filter({ hasText: 'العربية' }).first().click();
+    await userBubbles(page).filter({ hasText: 'العربية' }).first().waitFor();
+    await expect.poll(() => botBubbles(page).filter({ hasText: normalise(wording.t('ar')('consent.question')) }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const postcode = await send('رمزي البريدي هو B5 7RN في برمنغهام', 'B5 7RN');
-    expect(await direction(postcode)).toBe('rtl');
     await expectOrder(postcode, 'B5 7RN', 'B57RN');
     // The Arabic around it reads right to left: the word before the postcode is drawn to its right
     // (and its own letters right to left: "هو" is "و" then "ه" from the left).
@@ -274,14 +311,11 @@ describe('the widget in every language of src/languages.ts', () => {
     await expect.poll(() => page.evaluate(() => (window as unknown as { seen: string[] }).seen), { timeout: 5_000 }).toContain('rtl rtl rtl rtl');
     // The resident's choice goes to the bot as its own language buttons do.
     await expect.poll(() => userBubbles(page).filter({ hasText: 'العربية' }).count(), { timeout: 10_000 }).toBe(1);
-    const before = await botBubbles(page).count();
-    await expect.poll(() => botBubbles(page).count(), { timeout: 10_000 }).toBeGreaterThan(before);
-    // The bot answers in Arabic when the live wording has it, and the chat stays right to left; a
-    // language without wording is refused by the bot, and the widget follows the bot back to English.
-    const speaksArabic = wording.languages.includes('ar');
-    await expect.poll(() => root.getAttribute('lang')).toBe(speaksArabic ? 'ar' : 'en');
-    await expect.poll(() => direction(page.locator('.webchat__basic-transcript').first())).toBe(speaksArabic ? 'rtl' : 'ltr');
-    if (speaksArabic) expect(await page.locator('.anchorline-launcher').innerText()).toBe(wording.t('ar')('widget.launcher'));
+    await expect.poll(() => botBubbles(page).filter({ hasText: wording.t('ar')('engine.languageChanged') }).count(), { timeout: 10_000 }).toBe(1);
+    // The bot answers in Arabic, and the chat stays right to left.
+    await expect.poll(() => direction(page.locator('.webchat__basic-transcript').first())).toBe('rtl');
+    expect(await root.getAttribute('lang')).toBe('ar');
+    expect(await page.locator('.anchorline-launcher').innerText()).toBe(wording.t('ar')('widget.launcher'));
     await page.screenshot({ path: `${ARTIFACTS}/widget-en-to-ar.png` });
     expect(errors).toEqual([]);
     await context.close();

@@ -130,6 +130,8 @@
     root.setAttribute('lang', locale);
     root.setAttribute('dir', dir);
     root.style.setProperty('--al-font', fontStack(language));
+    // Fetch the language's font now, not when the first message needs it (fewer boxes while it arrives).
+    if (language.font) document.fonts?.load(`1em "${language.font}"`, language.label).catch(() => undefined);
     if (language.lineHeight) {
       root.style.setProperty('--al-line-height', String(language.lineHeight));
       root.setAttribute('data-line-height', '');
