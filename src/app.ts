@@ -154,6 +154,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       widgetOrigins: widgetOrigins(config),
       partnerName: config.PARTNER_NAME,
       partnerColour: config.PARTNER_COLOUR,
+      // The widget's own words come from the live release, so a published translation reaches it without a restart.
+      wording: () => (catalog.loaded ? catalog.current.translator : undefined),
+      localesDir: config.LOCALES_DIR,
       appId: config.MicrosoftAppId,
       appPassword: config.MicrosoftAppPassword,
       appTenantId: config.MicrosoftAppTenantId,

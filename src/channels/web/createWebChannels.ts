@@ -23,6 +23,10 @@ export interface WebChannelsOptions {
   partnerName: string;
   partnerColour: string;
   languages?: WidgetOptions['languages'];
+  /** The live wording (the flow catalog's live release): the widget's own words follow it. */
+  wording?: WidgetOptions['wording'];
+  /** LOCALES_DIR: the widget's words when the live wording lacks them. */
+  localesDir?: string;
   appId?: string | undefined;
   appPassword?: string | undefined;
   appTenantId?: string | undefined;
@@ -89,6 +93,8 @@ export async function createWebChannels(o: WebChannelsOptions): Promise<WebChann
     partnerName: o.partnerName,
     partnerColour: o.partnerColour,
     ...(o.languages ? { languages: o.languages } : {}),
+    ...(o.wording ? { wording: o.wording } : {}),
+    ...(o.localesDir ? { localesDir: o.localesDir } : {}),
     ...(o.tokenTtlSeconds ? { tokenTtlSeconds: o.tokenTtlSeconds } : {}),
   });
   return {

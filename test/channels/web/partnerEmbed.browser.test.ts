@@ -166,7 +166,7 @@ describe('widget embedded on a partner site of another origin, in Chromium', () 
     const page = await context.newPage();
     await page.goto(`${strangerBase}/`);
     await page.locator('.anchorline-launcher').click();
-    await page.getByText('Sorry, the chat is not available right now.', { exact: false }).waitFor({ timeout: 20_000 });
+    await page.getByText('Sorry, the chat is not working right now.', { exact: false }).waitFor({ timeout: 20_000 });
     // Nothing half-works: no conversation started, no bubbles, no send box.
     expect(await botBubbles(page).count()).toBe(0);
     expect(await page.locator(SEND_BOX).count()).toBe(0);

@@ -12,9 +12,10 @@ import { makeActionRunner } from '../../../src/engine/runAction.ts';
 import { FlowCatalog } from '../../../src/flows/catalog.ts';
 import type { Db } from '../../../src/store/db.ts';
 
-export async function createRealEngine(db: Db): Promise<Engine> {
+/** `settings` are extra environment settings (e.g. `LOCALES_DIR` for a test's own wording folders). */
+export async function createRealEngine(db: Db, settings: Record<string, string> = {}): Promise<Engine> {
   const logger = pino({ level: 'silent' });
-  const config = loadConfig({ NODE_ENV: 'test' });
+  const config = loadConfig({ NODE_ENV: 'test', ...settings });
   const actions = new ActionRegistry().register(...(await allActions(config, { logger })));
   const catalog = new FlowCatalog({ flowsDir: config.FLOWS_DIR, localesDir: config.LOCALES_DIR, actions }, db);
   const loaded = await catalog.reload();

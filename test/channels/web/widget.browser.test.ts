@@ -112,7 +112,8 @@ describe('widget in Chromium', () => {
     expect(samples).toHaveLength(20);
     expect(errors).toEqual([]);
     await context.close();
-  });
+    // Twenty round trips and a reload: more than the default 30 s on a loaded machine.
+  }, 90_000);
 
   it('embedded /widget.js in Urdu: right-to-left, launcher and send box by keyboard alone', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ur-PK' });

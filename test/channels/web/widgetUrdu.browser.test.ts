@@ -103,8 +103,12 @@ describe('an Urdu conversation in Chromium', () => {
     const text = await css.text();
     expect(text).toContain("font-family: 'Noto Nastaliq Urdu'");
     expect(text).toContain("font-family: 'Noto Naskh Arabic'");
+    expect(text).toContain("font-family: 'Noto Sans Bengali'");
+    expect(text).toContain("font-family: 'Noto Sans Gurmukhi'");
     const urls = [...text.matchAll(/url\(([^)]+)\)/g)].map((m) => m[1]!);
-    expect(urls).toHaveLength(4);
+    // Four families, regular and bold, each only its own script's subset (no Latin files).
+    expect(urls).toHaveLength(8);
+    expect(urls.filter((u) => !/-(arabic|bengali|gurmukhi)-(400|700)-normal\.woff2$/.test(u))).toEqual([]);
     for (const u of urls) {
       const r = await fetch(new URL(u, `${base}/fonts/fonts.css`));
       expect(r.status).toBe(200);

@@ -3,55 +3,36 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import type { Translator } from '../../../i18n.ts';
 import { demoPage } from './demoPage.ts';
-import { createFontRoutes, NASKH, NASTALIQ } from './fontRoutes.ts';
-import { WEBCHAT_LOCALES, WEBCHAT_STRINGS } from './webchatStrings.ts';
+import { createFontRoutes } from './fontRoutes.ts';
+import { diskWording, offeredLanguages, widgetLanguage, widgetStrings, type WidgetLanguage, type WidgetStrings } from './widgetWording.ts';
+
+export type { WidgetStrings } from './widgetWording.ts';
 
 export interface WidgetOptions {
   partnerName: string;
   /** Brand colour, `#rrggbb`. */
   partnerColour: string;
-  /** Languages offered in the widget's menu, first = fallback (default English and Urdu). */
-  languages?: Array<{ code: string; label: string }>;
+  /**
+   * The languages offered in the widget's and the demo page's menus (the live languages): codes or
+   * entries of src/languages.ts, shown in the registry's order. Default: every registry language
+   * that has a wording folder. The fallback is English when offered, else the first.
+   */
+  languages?: ReadonlyArray<string | { code: string }>;
   /** Where the Direct Line router is mounted (default /v3/directline). */
   directLinePath?: string;
   /** Direct Line token lifetime, so the widget knows when a stored token is stale (default 1800). */
   tokenTtlSeconds?: number;
-  /** The widget's own wording per language (merged over the defaults for en and ur). */
-  strings?: Record<string, WidgetStrings>;
+  /**
+   * The live wording (the flow catalog's live release translator), read on every request: the
+   * widget's words (`widget.*`) are rebuilt once per release, so a translation published from the
+   * studio reaches the widget without a restart. Default: the wording folders only.
+   */
+  wording?: () => Translator | undefined;
+  /** The wording folders (default ./locales): the widget's words when the live wording lacks them. */
+  localesDir?: string;
 }
-
-export interface WidgetStrings {
-  launcher: string;
-  title: string;
-  language: string;
-  close: string;
-  connecting: string;
-  unavailable: string;
-  /** Web Chat's own strings (its bundle has no Urdu), by Web Chat's string id. */
-  webchat?: Record<string, string>;
-}
-
-/** `{partner}` in a title is replaced with the partner's name. */
-export const WIDGET_STRINGS: Record<string, WidgetStrings> = {
-  en: {
-    launcher: 'Chat about jobs',
-    title: 'Jobs chat',
-    language: 'Language',
-    close: 'Close chat',
-    connecting: 'Connecting…',
-    unavailable: 'Sorry, the chat is not available right now. Please try again later.',
-  },
-  ur: {
-    launcher: 'ملازمتوں کے بارے میں بات کریں',
-    title: 'ملازمتوں کی چیٹ',
-    language: 'زبان',
-    close: 'چیٹ بند کریں',
-    connecting: 'رابطہ ہو رہا ہے…',
-    unavailable: 'معذرت، چیٹ ابھی دستیاب نہیں ہے۔ براہ کرم تھوڑی دیر بعد دوبارہ کوشش کریں۔',
-    webchat: WEBCHAT_STRINGS.ur,
-  },
-};
 
 const require = createRequire(import.meta.url);
 // Microsoft's prebuilt browser bundle, served from node_modules: no CDN. (The package's exports
@@ -75,30 +56,76 @@ export function textColourOn(hex: string): '#ffffff' | '#0b0c0c' {
   return onWhite >= onBlack ? '#ffffff' : '#0b0c0c';
 }
 
-/** GET / (demo partner page), GET /widget.js (embed snippet), GET /webchat/<version>/webchat.js. */
+/** What the server writes in front of widget.js (`var ANCHORLINE = …`). */
+export interface WidgetConfig {
+  partnerName: string;
+  colour: string;
+  onColour: string;
+  webchatPath: string;
+  widgetPath: string;
+  directLinePath: string;
+  tokenTtlSeconds: number;
+  fontsPath: string;
+  /** Offered languages; the fallback is `fallback`. */
+  languages: WidgetLanguage[];
+  fallback: string;
+  strings: Record<string, WidgetStrings>;
+}
+
+/** What is built once per release of the wording: the script, and demo pages by language. */
+interface Built {
+  widgetJs: string;
+  languages: WidgetLanguage[];
+  fallback: string;
+  pages: Map<string, string>;
+}
+
+/** GET / (demo partner page, `?lang=<code>`), GET /widget.js (embed snippet), GET /webchat/<version>/webchat.js. */
 export function createWidgetRoutes(opts: WidgetOptions): express.Router {
   const onColour = textColourOn(opts.partnerColour);
-  const webchatPath = WEBCHAT_PATH;
-  const defaults = {
-    partnerName: opts.partnerName,
-    strings: { ...WIDGET_STRINGS, ...opts.strings },
-    colour: opts.partnerColour,
-    onColour,
-    webchatPath,
-    widgetPath: '/widget.js',
-    directLinePath: opts.directLinePath ?? '/v3/directline',
-    tokenTtlSeconds: opts.tokenTtlSeconds ?? 1800,
-    fontsPath: '/fonts/fonts.css',
-    fonts: { nastaliq: NASTALIQ, naskh: NASKH },
-    webchatLocales: WEBCHAT_LOCALES,
-    languages: opts.languages ?? [
-      { code: 'en', label: 'English' },
-      { code: 'ur', label: 'اردو' },
-    ],
-  };
-  // `<` escaped so a partner name can never close the script element.
-  const widgetJs = `var ANCHORLINE = ${JSON.stringify(defaults).replace(/</g, '\\u003c')};\n${WIDGET_SOURCE}`;
-  const page = demoPage({ partnerName: opts.partnerName, colour: opts.partnerColour, onColour, widgetPath: '/widget.js' });
+  const widgetPath = '/widget.js';
+  const disk = diskWording(opts.localesDir ?? './locales');
+  // Checked now, so a wrong list fails at start-up rather than on the first page.
+  if (opts.languages) offeredLanguages(opts.languages, new Set());
+
+  const byRelease = new WeakMap<Translator, Built>();
+  let noLive: Built | undefined;
+
+  function build(live: Translator | undefined, diskT: Translator | undefined): Built {
+    // The languages the bot speaks: the live release's (the folders' only when there is no live wording).
+    const withWording = new Set((live ?? diskT)?.languages ?? []);
+    const offered = offeredLanguages(opts.languages, withWording);
+    const languages = offered.map(widgetLanguage);
+    const fallback = languages.some((l) => l.code === 'en') ? 'en' : languages[0]!.code;
+    const config: WidgetConfig = {
+      partnerName: opts.partnerName,
+      colour: opts.partnerColour,
+      onColour,
+      webchatPath: WEBCHAT_PATH,
+      widgetPath,
+      directLinePath: opts.directLinePath ?? '/v3/directline',
+      tokenTtlSeconds: opts.tokenTtlSeconds ?? 1800,
+      fontsPath: '/fonts/fonts.css',
+      languages,
+      fallback,
+      strings: Object.fromEntries(languages.map((l) => [l.code, widgetStrings(l.code, live, diskT)])),
+    };
+    // `<` escaped so a partner name or a translation can never close a script element.
+    const widgetJs = `var ANCHORLINE = ${JSON.stringify(config).replace(/</g, '\\u003c')};\n${WIDGET_SOURCE}`;
+    return { widgetJs, languages, fallback, pages: new Map() };
+  }
+
+  /** The widget built for the live wording, once per release (a published release is a new translator). */
+  async function current(): Promise<Built> {
+    const live = opts.wording?.();
+    const hit = live ? byRelease.get(live) : noLive;
+    if (hit) return hit;
+    const built = build(live, await disk());
+    if (live) byRelease.set(live, built);
+    else noLive = built;
+    return built;
+  }
+
   const pageCsp = [
     "default-src 'self'",
     "script-src 'self'",
@@ -113,16 +140,26 @@ export function createWidgetRoutes(opts: WidgetOptions): express.Router {
 
   const router = express.Router();
   router.use(createFontRoutes());
-  router.get('/', (_req, res) => {
+  router.get('/', async (req, res) => {
+    const built = await current();
+    // An unknown or absent ?lang= leaves the choice to the widget (stored choice, page, browser).
+    const asked = typeof req.query.lang === 'string' ? req.query.lang : '';
+    const lang = built.languages.find((l) => l.code === asked)?.code ?? '';
+    let page = built.pages.get(lang);
+    if (page === undefined) {
+      page = demoPage({ partnerName: opts.partnerName, colour: opts.partnerColour, onColour, widgetPath, languages: built.languages, language: lang || undefined });
+      built.pages.set(lang, page);
+    }
     res.set({ 'Content-Security-Policy': pageCsp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     res.type('html').send(page);
   });
-  router.get('/widget.js', (_req, res) => {
+  router.get(widgetPath, async (_req, res) => {
+    const { widgetJs } = await current();
     // Partners embed it on their own origins.
     res.set({ 'Cache-Control': 'public, max-age=300', 'Cross-Origin-Resource-Policy': 'cross-origin', 'X-Content-Type-Options': 'nosniff' });
     res.type('application/javascript').send(widgetJs);
   });
-  router.get(webchatPath, (_req, res, next) => {
+  router.get(WEBCHAT_PATH, (_req, res, next) => {
     res.set({ 'Cross-Origin-Resource-Policy': 'cross-origin', 'X-Content-Type-Options': 'nosniff' });
     res.sendFile(WEBCHAT_BUNDLE, { maxAge: '7d', immutable: true, headers: { 'Content-Type': 'application/javascript; charset=utf-8' } }, (err) => {
       if (err) next(err);

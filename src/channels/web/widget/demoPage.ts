@@ -3,12 +3,33 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+export interface DemoPageOptions {
+  partnerName: string;
+  colour: string;
+  onColour: string;
+  widgetPath: string;
+  /** The languages offered (menu, in this order, each by its own name). */
+  languages: ReadonlyArray<{ code: string; label: string; dir: 'ltr' | 'rtl' }>;
+  /** The chat's language chosen in the page's menu (`?lang=`): given to the widget as `data-language`. */
+  language?: string | undefined;
+}
+
 /**
  * GET / — a demo page dressed as a partner's website, with the chat open. It embeds the same
- * /widget.js snippet partners paste, so the demo shows exactly what residents get.
+ * /widget.js snippet partners paste, so the demo shows exactly what residents get. Its language
+ * menu is links (`?lang=<code>`; the page allows no inline script) that set the snippet's
+ * `data-language`; the page's own text stays English, so `<html lang>` stays `en`.
  */
-export function demoPage(opts: { partnerName: string; colour: string; onColour: string; widgetPath: string }): string {
+export function demoPage(opts: DemoPageOptions): string {
   const name = escapeHtml(opts.partnerName);
+  const menu = opts.languages
+    .map((l) => {
+      const current = l.code === opts.language ? ' aria-current="page"' : '';
+      return `<li><a href="?lang=${escapeHtml(l.code)}" lang="${escapeHtml(l.code)}" hreflang="${escapeHtml(l.code)}" dir="${l.dir}"${current}>${escapeHtml(l.label)}</a></li>`;
+    })
+    .join('');
+  const spoken = opts.languages.map((l) => `<span lang="${escapeHtml(l.code)}" dir="${l.dir}">${escapeHtml(l.label)}</span>`).join(', ');
+  const dataLanguage = opts.language ? ` data-language="${escapeHtml(opts.language)}"` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -34,6 +55,9 @@ export function demoPage(opts: { partnerName: string; colour: string; onColour: 
   .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(220px, 1fr)); gap: 16px; padding: 0; list-style: none; }
   .cards li { background: #fff; border-top: 4px solid var(--accent); padding: 16px; }
   .cards h3 { margin: 0 0 8px; font-size: 1.125rem; }
+  .langs { display: flex; flex-wrap: wrap; gap: 8px 16px; margin: 0 0 16px; padding: 0; list-style: none; }
+  .langs a { display: inline-block; min-height: 44px; padding: 8px 4px; color: #1d70b8; }
+  .langs a[aria-current] { color: #0b0c0c; font-weight: 700; text-decoration: none; }
   footer { background: #0b0c0c; color: #fff; }
   footer p { max-width: 960px; margin: 0 auto; padding: 20px; font-size: 1rem; }
 </style>
@@ -50,7 +74,8 @@ export function demoPage(opts: { partnerName: string; colour: string; onColour: 
   <h1>Start a job with the NHS, the council or the university</h1>
   <p>Worked in hotels, bars, restaurants or events? Aged 16 to 24 and looking for a first job? Our partners recruit together:
   one application, a free course with a guaranteed interview, and an adviser from your community when you want one.</p>
-  <p>Use the chat to check what you are eligible for, book a course place and apply. It works in English and اردو (Urdu).</p>
+  <p>Use the chat to check what you are eligible for, book a course place and apply. It works in ${spoken}.</p>
+  <nav aria-labelledby="chat-language"><h2 id="chat-language">Chat language</h2><ul class="langs">${menu}</ul></nav>
   <h2 id="jobs">Entry-level roles</h2>
   <ul class="cards">
     <li><h3>Healthcare support worker</h3><p>Hospital wards and community teams. Full training given.</p></li>
@@ -64,7 +89,7 @@ export function demoPage(opts: { partnerName: string; colour: string; onColour: 
   <p>Type “talk to a person” in the chat at any time and an employment adviser will pick it up.</p>
 </main>
 <footer><p>${name}. This is a demonstration page for the Anchorline chat assistant.</p></footer>
-<script src="${escapeHtml(opts.widgetPath)}" data-open="true" async></script>
+<script src="${escapeHtml(opts.widgetPath)}" data-open="true"${dataLanguage} async></script>
 </body>
 </html>
 `;

@@ -1,11 +1,18 @@
 /*
  * Anchorline chat launcher (GET /widget.js). Partners paste:
- *   <script src="https://anchorline.example/widget.js" data-locale="en" async></script>
- * Optional attributes: data-locale (else <html lang>, else the browser), data-open="true".
- * It loads Microsoft's Web Chat and the Arabic-script fonts from the same server (no CDN), keeps
- * the conversation across page loads in sessionStorage, lays the chat out right-to-left for Urdu
- * and Arabic, writes Urdu in Noto Nastaliq Urdu and other Arabic script in Noto Naskh Arabic.
- * The server prepends `var ANCHORLINE = {...}` with the partner's name, colours and paths.
+ *   <script src="https://anchorline.example/widget.js" data-language="en" async></script>
+ * Optional attributes:
+ *   data-language  the chat's language, a code from src/languages.ts (en, ur, pa, bn, ar, ro, pl, so;
+ *                  `ar-SA` counts as ar); data-locale is the older name and is read too. Without
+ *                  either: the page's <html lang>, else the browser's language, else English.
+ *                  A language the resident picked in the widget's menu wins on later pages, until
+ *                  a page asks for another language.
+ *   data-open="true"  opens the chat on page load.
+ * It loads Microsoft's Web Chat and the fonts (Noto Nastaliq Urdu, Noto Naskh Arabic, Noto Sans
+ * Bengali, Noto Sans Gurmukhi) from the same server (no CDN), keeps the conversation across page
+ * loads in sessionStorage, and lays the chat out right to left for Urdu and Arabic.
+ * The server prepends `var ANCHORLINE = {...}`: the partner's name, colours, paths, the languages
+ * offered (direction, font, Web Chat locale) and the widget's wording per language (locales/<lng>/widget.json).
  */
 (() => {
   'use strict';
@@ -17,7 +24,6 @@
   const STORE_KEY = 'anchorline.webchat.v1';
   const LOCALE_KEY = 'anchorline.locale';
   const OPEN_KEY = 'anchorline.open';
-  const RTL = new Set(['ar', 'ur', 'fa', 'he', 'ps', 'yi']);
 
   if (window.anchorlineWidgetLoaded) return;
   window.anchorlineWidgetLoaded = true;
@@ -25,13 +31,14 @@
   // Helpers stay inside the IIFE: a classic script's top level would leak them onto the partner's page.
   // oxlint-disable-next-line unicorn/consistent-function-scoping
   const lang = (locale) => String(locale || '').toLowerCase().split('-')[0];
-  const dirOf = (locale) => (RTL.has(lang(locale)) ? 'rtl' : 'ltr');
-  const supported = (locale) => config.languages.find((l) => l.code === lang(locale))?.code ?? null;
+  const languageOf = (locale) => config.languages.find((l) => l.code === lang(locale)) || null;
+  const supported = (locale) => languageOf(locale)?.code ?? null;
   const SYSTEM_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  // The fonts declare only their Arabic-script ranges, so Latin text keeps the system font.
-  const fontStack = (locale) => `"${lang(locale) === 'ur' ? config.fonts.nastaliq : config.fonts.naskh}", ${SYSTEM_FONT}`;
-  // Web Chat's own strings: its bundle for the language where it has one, else ours (webchatStrings.ts).
-  const webchatLocale = (locale) => config.webchatLocales[lang(locale)] || locale;
+  // The web fonts declare only their own script's ranges, so each character finds its font in one
+  // stack: the language's own first (Nastaliq before Naskh for Urdu), Latin text the system font.
+  const WEB_FONTS = [...new Set(config.languages.map((l) => l.font).filter(Boolean))];
+  const fontStack = (language) =>
+    [...new Set([language.font, ...WEB_FONTS].filter(Boolean))].map((f) => `"${f}"`).concat(SYSTEM_FONT).join(', ');
 
   function read(key) {
     try {
@@ -48,13 +55,13 @@
     }
   }
 
-  let locale =
-    supported(read(LOCALE_KEY)) ||
-    supported(data.locale) ||
-    supported(document.documentElement.lang) ||
-    supported(navigator.language) ||
-    config.languages[0].code;
-  let dir = dirOf(locale);
+  // What this page asks for; a choice the resident made in the menu wins while pages ask the same.
+  const asked = supported(data.language) || supported(data.locale) || supported(document.documentElement.lang);
+  const stored = read(LOCALE_KEY);
+  const chosen = stored && typeof stored === 'object' && (stored.asked ?? null) === asked ? supported(stored.code) : null;
+  let locale = chosen || asked || supported(navigator.language) || config.fallback;
+  let language = languageOf(locale);
+  let dir = language.dir;
   let directLine = null;
   let store = null;
   let loading = null;
@@ -62,9 +69,10 @@
 
   /* ---- DOM ---- */
   const css = `
-.anchorline-root{--al-accent:${config.colour};--al-on-accent:${config.onColour};font-family:"${config.fonts.naskh}",${SYSTEM_FONT};}
-.anchorline-root:lang(ur){font-family:"${config.fonts.nastaliq}",${SYSTEM_FONT};}
-.anchorline-root:lang(ur) .webchat__bubble__content,.anchorline-root:lang(ur) .webchat__suggested-action{line-height:2.1;}
+.anchorline-root{--al-accent:${config.colour};--al-on-accent:${config.onColour};font-family:var(--al-font);}
+.anchorline-root[data-line-height] .webchat__bubble__content,.anchorline-root[data-line-height] .webchat__suggested-action,.anchorline-root[data-line-height] .webchat__send-box-text-box__input{line-height:var(--al-line-height);}
+.anchorline-root .webchat__bubble__content,.anchorline-root .webchat__suggested-action,.anchorline-root .webchat__send-box,.anchorline-root .webchat__send-box-text-box__input{font-family:var(--al-font);}
+.anchorline-root .webchat__text-content,.anchorline-root .webchat__render-markdown p,.anchorline-root .webchat__render-markdown li,.anchorline-root .webchat__suggested-action__text{unicode-bidi:plaintext;text-align:start;}
 .anchorline-launcher{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;min-height:48px;padding:12px 20px;border:2px solid var(--al-on-accent);border-radius:24px;background:var(--al-accent);color:var(--al-on-accent);font:inherit;font-size:1rem;font-weight:600;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3);}
 .anchorline-launcher:focus-visible,.anchorline-close:focus-visible,.anchorline-lang:focus-visible{outline:3px solid #ffbf47;outline-offset:2px;}
 .anchorline-panel{position:fixed;inset-block-end:84px;inset-inline-end:20px;z-index:2147483001;display:flex;flex-direction:column;width:min(400px,calc(100vw - 40px));height:min(640px,calc(100vh - 110px));background:#fff;color:#1a1a1a;border:1px solid #6f777b;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.3);overflow:hidden;}
@@ -87,7 +95,7 @@
 
   const root = el('div', { className: 'anchorline-root' }, { lang: locale, dir });
   root.append(el('style', { textContent: css }));
-  const words = () => config.strings[locale] || config.strings[config.languages[0].code];
+  const words = () => config.strings[locale] || config.strings[config.fallback];
   const launcher = el(
     'button',
     { type: 'button', className: 'anchorline-launcher' },
@@ -100,7 +108,7 @@
   );
   const head = el('div', { className: 'anchorline-head' });
   const select = el('select', { id: 'anchorline-lang', className: 'anchorline-lang' });
-  for (const l of config.languages) select.append(el('option', { value: l.code, textContent: l.label, lang: l.code }));
+  for (const l of config.languages) select.append(el('option', { value: l.code, textContent: l.label, lang: l.code, dir: l.dir }));
   select.value = locale;
   const closeButton = el('button', { type: 'button', className: 'anchorline-close', textContent: '\u00d7' });
   const title = el('h2', { id: 'anchorline-title', className: 'anchorline-title' });
@@ -121,6 +129,16 @@
     closeButton.setAttribute('aria-label', w.close);
     root.setAttribute('lang', locale);
     root.setAttribute('dir', dir);
+    root.style.setProperty('--al-font', fontStack(language));
+    // Fetch the language's font now, not when the first message needs it (fewer boxes while it arrives).
+    if (language.font) document.fonts?.load(`1em "${language.font}"`, language.label).catch(() => undefined);
+    if (language.lineHeight) {
+      root.style.setProperty('--al-line-height', String(language.lineHeight));
+      root.setAttribute('data-line-height', '');
+    } else {
+      root.style.removeProperty('--al-line-height');
+      root.removeAttribute('data-line-height');
+    }
   }
   applyLanguage();
 
@@ -199,7 +217,8 @@
       {
         directLine,
         store,
-        locale: webchatLocale(locale),
+        // Web Chat's own strings: its bundle where it has the language, else ours (widget.json's `webchat`).
+        locale: language.webchatLocale,
         dir,
         overrideLocalizedStrings: words().webchat || {},
         styleOptions: {
@@ -214,7 +233,7 @@
           hideUploadButton: true,
           sendBoxButtonColor: config.colour,
           rootHeight: '100%',
-          primaryFont: fontStack(locale),
+          primaryFont: fontStack(language),
         },
       },
       chat,
@@ -226,9 +245,10 @@
     if (!code) return;
     const changed = code !== locale;
     locale = code;
-    dir = dirOf(code);
+    language = languageOf(code);
+    dir = language.dir;
     select.value = code;
-    write(LOCALE_KEY, code);
+    write(LOCALE_KEY, { code, asked });
     applyLanguage();
     if (!changed || !directLine) return;
     render();
@@ -239,12 +259,23 @@
     }
   }
 
-  // Watches the conversation: remembers it, and follows the bot when the resident changes language in the chat.
+  // A number in groups ("0800 123 4567", "116 123") inside right-to-left text: the bidi algorithm
+  // would draw its groups in reverse order, so each is isolated left to right (U+2066 … U+2069).
+  const RTL_TEXT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]/;
+  // Not inside a word: a postcode's "5 7" (B5 7RN) is left alone.
+  const GROUPED_NUMBER = /(?<![\p{L}\p{N}])\+?\d+(?:[ \u00a0-]\d+)+(?![\p{L}\p{N}])/gu;
+  // oxlint-disable-next-line unicorn/consistent-function-scoping
+  const isolateNumbers = (text) => (typeof text === 'string' && RTL_TEXT.test(text) ? text.replace(GROUPED_NUMBER, '\u2066$&\u2069') : text);
+
+  // Watches the conversation: remembers it, follows the bot when the resident changes language in
+  // the chat, and keeps numbers in right-to-left messages readable.
   const middleware = () => (next) => (action) => {
     if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') setTimeout(saveSession, 0);
     if (action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
       const a = action.payload.activity;
       if (a?.from?.role === 'bot' && a.locale && lang(a.locale) !== locale && supported(a.locale)) setTimeout(() => setLocale(a.locale, false), 0);
+      const text = isolateNumbers(a?.text);
+      if (text !== a?.text) return next({ ...action, payload: { ...action.payload, activity: { ...a, text } } });
     }
     return next(action);
   };
