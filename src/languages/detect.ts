@@ -1,5 +1,5 @@
 import { francAll } from 'franc';
-import { languageOf } from '../languages.ts';
+import { languageOf, type Script } from '../languages.ts';
 
 /**
  * Which of our languages a message is written in, only when that is CLEAR (issue 14): a short
@@ -9,7 +9,7 @@ import { languageOf } from '../languages.ts';
  *
  * Evidence, strongest first:
  * - `words`: the whole message is a greeting, thanks, goodbye or language name that the wording
- *   of exactly one language has (it grows with the locales);
+ *   of exactly one language written in the message's script has (it grows with the locales);
  * - `script`: Gurmukhi → pa, Bengali → bn; Arabic script → ur or ar by the letters each has and
  *   the other lacks; Latin letters only Polish (ą ć ę ł ń ś ź ż) or only Romanian (ă â î ș ț) has,
  *   not counting capitalised words mid-sentence (names such as Łukasz or Ștefan);
@@ -82,12 +82,22 @@ function francPick(text: string, iso: string[]): string | undefined {
   return FROM_ISO3.get(best[0]);
 }
 
-function byWords(key: string, words: DetectionWords | undefined): string | undefined | null {
-  if (!words || !key) return undefined;
-  const hits = [...words].filter(([, set]) => set.has(key)).map(([code]) => code);
-  if (hits.length === 1) return hits[0];
-  // Said in several languages ("hi", "salaam", "assalamu alaikum"): not clear, stop here.
-  return hits.length > 1 ? null : undefined;
+/** The script most of the message's letters are in. */
+function scriptOf(text: string, letters: number): Script | undefined {
+  const share = (re: RegExp) => count(text, re) / letters;
+  if (share(GURMUKHI) > 0.5) return 'Guru';
+  if (share(BENGALI) > 0.5) return 'Beng';
+  if (share(ARABIC) > 0.5) return 'Arab';
+  if (share(LATIN) > 0.5) return 'Latn';
+  return undefined;
+}
+
+/** The languages written in `script` whose wording has the whole message. */
+function byWords(key: string, script: Script, words: DetectionWords | undefined): string[] {
+  if (!words || !key) return [];
+  // English wording lists "السلام علیکم" for residents who greet so: in Arabic letters it is not
+  // English. Latin words count for every language that lists them: Urdu's wording has "hi" too.
+  return [...words].filter(([code, set]) => set.has(key) && (script === 'Latn' || languageOf(code)?.script === script)).map(([code]) => code);
 }
 
 function arabicScript(text: string, candidates: ReadonlySet<string>): Detection | undefined {
@@ -129,14 +139,18 @@ export function detectLanguage(text: string, candidates: readonly string[], word
   const live = new Set(candidates.map((c) => languageOf(c)?.code ?? c));
   const letters = count(text, LETTER);
   if (letters === 0) return undefined;
+  const script = scriptOf(text, letters);
+  if (!script) return undefined;
   const key = wordsKey(text);
-  const listed = byWords(key, words);
-  if (listed === null) return undefined;
-  if (listed) return live.has(listed) ? { code: listed, by: 'words' } : undefined;
-  const share = (re: RegExp) => count(text, re) / letters;
-  if (share(GURMUKHI) > 0.5) return live.has('pa') ? { code: 'pa', by: 'script' } : undefined;
-  if (share(BENGALI) > 0.5) return live.has('bn') ? { code: 'bn', by: 'script' } : undefined;
-  if (share(ARABIC) > 0.5) return arabicScript(text, live);
-  if (share(LATIN) > 0.5) return latinScript(text, key, live);
-  return undefined;
+  const listed = byWords(key, script, words);
+  if (listed.length === 1) return live.has(listed[0]!) ? { code: listed[0]!, by: 'words' } : undefined;
+  if (listed.length > 1) {
+    // Said in several languages ("hi", "salaam"): not clear, unless Urdu's and Arabic's letters tell them apart.
+    const d = script === 'Arab' ? arabicScript(text, live) : undefined;
+    return d && d.by === 'script' && listed.includes(d.code) ? d : undefined;
+  }
+  if (script === 'Guru') return live.has('pa') ? { code: 'pa', by: 'script' } : undefined;
+  if (script === 'Beng') return live.has('bn') ? { code: 'bn', by: 'script' } : undefined;
+  if (script === 'Arab') return arabicScript(text, live);
+  return latinScript(text, key, live);
 }

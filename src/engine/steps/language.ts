@@ -52,6 +52,8 @@ export const languageNaming: TurnStep = async (t, next) => {
  */
 export const firstMessageLanguage: TurnStep = async (t, next) => {
   if (!t.turn.text || commandOf(t) || pageLanguage(t) || !(await isFirstMessage(t))) return next();
+  // "اردو میں", "polski": a language named is the language question's answer (or, first, the naming step's).
+  if (namedLanguage(t.turn.text, languageWords(t.flows.translator), t.flows.translator.languages)) return next();
   const detected = detectedLanguage(t);
   if (!detected) return next();
   switchLocale(t, detected.code);
