@@ -1,6 +1,6 @@
 import type { Config } from './config.ts';
 import path from 'node:path';
-import { publicUrl, serviceUrlHosts, widgetOrigins } from './config.ts';
+import { languagesLive, publicUrl, serviceUrlHosts, widgetOrigins } from './config.ts';
 import { createReleases } from './flows/releases/createReleases.ts';
 import { studioRoutes } from './studio/studioRoutes.ts';
 import { createHandoffs, type Handoffs, type HandoffsOptions } from './channels/slack/createHandoffs.ts';
@@ -27,6 +27,8 @@ import { createApp, listen, type RunningServer } from './http/server.ts';
 import { housekeepingJobs } from './jobs/housekeepingJobs.ts';
 import { JobRunner } from './jobs/JobRunner.ts';
 import { createLogger, type Logger } from './log.ts';
+import { languageOf } from './languages.ts';
+import { liveLanguages } from './languages/live.ts';
 import { collectProcessMetrics } from './metrics.ts';
 import type { Db } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
@@ -126,7 +128,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const releases = createReleases({ db, catalog, logger, startFlow: config.START_FLOW });
     cleanups.push(() => releases.close());
 
-    const handoffs = handoffsFromConfig(config, { db, logger, pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, logger) });
+    // LANGUAGES_LIVE: the languages offered, detected and named; a conversation in one taken off carries on in it.
+    const languages = languagesLive(config);
+    const handoffs = handoffsFromConfig(config, { db, logger, pendingQuestion: (tx, conversationId) => pendingQuestion(catalog, tx, conversationId, logger, languages) });
     const erasers = erasersOf(config, handoffs);
 
     const engine = createEngine({
@@ -137,11 +141,18 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       statementTimeoutMs: config.ACTION_TIMEOUT_MS * 2,
       startFlow: config.START_FLOW,
       defaultLocale: config.DEFAULT_LOCALE,
+      languagesLive: languages,
       inactivityMinutes: config.INACTIVITY_MINUTES,
       handoffs: handoffs.service,
       safeguarding: handoffs.safeguarding,
       erasers,
     });
+    // The widget's language menu: the live languages of the release live at start-up, by their own names.
+    const widgetLanguages = (catalog.loaded ? liveLanguages(languages, catalog.current.files, catalog.current.translator.languages) : ['en']).map((code) => ({
+      code,
+      label: languageOf(code)?.endonym ?? code,
+    }));
+    logger.info({ languages: widgetLanguages.map((l) => l.code) }, 'live languages');
     const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
 
     const web = await createWebChannels({
@@ -167,6 +178,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       maxStreamsPerConversation: config.STREAMS_PER_CONVERSATION,
       maxBufferedBytes: config.STREAM_BUFFER_KB * 1024,
       serviceUrlHosts: serviceUrlHosts(config),
+      languages: widgetLanguages,
     });
     let webClosed = false;
     const closeWeb = async () => {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { slackSettings } from './channels/slack/slackSettings.ts';
 import { handoffSettings } from './domain/handoffs/handoffSettings.ts';
+import { parseLiveLanguages, type LiveLanguagesSetting } from './languages/live.ts';
 
 export interface Setting<S extends z.ZodType = z.ZodType> {
   schema: S;
@@ -57,6 +58,19 @@ export const settings = {
   LOCALES_DIR: setting({ schema: z.string().min(1).default('./locales'), description: 'Folder of i18next resources, one folder per language' }),
   FLOWS_WATCH: setting({ schema: bool.optional(), expected: 'true or false', description: 'Reload changed flow files (default: on in development, off otherwise)' }),
   DEFAULT_LOCALE: setting({ schema: z.string().min(2).default('en'), description: 'Language used until the resident picks one' }),
+  LANGUAGES_LIVE: setting({
+    schema: z
+      .string()
+      .transform((v, ctx): LiveLanguagesSetting => {
+        const r = parseLiveLanguages(v);
+        if (r.ok) return r.value;
+        ctx.addIssue({ code: 'custom', message: r.message });
+        return z.NEVER;
+      })
+      .optional(),
+    description:
+      'Languages residents are offered, detected in and can switch to: all, reviewed (every string reviewed by a fluent speaker, per locales/<code>/_status.json), or codes such as en,ur,pl; English always. Default all, reviewed when NODE_ENV is production. A conversation already in a language taken off carries on in it',
+  }),
   ADMIN_TOKEN: setting({
     schema: secret(16).optional(),
     description: 'Bearer token for operator routes (POST /admin/flows/reload); it does not open partner data, which takes partner credentials. Operator routes are refused while unset; production needs 32+ random characters',
@@ -337,6 +351,11 @@ export function publicUrl(cfg: Config): string {
 /** BOTFRAMEWORK_SERVICE_URLS split, or undefined for the default of NODE_ENV. */
 export function serviceUrlHosts(cfg: Config): string[] | undefined {
   return cfg.BOTFRAMEWORK_SERVICE_URLS?.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** LANGUAGES_LIVE, or its default for NODE_ENV: `reviewed` in production, `all` otherwise. */
+export function languagesLive(cfg: Pick<Config, 'LANGUAGES_LIVE' | 'NODE_ENV'>): LiveLanguagesSetting {
+  return cfg.LANGUAGES_LIVE ?? (cfg.NODE_ENV === 'production' ? 'reviewed' : 'all');
 }
 
 export function flowsWatch(cfg: Config): boolean {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, serviceUrlHosts, settings } from '../src/config.ts';
+import { ConfigError, languagesLive, loadConfig, serviceUrlHosts, settings } from '../src/config.ts';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -136,6 +136,17 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.4' }).TRUST_PROXY).toBe('10.0.0.0/8, 192.168.1.4');
     expect(problemsOf({ TRUST_PROXY: 'everyone' })).toEqual(['TRUST_PROXY: expected loopback, false, a number of proxy hops, or comma-separated proxy addresses or CIDRs, found "everyone"']);
+  });
+
+  it('LANGUAGES_LIVE: all in development, reviewed in production, or a list with English always; an unknown code is named', () => {
+    expect(languagesLive(loadConfig({}))).toBe('all');
+    expect(languagesLive({ NODE_ENV: 'production', LANGUAGES_LIVE: undefined })).toBe('reviewed');
+    expect(languagesLive(loadConfig({ LANGUAGES_LIVE: 'reviewed' }))).toBe('reviewed');
+    expect(languagesLive(loadConfig({ LANGUAGES_LIVE: 'ur, PL' }))).toEqual(['en', 'ur', 'pl']);
+    expect(problemsOf({ LANGUAGES_LIVE: 'ur,fr,xx' })).toEqual([
+      'LANGUAGES_LIVE: expected all, reviewed, or a comma-separated list of language codes from en, ur, pa, bn, ar, ro, pl, so (unknown: fr, xx), found "ur,fr,xx"',
+    ]);
+    expect(problemsOf({ LANGUAGES_LIVE: ',' })).toEqual(['LANGUAGES_LIVE: expected all, reviewed, or a comma-separated list of language codes from en, ur, pa, bn, ar, ro, pl, so, found ","']);
   });
 
   it('README lists every setting, and nothing else', () => {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { LiveLanguagesSetting } from '../languages/live.ts';
 import type { FlowSource } from '../flows/flowSource.ts';
 import { turnLatency, turnsTotal } from '../metrics.ts';
 import { appendReplies } from '../store/conversations.ts';
@@ -23,6 +24,8 @@ export interface EngineOptions {
   /** The flow a new conversation starts (default `main`). */
   startFlow?: string;
   defaultLocale?: string;
+  /** LANGUAGES_LIVE (default `all`): the languages offered, detected and named. */
+  languagesLive?: LiveLanguagesSetting;
   inactivityMinutes?: number;
   handoffs?: HandoffService;
   safeguarding?: SafeguardingCheck;
@@ -55,6 +58,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
     safeguarding: opts.safeguarding,
     erasers: opts.erasers ?? [],
     runAction: opts.runAction,
+    languagesLive: opts.languagesLive ?? 'all',
   };
   // Turns of one conversation queue here first, so they do not hold pool connections waiting on its row lock.
   const perConversation = new KeyedMutex();

@@ -1,6 +1,7 @@
 import type { FlowSource } from '../flows/flowSource.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Logger } from 'pino';
+import { liveLanguages, type LiveLanguagesSetting } from '../languages/live.ts';
 import { readFlowPosition } from '../store/conversations.ts';
 import { resolvePosition, waitingAsk } from './flowPosition.ts';
 import { Renderer } from './render.ts';
@@ -18,12 +19,13 @@ import { dataOf } from './turnState.ts';
  * @example
  *   const again = await pendingQuestion(catalog, tx, 'conv-1'); // [{ type: 'choices', text: 'How old are you?', … }]
  */
-export async function pendingQuestion(catalog: FlowSource, tx: Queryable, conversationId: string, logger: Logger): Promise<Reply[]> {
+export async function pendingQuestion(catalog: FlowSource, tx: Queryable, conversationId: string, logger: Logger, languagesLive: LiveLanguagesSetting = 'all'): Promise<Reply[]> {
   const conv = await readFlowPosition(tx, conversationId);
   if (!conv?.flow_id) return [];
   const set = catalog.current;
   // The conversation's own flow or nothing: a flow that has gone has no question to repeat.
   const position = await resolvePosition(conv, { flows: set, catalog, startFlow: conv.flow_id, tx, logger });
   const ask = position?.snapshot ? waitingAsk(position.snapshot, position.flow) : undefined;
-  return ask ? new Renderer(set.translator, conv.locale).question(ask, dataOf(position!.snapshot)) : [];
+  const live = liveLanguages(languagesLive, set.files, set.translator.languages);
+  return ask ? new Renderer(set.translator, conv.locale, live).question(ask, dataOf(position!.snapshot)) : [];
 }

@@ -10,9 +10,14 @@ export class Renderer {
   readonly t: TFunction;
   readonly dir: 'ltr' | 'rtl';
 
+  /**
+   * @param live the languages residents may pick (LANGUAGES_LIVE): a question that sets the
+   *   conversation's language offers only these, the current one first (all when absent).
+   */
   constructor(
     readonly translator: Translator,
     readonly locale: string,
+    readonly live?: readonly string[],
   ) {
     this.t = translator.t(locale);
     this.dir = dirOf(locale);
@@ -60,7 +65,7 @@ export class Renderer {
       return step.multiple && options.length > 1 ? [...options, { value: '*', label: this.s('answers.allLabel') }] : options;
     }
     if (step.type === 'choice') {
-      const options = (step.choices ?? []).map((c) => ({ value: c.value, label: this.s(c.label) }));
+      const options = this.offered(step).map((c) => ({ value: c.value, label: this.s(c.label) }));
       // Buttons pick one each; "All of them" is the one several-answer pick a button can make.
       return step.multiple && options.length > 1 ? [...options, { value: '*', label: this.s('answers.allLabel') }] : options;
     }
@@ -77,10 +82,19 @@ export class Renderer {
   choiceWords(step: AskStep, data: Record<string, unknown> = {}): ChoiceWords[] {
     if (step.choicesFrom) return Renderer.dataOptions(step, data).map((c) => ({ value: c.value, words: [c.label] }));
     const langs = [...new Set([this.locale, 'en'])];
-    return (step.choices ?? []).map((c) => ({
+    return this.offered(step).map((c) => ({
       value: c.value,
       words: langs.flatMap((l) => [String(this.translator.t(l)(c.label)), ...(c.synonyms ? this.translator.list(l, c.synonyms) : [])]),
     }));
+  }
+
+  /** A step's choices; for a language question (`sets: locale`) only the live languages, the current one first. */
+  private offered(step: AskStep): NonNullable<AskStep['choices']> {
+    const choices = step.choices ?? [];
+    if (step.sets !== 'locale') return choices;
+    const live = this.live;
+    const kept = live ? choices.filter((c) => live.includes(c.value) || c.value === this.locale) : choices;
+    return [...kept.filter((c) => c.value === this.locale), ...kept.filter((c) => c.value !== this.locale)];
   }
 
   list(key: string): string[] {

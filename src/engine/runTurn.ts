@@ -1,3 +1,5 @@
+import { languageOf } from '../languages.ts';
+import { liveLanguages } from '../languages/live.ts';
 import { loadForTurn, writeTurn } from '../store/conversations.ts';
 import type { Tx } from '../store/db.ts';
 import { commandOf } from './commandOf.ts';
@@ -13,7 +15,7 @@ import { flowChanged } from './steps/flowChanged.ts';
 import { globalCommands } from './steps/globalCommands.ts';
 import { handoffRouting } from './steps/handoffRouting.ts';
 import { inactivity } from './steps/inactivity.ts';
-import { language } from './steps/language.ts';
+import { firstMessageLanguage, language, languageNaming } from './steps/language.ts';
 import { machine } from './steps/machine.ts';
 import { privacyCommands } from './steps/privacyCommands.ts';
 import { refuseFiles } from './steps/refuseFiles.ts';
@@ -29,6 +31,8 @@ export const turnSteps = [
   handoffRouting,
   globalCommands,
   language,
+  languageNaming,
+  firstMessageLanguage,
   inactivity,
   afterTheEnd,
   flowChanged,
@@ -54,7 +58,10 @@ async function beginTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<TurnStat
   // A release published by any process since this one last looked goes live from this turn on.
   await deps.catalog.atRelease?.(loaded.liveRelease, tx);
   const flows = deps.catalog.current;
-  const locale = conv.created && turn.locale && flows.translator.languages.includes(turn.locale) ? turn.locale : conv.locale;
+  const live = liveLanguages(deps.languagesLive, flows.files, flows.translator.languages);
+  // A new conversation takes the channel's language (the page's or widget's) when it is live.
+  const given = languageOf(turn.locale)?.code;
+  const locale = conv.created && given && live.includes(given) ? given : conv.locale;
   return {
     turn,
     tx,
@@ -62,7 +69,8 @@ async function beginTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<TurnStat
     flows,
     deps,
     locale,
-    r: new Renderer(flows.translator, locale),
+    live,
+    r: new Renderer(flows.translator, locale, live),
     replies: [],
     changes: locale !== conv.locale ? { locale } : {},
     keepInbound: true,

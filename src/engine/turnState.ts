@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { LiveLanguagesSetting } from '../languages/live.ts';
 import type { FlowSet } from '../flows/catalog.ts';
 import type { FlowSource } from '../flows/flowSource.ts';
 import type { Command } from '../flows/commands.ts';
@@ -27,6 +28,8 @@ export interface EngineDeps {
   safeguarding?: SafeguardingCheck | undefined;
   erasers: readonly Eraser[];
   runAction: ActionRunner;
+  /** LANGUAGES_LIVE: which languages are offered, detected and named (`liveLanguages`). */
+  languagesLive: LiveLanguagesSetting;
 }
 
 /** The flow a conversation is in, at the version it started on, with its stored snapshot. */
@@ -51,6 +54,8 @@ export interface TurnState {
   readonly flows: FlowSet;
   readonly deps: EngineDeps;
   locale: string;
+  /** The live release's live languages, in the registry's order (English always). */
+  readonly live: readonly string[];
   r: Renderer;
   replies: Reply[];
   /** Conversation fields this turn changes. */

@@ -1,10 +1,11 @@
+import { languageOf } from '../../languages.ts';
+
 /** The local time zone of every course date and time in the data files. */
 export const COURSE_TIME_ZONE = 'Europe/London';
 
 const DAY: Intl.DateTimeFormatOptions = { timeZone: COURSE_TIME_ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
 // "9:30 صبح – 3:00 دوپہر": each language's own words for the time of day, never "AM"/"PM" in Latin letters.
 const TIME: Intl.DateTimeFormatOptions = { timeZone: COURSE_TIME_ZONE, hour: 'numeric', minute: '2-digit', dayPeriod: 'short' };
-const RTL = new Set(['ur', 'ar', 'fa', 'ps', 'he']);
 
 function formats(locale: string): { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat; lng: string } {
   try {
@@ -45,7 +46,7 @@ export function formatWhen(startIso: string, locale = 'en', endIso?: string): st
     if (sameDay) return `${englishDay(start)}, ${englishTime(start)} to ${englishTime(end)}`;
     return `${englishDay(start)}, ${englishTime(start)} to ${englishDay(end)}, ${englishTime(end)}`;
   }
-  const comma = RTL.has(f.lng) ? '، ' : ', ';
+  const comma = languageOf(f.lng)?.dir === 'rtl' ? '، ' : ', ';
   if (!end) return `${f.day.format(start)}${comma}${f.time.format(start)}`;
   if (f.day.format(end) !== f.day.format(start)) return `${f.day.format(start)}${comma}${f.time.format(start)} – ${f.day.format(end)}${comma}${f.time.format(end)}`;
   return `${f.day.format(start)}${comma}${f.time.formatRange(start, end)}`;

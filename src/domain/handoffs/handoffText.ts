@@ -3,10 +3,10 @@ import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { z } from 'zod';
 import type { Reply } from '../../engine/reply.ts';
+import { languageOf } from '../../languages.ts';
 import type { ContactWords } from './contactPreference.ts';
 import { OFFICE_TIME_ZONE } from './officeHours.ts';
 
-const RTL = new Set(['ar', 'ur', 'he', 'fa', 'ps']);
 
 const textsSchema = z.record(z.string(), z.string());
 
@@ -80,7 +80,7 @@ export function loadHandoffText(localesDir: string, fallbackLng = 'en'): Handoff
   const tr = (key: HandoffTextKey, locale: string, vars?: Record<string, string>) => {
     const lng = langOf(locale);
     const t: TFunction = i18n.getFixedT(lng);
-    return { text: t(key, vars ?? {}), locale: lng, dir: RTL.has(lng) ? ('rtl' as const) : ('ltr' as const) };
+    return { text: t(key, vars ?? {}), locale: lng, dir: languageOf(lng)?.dir ?? ('ltr' as const) };
   };
   return {
     status: (status, key, locale, vars) => ({ type: 'handoffStatus', status, ...tr(key, locale, vars) }),

@@ -7,6 +7,7 @@ import { flowPosition, waitingAsk } from '../flowPosition.ts';
 import type { TurnStep } from '../pipeline.ts';
 import { recordConsentAnswer } from '../recordConsent.ts';
 import { Renderer } from '../render.ts';
+import { switchLocale } from '../switchLocale.ts';
 import { dataOf } from '../turnState.ts';
 
 /**
@@ -27,6 +28,8 @@ export const answerParsing: TurnStep = async (t, next) => {
     value: t.turn.value,
     choiceWords,
     ...(ask.choicesFrom ? { optionValues: Renderer.dataOptions(ask, data).map((c) => c.value) } : {}),
+    // The language question: live languages only, the current one first, as shown ("2" is the second button).
+    ...(ask.sets === 'locale' ? { optionValues: r.buttons(ask, data).map((c) => c.value) } : {}),
     allWords: r.list('answers.allWords'),
     yesWords: r.list('answers.yesWords'),
     noWords: r.list('answers.noWords'),
@@ -51,11 +54,7 @@ export const answerParsing: TurnStep = async (t, next) => {
     return next();
   }
   t.event = { type: 'ANSWER', value: res.value };
-  if (ask.sets === 'locale' && typeof res.value === 'string' && t.flows.translator.languages.includes(res.value)) {
-    t.locale = res.value;
-    t.r = new Renderer(t.flows.translator, res.value);
-    t.changes.locale = res.value;
-  }
+  if (ask.sets === 'locale' && typeof res.value === 'string' && (t.live.includes(res.value) || res.value === t.locale)) switchLocale(t, res.value);
   if (ask.sets === 'consent') t.consent = res.value === true;
   if (ask.sets === 'consent' || ask.consent) await recordConsentAnswer(t, ask, res.value === true, data);
   return next();

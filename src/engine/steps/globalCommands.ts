@@ -16,7 +16,11 @@ export const globalCommands: TurnStep = async (t, next) => {
       t.replies.push(t.r.text(command.say ?? 'commands.help.reply'));
       return reask(t);
     case 'changeLanguage':
-      t.replies.push(t.r.choices(command.say ?? 'engine.chooseLanguage', t.flows.translator.languages.map((l) => ({ value: `lang:${l}`, label: t.r.s(`languages.${l}`) }))));
+      {
+        // The live languages, the current one first (kept even if it was taken off since).
+        const offered = [t.locale, ...t.live.filter((l) => l !== t.locale)];
+        t.replies.push(t.r.choices(command.say ?? 'engine.chooseLanguage', offered.map((l) => ({ value: `lang:${l}`, label: t.r.s(`languages.${l}`) }))));
+      }
       return;
     case 'handoff':
       // Already with a person: the handoff service says so ("you are in the queue…").

@@ -1,0 +1,44 @@
+import type { FlowFiles } from '../flows/flowFiles.ts';
+import { LANGUAGES, LANGUAGE_CODES } from '../languages.ts';
+import { reviewedLanguages } from '../translations/status.ts';
+
+/**
+ * LANGUAGES_LIVE: which languages residents are offered. `all` (development and test), `reviewed`
+ * (production: languages every string of which a fluent speaker has reviewed, read from the live
+ * release's `_status.json` files), or a list of codes. English is always live.
+ */
+export type LiveLanguagesSetting = 'all' | 'reviewed' | readonly string[];
+
+const cache = new WeakMap<FlowFiles, Map<string, readonly string[]>>();
+
+/**
+ * The live languages of a release, in the registry's order: those the setting allows that the
+ * release has wording for. A conversation already in a language taken off keeps it (the engine
+ * never changes a conversation's language itself); only offers, detection and naming use this list.
+ */
+export function liveLanguages(setting: LiveLanguagesSetting, files: FlowFiles, available: readonly string[]): readonly string[] {
+  const memoKey = `${typeof setting === 'string' ? setting : setting.join(',')}|${available.join(',')}`;
+  let byKey = cache.get(files);
+  if (!byKey) cache.set(files, (byKey = new Map()));
+  const hit = byKey.get(memoKey);
+  if (hit) return hit;
+  const allowed = setting === 'all' ? LANGUAGE_CODES : setting === 'reviewed' ? reviewedLanguages(files) : setting;
+  const out = Object.freeze(LANGUAGES.map((l) => l.code).filter((c) => available.includes(c) && (c === 'en' || allowed.includes(c))));
+  byKey.set(memoKey, out);
+  return out;
+}
+
+/** Parses LANGUAGES_LIVE's value; a message naming the unknown code(s) otherwise. */
+export function parseLiveLanguages(raw: string): { ok: true; value: LiveLanguagesSetting } | { ok: false; message: string } {
+  const v = raw.trim().toLowerCase();
+  if (v === 'all' || v === 'reviewed') return { ok: true, value: v };
+  const codes = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = codes.filter((c) => !LANGUAGE_CODES.includes(c));
+  if (codes.length === 0 || unknown.length) {
+    return {
+      ok: false,
+      message: `all, reviewed, or a comma-separated list of language codes from ${LANGUAGE_CODES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+    };
+  }
+  return { ok: true, value: Object.freeze([...new Set(['en', ...codes])]) };
+}
