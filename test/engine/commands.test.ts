@@ -13,6 +13,7 @@ import { allActions } from '../../src/domain/allActions.ts';
 import { loadConfig } from '../../src/config.ts';
 import { cpSync } from 'node:fs';
 import path from 'node:path';
+import { LANGUAGE_CODES } from '../../src/languages.ts';
 
 const texts = (rs: Reply[]) => rs.map((r) => ('text' in r ? r.text : r.type));
 const logger = pino({ level: 'silent' });
@@ -56,7 +57,8 @@ describe('global commands, inactivity and reload', () => {
   it('"change language" offers every shipped language and switches to right-to-left Urdu', async () => {
     await toAgeQuestion('c-lang');
     const offer = (await send('c-lang', 'change language')).replies[0]!;
-    expect(offer.type === 'choices' && offer.choices.map((c) => c.value)).toEqual(['lang:en', 'lang:ur']);
+    // Every language Anchorline speaks (all are live in tests), the resident's own first.
+    expect(offer.type === 'choices' && offer.choices.map((c) => c.value)).toEqual(LANGUAGE_CODES.map((c) => `lang:${c}`));
     const switched = (await send('c-lang', undefined, 'lang:ur')).replies;
     expect(switched.every((r) => 'dir' in r && r.dir === 'rtl')).toBe(true);
     expect(texts(switched)[1]).toBe('آپ کی عمر کتنی ہے؟');
