@@ -7,6 +7,8 @@ import { translatedLanguages } from './folders.ts';
 
 const files = await readFlowFiles('flows', 'locales');
 const names = await readDataNameTexts('flows');
+/** The shipped files with one language's wording folder left out: a language nobody has translated yet. */
+const without = (lang: string) => Object.fromEntries(Object.entries(files).filter(([p]) => !p.startsWith(`locales/${lang}/`))) as typeof files;
 
 describe('the catalogue of strings a translator works on', () => {
   it('every shipped button text fits the limit, in English and every translated language', async () => {
@@ -28,7 +30,11 @@ describe('the catalogue of strings a translator works on', () => {
 
   it('says where residents see each string, a plural once per form the language needs, and the data names', () => {
     const ar = new Map(buildCatalogue(files, 'ar', names).map((e) => [e.key, e]));
-    expect(ar.get('consent.question')).toMatchObject({ file: 'core', usedAt: ['flows/main.flow.yaml: step consent'], target: undefined, status: undefined });
+    expect(ar.get('consent.question')).toMatchObject({ file: 'core', usedAt: ['flows/main.flow.yaml: step consent'], target: expect.any(String), status: expect.any(String) });
+    // With no Arabic wording, the string is listed all the same, with no text and no status.
+    const untranslated = new Map(buildCatalogue(without('ar'), 'ar', names).map((e) => [e.key, e]));
+    expect(untranslated.get('consent.question')).toMatchObject({ file: 'core', usedAt: ['flows/main.flow.yaml: step consent'], target: undefined, status: undefined });
+    expect([...untranslated.keys()]).toEqual([...ar.keys()]);
     expect(ar.get('commands.help.phrases')).toMatchObject({ list: true, usedAt: ['flows/commands.yaml: command help'] });
     expect([...ar.keys()].filter((k) => k.startsWith('notices.session.weeks_'))).toEqual(['zero', 'one', 'two', 'few', 'many', 'other'].map((c) => `notices.session.weeks_${c}`));
     expect(ar.get('notices.session.weeks_two')).toMatchObject({ source: '{{count}} weeks', plural: { base: 'notices.session.weeks', category: 'two', englishForm: 'other' } });
@@ -39,7 +45,8 @@ describe('the catalogue of strings a translator works on', () => {
   });
 
   it('counts per language include the data names and the plural forms each language needs', () => {
-    const counts = statusCounts({ ...files, 'locales/pl/core.json': '{"consent": {"question": "Czy możemy zachować Twoje odpowiedzi?"}}', 'locales/pl/_status.json': '{"consent.question": "machine"}' }, names);
+    // Polish as it was before anyone translated it: one machine-translated string.
+    const counts = statusCounts({ ...without('pl'), 'locales/pl/core.json': '{"consent": {"question": "Czy możemy zachować Twoje odpowiedzi?"}}', 'locales/pl/_status.json': '{"consent.question": "machine"}' }, names);
     const en = counts.find((c) => c.lang === 'en')!;
     const pl = counts.find((c) => c.lang === 'pl')!;
     expect(en.total).toBe(en.reviewed);
