@@ -55,7 +55,9 @@ describe('forms generated from the step schemas', () => {
     expect(fieldAt(form, ['steps', 'language', 'question'])).toMatchObject({ kind: 'text', value: 'welcome.languageQuestion', i18nKey: true });
     const choices = fieldAt(form, ['steps', 'language', 'choices']);
     expect(choices?.kind).toBe('list');
-    expect(choices?.kind === 'list' && choices.items.length).toBe(2);
+    expect(choices?.kind === 'list' && choices.items.length).toBe(8);
+    const values = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => fieldAt(form, ['steps', 'language', 'choices', i, 'value']));
+    expect(values.map((v) => (v?.kind === 'text' ? v.value : v?.kind))).toEqual(['en', 'ur', 'pa', 'bn', 'ar', 'ro', 'pl', 'so']);
     expect(choices?.kind === 'list' && choices.addValue).toEqual({ value: '', label: '' });
     expect(chosen(fieldAt(form, ['steps', 'language', 'choices', 1, 'synonyms']))).toMatchObject({ kind: 'text', value: 'languages.urWords', i18nKey: true });
     expect(fieldAt(form, ['steps', 'language', 'multiple'])).toMatchObject({ kind: 'checkbox', value: false });
@@ -69,15 +71,16 @@ describe('forms generated from the step schemas', () => {
 
   it('a field change rewrites only its own line, keeping comments and the other steps as written', () => {
     const after = applyEdit(main, { op: 'set', path: ['steps', 'consent', 'question'], value: 'consent.questionShort' });
-    expect(changedLines(main, after)).toEqual({ removed: ['    question: consent.question'], added: ['    question: consent.questionShort'], lengths: [341, 341] });
+    expect(changedLines(main, after)).toEqual({ removed: ['    question: consent.question'], added: ['    question: consent.questionShort'], lengths: [347, 347] });
     expect(after).toContain('# The resident\'s journey: hello, language, privacy and consent, questions about them,');
     expect(after).toContain('      - if: { equals: [consent, true] }');
   });
 
   it('adding and removing a choice changes only that list', () => {
-    const added = applyEdit(main, { op: 'add', path: ['steps', 'language', 'choices'], value: { value: 'pl', label: 'languages.pl' } });
+    // A language the flow does not offer yet (all eight of src/languages.ts are offered).
+    const added = applyEdit(main, { op: 'add', path: ['steps', 'language', 'choices'], value: { value: 'cy', label: 'languages.cy' } });
     expect(changedLines(main, added).removed).toEqual([]);
-    expect(changedLines(main, added).added).toEqual(['      - { value: pl, label: languages.pl }']);
+    expect(changedLines(main, added).added).toEqual(['      - { value: cy, label: languages.cy }']);
     const removed = applyEdit(main, { op: 'delete', path: ['steps', 'language', 'choices', 1] });
     expect(changedLines(main, removed).removed).toEqual(['      - { value: ur, label: languages.ur, synonyms: languages.urWords }']);
     expect(changedLines(main, removed).added).toEqual([]);
@@ -118,6 +121,6 @@ describe('forms generated from the step schemas', () => {
     // A free map (label → answer) is a line of YAML.
     expect(fieldAt(form, ['summary'])).toMatchObject({ kind: 'yaml' });
     const after = applyEdit(main, { op: 'set', path: ['description'], value: 'From hello to an application.' });
-    expect(changedLines(main, after)).toEqual({ removed: ['description: The whole resident journey, from hello to an application.'], added: ['description: From hello to an application.'], lengths: [341, 341] });
+    expect(changedLines(main, after)).toEqual({ removed: ['description: The whole resident journey, from hello to an application.'], added: ['description: From hello to an application.'], lengths: [347, 347] });
   });
 });

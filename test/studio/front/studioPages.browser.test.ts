@@ -249,14 +249,18 @@ describe('studio pages in the browser', () => {
     const page = await open('/studio/flows/main');
     await page.locator('#step-language').click();
     const before = mainText();
+    // The eight languages are choices 1 to 8; the new one (a language not offered yet) is the ninth.
+    expect(await page.locator('#f-steps-language-choices-7-value').inputValue()).toBe('so');
+    expect(await page.locator('#f-steps-language-choices-8-value').count()).toBe(0);
     await page.getByRole('button', { name: 'Add choice' }).click();
-    await page.locator('#f-steps-language-choices-2-value').fill('pl');
-    await page.locator('#f-steps-language-choices-2-value').press('Tab');
-    await page.locator('#f-steps-language-choices-2-label').fill('languages.pl');
-    await page.locator('#f-steps-language-choices-2-label').press('Tab');
-    expect(await page.locator('#f-steps-language-choices-2-label-note').innerText()).toBe('No English wording for this key yet.');
-    await expect.poll(() => mainText(), SLOW).toContain('      - { value: ur, label: languages.ur, synonyms: languages.urWords }\n      - { value: pl, label: languages.pl }\n');
-    await page.getByRole('button', { name: 'Remove choice 3' }).click();
+    await page.locator('#f-steps-language-choices-8-value').fill('cy');
+    await page.locator('#f-steps-language-choices-8-value').press('Tab');
+    await page.locator('#f-steps-language-choices-8-label').fill('languages.cy');
+    await page.locator('#f-steps-language-choices-8-label').press('Tab');
+    expect(await page.locator('#f-steps-language-choices-8-label-note').innerText()).toBe('No English wording for this key yet.');
+    await expect.poll(() => mainText(), SLOW).toContain('      - { value: so, label: languages.so, synonyms: languages.soWords }\n      - { value: cy, label: languages.cy }\n');
+    expect(mainText().replace('      - { value: cy, label: languages.cy }\n', '')).toBe(before);
+    await page.getByRole('button', { name: 'Remove choice 9' }).click();
     await expect.poll(() => mainText(), SLOW).toBe(before);
 
     await page.locator('#step-need_age').click();

@@ -76,6 +76,11 @@ describe('the preview page in Chromium', () => {
     await page.getByRole('button', { name: 'Start the preview' }).click();
 
     await botBubbles(page).filter({ hasText: 'Hello! I am Anchorline.' }).first().waitFor({ timeout: 20_000 });
+    // The language question offers the eight languages, each named in itself, in Web Chat's
+    // carousel (its "<" and ">" buttons scroll it).
+    await suggested(page, 'English').waitFor({ timeout: 15_000 });
+    const offered = await page.getByRole('toolbar', { name: 'Suggested actions' }).getByRole('button').allTextContents();
+    expect(offered.map((x) => x.trim())).toEqual(['<', 'English', 'اردو', 'ਪੰਜਾਬੀ', 'বাংলা', 'العربية', 'Română', 'Polski', 'Soomaali', '>']);
     await suggested(page, 'English').click();
     await botBubbles(page).filter({ hasText: 'Is it OK for us to keep your answers?' }).first().waitFor({ timeout: 15_000 });
     await page.locator(SEND_BOX).fill('yes');
@@ -105,7 +110,7 @@ describe('the preview page in Chromium', () => {
     const saved = parse(draftApi.saved[0]!.files['flows/tests/consent-given-browser.test.yaml']!) as { steps: unknown[] };
     expect(saved.steps).toEqual([
       { click: 'cmd:start' },
-      { expect: ['welcome.greeting', 'welcome.languageQuestion'], choices: ['en', 'ur'] },
+      { expect: ['welcome.greeting', 'welcome.languageQuestion'], choices: ['en', 'ur', 'pa', 'bn', 'ar', 'ro', 'pl', 'so'] },
       { click: 'en' },
       { expect: ['consent.notice', 'consent.question'], choices: ['yes', 'no'] },
       { send: 'yes' },

@@ -12,8 +12,29 @@ function rowOf(page: string, key: string): string {
   if (!row) throw new Error(`no row for ${key}`);
   return row.split('</tr>')[0]!;
 }
-/** The cell of one language in a row (English first, then the others as the header orders them). */
+/** The cells of a row (English first, then the others as the header orders them). */
 const cellsOf = (row: string) => row.split('<td').slice(1);
+/** The page's language columns: English first, then the other seven by code, each named in English. */
+const COLUMNS = [
+  ['en', 'English'],
+  ['ar', 'Arabic'],
+  ['bn', 'Bangla'],
+  ['pa', 'Punjabi'],
+  ['pl', 'Polish'],
+  ['ro', 'Romanian'],
+  ['so', 'Somali'],
+  ['ur', 'Urdu'],
+] as const;
+type Code = (typeof COLUMNS)[number][0];
+const HEADER = `<thead><tr><th scope="col">Text</th>${COLUMNS.map(([code, name]) => `<th scope="col">${name} (${code})</th>`).join('')}</tr></thead>`;
+/** The cell of one language in a row, found by its column and checked to be that language's. */
+function cellOf(row: string, lang: Code): string {
+  const cells = cellsOf(row);
+  if (cells.length !== COLUMNS.length) throw new Error(`${cells.length} cells, not ${COLUMNS.length}`);
+  const cell = cells[COLUMNS.findIndex(([code]) => code === lang)]!;
+  if (!cell.includes(` lang="${lang}" `)) throw new Error(`the ${lang} column holds another language: ${cell.slice(0, 200)}`);
+  return cell;
+}
 
 describe('studio wording view', () => {
   let s: StudioApp;
@@ -54,26 +75,41 @@ describe('studio wording view', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('<h1>Wording</h1>');
     expect(res.text).toContain('aria-current="page">Wording');
-    expect(res.text).toMatch(/<th scope="col">English \(en\)<\/th><th scope="col">Urdu \(ur\)<\/th>/);
+    expect(res.text).toContain(HEADER);
     const goodbye = rowOf((await get('viewer', '?namespace=journey&q=goodbye')).text, 'journey.goodbye');
     expect(goodbye).toContain('Used in main › done');
     expect(goodbye).toContain('Thank you for talking to me.');
     const finish = rowOf(res.text, 'journey.finish');
     expect(finish).toContain('Not used by a flow step');
     expect(finish).toContain('Finish for now');
-    expect(finish).toContain('ابھی کے لیے ختم کریں');
+    expect(cellOf(finish, 'ur')).toContain('ابھی کے لیے ختم کریں');
+    expect(cellOf(finish, 'ar')).toContain('أنهي الآن');
+    expect(cellOf(finish, 'so')).toContain('Hadda jooji');
     // A viewer reads: no form, no text boxes.
     expect(res.text).not.toContain('<textarea');
     expect(res.text).not.toContain('<code>welcome.greeting</code>');
   });
 
-  it('gives editors a labelled text box per language, Urdu right to left, lists one item per line', async () => {
+  it('gives editors a labelled text box per language, Urdu and Arabic right to left, lists one item per line', async () => {
     const res = await get('translator', '?namespace=journey&q=administration');
+    expect(res.text).toContain(HEADER);
     const row = rowOf(res.text, 'journey.family.administrationWords');
-    const [en, ur] = cellsOf(row);
-    expect(en).toMatch(/<label for="(r\d+-en)">English \(one per line\)<\/label>\s*<textarea id="\1"[^>]* lang="en" dir="ltr"/);
-    expect(ur).toMatch(/<label for="(r\d+-ur)">Urdu \(one per line\)<\/label>\s*<textarea id="\1"[^>]* lang="ur" dir="rtl"/);
-    expect(en).toContain('admin\noffice\nclerical\nreceptionist\nward clerk</textarea>');
+    const boxes = COLUMNS.map(([code, name]) => {
+      const m = new RegExp(`<label for="(r\\d+-${code})">${name} \\(one per line\\)</label>\\s*<textarea id="\\1"[^>]* lang="${code}" dir="(ltr|rtl)"`).exec(cellOf(row, code));
+      return [code, m?.[2]];
+    });
+    expect(boxes).toEqual([
+      ['en', 'ltr'],
+      ['ar', 'rtl'],
+      ['bn', 'ltr'],
+      ['pa', 'ltr'],
+      ['pl', 'ltr'],
+      ['ro', 'ltr'],
+      ['so', 'ltr'],
+      ['ur', 'rtl'],
+    ]);
+    expect(cellOf(row, 'en')).toContain('admin\noffice\nclerical\nreceptionist\nward clerk</textarea>');
+    expect(cellOf(row, 'ur')).toContain('ایڈمن\nدفتر\nریسیپشن</textarea>');
     expect(res.text).toContain(`name="csrf" value="${TEST_CSRF}"`);
     expect(res.text).toContain('name="revision" value="0"');
   });
@@ -87,14 +123,15 @@ describe('studio wording view', () => {
 
     const missing = await get('translator', '?status=missing');
     const finish = rowOf(missing.text, 'journey.finish');
-    expect(cellsOf(finish)[1]).toContain('<strong class="flag">missing</strong>');
-    expect(cellsOf(finish)[0]).toMatch(/<strong class="flag">hard to read: reading grade [\d.]+, above 4<\/strong>/);
+    expect(cellOf(finish, 'ur')).toContain('<strong class="flag">missing</strong>');
+    expect(cellOf(finish, 'ar')).not.toContain('<strong class="flag">missing</strong>');
+    expect(cellOf(finish, 'en')).toMatch(/<strong class="flag">hard to read: reading grade [\d.]+, above 4<\/strong>/);
     expect(missing.text).not.toContain('<code>journey.seeJobs</code>');
 
     const problems = await get('translator', '?status=outdated');
-    expect(cellsOf(rowOf(problems.text, 'journey.waitlisted'))[1]).toContain('placeholders differ from the English');
+    expect(cellOf(rowOf(problems.text, 'journey.waitlisted'), 'ur')).toContain('placeholders differ from the English');
     expect(problems.text).not.toContain('<code>journey.seeJobs</code>');
-    expect(cellsOf(rowOf((await get('translator', '?q=See%20jobs')).text, 'journey.seeJobs'))[1]).toContain('<p id="r1-ur-status" class="flags">ok</p>');
+    expect(cellOf(rowOf((await get('translator', '?q=See%20jobs')).text, 'journey.seeJobs'), 'ur')).toContain('<p id="r1-ur-status" class="flags">ok</p>');
   });
 
   it('marks a translation out of date when the English changed in a later release, until it is translated again', async () => {
@@ -104,9 +141,13 @@ describe('studio wording view', () => {
     expect(published.ok).toBe(true);
 
     const before = await get('translator', '?status=outdated');
-    const seeJobs = cellsOf(rowOf(before.text, 'journey.seeJobs'));
-    expect(seeJobs[1]).toContain('out of date: the English changed after this was translated');
-    expect(seeJobs[1]).toMatch(/^ class="flagged">/);
+    // Every translation was written against the old English.
+    const beforeRow = rowOf(before.text, 'journey.seeJobs');
+    for (const [code] of COLUMNS.slice(1)) {
+      expect(cellOf(beforeRow, code)).toContain('out of date: the English changed after this was translated');
+      expect(cellOf(beforeRow, code)).toMatch(/^ class="flagged">/);
+    }
+    expect(cellOf(beforeRow, 'en')).not.toContain('out of date');
     expect(before.text).not.toContain('<code>journey.finish</code>');
 
     const { revision } = await draft();
@@ -115,7 +156,11 @@ describe('studio wording view', () => {
     expect(saved.location).toBe('/studio/wording?status=outdated&saved=1');
     const after = await get('translator', '?status=outdated&saved=1');
     expect(after.text).toContain('<p role="status" class="notice">Saved 1 text in the draft.</p>');
-    expect(after.text).not.toContain('<code>journey.seeJobs</code>');
+    // Urdu is up to date again; the row stays listed for the six languages not translated again yet.
+    const afterRow = rowOf(after.text, 'journey.seeJobs');
+    expect(cellOf(afterRow, 'ur')).toMatch(/^>/);
+    expect(cellOf(afterRow, 'ur')).toContain('<p id="r1-ur-status" class="flags">ok</p>');
+    for (const [code] of COLUMNS.slice(1, -1)) expect(cellOf(afterRow, code)).toContain('out of date: the English changed after this was translated');
   });
 
   it('writes a changed translation into the draft JSON, changing only that key and keeping the format', async () => {
@@ -213,11 +258,11 @@ describe('studio wording view', () => {
       { source: 'studio', by: 'coordinator@example.org', note: 'wording' },
     );
     expect(changed.ok).toBe(true);
-    expect(cellsOf(rowOf((await get('translator', '?status=outdated')).text, 'journey.finish'))[1]).toContain('out of date');
+    expect(cellOf(rowOf((await get('translator', '?status=outdated')).text, 'journey.finish'), 'ur')).toContain('out of date');
     const reverted = await s.releases.publish(before.files, { source: 'revert', by: 'coordinator@example.org', note: 'revert', revertOf: before.id });
     expect(reverted.ok).toBe(true);
     const after = await get('translator', '?namespace=journey&q=finish');
-    expect(cellsOf(rowOf(after.text, 'journey.finish'))[1]).not.toContain('out of date');
+    expect(cellOf(rowOf(after.text, 'journey.finish'), 'ur')).not.toContain('out of date');
     expect(after.text).toContain('A translation changed in the same draft as its English counts as written for the new English');
   });
 
@@ -238,11 +283,14 @@ describe('studio wording view', () => {
     await s.api('coordinator', 'POST', '/draft/discard', { revision: (await draft()).revision });
     const STATUS = 'locales/ur/_status.json';
     const page = await get('translator', '?namespace=journey&q=finish');
-    const [en, ur] = cellsOf(rowOf(page.text, 'journey.finish'));
+    const en = cellOf(rowOf(page.text, 'journey.finish'), 'en');
+    const ur = cellOf(rowOf(page.text, 'journey.finish'), 'ur');
     expect(ur).toContain('Translation: <strong>needs review</strong>');
     expect(ur).toMatch(/<input type="checkbox" id="(r\d+-ur-reviewed)" name="r:ur:journey:journey.finish" value="1"> <label for="\1">Reviewed by a fluent speaker<\/label>/);
     expect(en).not.toContain('Reviewed by a fluent speaker');
     expect(page.text).toMatch(/<caption>Translation status per language<\/caption>[\s\S]*<th scope="row">Urdu \(ur\)<\/th><td>(\d+)<\/td><td>0<\/td><td>\1<\/td><td>0<\/td><td>0<\/td>/);
+    const counted = [...(/<table class="counts">[\s\S]*?<\/table>/.exec(page.text)?.[0] ?? '').matchAll(/<th scope="row">([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(counted).toEqual(COLUMNS.map(([code, name]) => `${name} (${code})`));
 
     // Ticked without changing the text: reviewed.
     const d0 = await draft();
@@ -252,7 +300,7 @@ describe('studio wording view', () => {
     const d1 = await draft();
     expect(JSON.parse(d1.files[STATUS]!)).toEqual({ 'journey.finish': 'reviewed' });
     expect(d1.files[UR]).toBe(d0.files[UR]);
-    expect(cellsOf(rowOf((await get('viewer', '?namespace=journey&q=finish')).text, 'journey.finish'))[1]).toContain('Translation: <strong>reviewed</strong>');
+    expect(cellOf(rowOf((await get('viewer', '?namespace=journey&q=finish')).text, 'journey.finish'), 'ur')).toContain('Translation: <strong>reviewed</strong>');
 
     // Changed without the tick: needs review again, whatever it was.
     await post('translator', { csrf: TEST_CSRF, revision: String(d1.revision), 't:ur:journey:journey.finish': 'ابھی ختم کریں', 'rs:ur:journey:journey.finish': 'reviewed' });
