@@ -67,5 +67,6 @@ export interface HandoffService {
 
 /** Checks every inbound message before flow logic (implemented in src/domain/safeguarding). */
 export interface SafeguardingCheck {
-  check(text: string, locale: string, profile: { ageBand?: string }): { matched: false } | { matched: true; replies: Reply[] };
+  /** `matchedIn`: the languages whose lists the message matched (a phrase may be in several). */
+  check(text: string, locale: string, profile: { ageBand?: string }): { matched: false } | { matched: true; replies: Reply[]; matchedIn: string[] };
 }

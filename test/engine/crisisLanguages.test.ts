@@ -101,6 +101,19 @@ describe('a phrase from another language in an English conversation', () => {
     expect(textOf(replies[0]).startsWith(en.signposting.danger)).toBe(true);
   });
 
+  it.each([
+    ['pl', 'chce umrzec'],
+    ['so', 'waan is dilayaa'],
+    ['ro', 'vreau sa mor'],
+  ] as const)('%s: a phrase too short to detect but in only that language’s list is answered in that language', async (lang, phrase) => {
+    const { conv } = await midJourney('en');
+    const replies = await se.send(conv, phrase);
+    const list = lists.find((l) => l.locale === lang)!;
+    expect(replies[0]).toMatchObject({ locale: lang });
+    expect(textOf(replies[0]).startsWith(list.signposting.crisis[0]!) || textOf(replies[0]).startsWith(list.signposting.danger)).toBe(true);
+    expect((await findOpenHandoff(t.db, conv))?.urgency).toBe('urgent');
+  });
+
   it('an Urdu crisis phrase as the very first message: Urdu numbers, and the conversation is in Urdu from then on', async () => {
     const conv = `crisis-first-${++n}`;
     const replies = await se.send(conv, 'میں اپنی جان لے لوں گا');

@@ -30,7 +30,7 @@ export function matchTier(lists: readonly { danger: string[]; crisis: string[] }
  * both: residents include 16–24-year-olds). The engine then raises the urgent handoff.
  */
 export function createSafeguardingCheck(lists: PhraseList[], fallbackLocale = 'en'): SafeguardingCheck & { tier(text: string): SafeguardingTier | undefined } {
-  const normalised = lists.map((l) => ({ danger: l.phrases.danger.map(normalisePhrase), crisis: l.phrases.crisis.map(normalisePhrase) }));
+  const normalised = lists.map((l) => ({ locale: l.locale, danger: l.phrases.danger.map(normalisePhrase), crisis: l.phrases.crisis.map(normalisePhrase) }));
   const byLocale = new Map(lists.map((l) => [l.locale, l]));
   const fallback = byLocale.get(fallbackLocale) ?? lists[0];
   if (!fallback) throw new Error('createSafeguardingCheck needs at least one phrase list');
@@ -48,11 +48,13 @@ export function createSafeguardingCheck(lists: PhraseList[], fallbackLocale = 'e
         ...(mayBeUnder(profile.ageBand, 35) ? [s.under35] : []),
         ...(tier === 'crisis' ? [s.danger] : []),
       ];
+      const folded = normalisePhrase(text);
+      const matchedIn = normalised.filter((l) => [...l.danger, ...l.crisis].some((p) => containsPhrase(folded, p))).map((l) => l.locale);
       const replies: Reply[] = [
         { type: 'text', text: lines.join('\n'), locale: list.locale, dir: list.dir },
         { type: 'text', text: s.who, locale: list.locale, dir: list.dir },
       ];
-      return { matched: true, replies };
+      return { matched: true, replies, matchedIn };
     },
   };
 }

@@ -3,6 +3,7 @@ import type { TurnStep } from '../pipeline.ts';
 import { ageOf, requestHandoff } from '../requestHandoff.ts';
 import { detectedLanguage, isFirstMessage, pageLanguage, switchLocale } from '../switchLocale.ts';
 import { dataOf, ownerOf } from '../turnState.ts';
+import { languageOf, type Script } from '../../languages.ts';
 
 /**
  * Every typed message is checked for a safeguarding signal before anything else can swallow it:
@@ -13,7 +14,8 @@ import { dataOf, ownerOf } from '../turnState.ts';
  * come in the language the message is clearly written in when that differs from the
  * conversation's (an Urdu phrase in an English conversation is answered in Urdu; any language
  * with wording, live or not: the numbers matter more than the offer); otherwise, and for
- * Roman Urdu and other unclear text, in the conversation's. On the resident's first message the
+ * Roman Urdu and other unclear text, in the conversation's — unless only one language's list has
+ * the phrase and the message is written in that language's script ("chce umrzec" → Polish). On the resident's first message the
  * conversation itself moves to that language (as any first message does); later it stays, and
  * the handoff's own lines follow the conversation's language (docs/languages.md).
  */
@@ -31,9 +33,26 @@ export const safeguarding: TurnStep = async (t, next) => {
     if (t.live.includes(detected.code) && !pageLanguage(t) && (await isFirstMessage(t))) switchLocale(t, detected.code);
     const again = check.check(t.turn.text, detected.code, age ? { ageBand: age } : {});
     if (again.matched) replies = again.replies;
+  } else if (s.matchedIn.length === 1 && s.matchedIn[0] !== t.locale.split('-')[0] && writtenInScriptOf(t.turn.text, s.matchedIn[0]!)) {
+    // Too short to detect ("chce umrzec" in an English conversation), but only one language's list
+    // has the phrase, and it is written in that language's script: the numbers come in that
+    // language. (Roman Urdu matches the Urdu list but is not written in Urdu script: a resident who
+    // types it may not read Nastaliq, so the conversation's language stays.)
+    const again = check.check(t.turn.text, s.matchedIn[0]!, age ? { ageBand: age } : {});
+    if (again.matched) replies = again.replies;
   }
   const withPerson = ownerOf(t) === 'person';
   t.replies.push(...replies);
   await requestHandoff(t, 'safeguarding', 'urgent', data);
   if (withPerson) return next();
 };
+
+const SCRIPT_LETTERS: Record<Script, RegExp> = { Latn: /\p{Script=Latin}/u, Arab: /\p{Script=Arabic}/u, Guru: /\p{Script=Gurmukhi}/u, Beng: /\p{Script=Bengali}/u };
+
+/** Whether `text` is written in the script of language `code` (most of its letters are). */
+function writtenInScriptOf(text: string, code: string): boolean {
+  const script = languageOf(code)?.script;
+  if (!script) return false;
+  const letters = [...text].filter((c) => /\p{L}/u.test(c));
+  return letters.length > 0 && letters.filter((c) => SCRIPT_LETTERS[script].test(c)).length * 2 > letters.length;
+}
