@@ -16,6 +16,8 @@ import { consentHistory, grantedScopes } from '../../src/store/consentEvents.ts'
 import { privacyAuditOf } from '../../src/store/privacyAudit.ts';
 import { shippedEngine, type ShippedEngine } from '../helpers/shippedEngine.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
+import { createTranslator, loadLocales } from '../../src/i18n.ts';
+import { noticeWriter, noticesFromTranslator } from '../../src/domain/shared/notices.ts';
 
 const POSTCODES = 'http://postcodes.consent.test';
 const texts = (rs: Reply[]) => rs.map((r) => ('text' in r ? r.text : r.type)).join('\n');
@@ -152,5 +154,22 @@ describe('consent per purpose, withdrawable in chat', () => {
     expect(partnersNamed('nhs', partners)).toEqual(['uhb', 'bchc']);
     expect(partnersNamed('my cat', partners)).toBeUndefined();
     expect(partnersNamed('', partners)).toBeUndefined();
+  });
+
+  it('reads "all" in the resident\'s own language from the wording (Polish, Somali, Urdu), not only in English', async () => {
+    const notices = noticesFromTranslator(await createTranslator(await loadLocales('locales')));
+    const partners = [
+      { id: 'uhb', names: ['University Hospitals Birmingham NHS Foundation Trust', 'NHS'] },
+      { id: 'bcc', names: ['Birmingham City Council'] },
+    ];
+    const missed: string[] = [];
+    for (const [lang, said] of [['pl', 'wszystkie'], ['so', 'dhammaan'], ['ur', 'سب'], ['ro', 'toate']] as const) {
+      const w = noticeWriter(notices, lang);
+      if (partnersNamed(said, partners, w.list?.('answers.allWords')) !== 'all') missed.push(`${lang}: ${said}`);
+    }
+    expect(missed).toEqual([]);
+    // Another language's word for "all" is not read as "all" for a Polish resident… but English always is.
+    expect(partnersNamed('dhammaan', partners, noticeWriter(notices, 'pl').list?.('answers.allWords'))).toBeUndefined();
+    expect(partnersNamed('all', partners, noticeWriter(notices, 'pl').list?.('answers.allWords'))).toBe('all');
   });
 });

@@ -33,10 +33,11 @@ const ALL = new Set(['all', 'everyone', 'everybody', 'anyone', 'all of them', 'e
  * The partners a resident's words name, among those they share with: by id, official name or
  * the name residents are told (so "the NHS" names every NHS partner), whole words either way.
  */
-export function partnersNamed(rest: string, partners: Array<{ id: string; names: string[] }>): string[] | 'all' | undefined {
+export function partnersNamed(rest: string, partners: Array<{ id: string; names: string[] }>, allWords: readonly string[] = []): string[] | 'all' | undefined {
   const said = content(rest);
   if (!said) return undefined;
-  if (ALL.has(said)) return 'all';
+  // "all" in English or in the resident's language ("wszystkie", "سب", "dhammaan").
+  if (ALL.has(said) || allWords.some((w) => content(w) === said)) return 'all';
   const padded = ` ${said} `;
   const hits = partners.filter((p) =>
     [p.id, ...p.names].some((n) => {
@@ -73,7 +74,7 @@ export type StopSharingResult = z.infer<typeof stopSharingResultSchema>;
 export async function stopSharing(
   tx: Queryable,
   input: { conversationId: string; rest: string; locale: string; now: Date; wordingVersion: string },
-  w: Pick<NoticeWriter, 't'>,
+  w: Pick<NoticeWriter, 't' | 'list'>,
 ): Promise<StopSharingResult> {
   const shared = await grantedScopes(tx, input.conversationId, 'share_application');
   if (shared.length === 0) return { type: 'none', names: '' };
@@ -81,6 +82,7 @@ export async function stopSharing(
   const named = partnersNamed(
     input.rest,
     partners.map((p) => ({ id: p.id, names: [p.name, localName(w, 'partner', p.name)] })),
+    w.list?.('answers.allWords') ?? [],
   );
   const target = named === 'all' ? shared : (named ?? (shared.length === 1 && !content(input.rest) ? shared : undefined));
   if (!target) return { type: 'which', names: nameList(partners.map((p) => p.name), input.locale) };

@@ -11,6 +11,8 @@ export interface Notices {
   /** The language a resident's notices are written in: theirs if we have its wording, else the fallback. */
   languageFor(locale: string): string;
   translate(locale: string, key: string, params?: NoticeParams): string;
+  /** A list (words a resident may type) in one language; empty when absent. */
+  list?(locale: string, key: string): string[];
 }
 
 /** Notices in one resident's language, with the `locale` and `dir` every reply carries. */
@@ -18,11 +20,13 @@ export interface NoticeWriter {
   locale: string;
   dir: 'ltr' | 'rtl';
   t(key: string, params?: NoticeParams): string;
+  /** A list of words in the resident's language (e.g. `answers.allWords`); empty when absent. */
+  list?(key: string): string[];
 }
 
 export function noticeWriter(notices: Notices, residentLocale: string): NoticeWriter {
   const locale = notices.languageFor(residentLocale);
-  return { locale, dir: dirOf(locale), t: (key, params) => notices.translate(locale, key, params) };
+  return { locale, dir: dirOf(locale), t: (key, params) => notices.translate(locale, key, params), list: (key) => notices.list?.(locale, key) ?? [] };
 }
 
 /**
@@ -39,5 +43,6 @@ export function noticesFromTranslator(source: Translator | (() => Translator), f
       return languages.includes(base) ? base : fallbackLng;
     },
     translate: (locale, key, params = {}) => String(get().t(locale)(key, params)),
+    list: (locale, key) => get().list(locale, key),
   };
 }
