@@ -10,6 +10,9 @@ import { checkFlows } from './check.ts';
 import { checkReadabilityOf } from './checkReadability.ts';
 import { diskPath, localeFiles, readFlowFiles, type FlowFiles } from './flowFiles.ts';
 import { readDataNames, withDataNames } from './dataNames.ts';
+import { noteDataNames } from '../languages/live.ts';
+import { readDataNameTexts } from '../translations/dataNameTexts.ts';
+import { statusFileProblems } from '../translations/status.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
 import { parseFlowFile, type Locator } from './parseFlowFile.ts';
@@ -129,6 +132,8 @@ export async function loadFlowSetFromFiles(files: FlowFiles, opts: Pick<LoadOpti
   }
   const flowTexts = new Map(Object.entries(files).filter(([p]) => /^flows\/[^/]+\.flow\.yaml$/.test(p)).sort(([a], [b]) => a.localeCompare(b)));
   const { flows, texts, problems } = parseFlowTexts(flowTexts);
+  // A translation status file that cannot be read would leave LANGUAGES_LIVE=reviewed guessing: refuse it like any broken file.
+  for (const s of statusFileProblems(files)) problems.push({ severity: 'error', code: 'translation_status', file: s.file, line: 1, col: 1, path: '', message: s.message });
   const commandsPath = `flows/${COMMANDS_FILE}`;
   const commandsFile = parseCommandsFile(commandsPath, files[commandsPath] ?? 'commands: []');
   problems.push(...commandsFile.problems);
@@ -147,6 +152,8 @@ export async function loadFlowSetFromFiles(files: FlowFiles, opts: Pick<LoadOpti
     compiled.set(id, compileFlow(flow, flowVersion(id, plain, texts), { flows: plain }));
     byVersion.set(id, versionTexts(id, plain, texts));
   }
+  // The engine's LANGUAGES_LIVE=reviewed counts the data names too, as `translations status` does.
+  noteDataNames(files, await readDataNameTexts(opts.flowsDir));
   return {
     ok: true,
     set: {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { FlowFiles } from '../flows/flowFiles.ts';
 import type { DataName } from './dataNameTexts.ts';
 import { buttonKeys, keyUsage, type KeyUse } from './keyUsage.ts';
@@ -38,6 +41,26 @@ export interface CatalogueEntry {
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
+
+/** Where a language's own wording for Web Chat's strings lives: `widget.webchat.<Web Chat id>` in widget.json. */
+export const WEBCHAT_PREFIX = 'widget.webchat.';
+
+let webChatEnglishCache: ReadonlyMap<string, string> | undefined;
+
+/**
+ * Web Chat's own English strings by id (botframework-webchat-api's `en-US.json`, the version the
+ * widget serves): the source of a language's `widget.webchat.*` texts, which English has no file
+ * for. Read once.
+ */
+export function webChatEnglish(): ReadonlyMap<string, string> {
+  if (webChatEnglishCache) return webChatEnglishCache;
+  const require = createRequire(import.meta.url);
+  // botframework-webchat-api as botframework-webchat itself resolves it (its exports hide lib/localization).
+  const api = createRequire(require.resolve('botframework-webchat')).resolve('botframework-webchat-api');
+  const json: unknown = JSON.parse(readFileSync(path.join(path.dirname(api), 'localization', 'en-US.json'), 'utf8'));
+  webChatEnglishCache = new Map(Object.entries(isRecord(json) ? json : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return webChatEnglishCache;
+}
 
 /** A wording file's values by flat key, in the file's order (lists are one value). */
 export function flattenWording(tree: Record<string, unknown>, prefix = '', out = new Map<string, Wording>()): Map<string, Wording> {
@@ -91,10 +114,11 @@ function useText(u: KeyUse): string {
 }
 
 /**
- * Every string a translator of `lang` works on, in English file and key order, then the data
- * names: its English, the language's text, where it is used, its length limit, its status and,
- * for plural forms, which form. English keys decide what exists; a plural key appears once per
- * category the language needs.
+ * Every string a translator of `lang` works on, in English file and key order (the language's
+ * Web Chat strings, `widget.webchat.*`, after the widget's), then the data names: its English,
+ * the language's text, where it is used, its length limit, its status and, for plural forms,
+ * which form. English keys decide what exists (Web Chat's strings: the ids the language
+ * overrides, with Web Chat's English); a plural key appears once per category the language needs.
  */
 export function buildCatalogue(files: FlowFiles, lang: string, names: readonly DataName[] = []): CatalogueEntry[] {
   const english = languageTexts(files, 'en');
@@ -114,6 +138,22 @@ export function buildCatalogue(files: FlowFiles, lang: string, names: readonly D
     const list = Array.isArray(e.source);
     out.push({ ...e, list, status: e.target === undefined ? undefined : (status[e.key] ?? 'needs-review') });
   };
+  // A language's overrides of Web Chat's own strings (`widget.webchat.<id>`): English has none
+  // (Web Chat's en-US is the English), so they come from the language's file, each with Web
+  // Chat's English as its source, after the widget's own texts. An id Web Chat does not have is
+  // left out (Web Chat ignores it).
+  const addWebChat = () => {
+    const own = mine.get('widget');
+    if (!own || lang === 'en') return;
+    const source = webChatEnglish();
+    for (const [key, target] of own) {
+      if (!key.startsWith(WEBCHAT_PREFIX)) continue;
+      const en = source.get(key.slice(WEBCHAT_PREFIX.length));
+      if (en === undefined) continue;
+      add({ key, source: en, target, file: 'widget', usedAt: [`the Web Chat widget: Web Chat's own text ${key.slice(WEBCHAT_PREFIX.length)}`] });
+    }
+  };
+  let webChatDone = false;
   for (const [ns, texts] of english) {
     if (ns === 'names') continue;
     const pluralsDone = new Set<string>();
@@ -136,7 +176,12 @@ export function buildCatalogue(files: FlowFiles, lang: string, names: readonly D
         add({ key: k, source: src, target: targetOf(k, ns), file: ns, usedAt, plural: { base: p.base, category, englishForm } });
       }
     }
+    if (ns === 'widget') {
+      addWebChat();
+      webChatDone = true;
+    }
   }
+  if (!webChatDone) addWebChat();
   const ownNames = mine.get('names');
   for (const n of names) {
     add({ key: n.key, source: n.english, target: lang === 'en' ? n.english : (ownNames?.get(n.key) ?? n.fromData[lang]), file: 'names', usedAt: [n.usedAt] });

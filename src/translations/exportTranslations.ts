@@ -59,8 +59,18 @@ export async function exportXliff(entries: readonly CatalogueEntry[], lang: stri
   return `<?xml version="1.0" encoding="UTF-8"?>\n${withStates}\n`;
 }
 
-/** CSV for spreadsheets: UTF-8 with a byte order mark (Excel), CRLF rows, quoted where needed, lists one item per line in the cell. */
+/**
+ * A CSV cell a spreadsheet will not run as a formula: a cell beginning with = + - or @ gets a `'`
+ * in front (so does one already beginning with `'`s before one of them, so that
+ * `unescapeCsvCell` takes exactly one off and a round trip is byte-identical).
+ */
+export const escapeCsvCell = (cell: string): string => (/^'*[=+\-@]/.test(cell) ? `'${cell}` : cell);
+
+/** A cell as exported before `escapeCsvCell`: one `'` taken off a cell of `'`s then = + - or @. */
+export const unescapeCsvCell = (cell: string): string => (/^'+[=+\-@]/.test(cell) ? cell.slice(1) : cell);
+
+/** CSV for spreadsheets: UTF-8 with a byte order mark (Excel), CRLF rows, quoted where needed, lists one item per line in the cell, no cell a formula. */
 export function exportCsv(entries: readonly CatalogueEntry[], lang: string): string {
-  const rows = entries.map((e) => [e.key, cellText(e.source), cellText(e.target), e.status ?? '', e.maxLength ? String(e.maxLength) : '', e.usedAt.join('\n'), notesOf(e, lang).join('\n')]);
+  const rows = entries.map((e) => [e.key, cellText(e.source), cellText(e.target), e.status ?? '', e.maxLength ? String(e.maxLength) : '', e.usedAt.join('\n'), notesOf(e, lang).join('\n')].map(escapeCsvCell));
   return `\uFEFF${stringify([[...CSV_COLUMNS], ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
 }

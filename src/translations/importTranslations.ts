@@ -3,6 +3,7 @@ import { buildCatalogue, parseWordingFile, type CatalogueEntry, type Wording } f
 import type { DataName } from './dataNameTexts.ts';
 import { cellText } from './exportTranslations.ts';
 import type { ImportProblem, ParsedImport } from './parseImport.ts';
+import { linkProblems } from './links.ts';
 import { placeholderProblem } from './placeholders.ts';
 import { pluralCategories, splitPlural } from './plurals.ts';
 import { readStatusFile, statusFileText, statusPath, TRANSLATION_STATUSES, type TranslationStatus } from './status.ts';
@@ -118,6 +119,7 @@ export function planImport(files: FlowFiles, lang: string, names: readonly DataN
     if (emptyItems.length) at(`list item ${emptyItems.join(', ')} is empty (one item per line, no blank lines)`);
     const ph = placeholderProblem(entry.source, value, !!entry.plural);
     if (ph) at(`placeholders differ from the English: ${ph}`);
+    for (const l of linkProblems(entry.source, value)) at(`${l} (Web Chat shows links and markup to residents: keep to the English's)`);
     if (entry.maxLength !== undefined && typeof value === 'string' && [...value].length > entry.maxLength) {
       at(`a button text of ${[...value].length} characters: at most ${entry.maxLength}`);
     }

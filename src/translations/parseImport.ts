@@ -1,6 +1,6 @@
 import { parse, type Options } from 'csv-parse/sync';
 import xliff2js from 'xliff/xliff2js';
-import { CSV_COLUMNS } from './exportTranslations.ts';
+import { CSV_COLUMNS, unescapeCsvCell } from './exportTranslations.ts';
 
 /** One string of a translator's file, with the line it starts on. */
 export interface ImportRow {
@@ -38,7 +38,8 @@ const lineAt = (text: string, index: number) => {
 /**
  * A spreadsheet's CSV as rows, by header name (columns in any order; extra columns ignored):
  * with or without a byte order mark, LF or CRLF, re-quoted fields, trailing empty rows. A row's
- * line is the line it starts on (a cell with a list spans several lines).
+ * line is the line it starts on (a cell with a list spans several lines). A cell the export
+ * guarded against formulas (`'=…`) is read without the `'`.
  */
 export async function parseCsvImport(text: string): Promise<ParsedImport> {
   const problems: ImportProblem[] = [];
@@ -71,7 +72,11 @@ export async function parseCsvImport(text: string): Promise<ParsedImport> {
   if (missing.length) return { rows: [], problems: [{ line: header.line, message: `the header row lacks column(s) ${missing.join(', ')} (expected ${CSV_COLUMNS.join(', ')})` }] };
   const rows: ImportRow[] = [];
   for (const r of body) {
-    const get = (name: string) => (col(name) >= 0 ? r.fields[col(name)] : undefined);
+    // The export's formula guard (`'` before = + - @) is taken off again.
+    const get = (name: string) => {
+      const cell = col(name) >= 0 ? r.fields[col(name)] : undefined;
+      return cell === undefined ? undefined : unescapeCsvCell(cell);
+    };
     if (r.fields.every((f) => f.trim() === '')) continue;
     const key = (get('key') ?? '').trim();
     if (!key) {

@@ -62,23 +62,14 @@ export interface LanguageCounts {
 
 /**
  * Per language (English first): how many strings it has (the catalogue: English keys, each
- * plural key once per category the language needs, and the data names when given) and how far
+ * plural key once per category the language needs, its Web Chat strings, and the data names when
+ * given) and how far
  * each can be trusted. `missing`: strings it has no text for (residents see the English).
  */
 export function statusCounts(files: FlowFiles, names: readonly DataName[] = []): LanguageCounts[] {
   const langs = [...localeFiles(files).keys()].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
   const out: LanguageCounts[] = [];
-  for (const lang of langs) {
-    const entries = buildCatalogue(files, lang, names);
-    const c: LanguageCounts = { lang, total: entries.length, missing: 0, machine: 0, needsReview: 0, reviewed: 0 };
-    for (const e of entries) {
-      if (e.target === undefined) c.missing++;
-      else if (lang === 'en' || e.status === 'reviewed') c.reviewed++;
-      else if (e.status === 'machine') c.machine++;
-      else c.needsReview++;
-    }
-    out.push(c);
-  }
+  for (const lang of langs) out.push(languageCounts(files, lang, names));
   return out;
 }
 
@@ -96,9 +87,50 @@ export function countsTable(counts: readonly LanguageCounts[]): string[] {
   return [line(head), ...rows.map(line)];
 }
 
-/** Languages every string of which a fluent speaker has reviewed (English always). */
+/** One language's counts (its catalogue, with the data names when given); a bad status file throws (StatusFileError). */
+export function languageCounts(files: FlowFiles, lang: string, names: readonly DataName[] = []): LanguageCounts {
+  const c: LanguageCounts = { lang, total: 0, missing: 0, machine: 0, needsReview: 0, reviewed: 0 };
+  for (const e of buildCatalogue(files, lang, names)) {
+    c.total++;
+    if (e.target === undefined) c.missing++;
+    else if (lang === 'en' || e.status === 'reviewed') c.reviewed++;
+    else if (e.status === 'machine') c.machine++;
+    else c.needsReview++;
+  }
+  return c;
+}
+
+/**
+ * Languages every string of which a fluent speaker has reviewed (English always), counting the
+ * data names when given (so it agrees with `translations status`). Never throws for a language:
+ * one whose `_status.json` cannot be read (not JSON, not a status file) is not reviewed, since
+ * the engine asks this at the start of a turn (LANGUAGES_LIVE=reviewed); the checker refuses
+ * such a file before it can be published.
+ */
 export function reviewedLanguages(files: FlowFiles, names: readonly DataName[] = []): string[] {
-  return statusCounts(files, names)
-    .filter((c) => c.lang === 'en' || (c.missing === 0 && c.reviewed === c.total))
-    .map((c) => c.lang);
+  const langs = [...localeFiles(files).keys()].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  return langs.filter((lang) => {
+    if (lang === 'en') return true;
+    try {
+      const c = languageCounts(files, lang, names);
+      return c.missing === 0 && c.reviewed === c.total;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Problems of the set's status files: the file and what is wrong with it (the checker refuses a set with one). */
+export function statusFileProblems(files: FlowFiles): Array<{ file: string; message: string }> {
+  const out: Array<{ file: string; message: string }> = [];
+  for (const p of Object.keys(files).sort()) {
+    const m = /^locales\/([^/]+)\/_status\.json$/.exec(p);
+    if (!m) continue;
+    try {
+      readStatusFile(files, m[1]!);
+    } catch (err) {
+      out.push({ file: p, message: (err as Error).message.replace(`${p}: `, '') });
+    }
+  }
+  return out;
 }
