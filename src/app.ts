@@ -27,7 +27,6 @@ import { createApp, listen, type RunningServer } from './http/server.ts';
 import { housekeepingJobs } from './jobs/housekeepingJobs.ts';
 import { JobRunner } from './jobs/JobRunner.ts';
 import { createLogger, type Logger } from './log.ts';
-import { languageOf } from './languages.ts';
 import { liveLanguages } from './languages/live.ts';
 import { collectProcessMetrics } from './metrics.ts';
 import type { Db } from './store/db.ts';
@@ -147,12 +146,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       safeguarding: handoffs.safeguarding,
       erasers,
     });
-    // The widget's language menu: the live languages of the release live at start-up, by their own names.
-    const widgetLanguages = (catalog.loaded ? liveLanguages(languages, catalog.current.files, catalog.current.translator.languages) : ['en']).map((code) => ({
-      code,
-      label: languageOf(code)?.endonym ?? code,
-    }));
-    logger.info({ languages: widgetLanguages.map((l) => l.code) }, 'live languages');
+    // The widget's language menu: the live languages of the live release, read per release as the
+    // engine reads them (liveLanguages is memoised per release), so a publish that changes what is live reaches it.
+    const widgetLanguages = () => (catalog.loaded ? liveLanguages(languages, catalog.current.files, catalog.current.translator.languages) : ['en']);
+    logger.info({ languages: widgetLanguages() }, 'live languages');
     const send = (conversationId: string, replies: Parameters<Engine['sendProactive']>[1]) => engine.sendProactive(conversationId, replies);
 
     const web = await createWebChannels({

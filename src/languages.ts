@@ -37,8 +37,18 @@ export const LANGUAGE_CODES: readonly string[] = LANGUAGES.map((l) => l.code);
 
 const byCode = new Map(LANGUAGES.map((l) => [l.code, l]));
 
-/** The registry entry for a code (`ur`, `ur-PK` → Urdu); undefined for a language we do not speak. */
+/**
+ * Tags (lower case) answered in another of our languages: Panjabi in Shahmukhi (`pa-Arab`, and
+ * `pa-PK`, Pakistan's Panjabi) is read by its readers in Urdu (docs/languages.md). A tag matches
+ * when it is the alias or starts with it and a hyphen (`pa-Arab-PK`). The widget gets this table
+ * in its config, so the two resolutions cannot drift.
+ */
+export const LANGUAGE_ALIASES: Readonly<Record<string, string>> = Object.freeze({ 'pa-arab': 'ur', 'pa-pk': 'ur' });
+
+/** The registry entry for a code (`ur`, `ur-PK` → Urdu; `pa-Arab`, `pa-PK` → Urdu); undefined for a language we do not speak. */
 export function languageOf(code: string | undefined | null): Language | undefined {
   if (!code) return undefined;
-  return byCode.get(code) ?? byCode.get(code.split('-')[0]!.toLowerCase());
+  const lower = code.toLowerCase();
+  for (const [tag, to] of Object.entries(LANGUAGE_ALIASES)) if (lower === tag || lower.startsWith(`${tag}-`)) return byCode.get(to);
+  return byCode.get(code) ?? byCode.get(lower.split('-')[0]!);
 }

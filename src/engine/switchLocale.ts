@@ -3,6 +3,7 @@ import { detectLanguage, type Detection } from '../languages/detect.ts';
 import { flowPosition, waitingAsk } from './flowPosition.ts';
 import { Renderer } from './render.ts';
 import { dataOf, type TurnState } from './turnState.ts';
+import { languageOf } from '../languages.ts';
 
 /** The conversation speaks `lng` from this reply on (stored with the turn). */
 export function switchLocale(t: TurnState, lng: string): void {
@@ -19,7 +20,8 @@ export function switchLocale(t: TurnState, lng: string): void {
  * away from it; a page in Urdu or Polish wins over detection.
  */
 export function pageLanguage(t: TurnState): string | undefined {
-  const given = t.turn.locale?.split('-')[0]?.toLowerCase();
+  // Through the registry, so `pa-PK` / `pa-Arab` count as Urdu (Shahmukhi readers get Urdu wording).
+  const given = languageOf(t.turn.locale)?.code ?? t.turn.locale?.split('-')[0]?.toLowerCase();
   if (!given || given === t.deps.defaultLocale.split('-')[0] || !t.flows.translator.languages.includes(given)) return undefined;
   return given;
 }

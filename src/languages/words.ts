@@ -63,9 +63,15 @@ export function languageWords(translator: Translator): LanguageWords {
 /**
  * The language a message names and nothing else, with filler words around it ("in Polish please",
  * "po polsku", "عربي", "বাংলা", "I want Urdu"), among the live languages; undefined otherwise.
+ * `bare`: only a name as it is listed (`languages.<code>Words`, "in Polish", "po polsku"), no
+ * filler words: "I am Polish" states something about the resident and names nothing.
  */
-export function namedLanguage(text: string, words: LanguageWords, live: readonly string[]): string | undefined {
+export function namedLanguage(text: string, words: LanguageWords, live: readonly string[], opts: { bare?: boolean } = {}): string | undefined {
   let rest = wordsKey(text);
+  if (opts.bare) {
+    const code = rest ? words.names.get(rest) : undefined;
+    return code && live.includes(code) ? code : undefined;
+  }
   for (let guard = 0; rest && guard < 8; guard++) {
     const code = words.names.get(rest);
     if (code) return live.includes(code) ? code : undefined;

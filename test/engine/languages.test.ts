@@ -101,6 +101,46 @@ describe('naming a language at any time', () => {
     expect(texts(next).join('\n')).toContain(s('ur', 'about.workQuestion'));
   });
 
+  /** At "Do you have the right to work in the UK?" (a yes/no question), by buttons. */
+  async function atRightToWork(): Promise<string> {
+    const c = await atAge();
+    await se.send(c, '31');
+    await se.send(c, undefined, 'unemployed');
+    const r = await se.send(c, undefined, '1');
+    expect(texts(r)).toContain(s('en', 'about.rightToWorkQuestion'));
+    return c;
+  }
+
+  it.each(['I am Polish', 'im romanian', 'I am Somali'])('"%s" at a yes/no question states a nationality: no switch, the question stays', async (text) => {
+    const c = await atRightToWork();
+    const replies = await se.send(c, text);
+    expect(replies.every((r) => !('locale' in r) || r.locale === 'en')).toBe(true);
+    expect(texts(replies).join('\n')).toContain(s('en', 'about.rightToWorkQuestion'));
+  });
+
+  it.each([
+    ['polish', 'pl'],
+    ['in Polish', 'pl'],
+    ['po polsku', 'pl'],
+    ['عربي', 'ar'],
+  ])('a bare name "%s" at a yes/no question switches', async (text, code) => {
+    const c = await atRightToWork();
+    const replies = await se.send(c, text);
+    expect(texts(replies)).toEqual([s(code, 'engine.languageChanged'), s(code, 'about.rightToWorkQuestion')]);
+  });
+
+  it.each([
+    ['in Polish please', 'pl'],
+    ['po polsku', 'pl'],
+    ['عربي', 'ar'],
+    ['বাংলা', 'bn'],
+  ])('"%s" at a choice question switches', async (text, code) => {
+    const c = await atAge();
+    await se.send(c, '31');
+    const replies = await se.send(c, text);
+    expect(texts(replies)).toEqual([s(code, 'engine.languageChanged'), s(code, 'about.workQuestion')]);
+  });
+
   it('a sentence that mentions a language is not a switch', async () => {
     const c = await atAge();
     const replies = await se.send(c, 'I speak Urdu and English');
@@ -117,16 +157,34 @@ describe('naming a language at any time', () => {
 });
 
 describe('LANGUAGES_LIVE', () => {
-  it('English only: the language question and "change language" offer English alone; Urdu is neither detected nor named', async () => {
+  it('English only: no language question (English is chosen without asking, the flow moves on); "change language" offers English alone; Urdu is neither detected nor named', async () => {
     const c = conv();
     const first = await turn(englishOnly, c, { text: 'میں برمنگھم میں نوکری ڈھونڈ رہا ہوں' });
-    expect(texts(first)).toEqual([s('en', 'welcome.greeting'), s('en', 'welcome.languageQuestion')]);
-    expect(buttons(first)).toEqual(['en']);
+    expect(texts(first)).toEqual([s('en', 'welcome.greeting'), s('en', 'consent.notice'), s('en', 'consent.question')]);
+    expect(buttons(first)).toEqual(['yes', 'no']);
     expect(buttons(await turn(englishOnly, c, { text: 'change language' }))).toEqual(['lang:en']);
     const named = await turn(englishOnly, c, { text: 'urdu' });
     expect(named.every((r) => !('locale' in r) || r.locale === 'en')).toBe(true);
     const pressed = await turn(englishOnly, c, { value: 'lang:ur' });
     expect(texts(pressed)).not.toContain(s('ur', 'engine.languageChanged'));
+  });
+
+  it('English only: the web greeting turn goes straight past the language question, with English recorded as the answer', async () => {
+    const c = conv();
+    const start = await turn(englishOnly, c, { value: 'cmd:start', locale: 'en' });
+    expect(texts(start)).toEqual([s('en', 'welcome.greeting'), s('en', 'consent.notice'), s('en', 'consent.question')]);
+    expect(texts(start)).not.toContain(s('en', 'welcome.languageQuestion'));
+    const next = await turn(englishOnly, c, { value: 'yes' });
+    expect(texts(next)).toContain(s('en', 'about.ageQuestion'));
+    const stored = await t.db.query<{ snapshot: { context: { data: Record<string, unknown> } } }>('SELECT snapshot FROM conversations WHERE id = $1', [c]);
+    expect(stored.rows[0]!.snapshot.context.data.language).toBe('en');
+  });
+
+  it('a conversation waiting on the language question in Urdu when Urdu is taken off is still asked (Urdu and English)', async () => {
+    const c = conv();
+    await turn(se.engine, c, { value: 'cmd:start', locale: 'ur' });
+    const replies = await turn(englishOnly, c, { text: 'hmm' });
+    expect(buttons(replies)).toEqual(['ur', 'en']);
   });
 
   it('a conversation already in Urdu carries on in Urdu when Urdu is taken off', async () => {

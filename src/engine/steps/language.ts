@@ -22,21 +22,33 @@ export const language: TurnStep = async (t, next) => {
 };
 
 /**
+ * Question types at which a name with other words around it is no switch: "I am Polish", "im
+ * romanian" answer "Do you have the right to work in the UK?" or "Tell us about yourself" with
+ * something about the resident. There only a bare name as listed ("Polish", "in Polish", "po
+ * polsku", "عربي") switches; at a choice or number question (and before any question) filler
+ * words around a name still do ("in Polish please", "I want Urdu").
+ */
+const BARE_NAME_ONLY: ReadonlySet<string> = new Set(['yesno', 'text']);
+
+/**
  * A message that only names a language, in any of our languages, with filler words ("in Polish
  * please", "po polsku", "عربي", "বাংলা"), switches to it at any point: "OK, I will use …" in the
  * new language and the question again. Not on the language question itself (it is the answer
- * there), nor where the message is one of the waiting question's own options. Free-text
- * questions switch too: the flows' only one ("why would you like to work with patients?", at
- * least 10 characters) has no language name as a plausible answer (docs/languages.md).
+ * there), nor where the message is one of the waiting question's own options. At a yes/no or
+ * free-text question only a bare name switches (`BARE_NAME_ONLY`). Free-text questions switch
+ * too: the flows' only one ("why would you like to work with patients?", at least 10
+ * characters) has no language name as a plausible answer (docs/languages.md).
  */
 export const languageNaming: TurnStep = async (t, next) => {
   const text = t.turn.text;
   if (!text || commandOf(t)) return next();
-  const code = namedLanguage(text, languageWords(t.flows.translator), t.live);
-  if (!code) return next();
+  const words = languageWords(t.flows.translator);
+  if (!namedLanguage(text, words, t.live)) return next();
   const { flow, snapshot } = await flowPosition(t);
   const ask = snapshot ? waitingAsk(snapshot, flow) : undefined;
   if (ask?.sets === 'locale') return next();
+  const code = namedLanguage(text, words, t.live, { bare: ask !== undefined && BARE_NAME_ONLY.has(ask.type) });
+  if (!code) return next();
   if (ask && t.r.choiceWords(ask, dataOf(snapshot)).some((c) => c.words.some((w) => sameWords(w, text)))) return next();
   switchLocale(t, code);
   // Nothing asked yet (a new or ended conversation): the flow starts in the language named.

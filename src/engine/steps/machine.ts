@@ -4,6 +4,7 @@ import { EngineError, flowPosition } from '../flowPosition.ts';
 import { FlowRun } from '../flowRun.ts';
 import type { TurnStep } from '../pipeline.ts';
 import { requestHandoff } from '../requestHandoff.ts';
+import { switchLocale } from '../switchLocale.ts';
 import { ActionError } from '../runAction.ts';
 import type { TurnState } from '../turnState.ts';
 
@@ -21,13 +22,19 @@ export const machine: TurnStep = async (t, next) => {
     let intents = run.start(t.event);
     for (;;) {
       let call: Extract<Intent, { type: 'call' }> | undefined;
+      let only: string | undefined;
       for (const intent of intents) {
         if (intent.type === 'call') call = intent;
         else if (intent.type === 'end') ended = true;
+        else if ((intent.type === 'ask' || intent.type === 'hint') && (only = onlyLanguage(t, intent.path, run.data)) !== undefined) continue;
         else await perform(t, intent, run.data);
       }
-      if (!call) break;
-      intents = run.send(await callAction(t, call));
+      if (call) intents = run.send(await callAction(t, call));
+      else if (only !== undefined) {
+        // One language to offer: chosen without asking, as if its button had been pressed.
+        switchLocale(t, only);
+        intents = run.send({ type: 'ANSWER', value: only });
+      } else break;
     }
     if (run.snapshot.hasTag('actionFailed')) throw new EngineError('turn_failed', 'a domain action failed and the flow has no onError step');
     t.changes = {
@@ -43,6 +50,18 @@ export const machine: TurnStep = async (t, next) => {
   }
   return next();
 };
+
+/**
+ * The language question (`sets: locale`) when it would offer one language only (LANGUAGES_LIVE
+ * leaves English alone, and the conversation is in it): that language, answered by the engine so
+ * the resident never sees a one-button question. Undefined for any other question.
+ */
+function onlyLanguage(t: TurnState, path: string, data: Record<string, unknown>): string | undefined {
+  const step = t.position!.flow.asks.get(path);
+  if (step?.sets !== 'locale') return undefined;
+  const offered = t.r.buttons(step, data);
+  return offered.length === 1 ? offered[0]!.value : undefined;
+}
 
 async function callAction(t: TurnState, call: Extract<Intent, { type: 'call' }>) {
   try {

@@ -118,6 +118,37 @@ describe('the widget’s languages', () => {
   });
 });
 
+describe('the widget’s languages, per live release', () => {
+  it('follow a function read per release: a publish that changes the live languages changes the menu, without a restart', async () => {
+    const first = await release({ en: { widget: words('E') }, ur: { widget: words('U') }, pl: { widget: words('P') } });
+    const second = await release({ en: { widget: words('E') }, ur: { widget: words('U') }, pl: { widget: words('P') } });
+    let live: Translator = first;
+    let liveCodes = ['en'];
+    let reads = 0;
+    const base = await serve({
+      wording: () => live,
+      languages: () => {
+        reads++;
+        return liveCodes;
+      },
+    });
+    expect((await configOf(base)).languages.map((l) => l.code)).toEqual(['en']);
+    // A release that makes Urdu and Polish live.
+    live = second;
+    liveCodes = ['en', 'ur', 'pl'];
+    expect((await configOf(base)).languages.map((l) => l.code)).toEqual(['en', 'ur', 'pl']);
+    const page = await (await fetch(`${base}/?lang=ur`)).text();
+    expect(page).toContain('data-language="ur"');
+    expect(reads).toBeGreaterThan(0);
+  });
+
+  it('carry the alias table of src/languages.ts (pa-Arab, pa-PK → Urdu) for the widget’s own resolution', async () => {
+    const live = await release({ en: { widget: words('E') } });
+    const c = await configOf(await serve({ wording: () => live }));
+    expect(c.aliases).toEqual({ 'pa-arab': 'ur', 'pa-pk': 'ur' });
+  });
+});
+
 describe('the demo page', () => {
   it('has a language menu of the offered languages, each in its own name and lang, and gives the chosen one to the widget', async () => {
     const live = await release({ en: { widget: words('E') }, ar: { widget: words('A') }, bn: { widget: words('B') } });

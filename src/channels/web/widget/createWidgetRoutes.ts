@@ -6,7 +6,11 @@ import express from 'express';
 import type { Translator } from '../../../i18n.ts';
 import { demoPage } from './demoPage.ts';
 import { createFontRoutes } from './fontRoutes.ts';
+import { LANGUAGE_ALIASES } from '../../../languages.ts';
 import { diskWording, offeredLanguages, widgetLanguage, widgetStrings, type WidgetLanguage, type WidgetStrings } from './widgetWording.ts';
+
+/** Codes or registry entries of src/languages.ts. */
+export type OfferedLanguages = ReadonlyArray<string | { code: string }>;
 
 export type { WidgetStrings } from './widgetWording.ts';
 
@@ -17,9 +21,10 @@ export interface WidgetOptions {
   /**
    * The languages offered in the widget's and the demo page's menus (the live languages): codes or
    * entries of src/languages.ts, shown in the registry's order. Default: every registry language
-   * that has a wording folder. The fallback is English when offered, else the first.
+   * that has a wording folder. The fallback is English when offered, else the first. A function is
+   * read per live release (with `wording`), so a publish that changes what is live reaches /widget.js.
    */
-  languages?: ReadonlyArray<string | { code: string }>;
+  languages?: OfferedLanguages | (() => OfferedLanguages);
   /** Where the Direct Line router is mounted (default /v3/directline). */
   directLinePath?: string;
   /** Direct Line token lifetime, so the widget knows when a stored token is stale (default 1800). */
@@ -68,12 +73,16 @@ export interface WidgetConfig {
   fontsPath: string;
   /** Offered languages; the fallback is `fallback`. */
   languages: WidgetLanguage[];
+  /** Tags (lower case) read as another language: `pa-arab` → `ur` (src/languages.ts LANGUAGE_ALIASES). */
+  aliases: Readonly<Record<string, string>>;
   fallback: string;
   strings: Record<string, WidgetStrings>;
 }
 
 /** What is built once per release of the wording: the script, and demo pages by language. */
 interface Built {
+  /** The offered codes it was built for (a release's live languages can be read again). */
+  key: string;
   widgetJs: string;
   languages: WidgetLanguage[];
   fallback: string;
@@ -86,15 +95,16 @@ export function createWidgetRoutes(opts: WidgetOptions): express.Router {
   const widgetPath = '/widget.js';
   const disk = diskWording(opts.localesDir ?? './locales');
   // Checked now, so a wrong list fails at start-up rather than on the first page.
-  if (opts.languages) offeredLanguages(opts.languages, new Set());
+  if (Array.isArray(opts.languages)) offeredLanguages(opts.languages, new Set());
+  const wanted = (): OfferedLanguages | undefined => (typeof opts.languages === 'function' ? opts.languages() : opts.languages);
 
   const byRelease = new WeakMap<Translator, Built>();
   let noLive: Built | undefined;
 
-  function build(live: Translator | undefined, diskT: Translator | undefined): Built {
+  function build(live: Translator | undefined, diskT: Translator | undefined, want: OfferedLanguages | undefined, key: string): Built {
     // The languages the bot speaks: the live release's (the folders' only when there is no live wording).
     const withWording = new Set((live ?? diskT)?.languages ?? []);
-    const offered = offeredLanguages(opts.languages, withWording);
+    const offered = offeredLanguages(want, withWording);
     const languages = offered.map(widgetLanguage);
     const fallback = languages.some((l) => l.code === 'en') ? 'en' : languages[0]!.code;
     const config: WidgetConfig = {
@@ -107,20 +117,23 @@ export function createWidgetRoutes(opts: WidgetOptions): express.Router {
       tokenTtlSeconds: opts.tokenTtlSeconds ?? 1800,
       fontsPath: '/fonts/fonts.css',
       languages,
+      aliases: LANGUAGE_ALIASES,
       fallback,
       strings: Object.fromEntries(languages.map((l) => [l.code, widgetStrings(l.code, live, diskT)])),
     };
     // `<` escaped so a partner name or a translation can never close a script element.
     const widgetJs = `var ANCHORLINE = ${JSON.stringify(config).replace(/</g, '\\u003c')};\n${WIDGET_SOURCE}`;
-    return { widgetJs, languages, fallback, pages: new Map() };
+    return { key, widgetJs, languages, fallback, pages: new Map() };
   }
 
   /** The widget built for the live wording, once per release (a published release is a new translator). */
   async function current(): Promise<Built> {
     const live = opts.wording?.();
+    const want = wanted();
+    const key = want ? want.map((w) => (typeof w === 'string' ? w : w.code)).join(',') : '*';
     const hit = live ? byRelease.get(live) : noLive;
-    if (hit) return hit;
-    const built = build(live, await disk());
+    if (hit?.key === key) return hit;
+    const built = build(live, await disk(), want, key);
     if (live) byRelease.set(live, built);
     else noLive = built;
     return built;

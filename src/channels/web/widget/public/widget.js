@@ -3,7 +3,7 @@
  *   <script src="https://anchorline.example/widget.js" data-language="en" async></script>
  * Optional attributes:
  *   data-language  the chat's language, a code from src/languages.ts (en, ur, pa, bn, ar, ro, pl, so;
- *                  `ar-SA` counts as ar); data-locale is the older name and is read too. Without
+ *                  `ar-SA` counts as ar, `pa-Arab`/`pa-PK` as ur); data-locale is the older name and is read too. Without
  *                  either: the page's <html lang>, else the browser's language, else English.
  *                  A language the resident picked in the widget's menu wins on later pages, until
  *                  a page asks for another language.
@@ -30,7 +30,12 @@
 
   // Helpers stay inside the IIFE: a classic script's top level would leak them onto the partner's page.
   // oxlint-disable-next-line unicorn/consistent-function-scoping
-  const lang = (locale) => String(locale || '').toLowerCase().split('-')[0];
+  const lang = (locale) => {
+    const tag = String(locale || '').toLowerCase();
+    // Panjabi in Shahmukhi (pa-Arab, pa-PK) is answered in Urdu: the server's table (src/languages.ts).
+    const alias = Object.keys(config.aliases || {}).find((a) => tag === a || tag.startsWith(`${a}-`));
+    return alias ? config.aliases[alias] : tag.split('-')[0];
+  };
   const languageOf = (locale) => config.languages.find((l) => l.code === lang(locale)) || null;
   const supported = (locale) => languageOf(locale)?.code ?? null;
   const SYSTEM_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -113,7 +118,9 @@
   const closeButton = el('button', { type: 'button', className: 'anchorline-close', textContent: '\u00d7' });
   const title = el('h2', { id: 'anchorline-title', className: 'anchorline-title' });
   const langLabel = el('label', {}, { for: 'anchorline-lang' });
-  head.append(title, langLabel, select, closeButton);
+  // One language offered: no menu to choose from.
+  if (config.languages.length > 1) head.append(title, langLabel, select, closeButton);
+  else head.append(title, closeButton);
   const chat = el('div', { className: 'anchorline-chat' });
   const status = el('p', { className: 'anchorline-status' }, { role: 'status' });
   chat.append(status);
@@ -124,7 +131,8 @@
   function applyLanguage() {
     const w = words();
     launcher.textContent = w.launcher;
-    title.textContent = w.title.replace('{partner}', config.partnerName);
+    // A replacer function: a partner name with "$&" or "$1" is put in as written.
+    title.textContent = w.title.replace('{partner}', () => config.partnerName);
     langLabel.textContent = w.language;
     closeButton.setAttribute('aria-label', w.close);
     root.setAttribute('lang', locale);
