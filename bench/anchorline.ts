@@ -27,15 +27,19 @@ export interface System {
 }
 
 /**
- * The shipped English wording and global commands, plus the benchmark flow and its
+ * The shipped English and Urdu wording and global commands, plus the benchmark flow and its
  * few extra strings, in a temporary folder (the shipped flows stay untouched).
  */
 export function benchFlowDirs(): { flowsDir: string; localesDir: string; cleanup(): void } {
   const root = mkdtempSync(path.join(tmpdir(), 'anchorline-bench-'));
   const flowsDir = path.join(root, 'flows');
   const localesDir = path.join(root, 'locales');
-  cpSync(path.join(ROOT, 'locales', 'en'), path.join(localesDir, 'en'), { recursive: true });
-  cpSync(path.join(BENCH, 'locales', 'en', 'bench.json'), path.join(localesDir, 'en', 'bench.json'));
+  // English and Urdu, as the benchmark flow offers (with one language the language question would
+  // answer itself, and the flow would no longer match the peer's dialog turn for turn).
+  for (const lng of ['en', 'ur']) {
+    cpSync(path.join(ROOT, 'locales', lng), path.join(localesDir, lng), { recursive: true });
+    cpSync(path.join(BENCH, 'locales', lng, 'bench.json'), path.join(localesDir, lng, 'bench.json'));
+  }
   cpSync(path.join(ROOT, 'flows', 'commands.yaml'), path.join(flowsDir, 'commands.yaml'));
   for (const f of readdirSync(path.join(BENCH, 'flows'))) cpSync(path.join(BENCH, 'flows', f), path.join(flowsDir, f));
   return { flowsDir, localesDir, cleanup: () => rmSync(root, { recursive: true, force: true }) };

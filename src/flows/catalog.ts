@@ -9,10 +9,10 @@ import { findFlowVersionTexts } from '../store/flowVersions.ts';
 import { checkFlows } from './check.ts';
 import { checkReadabilityOf } from './checkReadability.ts';
 import { diskPath, localeFiles, readFlowFiles, type FlowFiles } from './flowFiles.ts';
-import { readDataNames, withDataNames } from './dataNames.ts';
+import { dataNamesOf, withDataNames } from './dataNames.ts';
 import { noteDataNames } from '../languages/live.ts';
-import { readDataNameTexts } from '../translations/dataNameTexts.ts';
-import { statusFileProblems } from '../translations/status.ts';
+import { readDataNameTexts } from './dataNameTexts.ts';
+import { statusFileProblems } from './translationStatus.ts';
 import { commandKeys, parseCommandsFile, type Command } from './commands.ts';
 import { compileFlow, type CompiledFlow } from './compile.ts';
 import { parseFlowFile, type Locator } from './parseFlowFile.ts';
@@ -124,8 +124,9 @@ export async function loadFlowSet(opts: LoadOptions): Promise<LoadResult> {
  */
 export async function loadFlowSetFromFiles(files: FlowFiles, opts: Pick<LoadOptions, 'flowsDir' | 'actions'>): Promise<LoadResult> {
   let resources;
+  const names = await readDataNameTexts(opts.flowsDir);
   try {
-    resources = withDataNames(resourcesFromTexts(localeFiles(files)), await readDataNames(opts.flowsDir));
+    resources = withDataNames(resourcesFromTexts(localeFiles(files)), dataNamesOf(names));
   } catch (err) {
     const file = /^(locales\/[^:]+):/.exec((err as Error).message)?.[1] ?? 'locales';
     return { ok: false, problems: [{ severity: 'error', code: 'locale', file, line: 1, col: 1, path: '', message: (err as Error).message }] };
@@ -153,7 +154,7 @@ export async function loadFlowSetFromFiles(files: FlowFiles, opts: Pick<LoadOpti
     byVersion.set(id, versionTexts(id, plain, texts));
   }
   // The engine's LANGUAGES_LIVE=reviewed counts the data names too, as `translations status` does.
-  noteDataNames(files, await readDataNameTexts(opts.flowsDir));
+  noteDataNames(files, names);
   return {
     ok: true,
     set: {
