@@ -52,3 +52,12 @@ export function languageOf(code: string | undefined | null): Language | undefine
   for (const [tag, to] of Object.entries(LANGUAGE_ALIASES)) if (lower === tag || lower.startsWith(`${tag}-`)) return byCode.get(to);
   return byCode.get(code) ?? byCode.get(lower.split('-')[0]!);
 }
+
+/** Orders language codes as the registry lists them (English first); codes it does not know come last, by code. */
+export function compareLanguages(a: string, b: string): number {
+  const ia = LANGUAGE_CODES.indexOf(a);
+  const ib = LANGUAGE_CODES.indexOf(b);
+  if (ia >= 0 && ib >= 0) return ia - ib;
+  if (ia >= 0 || ib >= 0) return ia >= 0 ? -1 : 1;
+  return a.localeCompare(b);
+}

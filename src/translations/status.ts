@@ -1,6 +1,7 @@
 import { localeFiles, type FlowFiles } from '../flows/flowFiles.ts';
 import { buildCatalogue } from './catalogue.ts';
 import type { DataName } from './dataNameTexts.ts';
+import { compareLanguages } from '../languages.ts';
 
 // The status file itself is the flows room's (the checker refuses a broken one); re-exported here.
 export {
@@ -33,7 +34,7 @@ export interface LanguageCounts {
  * each can be trusted. `missing`: strings it has no text for (residents see the English).
  */
 export function statusCounts(files: FlowFiles, names: readonly DataName[] = []): LanguageCounts[] {
-  const langs = [...localeFiles(files).keys()].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  const langs = [...localeFiles(files).keys()].sort(compareLanguages);
   const out: LanguageCounts[] = [];
   for (const lang of langs) out.push(languageCounts(files, lang, names));
   return out;
@@ -74,7 +75,7 @@ export function languageCounts(files: FlowFiles, lang: string, names: readonly D
  * such a file before it can be published.
  */
 export function reviewedLanguages(files: FlowFiles, names: readonly DataName[] = []): string[] {
-  const langs = [...localeFiles(files).keys()].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  const langs = [...localeFiles(files).keys()].sort(compareLanguages);
   return langs.filter((lang) => {
     if (lang === 'en') return true;
     try {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Wording } from './localeTexts.ts';
+import { LANGUAGES } from '../../languages.ts';
 
 // The wording form's fields, shared by the page that writes them and the save that reads them.
 
@@ -8,7 +9,10 @@ export const fieldName = (lang: string, namespace: string, key: string): string 
 export const FIELD = /^t:([a-z]{2,3}(?:-[A-Za-z]{2,4})?):([a-z][a-z0-9_-]*):([A-Za-z][\w-]*(?:\.[\w-]+)*)$/;
 
 const names = new Intl.DisplayNames(['en'], { type: 'language' });
+/** The registry's English name ("Bengali", "Panjabi"), else the runtime's. */
 export function languageName(lang: string): string {
+  const known = LANGUAGES.find((l) => l.code === lang);
+  if (known) return known.english;
   try {
     return names.of(lang) ?? lang;
   } catch {

@@ -5,6 +5,7 @@ import { keyUsage, type KeyUse } from './keyUsage.ts';
 import { localeTexts, type Wording } from './localeTexts.ts';
 import { readabilitySettings } from './readabilitySettings.ts';
 import { wordingId } from './wordingHistory.ts';
+import { compareLanguages } from '../../languages.ts';
 
 /** What a translator should look at in one cell; none means the text is fine. */
 export type CellFlag = 'missing' | 'outdated' | 'placeholders';
@@ -64,7 +65,7 @@ const empty = (v: Wording | undefined) => v === undefined || (typeof v === 'stri
  */
 export function wordingRows(files: FlowFiles, against: ReadonlyMap<string, string | null>): WordingTable {
   const { files: texts, broken } = localeTexts(files);
-  const languages = [...new Set(texts.map((t) => t.lang))].sort((a, b) => (a === 'en' ? -1 : b === 'en' ? 1 : a.localeCompare(b)));
+  const languages = [...new Set(texts.map((t) => t.lang))].sort(compareLanguages);
   const namespaces = [...new Set(texts.map((t) => t.namespace))].sort();
   const usage = keyUsage(files);
   const settings = readabilitySettings(files);
