@@ -82,6 +82,12 @@ function francPick(text: string, iso: string[]): string | undefined {
   return FROM_ISO3.get(best[0]);
 }
 
+/** The script more than half of a text's letters are in (undefined when none is, or no letters). */
+export function scriptOfText(text: string): Script | undefined {
+  const letters = count(text, LETTER);
+  return letters === 0 ? undefined : scriptOf(text, letters);
+}
+
 /** The script most of the message's letters are in. */
 function scriptOf(text: string, letters: number): Script | undefined {
   const share = (re: RegExp) => count(text, re) / letters;

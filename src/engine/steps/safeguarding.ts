@@ -3,7 +3,8 @@ import type { TurnStep } from '../pipeline.ts';
 import { ageOf, requestHandoff } from '../requestHandoff.ts';
 import { detectedLanguage, isFirstMessage, pageLanguage, switchLocale } from '../switchLocale.ts';
 import { dataOf, ownerOf } from '../turnState.ts';
-import { languageOf, type Script } from '../../languages.ts';
+import { languageOf } from '../../languages.ts';
+import { scriptOfText } from '../../languages/detect.ts';
 
 /**
  * Every typed message is checked for a safeguarding signal before anything else can swallow it:
@@ -33,7 +34,7 @@ export const safeguarding: TurnStep = async (t, next) => {
     if (t.live.includes(detected.code) && !pageLanguage(t) && (await isFirstMessage(t))) switchLocale(t, detected.code);
     const again = check.check(t.turn.text, detected.code, age ? { ageBand: age } : {});
     if (again.matched) replies = again.replies;
-  } else if (s.matchedIn.length === 1 && s.matchedIn[0] !== t.locale.split('-')[0] && writtenInScriptOf(t.turn.text, s.matchedIn[0]!)) {
+  } else if (s.matchedIn.length === 1 && s.matchedIn[0] !== t.locale.split('-')[0] && scriptOfText(t.turn.text) === languageOf(s.matchedIn[0])?.script) {
     // Too short to detect ("chce umrzec" in an English conversation), but only one language's list
     // has the phrase, and it is written in that language's script: the numbers come in that
     // language. (Roman Urdu matches the Urdu list but is not written in Urdu script: a resident who
@@ -46,13 +47,3 @@ export const safeguarding: TurnStep = async (t, next) => {
   await requestHandoff(t, 'safeguarding', 'urgent', data);
   if (withPerson) return next();
 };
-
-const SCRIPT_LETTERS: Record<Script, RegExp> = { Latn: /\p{Script=Latin}/u, Arab: /\p{Script=Arabic}/u, Guru: /\p{Script=Gurmukhi}/u, Beng: /\p{Script=Bengali}/u };
-
-/** Whether `text` is written in the script of language `code` (most of its letters are). */
-function writtenInScriptOf(text: string, code: string): boolean {
-  const script = languageOf(code)?.script;
-  if (!script) return false;
-  const letters = [...text].filter((c) => /\p{L}/u.test(c));
-  return letters.length > 0 && letters.filter((c) => SCRIPT_LETTERS[script].test(c)).length * 2 > letters.length;
-}

@@ -1,7 +1,5 @@
-import { yaml } from '@codemirror/lang-yaml';
-import { lintGutter, setDiagnostics } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
-import { basicSetup, EditorView } from 'codemirror';
+import { setDiagnostics } from '@codemirror/lint';
+import { EditorView } from 'codemirror';
 import { can, roleSchema } from '../staff.ts';
 import { applyEdit } from './applyEdit.ts';
 import { centreOn, drawDiagram } from './diagramView.ts';
@@ -12,6 +10,7 @@ import { problemDiagnostic, problemSummary } from './problemDiagnostic.ts';
 import { renderForm } from './renderForm.ts';
 import { headerForm, stepForm, type FormEdit } from './schemaForm.ts';
 import { showConflict } from './conflictPanel.ts';
+import { yamlSourceView } from './yamlSourceView.ts';
 import { draftSaver, type Conflict, type DraftSaver } from './draftSaver.ts';
 import { api, checkSchema, draftSchema, el, staffRole, type ClientProblem } from './studioApi.ts';
 /** The outline's first entry: the flow's own fields rather than a step. */
@@ -186,21 +185,7 @@ async function start(): Promise<void> {
     setStatus(`The draft has no flow "${flowId}".`);
     return;
   }
-  view = new EditorView({
-    parent: sourceBox,
-    state: EditorState.create({
-      doc: text,
-      extensions: [
-        basicSetup,
-        yaml(),
-        lintGutter(),
-        EditorState.readOnly.of(!canEdit),
-        // tabindex: axe counts contenteditable as no keyboard access to the scrolling region.
-        EditorView.contentAttributes.of({ 'aria-label': `YAML source of flow ${flowId}`, tabindex: '0' }),
-        EditorView.updateListener.of((u) => u.docChanged && onSourceChanged()),
-      ],
-    }),
-  });
+  view = yamlSourceView({ parent: sourceBox, doc: text, canEdit, label: `YAML source of flow ${flowId}`, changed: () => onSourceChanged() });
   if (canEdit) {
     saver = draftSaver({
       file,

@@ -1,10 +1,9 @@
-import { yaml } from '@codemirror/lang-yaml';
-import { lintGutter, setDiagnostics } from '@codemirror/lint';
-import { EditorState } from '@codemirror/state';
-import { basicSetup, EditorView } from 'codemirror';
+import { setDiagnostics } from '@codemirror/lint';
+import type { EditorView } from 'codemirror';
 import { isFlowTestPath } from '../flows/sourceFiles.ts';
 import { can, roleSchema } from '../staff.ts';
 import { showConflict } from './conflictPanel.ts';
+import { yamlSourceView } from './yamlSourceView.ts';
 import { draftSaver, type Conflict, type DraftSaver } from './draftSaver.ts';
 import { problemDiagnostic, problemSummary } from './problemDiagnostic.ts';
 import { api, ApiError, checkSchema, draftSchema, el, savedSchema, staffRole, type ClientProblem } from './studioApi.ts';
@@ -83,21 +82,7 @@ async function start(): Promise<void> {
     setStatus(`The draft has no file ${file}.`);
     return;
   }
-  view = new EditorView({
-    parent: sourceBox,
-    state: EditorState.create({
-      doc: text,
-      extensions: [
-        basicSetup,
-        yaml(),
-        lintGutter(),
-        EditorState.readOnly.of(!canEdit),
-        // tabindex: axe counts contenteditable as no keyboard access to the scrolling region.
-        EditorView.contentAttributes.of({ 'aria-label': `YAML source of ${file}`, tabindex: '0' }),
-        EditorView.updateListener.of((u) => u.docChanged && saver?.changed()),
-      ],
-    }),
-  });
+  view = yamlSourceView({ parent: sourceBox, doc: text, canEdit, label: `YAML source of ${file}`, changed: () => saver?.changed() });
   if (canEdit) {
     saver = draftSaver({
       file,
