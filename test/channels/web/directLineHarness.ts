@@ -61,12 +61,16 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Our Direct Line router in an Express app on a real port, as src/http/server.ts mounts it. */
-export async function serveDirectLine(opts: DirectLineOptions): Promise<Served> {
+/**
+ * Our Direct Line router in an Express app on a real port, as src/http/server.ts mounts it;
+ * `mount` adds what else a test serves beside it (partner pages, the widget routes).
+ */
+export async function serveDirectLine(opts: DirectLineOptions, mount?: (app: express.Express) => void): Promise<Served> {
   const dl = createDirectLine(opts);
   const app = express();
   // As src/http/server.ts: X-Forwarded-For from this machine names the client (a proxy in front).
   app.set('trust proxy', 'loopback');
+  mount?.(app);
   app.use('/v3/directline', dl.router);
   const server = http.createServer(app);
   dl.attachWebSocket(server);

@@ -4,24 +4,19 @@
  * axe report go to test/artifacts/ (git-ignored). Chromium is installed by .ci/run when missing.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import express from 'express';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../helpers/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDirectLine } from '../../../src/channels/web/directline/createDirectLine.ts';
 import { createWidgetRoutes } from '../../../src/channels/web/widget/createWidgetRoutes.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { silentLogger } from './directLineHarness.ts';
+import { serveDirectLine, silentLogger } from './directLineHarness.ts';
 import { createRealEngine } from './realEngine.ts';
 
 const ARTIFACTS = 'test/artifacts';
 const require = createRequire(import.meta.url);
 
 let t: TestDb;
-let server: http.Server;
 let close: () => Promise<void>;
 let base: string;
 let browser: Browser;
@@ -35,22 +30,12 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await createTestDb();
   const engine = await createRealEngine(t.db);
-  const dl = createDirectLine({ db: t.db, engine, logger: silentLogger, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] });
-  const app = express();
-  app.get('/embed-test.html', (_req, res) => {
-    res.type('html').send(EMBED_PAGE);
-  });
-  app.use('/v3/directline', dl.router);
-  app.use(createWidgetRoutes({ partnerName: 'Birmingham & Solihull Anchor Network', partnerColour: '#005eb8' }));
-  server = http.createServer(app);
-  dl.attachWebSocket(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = async () => {
-    await dl.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  ({ base, close } = await serveDirectLine({ db: t.db, engine, logger: silentLogger, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] }, (app) => {
+    app.get('/embed-test.html', (_req, res) => {
+      res.type('html').send(EMBED_PAGE);
+    });
+    app.use(createWidgetRoutes({ partnerName: 'Birmingham & Solihull Anchor Network', partnerColour: '#005eb8' }));
+  }));
   browser = await launchChromium();
 });
 afterAll(async () => {

@@ -6,19 +6,15 @@
  * script with (DevTools `CSS.getPlatformFontsForNode`). Screenshots: test/artifacts/widget-<lang>.png.
  */
 import { mkdirSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDirectLine } from '../../../src/channels/web/directline/createDirectLine.ts';
 import { createWidgetRoutes } from '../../../src/channels/web/widget/createWidgetRoutes.ts';
 import { createTranslator, loadLocales, type Translator } from '../../../src/i18n.ts';
 import { LANGUAGES, type Language } from '../../../src/languages.ts';
 import { axeViolations } from '../../helpers/axe.ts';
 import { launchChromium } from '../../helpers/chromium.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { silentLogger } from './directLineHarness.ts';
+import { serveDirectLine, silentLogger } from './directLineHarness.ts';
 import { createRealEngine } from './realEngine.ts';
 
 const ARTIFACTS = 'test/artifacts';
@@ -28,7 +24,6 @@ const WEB_FONT: Partial<Record<string, string>> = { ur: 'Noto Nastaliq Urdu', ar
 const SCRIPT_CHARS: Record<Language['script'], RegExp> = { Latn: /[A-Za-z]/g, Arab: /[\u0600-\u06ff]/g, Beng: /[\u0980-\u09ff]/g, Guru: /[\u0a00-\u0a7f]/g };
 
 let t: TestDb;
-let server: http.Server;
 let close: () => Promise<void>;
 let base: string;
 let browser: Browser;
@@ -45,26 +40,16 @@ beforeAll(async () => {
   wording = await createTranslator(await loadLocales('locales'));
   t = await createTestDb();
   const engine = await createRealEngine(t.db, { LOCALES_DIR: 'locales' });
-  const dl = createDirectLine({ db: t.db, engine, logger: silentLogger, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] });
-  const app = express();
-  app.get('/partner-bn.html', (_req, res) => {
-    res.type('html').send(partnerPage('bn'));
-  });
-  app.get('/partner-pl.html', (_req, res) => {
-    res.type('html').send(partnerPage('en', ' data-locale="pl-PL"'));
-  });
-  app.use('/v3/directline', dl.router);
-  // Every registry language offered.
-  app.use(createWidgetRoutes({ partnerName: 'Birmingham & Solihull Anchor Network', partnerColour: '#005eb8', languages: LANGUAGES.map((l) => l.code) }));
-  server = http.createServer(app);
-  dl.attachWebSocket(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = async () => {
-    await dl.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  ({ base, close } = await serveDirectLine({ db: t.db, engine, logger: silentLogger, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] }, (app) => {
+    app.get('/partner-bn.html', (_req, res) => {
+      res.type('html').send(partnerPage('bn'));
+    });
+    app.get('/partner-pl.html', (_req, res) => {
+      res.type('html').send(partnerPage('en', ' data-locale="pl-PL"'));
+    });
+    // Every registry language offered.
+    app.use(createWidgetRoutes({ partnerName: 'Birmingham & Solihull Anchor Network', partnerColour: '#005eb8', languages: LANGUAGES.map((l) => l.code) }));
+  }));
   browser = await launchChromium();
 });
 afterAll(async () => {

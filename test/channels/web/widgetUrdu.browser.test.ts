@@ -3,16 +3,12 @@
  * our server, no CDN), and Web Chat's own strings are Urdu. Screenshot in test/artifacts/.
  */
 import { mkdirSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../helpers/chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDirectLine } from '../../../src/channels/web/directline/createDirectLine.ts';
 import { createWidgetRoutes } from '../../../src/channels/web/widget/createWidgetRoutes.ts';
 import { createTestDb, type TestDb } from '../../helpers/testDb.ts';
-import { silentLogger } from './directLineHarness.ts';
+import { serveDirectLine, silentLogger } from './directLineHarness.ts';
 import { createRealEngine } from './realEngine.ts';
 
 const ARTIFACTS = 'test/artifacts';
@@ -22,7 +18,6 @@ const PAGE = `<!doctype html><html lang="ur" dir="rtl"><head><meta charset="utf-
 <body><main><h1>ملازمتیں</h1></main><script src="/widget.js" async></script></body></html>`;
 
 let t: TestDb;
-let server: http.Server;
 let close: () => Promise<void>;
 let base: string;
 let browser: Browser;
@@ -32,26 +27,16 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await createTestDb();
   const engine = await createRealEngine(t.db);
-  const dl = createDirectLine({ db: t.db, engine, logger: silentLogger, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] });
-  const app = express();
-  app.use((req, _res, next) => {
-    if (req.path.startsWith('/fonts/')) fontRequests.push(req.path);
-    next();
-  });
-  app.get('/partner.html', (_req, res) => {
-    res.type('html').send(PAGE);
-  });
-  app.use('/v3/directline', dl.router);
-  app.use(createWidgetRoutes({ partnerName: 'Anchor Network', partnerColour: '#005eb8' }));
-  server = http.createServer(app);
-  dl.attachWebSocket(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = async () => {
-    await dl.close();
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  ({ base, close } = await serveDirectLine({ db: t.db, engine, logger: silentLogger, tokenSigningKey: 'k'.repeat(32), widgetOrigins: [] }, (app) => {
+    app.use((req, _res, next) => {
+      if (req.path.startsWith('/fonts/')) fontRequests.push(req.path);
+      next();
+    });
+    app.get('/partner.html', (_req, res) => {
+      res.type('html').send(PAGE);
+    });
+    app.use(createWidgetRoutes({ partnerName: 'Anchor Network', partnerColour: '#005eb8' }));
+  }));
   browser = await launchChromium();
 });
 afterAll(async () => {
