@@ -23,7 +23,7 @@ export const answerParsing: TurnStep = async (t, next) => {
   const data = dataOf(snapshot);
   const { r } = t;
   const choiceWords = r.choiceWords(ask, data);
-  const res = readAnswer(ask, {
+  let res = readAnswer(ask, {
     text: t.turn.text,
     value: t.turn.value,
     choiceWords,
@@ -37,6 +37,12 @@ export const answerParsing: TurnStep = async (t, next) => {
     now: t.turn.receivedAt,
   });
   const text = t.turn.text;
+  // "Yes" at the language question keeps the language the bot speaks (offered first: after a
+  // first message in Polish, "tak" means Polish).
+  if (!res.ok && ask.sets === 'locale' && text && choiceWords.some((c) => c.value === t.locale)) {
+    const yes = readAnswer({ ...ask, type: 'yesno' }, { text, yesWords: r.list('answers.yesWords'), noWords: r.list('answers.noWords'), lists: listWords(r) });
+    if (yes.ok && yes.value === true) res = { ok: true, value: t.locale };
+  }
   const talk = text ? smallTalkOf(text, smallTalkWords(r)) : undefined;
   // A free-text question would take "hi" as its answer; elsewhere only a non-answer is small talk,
   // and "not sure", "thank you", "hello" or "bye" win over an answer read from one of their words
