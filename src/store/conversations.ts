@@ -81,6 +81,11 @@ export interface TurnWrite {
   /** Erase the transcript before writing (delete my data, consent refused). */
   eraseMessages?: boolean;
   notifyChannel: string;
+  /**
+   * Further statements of this turn that ride in the same commit (built by store modules with
+   * literals only, e.g. funnelEvents.ts `startedSql`): they cost no round trip of their own.
+   */
+  extraSql?: string[];
 }
 
 /** Round trip 2: everything the turn changed, and COMMIT in the same request. */
@@ -99,6 +104,7 @@ export async function writeTurn(tx: Tx, w: TurnWrite): Promise<void> {
   const parts: string[] = [];
   if (w.eraseMessages) parts.push(`DELETE FROM messages WHERE conversation_id = ${id}; DELETE FROM processed_activities WHERE conversation_id = ${id};`);
   parts.push(`UPDATE conversations SET ${sets.join(', ')} WHERE id = ${id};`);
+  if (w.extraSql?.length) parts.push(...w.extraSql);
   parts.push(
     `INSERT INTO processed_activities (conversation_id, activity_id, replies) VALUES (${id}, ${L(w.activityId)}, ${L(w.replies)}) ON CONFLICT DO NOTHING;`,
   );

@@ -1,0 +1,95 @@
+/**
+ * The outcomes report's shape (issue 15): what `loadOutcomes` (outcomeQueries.ts) returns and
+ * the dashboard, the CSV exports and the monthly report render. Every count in it has already
+ * been through small-number suppression (suppression.ts): a renderer never sees a raw 1–4.
+ */
+import { z } from 'zod';
+
+/** Who is looking: the whole network (operator, coordinators) or one partner's own part. */
+export type OutcomeScope = { kind: 'network' } | { kind: 'partner'; partnerId: string };
+
+export const outcomeFiltersSchema = z.object({
+  /** Inclusive start and exclusive end of the period (events' `at`). */
+  from: z.date(),
+  to: z.date(),
+  programmeId: z.string().min(1).max(80).optional(),
+  /** Employer: applications and what followed for its vacancies. */
+  partnerId: z.string().min(1).max(80).optional(),
+  referralCode: z.string().min(1).max(20).optional(),
+  /** Residents from neighbourhoods of this IMD 2019 decile only ("are we reaching decile 1?"). */
+  imdDecile: z.number().int().min(1).max(10).optional(),
+});
+export type OutcomeFilters = z.infer<typeof outcomeFiltersSchema>;
+
+/**
+ * A count as shown: `value` is null when suppressed. `shown` is what every output prints:
+ * "1,234", "<5" (1–4), or the secondary mark (see suppression.ts) for a cell hidden so that a
+ * suppressed one cannot be worked out from a total.
+ */
+export interface ShownCount {
+  value: number | null;
+  shown: string;
+}
+
+/** The stages the funnel shows, in order. */
+export const FUNNEL_STEPS = ['started', 'consented', 'eligible', 'booked', 'attended', 'applied', 'shortlisted', 'interviewed', 'offered', 'started_job'] as const;
+export type FunnelStep = (typeof FUNNEL_STEPS)[number];
+
+export interface FunnelRow {
+  step: FunnelStep;
+  residents: ShownCount;
+  /** Share of the previous step, "62%", or null when either count is suppressed or zero. */
+  conversion: string | null;
+  /** Median whole days from the previous step, for residents who reached both; null under 5 residents. */
+  medianDays: number | null;
+}
+
+/** The steps every breakdown table counts (columns). */
+export const BREAKDOWN_STEPS = ['started', 'consented', 'eligible', 'booked', 'attended', 'applied', 'offered', 'started_job'] as const;
+export type BreakdownStep = (typeof BREAKDOWN_STEPS)[number];
+
+export interface BreakdownRow {
+  /** The row's key: a decile "1", a ward code, a referral code ("none" for no route), a language code, an age band, a week "2026-10-05". */
+  key: string;
+  /** What a reader sees: "Decile 1 (most deprived)", the ward's name, the route's label… */
+  label: string;
+  counts: Record<BreakdownStep, ShownCount>;
+}
+
+export interface DecileReachRow {
+  decile: number;
+  /** Consented residents whose neighbourhood is in this decile. */
+  residents: ShownCount;
+  /** Their share of residents with a known decile, "23%", or null when suppressed. */
+  share: string | null;
+  /** The share of the area's neighbourhoods (2011 LSOAs, ~1,500 people each) in this decile: "21.5%". */
+  areaShare: string;
+  /** The same as numbers for the chart (share null when suppressed). */
+  shareValue: number | null;
+  areaShareValue: number;
+}
+
+export interface OutcomeReport {
+  scope: OutcomeScope;
+  filters: OutcomeFilters;
+  generatedAt: Date;
+  funnel: FunnelRow[];
+  /** Counts of the side stages in the period. */
+  handedToPerson: ShownCount;
+  erased: ShownCount;
+  reachByDecile: DecileReachRow[];
+  /** Residents whose decile is not known (no postcode, or outside the area). */
+  decileUnknown: ShownCount;
+  byWard: BreakdownRow[];
+  byReferral: BreakdownRow[];
+  byLanguage: BreakdownRow[];
+  byAgeBand: BreakdownRow[];
+  /** One row per week (Monday) of the period. */
+  weekly: BreakdownRow[];
+  /** What the viewer may filter by: programmes, employers and referral routes in its scope. */
+  choices: {
+    programmes: Array<{ id: string; name: string }>;
+    partners: Array<{ id: string; name: string }>;
+    referralCodes: Array<{ code: string; label: string; partnerId: string }>;
+  };
+}
