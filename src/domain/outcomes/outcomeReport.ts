@@ -82,6 +82,8 @@ export interface OutcomeReport {
   decileUnknown: ShownCount;
   byWard: BreakdownRow[];
   byReferral: BreakdownRow[];
+  /** The headline question: residents from decile-1 neighbourhoods, by referral route (ignores the decile filter). */
+  byReferralDecile1: BreakdownRow[];
   byLanguage: BreakdownRow[];
   byAgeBand: BreakdownRow[];
   /** One row per week (Monday) of the period. */
