@@ -9,7 +9,9 @@
  *   subtraction. So no group is left with exactly one hidden cell: the smallest other non-zero
  *   cell is hidden too (a zero only when there is none), marked "[c]", and this repeats until
  *   every group has none or at least two hidden cells. Every group's total is treated as known,
- *   even where the report does not print it, because another report (another filter) may.
+ *   even where the report does not print it, because another report (another filter) may. (A
+ *   total of 1–4 is itself shown as "<5"; then a lone hidden cell may stay alone — its group has
+ *   no other non-zero cell to hide, and nothing known to subtract it from.)
  * - Conversions and shares computed from a hidden count are not shown.
  *
  * What it does not defend against: reasoning from the ranges ("<5" is 1–4, "[c]" is 5 or more)
@@ -103,7 +105,7 @@ export function suppressReach(deciles: readonly number[], unknown: number): Reac
   const decileIdx = deciles.map((_, i) => i);
   const out = suppressCells(values, [decileIdx, [...decileIdx, deciles.length]]);
   const unknownShown = out[deciles.length]!;
-  return { deciles: out.slice(0, deciles.length), unknown: unknownShown, sharesShown: unknownShown.value !== null || unknown === 0 };
+  return { deciles: out.slice(0, deciles.length), unknown: unknownShown, sharesShown: unknownShown.value !== null };
 }
 
 /** "62%": the share of the previous count, or null when either is hidden or the previous is zero. */
