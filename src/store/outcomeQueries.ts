@@ -98,12 +98,12 @@ rf AS (
 const STEP_PAIRS: Array<[ResidentStep, ResidentStep]> = RESIDENT_STEPS.slice(1).map((s, i) => [RESIDENT_STEPS[i]!, s]);
 
 const median = ([a, b]: [ResidentStep, ResidentStep]) =>
-  `percentile_disc(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM (t_${b} - t_${a})) / 86400)) FILTER (WHERE t_${a} IS NOT NULL AND t_${b} IS NOT NULL) AS m_${b},
+  `percentile_disc(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM (t_${b} - t_${a})) / 86400)) FILTER (WHERE d.dim = 'all' AND t_${a} IS NOT NULL AND t_${b} IS NOT NULL) AS m_${b},
    count(*) FILTER (WHERE t_${a} IS NOT NULL AND t_${b} IS NOT NULL) AS n_${b}`;
 
 /**
  * The cohort (residents whose first visible event falls in the period) by dimension: `all` (the
- * funnel, with medians), `ward`, `route`, `language`, `age_band`, `decile`, and `route_d1`
+ * funnel, with medians; other rows' medians are not computed), `ward`, `route`, `language`, `age_band`, `decile`, and `route_d1`
  * (decile-1 residents by route, whatever the decile filter). A NULL dimension is the key ''.
  */
 const COHORT_SQL = `WITH ${residents(false)},
@@ -129,7 +129,7 @@ export interface CohortRow {
   key: string;
   residents: number;
   counts: Record<ResidentStep, number>;
-  /** Median whole days from the previous resident step, and how many residents it is over. */
+  /** Median whole days from the previous resident step (on the `all` row only), and how many residents it is over. */
   medians: Partial<Record<ResidentStep, { days: number | null; n: number }>>;
 }
 

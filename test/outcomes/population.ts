@@ -308,8 +308,8 @@ function emptyCounts(startedApplies: boolean): StepCounts {
 export function expectedOutcomes(pop: Population, scope: OutcomeScope, f: OutcomeFilters): ExpectedOutcomes {
   const now = pop.now.getTime();
   const own = new Set<string>(scope.kind === 'partner' ? REFERRAL_CODES.filter((c) => c.partnerId === scope.partnerId).map((c) => c.code) : []);
-  const visible = (e: TestEvent) => scope.kind === 'network' || (e.referralCode != null && own.has(e.referralCode)) || e.partnerId === scope.partnerId;
-  const route = (code: string | null | undefined) => (code == null ? 'none' : scope.kind === 'network' || own.has(code) ? code : 'other');
+  const visible = (e: TestEvent) => scope.kind === 'network' || own.has(e.referralCode ?? '') || e.partnerId === scope.partnerId;
+  const route = (code: string | null | undefined) => (code === null || code === undefined ? 'none' : scope.kind === 'network' || own.has(code) ? code : 'other');
   const inPeriod = (at: Date) => at.getTime() >= f.from.getTime() && at.getTime() < f.to.getTime();
   const employerOk = (e: TestEvent) => !EMPLOYER_STAGES.has(e.stage) || f.partnerId === undefined || e.partnerId === f.partnerId;
 
@@ -325,12 +325,12 @@ export function expectedOutcomes(pop: Population, scope: OutcomeScope, f: Outcom
     res.events.push(e);
     res.firstAt = Math.min(res.firstAt, e.at.getTime());
     const d = res.dims;
-    if (e.wardCode != null) d.ward = e.wardCode;
-    if (e.imdDecile != null) d.decile = e.imdDecile;
-    if (e.ageBand != null) d.age = e.ageBand;
-    if (e.language != null) d.language = e.language;
-    if (e.referralCode != null) d.referral = e.referralCode;
-    if (e.programmeId != null) d.programme = e.programmeId;
+    if (e.wardCode !== null && e.wardCode !== undefined) d.ward = e.wardCode;
+    if (e.imdDecile !== null && e.imdDecile !== undefined) d.decile = e.imdDecile;
+    if (e.ageBand !== null && e.ageBand !== undefined) d.age = e.ageBand;
+    if (e.language !== null && e.language !== undefined) d.language = e.language;
+    if (e.referralCode !== null && e.referralCode !== undefined) d.referral = e.referralCode;
+    if (e.programmeId !== null && e.programmeId !== undefined) d.programme = e.programmeId;
     const step: ResidentStepName | undefined =
       e.stage === 'eligibility' ? (e.eligible ? 'eligible' : undefined) : (RESIDENT_STEPS as readonly string[]).includes(e.stage) && e.stage !== 'attended' ? (e.stage as ResidentStepName) : undefined;
     if (step && employerOk(e) && res.first[step] === undefined) res.first[step] = e.at.getTime();
@@ -372,7 +372,7 @@ export function expectedOutcomes(pop: Population, scope: OutcomeScope, f: Outcom
   if (!startedApplies) out.funnel.started = null;
   for (const e of pop.events) {
     if (e.stage !== 'started' || !inPeriod(e.at) || e.at.getTime() > now) continue;
-    if (scope.kind === 'partner' && !(e.referralCode != null && own.has(e.referralCode))) continue;
+    if (scope.kind === 'partner' && !own.has(e.referralCode ?? '')) continue;
     if (f.referralCode !== undefined && e.referralCode !== f.referralCode) continue;
     if (!startedApplies) continue;
     out.funnel.started = (out.funnel.started ?? 0) + 1;

@@ -98,7 +98,7 @@ describe('complementary suppression, property', () => {
       const flat = table.flat();
       // A column adds up to the step's figure, which is known unless it is itself 1–4 (then shown "<5").
       const sum = (g: number[]) => g.reduce((a, i) => a + flat[i]!, 0);
-      const groups = Array.from({ length: cols }, (_, c) => table.map((_, i) => i * cols + c).filter((i) => flat[i] !== null)).filter((g) => sum(g) === 0 || sum(g) >= 5);
+      const groups = Array.from({ length: cols }, (_col, c) => table.map((_row, i) => i * cols + c).filter((i) => flat[i] !== null)).filter((g) => sum(g) === 0 || sum(g) >= 5);
       const hidden = out.map((c, i) => (c.value === null && flat[i] !== null ? i : -1)).filter((i) => i >= 0);
       hiddenSeen += hidden.length;
       secondarySeen += out.filter((c) => c.shown === '[c]').length;

@@ -215,9 +215,9 @@ export function mondayWeeks(from: Date, to: Date): string[] {
   const day = (d: Date) => new Date(`${londonDate(d)}T00:00:00Z`);
   const first = day(from);
   first.setUTCDate(first.getUTCDate() - ((first.getUTCDay() + 6) % 7));
-  const last = day(new Date(to.getTime() - 1));
+  const last = day(new Date(to.getTime() - 1)).getTime();
   const weeks: string[] = [];
-  for (const d = first; d <= last; d.setUTCDate(d.getUTCDate() + 7)) weeks.push(d.toISOString().slice(0, 10));
+  for (let d = first.getTime(); d <= last; d += 7 * 86_400_000) weeks.push(new Date(d).toISOString().slice(0, 10));
   return weeks;
 }
 
