@@ -73,8 +73,10 @@ function rank(m: number[][]): number {
  * over the hidden ones. A hidden cell is determined exactly when its unit vector lies in the span
  * of those equations: dropping its column then lowers the rank.
  */
-function derivable(hidden: number[], groups: number[][]): number[] {
-  const eqs = groups.map((g) => hidden.map((h) => (g.includes(h) ? 1 : 0)));
+function derivable(hidden: number[], groups: Array<number[] | Map<number, number>>): number[] {
+  // A plain list is "these add up to a known number"; a map gives each cell its coefficient.
+  const coef = (g: number[] | Map<number, number>, h: number) => (Array.isArray(g) ? (g.includes(h) ? 1 : 0) : (g.get(h) ?? 0));
+  const eqs = groups.map((g) => hidden.map((h) => coef(g, h)));
   const full = rank(eqs);
   return hidden.filter((_, k) => rank(eqs.map((row) => row.filter((__, j) => j !== k))) < full);
 }
@@ -134,10 +136,37 @@ describe('complementary suppression, property', () => {
     }
   });
 
+  it('in 3,000 random cases, decile-1 reach and its routes (the headline table) give nothing away together', () => {
+    const r = rng(1);
+    for (let n = 0; n < 3000; n++) {
+      const deciles = Array.from({ length: 10 }, () => randomCount(r));
+      const unknown = randomCount(r);
+      // Decile-1 residents split over 1–5 routes.
+      const routes = Array.from({ length: 1 + Math.floor(r() * 5) }, () => 0);
+      for (let k = 0; k < deciles[0]!; k++) routes[Math.floor(r() * routes.length)]!++;
+      const reach = suppressReach(deciles, unknown);
+      const d1Hidden = reach.deciles[0]!.value === null;
+      const column = suppressTable(
+        routes.map((v) => [v]),
+        { mustHideColumns: d1Hidden ? [0] : [] },
+      ).map((row) => row[0]!);
+      const cells = [...reach.deciles, reach.unknown, ...column];
+      const hidden = cells.map((c, i) => (c.value === null ? i : -1)).filter((i) => i >= 0);
+      const residents = deciles.reduce((a, b) => a + b, 0) + unknown;
+      const all = Array.from({ length: 11 }, (_, i) => i);
+      // The routes add up to decile-1 reach: routes − d1 = 0.
+      const routesMinusD1 = new Map<number, number>([[0, -1], ...routes.map((_, k): [number, number] => [11 + k, 1])]);
+      const groups = [...(residents === 0 || residents >= 5 ? [all] : []), ...(reach.sharesShown ? [all.slice(0, 10)] : []), routesMinusD1];
+      expect(derivable(hidden, groups)).toEqual([]);
+    }
+  });
+
   it('the derivation check itself finds a lone hidden cell, so the property can fail', () => {
     expect(derivable([1], [[0, 1, 2]])).toEqual([1]);
     expect(derivable([1, 2], [[0, 1, 2]])).toEqual([]);
     // Two groups that differ by one hidden cell give it away.
     expect(derivable([0, 1, 10], [[0, 1, 2, 10], [0, 1, 2]])).toEqual([10]);
+    // A hidden total whose parts are all shown.
+    expect(derivable([0], [new Map([[0, -1], [1, 1], [2, 1]])])).toEqual([0]);
   });
 });

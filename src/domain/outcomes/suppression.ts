@@ -53,15 +53,21 @@ type State = 'na' | 'shown' | 'primary' | 'secondary';
  * Primary and complementary suppression of a set of cells. `values[i]` is a count, or null when
  * not applicable (left out of every group). Each group lists cell indices whose sum is known.
  */
-export function suppressCells(values: ReadonlyArray<number | null>, groups: ReadonlyArray<readonly number[]>): ShownCount[] {
+export function suppressCells(
+  values: ReadonlyArray<number | null>,
+  groups: ReadonlyArray<readonly number[]>,
+  /** Groups that must hide at least one cell (their total is itself hidden elsewhere and would be given away). */
+  mustHide: ReadonlyArray<readonly number[]> = [],
+): ShownCount[] {
   const state: State[] = values.map((v) => (v === null ? 'na' : v >= 1 && v < SMALLEST_SHOWN ? 'primary' : 'shown'));
   const hidden = (i: number) => state[i] === 'primary' || state[i] === 'secondary';
   for (let changed = true; changed; ) {
     changed = false;
-    for (const group of groups) {
-      if (group.filter(hidden).length !== 1) continue;
+    for (const group of [...mustHide.filter((g) => !g.some(hidden) && g.some((i) => (values[i] ?? 0) > 0)), ...groups]) {
+      const n = group.filter(hidden).length;
+      if (n !== 1 && !(n === 0 && mustHide.includes(group))) continue;
       // The smallest non-zero shown cell (a zero only when there is no other): hides least.
-      const candidates = group.filter((i) => state[i] === 'shown').sort((a, b) => rank(values[a]!) - rank(values[b]!) || a - b);
+      const candidates = group.filter((i) => state[i] === 'shown' && (n > 0 || values[i]! > 0)).sort((a, b) => rank(values[a]!) - rank(values[b]!) || a - b);
       const pick = candidates[0];
       if (pick === undefined) continue; // nothing left to hide: the group is all hidden but one not-applicable
       state[pick] = 'secondary';
@@ -77,14 +83,21 @@ const rank = (v: number) => (v === 0 ? Number.MAX_SAFE_INTEGER : v);
 
 /**
  * A breakdown table (rows × steps): each step's column is a group (its rows add up to the
- * step's figure). `table[row][col]`; null cells are not applicable.
+ * step's figure). `table[row][col]`; null cells are not applicable. `mustHideColumns`: columns
+ * whose total is hidden elsewhere (decile-1 reach hidden: its routes' consented column would
+ * give it away, and through it the other hidden deciles), so at least one of their non-zero
+ * cells is hidden too — and then, by the rule above, a second.
  */
-export function suppressTable(table: ReadonlyArray<ReadonlyArray<number | null>>): ShownCount[][] {
+export function suppressTable(table: ReadonlyArray<ReadonlyArray<number | null>>, opts: { mustHideColumns?: readonly number[] } = {}): ShownCount[][] {
   const cols = table[0]?.length ?? 0;
   const flat = table.flat();
   const groups: number[][] = [];
   for (let c = 0; c < cols; c++) groups.push(table.map((_, r) => r * cols + c).filter((i) => flat[i] !== null));
-  const out = suppressCells(flat, groups);
+  const out = suppressCells(
+    flat,
+    groups,
+    (opts.mustHideColumns ?? []).map((c) => groups[c]!),
+  );
   return table.map((_, r) => out.slice(r * cols, (r + 1) * cols));
 }
 
