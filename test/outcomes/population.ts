@@ -402,7 +402,7 @@ export function expectedOutcomes(pop: Population, scope: OutcomeScope, f: Outcom
     for (const s of steps) {
       if (!(BREAKDOWN_STEPS as readonly string[]).includes(s)) continue;
       const step = s as BreakdownStep;
-      bump(out.byWard, d.ward ?? '', step);
+      if (d.ward !== null) bump(out.byWard, d.ward, step);
       bump(out.byReferral, route(d.referral), step, startedApplies);
       bump(out.byLanguage, d.language ?? '', step, startedApplies);
       bump(out.byAgeBand, d.age ?? '', step);

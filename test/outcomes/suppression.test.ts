@@ -136,7 +136,7 @@ describe('complementary suppression, property', () => {
     }
   });
 
-  it('in 3,000 random cases, decile-1 reach and its routes (the headline table) give nothing away together', () => {
+  it('in 3,000 random cases, decile reach, the decile-1 routes (the headline table) and the wards give nothing away together', () => {
     const r = rng(1);
     for (let n = 0; n < 3000; n++) {
       const deciles = Array.from({ length: 10 }, () => randomCount(r));
@@ -150,13 +150,23 @@ describe('complementary suppression, property', () => {
         routes.map((v) => [v]),
         { mustHideColumns: d1Hidden ? [0] : [] },
       ).map((row) => row[0]!);
-      const cells = [...reach.deciles, reach.unknown, ...column];
+      // Residents with a known decile split over 1–12 wards: their consented column.
+      const known = deciles.reduce((a, b) => a + b, 0);
+      const wards = Array.from({ length: 1 + Math.floor(r() * 12) }, () => 0);
+      for (let k = 0; k < known; k++) wards[Math.floor(r() * wards.length)]!++;
+      const wardColumn = suppressTable(
+        wards.map((v) => [v]),
+        { mustHideColumns: reach.unknown.value === null ? [0] : [] },
+      ).map((row) => row[0]!);
+      const cells = [...reach.deciles, reach.unknown, ...column, ...wardColumn];
       const hidden = cells.map((c, i) => (c.value === null ? i : -1)).filter((i) => i >= 0);
-      const residents = deciles.reduce((a, b) => a + b, 0) + unknown;
+      const residents = known + unknown;
       const all = Array.from({ length: 11 }, (_, i) => i);
-      // The routes add up to decile-1 reach: routes − d1 = 0.
+      const wardIdx = wards.map((_, k) => 11 + routes.length + k);
+      // The routes add up to decile-1 reach: routes − d1 = 0; the wards and the unknown add up to the residents.
       const routesMinusD1 = new Map<number, number>([[0, -1], ...routes.map((_, k): [number, number] => [11 + k, 1])]);
-      const groups = [...(residents === 0 || residents >= 5 ? [all] : []), ...(reach.sharesShown ? [all.slice(0, 10)] : []), routesMinusD1];
+      const residentsKnown = residents === 0 || residents >= 5;
+      const groups = [...(residentsKnown ? [all, [...wardIdx, 10]] : []), ...(reach.sharesShown ? [all.slice(0, 10)] : []), routesMinusD1, new Map<number, number>([...all.slice(0, 10).map((i): [number, number] => [i, 1]), ...wardIdx.map((i): [number, number] => [i, -1])])];
       expect(derivable(hidden, groups)).toEqual([]);
     }
   });

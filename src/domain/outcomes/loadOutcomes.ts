@@ -114,8 +114,9 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     label: (key: string) => string,
     order: (a: string, b: string) => number,
     mustHideColumns: number[] = [],
+    keep: (key: string) => boolean = () => true,
   ): BreakdownRow[] => {
-    const rows = cohort.filter((r) => r.dim === dim);
+    const rows = cohort.filter((r) => r.dim === dim && keep(r.key));
     const keys = new Set(rows.map((r) => r.key));
     if (startedKeys) for (const k of startedKeys.keys()) keys.add(k);
     const sorted = [...keys].sort(order);
@@ -134,6 +135,8 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
   const reachFigures = reach(cohort, places);
   // The decile-1 routes' consented column adds up to decile-1 reach (when the decile filter
   // leaves decile 1 in): if that is hidden, the column must not give it away.
+  // The wards' consented column adds up to the residents counted less those without a decile.
+  const unknownHidden = reachFigures.decileUnknown.value === null;
   const decile1Hidden = (f.imdDecile === undefined || f.imdDecile === 1) && reachFigures.reachByDecile[0]!.residents.value === null;
   const report: OutcomeReport = {
     scope,
@@ -143,7 +146,15 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     handedToPerson: suppressCount(sideCount('handed_off')),
     erased: suppressCount(sideCount('erased')),
     ...reachFigures,
-    byWard: breakdown('ward', null, (k) => (k === '' ? 'Ward not known' : (wardNames.get(k) ?? k)), (a, b) => unknownLast(a, b) || (wardNames.get(a) ?? a).localeCompare(wardNames.get(b) ?? b, 'en-GB')),
+    // Residents without a ward are those without a decile: counted once, as decileUnknown.
+    byWard: breakdown(
+      'ward',
+      null,
+      (k) => wardNames.get(k) ?? k,
+      (a, b) => (wardNames.get(a) ?? a).localeCompare(wardNames.get(b) ?? b, 'en-GB') || a.localeCompare(b),
+      unknownHidden ? [BREAKDOWN_STEPS.indexOf('consented')] : [],
+      (k) => k !== '',
+    ),
     byReferral: breakdown('route', startedRoutes, routeLabel, routeOrder),
     byReferralDecile1: breakdown('route_d1', null, routeLabel, routeOrder, decile1Hidden ? [BREAKDOWN_STEPS.indexOf('consented')] : []),
     byLanguage: breakdown('language', startedApplies ? startedBy('language') : null, (k) => (k === '' ? 'Language not known' : (languageOf(k)?.english ?? k)), languageOrder),

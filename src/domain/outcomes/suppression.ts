@@ -58,6 +58,8 @@ export function suppressCells(
   groups: ReadonlyArray<readonly number[]>,
   /** Groups that must hide at least one cell (their total is itself hidden elsewhere and would be given away). */
   mustHide: ReadonlyArray<readonly number[]> = [],
+  /** Cells never chosen to hide beside another (their value is shown elsewhere). */
+  neverSecondary: ReadonlySet<number> = new Set(),
 ): ShownCount[] {
   const state: State[] = values.map((v) => (v === null ? 'na' : v >= 1 && v < SMALLEST_SHOWN ? 'primary' : 'shown'));
   const hidden = (i: number) => state[i] === 'primary' || state[i] === 'secondary';
@@ -67,7 +69,7 @@ export function suppressCells(
       const n = group.filter(hidden).length;
       if (n !== 1 && !(n === 0 && mustHide.includes(group))) continue;
       // The smallest non-zero shown cell (a zero only when there is no other): hides least.
-      const candidates = group.filter((i) => state[i] === 'shown' && (n > 0 || values[i]! > 0)).sort((a, b) => rank(values[a]!) - rank(values[b]!) || a - b);
+      const candidates = group.filter((i) => state[i] === 'shown' && !neverSecondary.has(i) && (n > 0 || values[i]! > 0)).sort((a, b) => rank(values[a]!) - rank(values[b]!) || a - b);
       const pick = candidates[0];
       if (pick === undefined) continue; // nothing left to hide: the group is all hidden but one not-applicable
       state[pick] = 'secondary';
@@ -111,12 +113,15 @@ export interface ReachSuppressed {
 /**
  * Deciles 1–10 and the unknown count. Two groups: the deciles (their total follows from any shown
  * share) and the deciles with the unknown (the residents counted). When the unknown count is
- * hidden, the shares are withheld, since total − known-decile total would reveal it.
+ * hidden, the shares are withheld, since total − known-decile total would reveal it. The unknown
+ * count is only ever hidden as a "<5" (residents without a decile are those without a ward, and
+ * the ward table's consented column adds up to the rest).
  */
 export function suppressReach(deciles: readonly number[], unknown: number): ReachSuppressed {
   const values = [...deciles, unknown];
   const decileIdx = deciles.map((_, i) => i);
-  const out = suppressCells(values, [decileIdx, [...decileIdx, deciles.length]]);
+  // The unknown count is never hidden beside a decile: the ward table's residents without a ward are the same people.
+  const out = suppressCells(values, [decileIdx, [...decileIdx, deciles.length]], [], new Set([deciles.length]));
   const unknownShown = out[deciles.length]!;
   return { deciles: out.slice(0, deciles.length), unknown: unknownShown, sharesShown: unknownShown.value !== null };
 }
