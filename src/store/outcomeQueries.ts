@@ -238,6 +238,3 @@ export async function queryChoices(db: Queryable, scopePartnerId: string | undef
     referralCodes: codes.rows.map((r) => ({ code: String(r.code), label: String(r.label), partnerId: String(r.partner_id) })),
   };
 }
-
-/** The statements themselves, for the benchmark's EXPLAIN (bench/outcomes.ts). */
-export const OUTCOME_SQL = { cohort: COHORT_SQL, started: STARTED_SQL, activity: ACTIVITY_SQL } as const;
