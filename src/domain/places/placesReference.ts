@@ -58,6 +58,15 @@ export interface PlacesReference {
   councilOfDistrict(district: string): Council | undefined;
   councilName(code: string): string | undefined;
   readonly lsoaCount: number;
+  /** Every 2011 LSOA of the area with its decile and ward (the outcomes report's area shares and ward names). */
+  areas(): ReadonlyArray<Area>;
+}
+
+/** One 2011 LSOA (~1,500 residents): its IMD 2019 decile and best-fit ward. */
+export interface Area {
+  lsoa: string;
+  decile: number;
+  ward: Ward;
 }
 
 export class ReferenceDataError extends Error {
@@ -99,6 +108,11 @@ export function loadPlacesReference(dir = REFERENCE_DIR): PlacesReference {
   for (const r of read(dir, 'lsoa11_ward2019_birmingham_solihull.csv', wardRowSchema)) {
     wards.set(r.lsoa_code, { code: r.ward_code, name: r.ward_name, council: r.lad_code, councilName: r.lad_name });
   }
+  const areas: Area[] = [];
+  for (const [lsoa, decile] of deciles) {
+    const ward = wards.get(lsoa);
+    if (ward) areas.push({ lsoa, decile, ward });
+  }
   const districts = new Map<string, Council>();
   for (const r of read(dir, 'postcode_districts.csv', districtRowSchema)) {
     districts.set(r.district, { code: r.council_code, name: r.council_name });
@@ -109,6 +123,7 @@ export function loadPlacesReference(dir = REFERENCE_DIR): PlacesReference {
     councilOfDistrict: (district) => districts.get(district.toUpperCase()),
     councilName: (code) => councils.get(code),
     lsoaCount: deciles.size,
+    areas: () => areas,
   };
 }
 
