@@ -23,8 +23,8 @@ export const filterQuerySchema = z.strictObject({
 });
 export type FilterQuery = z.output<typeof filterQuerySchema>;
 
-/** The longest period one request may ask for: the figures are for months and years, not decades. */
-const MAX_DAYS = 3 * 366;
+/** The longest period one request may ask for: two years, as the report allows (loadOutcomes). */
+const MAX_DAYS = 731;
 
 const DAY_MS = 86_400_000;
 const toDate = (d: string) => new Date(`${d}T00:00:00Z`);
