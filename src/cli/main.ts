@@ -55,8 +55,7 @@ import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
 import { STUDIO_USAGE, studioCli } from './studioCommand.ts';
 import { TRANSLATIONS_USAGE, translationsCli } from './translationsCommand.ts';
 import { REFERRALS_USAGE, referralsCommand } from './referralsCommand.ts';
-import { OUTCOMES_USAGE, outcomesCommand } from './outcomesCommand.ts';
-import { loadOutcomes } from '../domain/outcomes/loadOutcomes.ts';
+import { OUTCOMES_USAGE } from './outcomesUsage.ts';
 import { readDataNameTexts } from '../translations/dataNameTexts.ts';
 import { countsTable, statusCounts } from '../translations/status.ts';
 import { readFlowFiles } from '../flows/flowFiles.ts';
@@ -177,6 +176,9 @@ async function main(argv: string[]): Promise<number> {
   // Its own flags (--month, --partner, --out) and usage.
   if (argv[0] === 'outcomes') {
     const config = loadConfig();
+    // Loaded only here: charts (vega) and Chromium (playwright-core) would slow every other command's start.
+    const { outcomesCommand } = await import('./outcomesCommand.ts');
+    const { loadOutcomes } = await import('../domain/outcomes/loadOutcomes.ts');
     return outcomesCommand(argv.slice(1), {
       withDb: (fn) => withDb(config, fn),
       load: (db, scope, filters) => loadOutcomes(db, scope, filters),

@@ -13,8 +13,8 @@ import { monthlyReportPage } from '../http/outcomes/monthlyReport.ts';
 import { renderPdf } from '../http/outcomes/renderPdf.ts';
 import type { Db } from '../store/db.ts';
 import { partnersRepo } from '../store/partners/partnersRepo.ts';
+import { OUTCOMES_USAGE } from './outcomesUsage.ts';
 
-export const OUTCOMES_USAGE = '  anchorline outcomes report --month YYYY-MM [--partner <partner-id>] --out <file.pdf|file.html>';
 
 const reportArgs = z.object({
   month: monthSchema,
