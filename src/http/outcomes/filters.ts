@@ -71,7 +71,9 @@ export function readFilters(query: unknown, now: Date): FiltersRead {
     const problems = q.error.issues.map((i) => {
       const field = String(i.path[0] ?? '');
       if (i.code === 'unrecognized_keys') return `unknown filter ${i.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}: use the form's fields`;
-      const message = i.code === 'invalid_type' ? 'one value only' : i.message;
+      // ?to=a&to=b arrives as an array: say so rather than zod's "expected string".
+      const given = query && typeof query === 'object' ? (query as Record<string, unknown>)[field] : undefined;
+      const message = Array.isArray(given) || (given !== null && typeof given === 'object') ? 'one value only' : i.message;
       return `${FIELD_NAMES[field] ?? field}: ${message}`;
     });
     return { ok: false, problems, formValues };
