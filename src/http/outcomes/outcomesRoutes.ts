@@ -18,6 +18,7 @@ import type { OutcomeFilters, OutcomeReport, OutcomeScope } from '../../domain/o
 import type { Db } from '../../store/db.ts';
 import { deleteExpiredOutcomesSessions, deleteOutcomesSession, insertOutcomesSession } from '../../store/outcomesSessions.ts';
 import type { PartnerAccessAction } from '../../store/partnerCredentials.ts';
+import { queryChoices } from '../../store/outcomeQueries.ts';
 import { findReferralCode, listReferralCodes, referralCodeSchema } from '../../store/referralCodes.ts';
 import { logRequestError } from '../errorHandler.ts';
 import { badFiltersPage, dashboardPage, type FilterForm, type Who } from './dashboardPage.ts';
@@ -172,7 +173,9 @@ export function outcomesRoutes(o: OutcomesRoutesOptions): express.Router {
     const read = readFilters(req.query, now());
     if (!read.ok) {
       await access.audit(v, action, 'invalid');
-      const choices = (await o.load(v.scope, { ...lastFullMonth(now()) })).choices;
+      // The form again with its choices, without working out any figures for input that cannot be used.
+      const c = await queryChoices(o.db, v.scope.kind === 'partner' ? v.scope.partnerId : undefined);
+      const choices = { programmes: c.programmeIds.map((id) => ({ id, name: id })), partners: c.partners, referralCodes: c.referralCodes };
       const form: FilterForm = { values: read.formValues, choices, problems: read.problems };
       return res.status(400).type('html').send(badFiltersPage({ who: who(v), form }));
     }
