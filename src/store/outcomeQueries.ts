@@ -10,8 +10,8 @@
  *   another partner's referral or vacancy events.
  * - `r`, one row per **resident** (subject): the first visible event, the latest non-null value
  *   of each dimension, and the first time at each step.
- * - `att`, the latest attendance event per resident and session (a later "did not attend" undoes
- *   an earlier "attended", and the other way round).
+ * - `attendance_rank` 1 marks the latest attendance event per resident and session (a later
+ *   "did not attend" undoes an earlier "attended", and the other way round).
  *
  * Parameters, the same in every query: $1 partner id of the scope (NULL: network), $2 from,
  * $3 to (exclusive), $4 now, $5 programme, $6 employer, $7 referral code, $8 IMD decile.
@@ -44,35 +44,45 @@ const EMPLOYER_STEPS = new Set(['applied', 'shortlisted', 'interviewed', 'offere
 const latest = (col: string, as: string) => `(array_agg(${col} ORDER BY at DESC, id DESC) FILTER (WHERE ${col} IS NOT NULL))[1] AS ${as}`;
 
 function firstAt(step: ResidentStep): string {
-  if (step === 'attended') return ''; // from `att`, joined below
+  if (step === 'attended') return "min(at) FILTER (WHERE stage = 'attended' AND attendance_rank = 1) AS t_attended";
   const stage = step === 'eligible' ? 'eligibility' : step;
   const cond = [`stage = '${stage}'`];
   if (step === 'eligible') cond.push('eligible');
   if (EMPLOYER_STEPS.has(step)) cond.push('($6::text IS NULL OR partner_id = $6::text)');
-  return `min(at) FILTER (WHERE ${cond.join(' AND ')}) AS t_${step},`;
+  return `min(at) FILTER (WHERE ${cond.join(' AND ')}) AS t_${step}`;
 }
 
-/** The CTEs every resident query starts from (see the module comment). */
-const RESIDENTS = `
+const WEEK = (col: string) => `to_char(date_trunc('week', ${col} AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD')`;
+
+/**
+ * What a resident did in the period, as 'week|step' (Monday week) and 'period|handed_off' /
+ * 'period|erased' strings, each once: the weekly activity rows without a join back to the events.
+ */
+const ACTIVITY_AGG = `array_agg(DISTINCT CASE WHEN stage IN ('handed_off', 'erased') THEN 'period|' || stage
+         ELSE ${WEEK('at')} || '|' || CASE WHEN stage = 'eligibility' THEN 'eligible' ELSE stage END END)
+       FILTER (WHERE at >= $2::timestamptz AND at < $3::timestamptz
+         AND (stage IN ('consented', 'booked', 'handed_off', 'erased') OR (stage = 'eligibility' AND eligible)
+              OR (stage = 'attended' AND attendance_rank = 1)
+              OR (stage IN ('applied', 'offered', 'started_job') AND ($6::text IS NULL OR partner_id = $6::text)))) AS acts`;
+
+/** The CTEs every resident query starts from (see the module comment); `activity` adds `acts`. */
+const residents = (activity: boolean) => `
 codes AS (SELECT code FROM referral_codes WHERE partner_id = $1::text),
-v AS (
+v AS NOT MATERIALIZED (
   SELECT e.id, e.subject, e.stage, e.at, e.partner_id, e.session_id, e.eligible, e.referral_code,
-         e.ward_code, e.imd_decile, e.age_band, e.language, e.programme_id
+         e.ward_code, e.imd_decile, e.age_band, e.language, e.programme_id,
+         CASE WHEN e.stage IN ('attended', 'did_not_attend') THEN
+           row_number() OVER (PARTITION BY e.subject, e.session_id, e.stage IN ('attended', 'did_not_attend') ORDER BY e.at DESC, e.id DESC)
+         END AS attendance_rank
     FROM funnel_events e
    WHERE e.subject IS NOT NULL AND e.stage <> 'started' AND e.at <= $4::timestamptz
      AND ($1::text IS NULL OR e.partner_id = $1::text OR e.referral_code IN (SELECT code FROM codes))
-),
-att AS (
-  SELECT DISTINCT ON (subject, session_id) subject, stage, at
-    FROM v WHERE stage IN ('attended', 'did_not_attend')
-   ORDER BY subject, session_id, at DESC, id DESC
 ),
 r AS (
   SELECT v.subject, min(v.at) AS first_at,
          ${latest('ward_code', 'ward')}, ${latest('imd_decile', 'decile')}, ${latest('age_band', 'age_band')},
          ${latest('language', 'language')}, ${latest('referral_code', 'referral')}, ${latest('programme_id', 'programme')},
-         ${RESIDENT_STEPS.map(firstAt).join(' ')}
-         (SELECT min(a.at) FROM att a WHERE a.subject = v.subject AND a.stage = 'attended') AS t_attended
+         ${[...RESIDENT_STEPS.map(firstAt), ...(activity ? [ACTIVITY_AGG] : [])].join(',\n         ')}
     FROM v GROUP BY v.subject
 ),
 rf AS (
@@ -88,15 +98,15 @@ rf AS (
 const STEP_PAIRS: Array<[ResidentStep, ResidentStep]> = RESIDENT_STEPS.slice(1).map((s, i) => [RESIDENT_STEPS[i]!, s]);
 
 const median = ([a, b]: [ResidentStep, ResidentStep]) =>
-  `percentile_disc(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM (t_${b} - t_${a})) / 86400)) FILTER (WHERE t_${a} IS NOT NULL AND t_${b} IS NOT NULL) AS m_${b},
+  `percentile_disc(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM (t_${b} - t_${a})) / 86400)) FILTER (WHERE d.dim = 'all' AND t_${a} IS NOT NULL AND t_${b} IS NOT NULL) AS m_${b},
    count(*) FILTER (WHERE t_${a} IS NOT NULL AND t_${b} IS NOT NULL) AS n_${b}`;
 
 /**
  * The cohort (residents whose first visible event falls in the period) by dimension: `all` (the
- * funnel, with medians), `ward`, `route`, `language`, `age_band`, `decile`, and `route_d1`
+ * funnel, with medians; other rows' medians are not computed), `ward`, `route`, `language`, `age_band`, `decile`, and `route_d1`
  * (decile-1 residents by route, whatever the decile filter). A NULL dimension is the key ''.
  */
-const COHORT_SQL = `WITH ${RESIDENTS},
+const COHORT_SQL = `WITH ${residents(false)},
 p AS (SELECT * FROM rf WHERE first_at >= $2::timestamptz AND first_at < $3::timestamptz)
 SELECT d.dim, d.key, count(*)::int AS residents,
        ${RESIDENT_STEPS.map((s) => `count(t_${s})::int AS ${s}`).join(', ')},
@@ -119,7 +129,7 @@ export interface CohortRow {
   key: string;
   residents: number;
   counts: Record<ResidentStep, number>;
-  /** Median whole days from the previous resident step, and how many residents it is over. */
+  /** Median whole days from the previous resident step (on the `all` row only), and how many residents it is over. */
   medians: Partial<Record<ResidentStep, { days: number | null; n: number }>>;
 }
 
@@ -136,7 +146,6 @@ export async function queryCohort(db: Queryable, p: OutcomeQueryParams): Promise
   }));
 }
 
-const WEEK = (col: string) => `to_char(date_trunc('week', ${col} AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD')`;
 
 /**
  * The anonymous `started` count in the period: in total (`all`), by route, by language and by
@@ -176,21 +185,11 @@ export async function queryStarted(db: Queryable, p: OutcomeQueryParams): Promis
  * Not the cohort: a resident who consented in September and was offered a job in October counts
  * in a September week and in an October week.
  */
-const ACTIVITY_SQL = `WITH ${RESIDENTS},
-ev AS (
-  SELECT subject, at, CASE WHEN stage = 'eligibility' THEN 'eligible' ELSE stage END AS step
-    FROM v
-   WHERE at >= $2::timestamptz AND at < $3::timestamptz
-     AND (stage IN ('consented', 'booked', 'handed_off', 'erased') OR (stage = 'eligibility' AND eligible)
-          OR (stage IN ('applied', 'offered', 'started_job') AND ($6::text IS NULL OR partner_id = $6::text)))
-  UNION ALL
-  SELECT subject, at, 'attended' FROM att WHERE stage = 'attended' AND at >= $2::timestamptz AND at < $3::timestamptz
-)
-SELECT d.dim, d.key, ev.step, count(DISTINCT ev.subject)::int AS n
-  FROM ev JOIN rf USING (subject)
- CROSS JOIN LATERAL (VALUES ('week', ${WEEK('ev.at')}), ('period', '')) AS d(dim, key)
+const ACTIVITY_SQL = `WITH ${residents(true)}
+SELECT split_part(a, '|', 1) AS key, split_part(a, '|', 2) AS step, count(*)::int AS n
+  FROM rf CROSS JOIN LATERAL unnest(rf.acts) AS a
  WHERE rf.in_decile
- GROUP BY d.dim, d.key, ev.step`;
+ GROUP BY 1, 2`;
 
 export interface ActivityRow {
   dim: 'week' | 'period';
@@ -201,7 +200,7 @@ export interface ActivityRow {
 
 export async function queryActivity(db: Queryable, p: OutcomeQueryParams): Promise<ActivityRow[]> {
   const { rows } = await db.query(ACTIVITY_SQL, params(p));
-  return rows.map((r) => ({ dim: r.dim as ActivityRow['dim'], key: String(r.key), step: String(r.step), n: Number(r.n) }));
+  return rows.map((r) => (r.key === 'period' ? { dim: 'period', key: '', step: String(r.step), n: Number(r.n) } : { dim: 'week', key: String(r.key), step: String(r.step), n: Number(r.n) }));
 }
 
 export interface OutcomeChoiceRows {
@@ -239,3 +238,6 @@ export async function queryChoices(db: Queryable, scopePartnerId: string | undef
     referralCodes: codes.rows.map((r) => ({ code: String(r.code), label: String(r.label), partnerId: String(r.partner_id) })),
   };
 }
+
+/** The statements themselves, for the benchmark's EXPLAIN (bench/outcomes.ts). */
+export const OUTCOME_SQL = { cohort: COHORT_SQL, started: STARTED_SQL, activity: ACTIVITY_SQL } as const;

@@ -10,14 +10,16 @@ import { lastFullMonth, queryOfFilters, readFilters } from '../../src/http/outco
 const NOW = new Date('2026-11-30T20:00:00Z');
 
 describe('the filter form', () => {
-  it('with no dates shows the last full calendar month (also across a new year)', () => {
+  it('with no dates shows the last full calendar month, in London days (October begins at 23:00 UTC on 30 September)', () => {
     const r = readFilters({}, NOW);
     expect(r.ok && { from: r.filters.from.toISOString(), to: r.filters.to.toISOString(), shown: r.formValues }).toEqual({
-      from: '2026-10-01T00:00:00.000Z',
+      from: '2026-09-30T23:00:00.000Z',
       to: '2026-11-01T00:00:00.000Z',
       shown: { from: '2026-10-01', to: '2026-10-31' },
     });
     expect(lastFullMonth(new Date('2027-01-05T00:00:00Z'))).toEqual({ from: new Date('2026-12-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') });
+    // Half past eleven on 31 October, UTC, is still October in London: the last full month is September.
+    expect(lastFullMonth(new Date('2026-10-31T23:30:00Z'))).toEqual({ from: new Date('2026-08-31T23:00:00Z'), to: new Date('2026-09-30T23:00:00Z') });
   });
 
   it('reads every field, blank meaning all, and writes the same query back for exports', () => {
@@ -26,7 +28,7 @@ describe('the filter form', () => {
     expect(r.filters).toMatchObject({ programmeId: 'i-can', partnerId: 'uhb', referralCode: 'PIONEER1', imdDecile: 1 });
     expect(queryOfFilters(r.filters)).toBe('from=2026-09-01&to=2026-09-30&programme=i-can&employer=uhb&route=PIONEER1&decile=1');
     const blank = readFilters({ programme: '', employer: '', route: '', decile: '' }, NOW);
-    expect(blank.ok && blank.filters).toEqual({ from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') });
+    expect(blank.ok && blank.filters).toEqual({ from: new Date('2026-09-30T23:00:00Z'), to: new Date('2026-11-01T00:00:00Z') });
   });
 
   it('says what is wrong with each bad value, in the form\'s words', () => {

@@ -9,6 +9,7 @@ import { buildApp, type RunningApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadOutcomes } from '../../src/domain/outcomes/loadOutcomes.ts';
 import { parseCsv } from '../../src/domain/shared/csv.ts';
+import { monthPeriod } from '../../src/http/outcomes/filters.ts';
 import { outcomeTables, TABLE_IDS } from '../../src/http/outcomes/outcomeTables.ts';
 import { renderPdf } from '../../src/http/outcomes/renderPdf.ts';
 import { createPartnerCredential, listPartnerAccess, revokePartnerCredential } from '../../src/store/partnerCredentials.ts';
@@ -99,7 +100,7 @@ describe('the outcomes dashboard over HTTP', () => {
   });
 
   it('every CSV export equals its table on the page: the same shown values, a byte order mark, no formulas', async () => {
-    const report = await loadOutcomes(t.db, { kind: 'network' }, { from: new Date('2026-10-01T00:00:00Z'), to: new Date('2026-11-01T00:00:00Z') });
+    const report = await loadOutcomes(t.db, { kind: 'network' }, monthPeriod('2026-10'));
     for (const table of outcomeTables(report)) {
       const res = await get(`/admin/outcomes/export/${table.id}.csv?${PERIOD}`, { token: OPERATOR });
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');

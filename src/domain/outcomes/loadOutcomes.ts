@@ -108,7 +108,13 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
 
   const sideCount = (step: string) => activity.find((a) => a.dim === 'period' && a.step === step)?.n ?? 0;
 
-  const breakdown = (dim: CohortRow['dim'], startedKeys: Map<string, number> | null, label: (key: string) => string, order: (a: string, b: string) => number): BreakdownRow[] => {
+  const breakdown = (
+    dim: CohortRow['dim'],
+    startedKeys: Map<string, number> | null,
+    label: (key: string) => string,
+    order: (a: string, b: string) => number,
+    mustHideColumns: number[] = [],
+  ): BreakdownRow[] => {
     const rows = cohort.filter((r) => r.dim === dim);
     const keys = new Set(rows.map((r) => r.key));
     if (startedKeys) for (const k of startedKeys.keys()) keys.add(k);
@@ -117,7 +123,7 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     const table = sorted.map((k) =>
       BREAKDOWN_STEPS.map((step) => (step === 'started' ? (startedKeys ? (startedKeys.get(k) ?? 0) : null) : (byKey.get(k)?.counts[step] ?? 0))),
     );
-    return toRows(sorted, table, label);
+    return toRows(sorted, table, label, mustHideColumns);
   };
 
   const routeLabel = (key: string) => (key === 'none' ? 'No referral route' : key === 'other' ? "Another partner's route" : (routeLabels.get(key) ?? key));
@@ -125,6 +131,10 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
   const startedRoutes = startedApplies ? startedBy('route') : null;
 
   const ageOrder = (a: string, b: string) => ageRank(a) - ageRank(b);
+  const reachFigures = reach(cohort, places);
+  // The decile-1 routes' consented column adds up to decile-1 reach (when the decile filter
+  // leaves decile 1 in): if that is hidden, the column must not give it away.
+  const decile1Hidden = (f.imdDecile === undefined || f.imdDecile === 1) && reachFigures.reachByDecile[0]!.residents.value === null;
   const report: OutcomeReport = {
     scope,
     filters: f,
@@ -132,10 +142,10 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     funnel,
     handedToPerson: suppressCount(sideCount('handed_off')),
     erased: suppressCount(sideCount('erased')),
-    ...reach(cohort, places),
+    ...reachFigures,
     byWard: breakdown('ward', null, (k) => (k === '' ? 'Ward not known' : (wardNames.get(k) ?? k)), (a, b) => unknownLast(a, b) || (wardNames.get(a) ?? a).localeCompare(wardNames.get(b) ?? b, 'en-GB')),
     byReferral: breakdown('route', startedRoutes, routeLabel, routeOrder),
-    byReferralDecile1: breakdown('route_d1', null, routeLabel, routeOrder),
+    byReferralDecile1: breakdown('route_d1', null, routeLabel, routeOrder, decile1Hidden ? [BREAKDOWN_STEPS.indexOf('consented')] : []),
     byLanguage: breakdown('language', startedApplies ? startedBy('language') : null, (k) => (k === '' ? 'Language not known' : (languageOf(k)?.english ?? k)), languageOrder),
     byAgeBand: breakdown('age_band', null, (k) => (k === '' ? 'Age band not known' : k === '65+' ? '65 and over' : k === 'under-16' ? 'Under 16' : k), ageOrder),
     weekly: weekly(f.from, f.to, activity, startedApplies ? startedBy('week') : null),
@@ -177,8 +187,8 @@ function funnelRows(total: CohortRow | undefined, started: number | null): Funne
   return rows;
 }
 
-function toRows(keys: string[], table: Array<Array<number | null>>, label: (key: string) => string): BreakdownRow[] {
-  const shownTable = suppressTable(table);
+function toRows(keys: string[], table: Array<Array<number | null>>, label: (key: string) => string, mustHideColumns: number[] = []): BreakdownRow[] {
+  const shownTable = suppressTable(table, { mustHideColumns });
   return keys.map((key, i) => ({
     key,
     label: label(key),
@@ -215,9 +225,9 @@ export function mondayWeeks(from: Date, to: Date): string[] {
   const day = (d: Date) => new Date(`${londonDate(d)}T00:00:00Z`);
   const first = day(from);
   first.setUTCDate(first.getUTCDate() - ((first.getUTCDay() + 6) % 7));
-  const last = day(new Date(to.getTime() - 1));
+  const last = day(new Date(to.getTime() - 1)).getTime();
   const weeks: string[] = [];
-  for (const d = first; d <= last; d.setUTCDate(d.getUTCDate() + 7)) weeks.push(d.toISOString().slice(0, 10));
+  for (let d = first.getTime(); d <= last; d += 7 * 86_400_000) weeks.push(new Date(d).toISOString().slice(0, 10));
   return weeks;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The outcomes report's shape (issue 15): what `loadOutcomes` (outcomeQueries.ts) returns and
+ * The outcomes report's shape (issue 15): what `loadOutcomes` (loadOutcomes.ts) returns and
  * the dashboard, the CSV exports and the monthly report render. Every count in it has already
  * been through small-number suppression (suppression.ts): a renderer never sees a raw 1–4.
  */
@@ -23,8 +23,9 @@ export type OutcomeFilters = z.infer<typeof outcomeFiltersSchema>;
 
 /**
  * A count as shown: `value` is null when suppressed. `shown` is what every output prints:
- * "1,234", "<5" (1–4), or the secondary mark (see suppression.ts) for a cell hidden so that a
- * suppressed one cannot be worked out from a total.
+ * "1,234", "<5" (1–4), "[c]" for a cell hidden so that a suppressed one cannot be worked out
+ * from a total (suppression.ts), or "–" where the count does not apply (the anonymous `started`
+ * count has no ward, age band or decile, and cannot be narrowed by programme or decile).
  */
 export interface ShownCount {
   value: number | null;

@@ -9,7 +9,9 @@
  *   subtraction. So no group is left with exactly one hidden cell: the smallest other non-zero
  *   cell is hidden too (a zero only when there is none), marked "[c]", and this repeats until
  *   every group has none or at least two hidden cells. Every group's total is treated as known,
- *   even where the report does not print it, because another report (another filter) may.
+ *   even where the report does not print it, because another report (another filter) may. (A
+ *   total of 1–4 is itself shown as "<5"; then a lone hidden cell may stay alone — its group has
+ *   no other non-zero cell to hide, and nothing known to subtract it from.)
  * - Conversions and shares computed from a hidden count are not shown.
  *
  * What it does not defend against: reasoning from the ranges ("<5" is 1–4, "[c]" is 5 or more)
@@ -51,15 +53,21 @@ type State = 'na' | 'shown' | 'primary' | 'secondary';
  * Primary and complementary suppression of a set of cells. `values[i]` is a count, or null when
  * not applicable (left out of every group). Each group lists cell indices whose sum is known.
  */
-export function suppressCells(values: ReadonlyArray<number | null>, groups: ReadonlyArray<readonly number[]>): ShownCount[] {
+export function suppressCells(
+  values: ReadonlyArray<number | null>,
+  groups: ReadonlyArray<readonly number[]>,
+  /** Groups that must hide at least one cell (their total is itself hidden elsewhere and would be given away). */
+  mustHide: ReadonlyArray<readonly number[]> = [],
+): ShownCount[] {
   const state: State[] = values.map((v) => (v === null ? 'na' : v >= 1 && v < SMALLEST_SHOWN ? 'primary' : 'shown'));
   const hidden = (i: number) => state[i] === 'primary' || state[i] === 'secondary';
   for (let changed = true; changed; ) {
     changed = false;
-    for (const group of groups) {
-      if (group.filter(hidden).length !== 1) continue;
+    for (const group of [...mustHide.filter((g) => !g.some(hidden) && g.some((i) => (values[i] ?? 0) > 0)), ...groups]) {
+      const n = group.filter(hidden).length;
+      if (n !== 1 && !(n === 0 && mustHide.includes(group))) continue;
       // The smallest non-zero shown cell (a zero only when there is no other): hides least.
-      const candidates = group.filter((i) => state[i] === 'shown').sort((a, b) => rank(values[a]!) - rank(values[b]!) || a - b);
+      const candidates = group.filter((i) => state[i] === 'shown' && (n > 0 || values[i]! > 0)).sort((a, b) => rank(values[a]!) - rank(values[b]!) || a - b);
       const pick = candidates[0];
       if (pick === undefined) continue; // nothing left to hide: the group is all hidden but one not-applicable
       state[pick] = 'secondary';
@@ -75,14 +83,21 @@ const rank = (v: number) => (v === 0 ? Number.MAX_SAFE_INTEGER : v);
 
 /**
  * A breakdown table (rows × steps): each step's column is a group (its rows add up to the
- * step's figure). `table[row][col]`; null cells are not applicable.
+ * step's figure). `table[row][col]`; null cells are not applicable. `mustHideColumns`: columns
+ * whose total is hidden elsewhere (decile-1 reach hidden: its routes' consented column would
+ * give it away, and through it the other hidden deciles), so at least one of their non-zero
+ * cells is hidden too — and then, by the rule above, a second.
  */
-export function suppressTable(table: ReadonlyArray<ReadonlyArray<number | null>>): ShownCount[][] {
+export function suppressTable(table: ReadonlyArray<ReadonlyArray<number | null>>, opts: { mustHideColumns?: readonly number[] } = {}): ShownCount[][] {
   const cols = table[0]?.length ?? 0;
   const flat = table.flat();
   const groups: number[][] = [];
   for (let c = 0; c < cols; c++) groups.push(table.map((_, r) => r * cols + c).filter((i) => flat[i] !== null));
-  const out = suppressCells(flat, groups);
+  const out = suppressCells(
+    flat,
+    groups,
+    (opts.mustHideColumns ?? []).map((c) => groups[c]!),
+  );
   return table.map((_, r) => out.slice(r * cols, (r + 1) * cols));
 }
 
@@ -103,7 +118,7 @@ export function suppressReach(deciles: readonly number[], unknown: number): Reac
   const decileIdx = deciles.map((_, i) => i);
   const out = suppressCells(values, [decileIdx, [...decileIdx, deciles.length]]);
   const unknownShown = out[deciles.length]!;
-  return { deciles: out.slice(0, deciles.length), unknown: unknownShown, sharesShown: unknownShown.value !== null || unknown === 0 };
+  return { deciles: out.slice(0, deciles.length), unknown: unknownShown, sharesShown: unknownShown.value !== null };
 }
 
 /** "62%": the share of the previous count, or null when either is hidden or the previous is zero. */

@@ -109,9 +109,9 @@ export function loadPlacesReference(dir = REFERENCE_DIR): PlacesReference {
     wards.set(r.lsoa_code, { code: r.ward_code, name: r.ward_name, council: r.lad_code, councilName: r.lad_name });
   }
   const areas: Area[] = [];
-  for (const [lsoa, decile] of deciles) {
+  for (const [lsoa, lsoaDecile] of deciles) {
     const ward = wards.get(lsoa);
-    if (ward) areas.push({ lsoa, decile, ward });
+    if (ward) areas.push({ lsoa, decile: lsoaDecile, ward });
   }
   const districts = new Map<string, Council>();
   for (const r of read(dir, 'postcode_districts.csv', districtRowSchema)) {

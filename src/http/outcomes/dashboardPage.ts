@@ -25,8 +25,6 @@ export interface FilterForm {
   problems: string[];
 }
 
-const DAY_MS = 86_400_000;
-
 function select(name: string, label: string, options: Array<{ value: string; text: string }>, current: string | undefined): string {
   const opts = [{ value: '', text: 'All' }, ...options]
     .map((o) => `<option value="${html(o.value)}"${o.value === (current ?? '') ? ' selected' : ''}>${html(o.text)}</option>`)
@@ -78,8 +76,8 @@ ${tableHtml(t)}
 }
 
 export function periodText(from: Date, to: Date): string {
-  const fmt = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  return `${fmt(from)} to ${fmt(new Date(to.getTime() - DAY_MS))}`;
+  const fmt = (d: Date) => d.toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+  return `${fmt(from)} to ${fmt(new Date(to.getTime() - 1))}`;
 }
 
 function routesHtml(codes: ReferralCode[]): string {

@@ -1,7 +1,8 @@
 /**
  * The dashboard's filter form (GET query) read into the report's filters. Every value is checked
  * with zod; a bad one is a sentence for the page ("to: a date such as 2026-10-31"), never a 500.
- * Dates are whole days: `to` is the last day shown, inclusive; the report's `to` is the day after.
+ * Dates are whole days in Europe/London (the network's days, as the report's weeks are): `to` is
+ * the last day shown, inclusive; the report's `to` is the London midnight that ends it.
  * With no dates the period is the last full calendar month, the question a coordinator asks first.
  */
 import { z } from 'zod';
@@ -27,20 +28,42 @@ export type FilterQuery = z.output<typeof filterQuerySchema>;
 const MAX_DAYS = 731;
 
 const DAY_MS = 86_400_000;
-const toDate = (d: string) => new Date(`${d}T00:00:00Z`);
-export const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+const LONDON = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+const LONDON_CLOCK = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
 
-/** The last full calendar month before `now` (UTC days), as [from, to) dates. */
-export function lastFullMonth(now: Date): { from: Date; to: Date } {
-  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  return { from, to };
+/** The London day an instant falls on, "2026-10-01". */
+export const dayOf = (d: Date): string => LONDON.format(d);
+
+/** Minutes London is ahead of UTC at an instant (0 or 60). */
+function londonOffset(at: Date): number {
+  const p = Object.fromEntries(LONDON_CLOCK.formatToParts(at).map((x) => [x.type, Number(x.value)]));
+  return (Date.UTC(p['year']!, p['month']! - 1, p['day']!, p['hour']!, p['minute']!) - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000;
 }
 
-/** One calendar month "2026-10" as [from, to). */
+/** The instant a London day begins (midnight is never skipped or repeated by UK clock changes, which happen at 01:00 and 02:00). */
+export function londonMidnight(day: string): Date {
+  const utc = Date.parse(`${day}T00:00:00Z`);
+  return new Date(utc - londonOffset(new Date(utc - londonOffset(new Date(utc)) * 60_000)) * 60_000);
+}
+
+/** The day after, as a date string (calendar arithmetic, no time zone). */
+const nextDay = (day: string): string => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+
+/** The last day of a period that ends (exclusive) at `to`. */
+export const lastDayOf = (to: Date): string => dayOf(new Date(to.getTime() - 1));
+
+/** One calendar month "2026-10" as [from, to), London midnights. */
 export function monthPeriod(month: string): { from: Date; to: Date } {
   const [y, m] = month.split('-').map(Number) as [number, number];
-  return { from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) };
+  const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return { from: londonMidnight(`${month}-01`), to: londonMidnight(`${next}-01`) };
+}
+
+/** The last full calendar month (London) before `now`. */
+export function lastFullMonth(now: Date): { from: Date; to: Date } {
+  const [y, m] = dayOf(now).split('-').map(Number) as [number, number];
+  const prev = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  return monthPeriod(prev);
 }
 
 export const monthSchema = z
@@ -78,9 +101,11 @@ export function readFilters(query: unknown, now: Date): FiltersRead {
     });
     return { ok: false, problems, formValues };
   }
+  // Only one date given: from it to today, or the 30 days up to it.
   const month = lastFullMonth(now);
-  const from = q.data.from ? toDate(q.data.from) : q.data.to ? new Date(toDate(q.data.to).getTime() - 30 * DAY_MS) : month.from;
-  const to = q.data.to ? new Date(toDate(q.data.to).getTime() + DAY_MS) : q.data.from ? new Date(Math.max(from.getTime() + DAY_MS, Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1))) : month.to;
+  const today = dayOf(now);
+  const from = q.data.from ? londonMidnight(q.data.from) : q.data.to ? londonMidnight(dayOf(new Date(Date.parse(`${q.data.to}T12:00:00Z`) - 30 * DAY_MS))) : month.from;
+  const to = q.data.to ? londonMidnight(nextDay(q.data.to)) : q.data.from ? londonMidnight(nextDay(q.data.from > today ? q.data.from : today)) : month.to;
   if (to <= from) return { ok: false, problems: ['To: the last day must be on or after the first day (From)'], formValues };
   if ((to.getTime() - from.getTime()) / DAY_MS > MAX_DAYS) return { ok: false, problems: [`From and To: at most ${MAX_DAYS} days at a time`], formValues };
   const filters = outcomeFiltersSchema.parse({
@@ -91,12 +116,12 @@ export function readFilters(query: unknown, now: Date): FiltersRead {
     ...(q.data.route ? { referralCode: q.data.route } : {}),
     ...(q.data.decile ? { imdDecile: q.data.decile } : {}),
   });
-  return { ok: true, filters, query: q.data, formValues: { ...formValues, from: dayOf(from), to: dayOf(new Date(to.getTime() - DAY_MS)) } };
+  return { ok: true, filters, query: q.data, formValues: { ...formValues, from: dayOf(from), to: lastDayOf(to) } };
 }
 
 /** The query string that asks for the same filters (links to exports and the report keep them). */
 export function queryOfFilters(f: OutcomeFilters): string {
-  const p = new URLSearchParams({ from: dayOf(f.from), to: dayOf(new Date(f.to.getTime() - DAY_MS)) });
+  const p = new URLSearchParams({ from: dayOf(f.from), to: lastDayOf(f.to) });
   if (f.programmeId) p.set('programme', f.programmeId);
   if (f.partnerId) p.set('employer', f.partnerId);
   if (f.referralCode) p.set('route', f.referralCode);

@@ -97,9 +97,9 @@ export function outcomeTables(r: OutcomeReport): OutcomeTable[] {
     {
       id: 'reach-by-decile',
       heading: 'Reach by deprivation decile',
-      caption: `Consented residents by the IMD 2019 decile of their neighbourhood (1 = most deprived), against the area's share of neighbourhoods in that decile. Decile not known: ${r.decileUnknown.shown}.`,
+      caption: "Consented residents by the IMD 2019 decile of their neighbourhood (1 = most deprived), against the area's share of neighbourhoods in that decile. Not known: no postcode, or one outside the area.",
       columns: ['IMD decile', 'Residents', 'Share of residents', "Area's share"],
-      rows: r.reachByDecile.map((d) => [decileLabel(d.decile), shown(d.residents), d.share ?? '–', d.areaShare]),
+      rows: [...r.reachByDecile.map((d) => [decileLabel(d.decile), shown(d.residents), d.share ?? '–', d.areaShare]), ['Not known', shown(r.decileUnknown), '–', '–']],
       chart: {
         title: "Share of residents from each deprivation decile, against the area's share",
         valueTitle: 'per cent',

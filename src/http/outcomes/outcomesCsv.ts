@@ -5,7 +5,7 @@
  */
 import { toCsv } from '../../domain/shared/csv.ts';
 import type { OutcomeReport } from '../../domain/outcomes/outcomeReport.ts';
-import { dayOf } from './filters.ts';
+import { dayOf, lastDayOf } from './filters.ts';
 import type { OutcomeTable } from './outcomeTables.ts';
 
 export function tableCsv(t: OutcomeTable): string {
@@ -14,7 +14,6 @@ export function tableCsv(t: OutcomeTable): string {
 
 /** The file name says what and when: funnel-2026-10-01-to-2026-10-31.csv */
 export function csvFileName(t: OutcomeTable, r: OutcomeReport): string {
-  const last = new Date(r.filters.to.getTime() - 86_400_000);
   const scope = r.scope.kind === 'partner' ? `${r.scope.partnerId}-` : '';
-  return `${scope}${t.id}-${dayOf(r.filters.from)}-to-${dayOf(last)}.csv`;
+  return `${scope}${t.id}-${dayOf(r.filters.from)}-to-${lastDayOf(r.filters.to)}.csv`;
 }

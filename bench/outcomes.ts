@@ -1,0 +1,65 @@
+/**
+ * Outcomes report query times (issue 15): generates the seeded population of test/outcomes
+ * (6,000 starts, ~5,300 residents, ~26,000 events) into a fresh schema on PostgreSQL, then times
+ * `loadOutcomes` — every query of one report, with suppression — 20 times for each case and
+ * prints the median and the maximum.
+ *
+ *   npm run bench:outcomes
+ *
+ * Environment: BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/test), OUTCOMES_RUNS
+ * (20), OUTCOMES_STARTS (6000), OUTCOMES_DRIVER=pglite (the embedded database instead).
+ */
+import { performance } from 'node:perf_hooks';
+import { loadOutcomes } from '../src/domain/outcomes/loadOutcomes.ts';
+import type { OutcomeFilters, OutcomeScope } from '../src/domain/outcomes/outcomeReport.ts';
+import { generatePopulation, insertPopulation } from '../test/outcomes/population.ts';
+import { openBenchDb, type BenchDriver } from './benchDb.ts';
+import { round, summarise } from './stats.ts';
+
+const url = process.env.BENCH_DATABASE_URL || 'postgres://root@127.0.0.1:5432/test';
+const runs = Number(process.env.OUTCOMES_RUNS || 20);
+const starts = Number(process.env.OUTCOMES_STARTS || 6000);
+const driver: BenchDriver = process.env.OUTCOMES_DRIVER === 'pglite' ? 'pglite' : 'pg';
+
+const WHOLE: OutcomeFilters = { from: new Date('2026-07-01T00:00:00Z'), to: new Date('2026-11-10T00:00:00Z') };
+const OCTOBER: OutcomeFilters = { from: new Date('2026-09-30T23:00:00Z'), to: new Date('2026-11-01T00:00:00Z') };
+
+const cases: Array<[string, OutcomeScope, OutcomeFilters]> = [
+  ['network, four months', { kind: 'network' }, WHOLE],
+  ['network, October', { kind: 'network' }, OCTOBER],
+  ['network, October, decile 1', { kind: 'network' }, { ...OCTOBER, imdDecile: 1 }],
+  ['network, four months, programme + employer', { kind: 'network' }, { ...WHOLE, programmeId: 'young-people', partnerId: 'uhb' }],
+  ['network, four months, referral code', { kind: 'network' }, { ...WHOLE, referralCode: 'PIONTEN1' }],
+  ['partner (community), four months', { kind: 'partner', partnerId: 'pioneer' }, WHOLE],
+  ['partner (community), October, own code + decile 1', { kind: 'partner', partnerId: 'pioneer' }, { ...OCTOBER, referralCode: 'PIONYTH2', imdDecile: 1 }],
+  ['partner (employer), four months', { kind: 'partner', partnerId: 'uhb' }, WHOLE],
+  ['partner (employer), October, itself as employer', { kind: 'partner', partnerId: 'uhb' }, { ...OCTOBER, partnerId: 'uhb' }],
+];
+
+async function main(): Promise<void> {
+  const bench = await openBenchDb(driver, url);
+  try {
+    const pop = generatePopulation({ seed: 15, starters: starts });
+    const t0 = performance.now();
+    await insertPopulation(bench.db, pop);
+    await bench.db.query('ANALYZE funnel_events');
+    console.log(`${bench.where}`);
+    console.log(`population: ${starts} starts, ${pop.residents} residents, ${pop.events.length} events; inserted in ${round(performance.now() - t0, 0)} ms`);
+    console.log(`\n| case | median ms | max ms |\n|---|---:|---:|`);
+    for (const [name, scope, filters] of cases) {
+      await loadOutcomes(bench.db, scope, filters, { now: pop.now }); // warm: plans, places reference
+      const samples: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const s = performance.now();
+        await loadOutcomes(bench.db, scope, filters, { now: pop.now });
+        samples.push(performance.now() - s);
+      }
+      const sum = summarise(samples);
+      console.log(`| ${name} | ${round(sum.p50, 1)} | ${round(sum.max, 1)} |`);
+    }
+  } finally {
+    await bench.close();
+  }
+}
+
+await main();
