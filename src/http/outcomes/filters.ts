@@ -9,14 +9,14 @@ import { z } from 'zod';
 import { outcomeFiltersSchema, type OutcomeFilters } from '../../domain/outcomes/outcomeReport.ts';
 import { referralCodeSchema } from '../../store/referralCodes.ts';
 
-const day = z.iso.date('a date such as 2026-10-31');
+const daySchema = z.iso.date('a date such as 2026-10-31');
 const blankToUndefined = (v: unknown) => (v === '' || v === undefined ? undefined : v);
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'an id of lower-case letters, digits and dashes');
 
 /** The query as the form sends it: blank fields mean "all". */
 export const filterQuerySchema = z.strictObject({
-  from: z.preprocess(blankToUndefined, day.optional()),
-  to: z.preprocess(blankToUndefined, day.optional()),
+  from: z.preprocess(blankToUndefined, daySchema.optional()),
+  to: z.preprocess(blankToUndefined, daySchema.optional()),
   programme: z.preprocess(blankToUndefined, idSchema.optional()),
   employer: z.preprocess(blankToUndefined, idSchema.optional()),
   route: z.preprocess(blankToUndefined, referralCodeSchema.optional()),
