@@ -9,6 +9,8 @@ import { actionsWordedBy, courseOptionsOf } from './domain/allActions.ts';
 import { coordinatorDataStatus } from './domain/coordinatorData/coordinatorDataStatus.ts';
 import { seedCoordinatorData } from './domain/coordinatorData/seedCoordinatorData.ts';
 import { partnerRoutes } from './http/partnerRoutes.ts';
+import { outcomesRoutes } from './http/outcomes/outcomesRoutes.ts';
+import { loadOutcomes } from './domain/outcomes/loadOutcomes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
 import { privacyEraser, type Eraser } from './domain/privacy/eraseConversation.ts';
 import { privacyRoutes } from './http/privacyRoutes.ts';
@@ -214,6 +216,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         ...(handoffs.router ? [['/', handoffs.router] as [string, typeof handoffs.router]] : []),
         ['/admin', adminRoutes({ adminToken: config.ADMIN_TOKEN, catalog, releases })],
         ['/admin', partnerRoutes({ db, send, notices, adminToken: config.ADMIN_TOKEN, logger })],
+        // Reach and outcomes (issue 15): the dashboard, its exports and report, referral posters.
+        [
+          '/admin',
+          outcomesRoutes({ db, load: (scope, filters) => loadOutcomes(db, scope, filters), adminToken: config.ADMIN_TOKEN, publicUrl: publicUrl(config), chromiumPath: config.CHROMIUM_PATH, logger }),
+        ],
         // A resident's copy of their data, behind the one-time link "send me my data" gives.
         ['/privacy', privacyRoutes({ db, logger })],
         // The coordinator studio: signed-in staff edit, preview and publish flows and programme data.

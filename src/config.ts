@@ -135,6 +135,11 @@ export const settings = {
     expected: 'an email address',
     description: 'Sender address of studio invitation emails (needed with STUDIO_SMTP_URL)',
   }),
+  CHROMIUM_PATH: setting({
+    schema: z.string().regex(/^\/[^\0]*$/, 'an absolute path').default('/usr/bin/chromium'),
+    expected: 'the absolute path of a Chromium binary, such as /usr/bin/chromium',
+    description: 'Chromium that renders the monthly outcomes report as PDF (apt-get install chromium); without it the PDF answers 503 and the HTML report still works',
+  }),
   START_FLOW: setting({ schema: z.string().regex(/^[a-z][a-z0-9_]*$/).default('main'), expected: 'a flow id such as main', description: 'The flow a new conversation starts' }),
   POSTCODES_IO_URL: setting({ schema: url.default('https://api.postcodes.io'), expected: 'a URL', description: 'postcodes.io base URL' }),
   DIRECTLINE_SECRET: setting({

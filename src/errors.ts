@@ -60,6 +60,11 @@ export const errorStatus = {
   release_not_found: 404,
   data_invalid: 400,
   data_conflict: 409,
+  // The outcomes report as PDF needs Chromium (CHROMIUM_PATH); without it the HTML report still works.
+  pdf_unavailable: 503,
+  // A referral code nobody has (the operator asking; a partner gets 403 for it, as for another's).
+  referral_not_found: 404,
+  filters_invalid: 400,
   internal: 500,
   try_again: 503,
 } as const satisfies Record<string, number>;

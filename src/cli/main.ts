@@ -15,6 +15,8 @@
  *   anchorline privacy export|erase --conversation <id> --by <staff-name>   (src/cli/privacyCommand.ts)
  *   anchorline studio invite|link|list|remove|audit   studio accounts (src/cli/studioCommand.ts)
  *   anchorline translations export|import|status   translators' files (src/cli/translationsCommand.ts)
+ *   anchorline referrals create|list|retire   community partners' referral codes (src/cli/referralsCommand.ts)
+ *   anchorline outcomes report --month YYYY-MM [--partner id] --out file.pdf|.html   (src/cli/outcomesCommand.ts)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -36,7 +38,7 @@ import { appendReplies } from '../store/conversations.ts';
 import type { Db } from '../store/db.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { ConfigError, loadConfig, publicUrl, type Config } from '../config.ts';
 import { allActions } from '../domain/allActions.ts';
 import { ActionRegistry } from '../engine/actions.ts';
 import { loadFlowSet, parseFlowTexts, FLOW_SUFFIX, FlowCatalog } from '../flows/catalog.ts';
@@ -52,6 +54,8 @@ import { PARTNER_CREDENTIALS_USAGE, partnerCredentialsCommand } from './partnerC
 import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
 import { STUDIO_USAGE, studioCli } from './studioCommand.ts';
 import { TRANSLATIONS_USAGE, translationsCli } from './translationsCommand.ts';
+import { REFERRALS_USAGE, referralsCommand } from './referralsCommand.ts';
+import { OUTCOMES_USAGE } from './outcomesUsage.ts';
 import { readDataNameTexts } from '../translations/dataNameTexts.ts';
 import { countsTable, statusCounts } from '../translations/status.ts';
 import { readFlowFiles } from '../flows/flowFiles.ts';
@@ -71,7 +75,9 @@ ${FLOWS_RELEASE_USAGE}
 ${PARTNER_CREDENTIALS_USAGE}
 ${PRIVACY_USAGE}
 ${STUDIO_USAGE}
-${TRANSLATIONS_USAGE}`;
+${TRANSLATIONS_USAGE}
+${REFERRALS_USAGE}
+${OUTCOMES_USAGE}`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -161,6 +167,25 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'partners') {
     const config = loadConfig();
     return partnerCredentialsCommand(argv.slice(1), { withDb: (fn) => withDb(config, fn), out: (l) => console.log(l), err: (l) => console.error(l) });
+  }
+  // Its own flags (--label, --code, --partner) and usage, like partners.
+  if (argv[0] === 'referrals') {
+    const config = loadConfig();
+    return referralsCommand(argv.slice(1), { withDb: (fn) => withDb(config, fn), publicUrl: publicUrl(config), out: (l) => console.log(l), err: (l) => console.error(l) });
+  }
+  // Its own flags (--month, --partner, --out) and usage.
+  if (argv[0] === 'outcomes') {
+    const config = loadConfig();
+    // Loaded only here: charts (vega) and Chromium (playwright-core) would slow every other command's start.
+    const { outcomesCommand } = await import('./outcomesCommand.ts');
+    const { loadOutcomes } = await import('../domain/outcomes/loadOutcomes.ts');
+    return outcomesCommand(argv.slice(1), {
+      withDb: (fn) => withDb(config, fn),
+      load: (db, scope, filters) => loadOutcomes(db, scope, filters),
+      chromiumPath: config.CHROMIUM_PATH,
+      out: (l) => console.log(l),
+      err: (l) => console.error(l),
+    });
   }
   // Its own flags (--role, --limit) and usage, like partners.
   if (argv[0] === 'studio') return studioCli(argv.slice(1), loadConfig());

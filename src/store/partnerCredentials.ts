@@ -15,7 +15,17 @@ export const CREDENTIAL_PREFIX = 'alp_';
 export const credentialIdSchema = z.string().regex(/^[0-9a-f]{16}$/, 'a credential id is 16 characters 0-9 and a-f');
 const tokenSchema = z.string().regex(/^alp_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/);
 
-export const partnerAccessActionSchema = z.enum(['applications.export', 'application.set_status', 'credential.create', 'credential.revoke']);
+export const partnerAccessActionSchema = z.enum([
+  'applications.export',
+  'application.set_status',
+  'credential.create',
+  'credential.revoke',
+  // The outcomes dashboard (issue 15, migration 092): signing in, looking, exporting, a poster.
+  'outcomes.signin',
+  'outcomes.view',
+  'outcomes.export',
+  'referral.poster',
+]);
 export type PartnerAccessAction = z.infer<typeof partnerAccessActionSchema>;
 export const partnerAccessOutcomeSchema = z.enum(['allowed', 'forbidden', 'invalid', 'revoked', 'bad_secret', 'done']);
 export type PartnerAccessOutcome = z.infer<typeof partnerAccessOutcomeSchema>;

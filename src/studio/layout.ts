@@ -1,4 +1,4 @@
-import type { Staff } from './staff.ts';
+import { can, type Permission, type Staff } from './staff.ts';
 
 /** Escapes text for HTML element content and attribute values. */
 export function html(text: string): string {
@@ -10,20 +10,23 @@ export interface PageOptions {
   /** Undefined on the sign-in pages. */
   staff?: Staff;
   /** The nav entry to mark as current (`aria-current="page"`). */
-  active?: 'flows' | 'wording' | 'preview' | 'publish' | 'history' | 'data' | 'signin';
+  active?: 'flows' | 'wording' | 'preview' | 'publish' | 'history' | 'data' | 'outcomes' | 'signin';
   /** Trusted HTML of the main content (escape everything from outside with `html`). */
   body: string;
   /** Module scripts under /studio/assets/ to load, e.g. `editor.js`. */
   scripts?: string[];
 }
 
-const NAV: Array<{ key: NonNullable<PageOptions['active']>; href: string; label: string }> = [
+/** The studio's pages; an entry with a permission shows only to roles that have it. */
+const NAV: Array<{ key: NonNullable<PageOptions['active']>; href: string; label: string; permission?: Permission }> = [
   { key: 'flows', href: '/studio/flows', label: 'Flows' },
   { key: 'wording', href: '/studio/wording', label: 'Wording' },
   { key: 'preview', href: '/studio/preview', label: 'Preview' },
   { key: 'publish', href: '/studio/publish', label: 'Publish' },
   { key: 'history', href: '/studio/history', label: 'History' },
   { key: 'data', href: '/studio/data', label: 'Programme data' },
+  // Opens the outcomes dashboard (/admin/outcomes) with a session of its own.
+  { key: 'outcomes', href: '/studio/outcomes', label: 'Outcomes', permission: 'outcomes' },
 ];
 
 /**
@@ -32,7 +35,7 @@ const NAV: Array<{ key: NonNullable<PageOptions['active']>; href: string; label:
  */
 export function page(o: PageOptions): string {
   const nav = o.staff
-    ? `<nav aria-label="Studio"><ul>${NAV.map(
+    ? `<nav aria-label="Studio"><ul>${NAV.filter((n) => !n.permission || can(o.staff!.role, n.permission)).map(
         (n) => `<li><a href="${n.href}"${n.key === o.active ? ' aria-current="page"' : ''}>${n.label}</a></li>`,
       ).join('')}</ul></nav>
       <form method="post" action="/studio/signout" class="signout"><input type="hidden" name="csrf" value="${html(o.staff.csrf)}">

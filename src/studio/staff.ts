@@ -9,12 +9,13 @@ export const roleSchema = z.enum(['coordinator', 'translator', 'viewer']);
 export type Role = z.infer<typeof roleSchema>;
 
 /** What a studio route needs. */
-export type Permission = 'read' | 'wording' | 'edit' | 'publish' | 'data';
+export type Permission = 'read' | 'wording' | 'edit' | 'publish' | 'data' | 'outcomes';
 
 const grants: Record<Role, readonly Permission[]> = {
-  coordinator: ['read', 'wording', 'edit', 'publish', 'data'],
+  coordinator: ['read', 'wording', 'edit', 'publish', 'data', 'outcomes'],
   translator: ['read', 'wording'],
-  viewer: ['read'],
+  // The outcomes dashboard (issue 15): programme staff who read the figures, not translators.
+  viewer: ['read', 'outcomes'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

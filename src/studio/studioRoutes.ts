@@ -18,6 +18,7 @@ import { studioFlowsApi } from './flows/studioFlowsApi.ts';
 import { studioPages } from './pages/studioPages.ts';
 import { previewRoutes } from './preview/previewRoutes.ts';
 import { wordingRoutes } from './wording/wordingRoutes.ts';
+import { outcomesLinkRoutes } from './outcomesLink.ts';
 
 export interface StudioOptions {
   db: Db;
@@ -81,6 +82,7 @@ export function studioRoutes(o: StudioOptions): Array<[string, express.Router]> 
       '/studio/data',
       dataRoutes({ db: o.db, guard, send: o.send, notices: o.notices, courseOptions: o.courseOptions, logger: o.logger, programmesFile: o.programmesFile }),
     ],
+    ['/studio', outcomesLinkRoutes({ db: o.db, guard, logger: o.logger })],
     ['/studio', studioPages({ guard, logger: o.logger, dev: o.dev })],
   ];
   // One router, so that a failed page or form post is answered with a page, not JSON.

@@ -67,6 +67,8 @@ const access: Record<string, Access> = {
   'GET /studio/data/partners/:id': { kind: 'guarded', permission: 'read', path: () => `/studio/data/partners/${ids.partner}` },
   'POST /studio/data/partners/:id/vacancies': { kind: 'guarded', permission: 'data', path: () => `/studio/data/partners/${ids.partner}/vacancies`, body: {} },
   'POST /studio/data/vacancies/:id/close': { kind: 'guarded', permission: 'data', path: () => '/studio/data/vacancies/no-such-vacancy/close', body: {} },
+  // Issue 15: opens the outcomes dashboard with a staff session (coordinators and viewers, not translators).
+  'GET /studio/outcomes': { kind: 'guarded', permission: 'outcomes', path: () => '/studio/outcomes' },
   'POST /studio/data/vacancies/:id/reopen': { kind: 'guarded', permission: 'data', path: () => `/studio/data/vacancies/${ids.vacancy}/reopen`, body: {} },
 };
 
