@@ -63,8 +63,12 @@ export async function startOutcomes(): Promise<Outcomes> {
   };
 }
 
-/** postcodes.io answering for a postcode in Tyseley & Hay Mills (ward E05011182, IMD decile 1), once. */
-export function answerPostcode(postcode: string): void {
+/** Real rows of the shipped IMD table: Tyseley & Hay Mills (decile 1) and Harborne (decile 8). */
+export const TYSELEY = { ward: ['E05011182', 'Tyseley & Hay Mills'], lsoa11: 'E01008882' } as const;
+export const HARBORNE = { ward: ['E05011144', 'Harborne'], lsoa11: 'E01009068' } as const;
+
+/** postcodes.io answering for a Birmingham postcode in that place, once. */
+export function answerPostcode(postcode: string, place: { ward: readonly [string, string]; lsoa11: string } = TYSELEY): void {
   nock(POSTCODES)
     .get(`/postcodes/${encodeURIComponent(postcode)}`)
     .reply(200, {
@@ -72,8 +76,8 @@ export function answerPostcode(postcode: string): void {
       result: {
         postcode,
         admin_district: 'Birmingham',
-        admin_ward: 'Tyseley & Hay Mills',
-        codes: { admin_district: 'E08000025', admin_ward: 'E05011182', lsoa: 'E01033620', lsoa11: 'E01008882', lsoa21: 'E01033620' },
+        admin_ward: place.ward[1],
+        codes: { admin_district: 'E08000025', admin_ward: place.ward[0], lsoa: 'E01033620', lsoa11: place.lsoa11, lsoa21: 'E01033620' },
       },
     });
 }
@@ -147,6 +151,30 @@ export async function aboutYou(r: Resident, postcode: string): Promise<Bot> {
   await r.say('Never', 'never');
   await r.say('yes');
   return r.say(postcode);
+}
+
+/** What a resident typed on the way to an application (the erasure tests look for each in the figures). */
+export const STATEMENT = 'I am friendly, reliable and I like helping people.';
+
+/**
+ * From the eligibility decision (I Can, from a decile-1 postcode) to an application for two
+ * vacancies, with a seat booked on the first I Can session on the way. Returns the session and vacancies.
+ */
+export async function toApplication(o: { db: Db }, r: Resident, postcode = 'B11 3AA'): Promise<{ decision: Bot; sessionId: string; vacancyIds: string[]; applied: Bot }> {
+  answerPostcode(postcode);
+  const decision = await aboutYou(r, postcode.toLowerCase());
+  const { rows } = await o.db.query<{ id: string }>(
+    `SELECT s.id FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE c.programme_id = 'i-can' ORDER BY s.starts_at LIMIT 1`,
+  );
+  const sessionId = rows[0]!.id;
+  const booked = await r.say('Book', sessionId);
+  if (!booked.texts.join('\n').includes('Your place is booked.')) throw new Error(`not booked: ${booked.texts.join(' / ')}`);
+  await r.say('admin and facilities');
+  const vacancies = await r.say('yes');
+  const vacancyIds = vacancies.values.filter((v) => v !== '*').slice(0, 2);
+  await r.say('1 and 2');
+  await r.say(STATEMENT);
+  return { decision, sessionId, vacancyIds, applied: await r.say('yes') };
 }
 
 export interface FunnelRow {

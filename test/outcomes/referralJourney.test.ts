@@ -5,7 +5,7 @@
  * anonymous count; an unknown or retired code counts as no route.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aboutYou, answerPostcode, consent, funnel, reachOf, Resident, RETIRED, ROUTE, startOutcomes, type Outcomes } from './outcomesHarness.ts';
+import { aboutYou, answerPostcode, consent, funnel, HARBORNE, reachOf, Resident, RETIRED, ROUTE, startOutcomes, toApplication, type Outcomes } from './outcomesHarness.ts';
 
 let o: Outcomes;
 beforeAll(async () => {
@@ -26,23 +26,11 @@ describe('a referral code from the first turn to the application', () => {
     const reach = await reachOf(o.db, r.conversationId);
     expect(reach?.subject).toMatch(/^[0-9a-f-]{36}$/);
 
-    answerPostcode('B11 3AA');
-    const decision = await aboutYou(r, 'b11 3aa');
+    const { decision, sessionId, vacancyIds: picked, applied } = await toApplication(o, r);
     expect(decision.texts.join('\n')).toContain('Good news! You can join I Can.');
-    const { rows } = await o.db.query<{ id: string }>(
-      `SELECT s.id FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE c.programme_id = 'i-can' ORDER BY s.starts_at LIMIT 1`,
-    );
-    const sessionId = rows[0]!.id;
     expect(decision.values).toContain(sessionId);
-    expect((await r.say('Book', sessionId)).texts.join('\n')).toContain('Your place is booked.');
-
-    await r.say('admin and facilities');
-    const vacancies = await r.say('yes');
-    const picked = vacancies.values.filter((v) => v !== '*').slice(0, 2);
     expect(picked).toHaveLength(2);
-    await r.say('1 and 2');
-    await r.say('I am friendly, reliable and I like helping people.');
-    expect((await r.say('yes')).texts.join('\n')).toContain('We have sent one application for the jobs you picked.');
+    expect(applied.texts.join('\n')).toContain('We have sent one application for the jobs you picked.');
 
     const events = await funnel(o.db, reach!.subject);
     expect(events.map((e) => e.stage)).toEqual(['consented', 'eligibility', 'booked', 'applied', 'applied']);
@@ -58,6 +46,28 @@ describe('a referral code from the first turn to the application', () => {
     expect(await reachOf(o.db, r.conversationId)).toMatchObject(decided);
     // And the anonymous start of this conversation carried the code too.
     expect(await startedRows(ROUTE)).toHaveLength(1);
+  });
+
+  it('a decision against counts as not eligible with the id of the rule that failed, never an answer', async () => {
+    const r = new Resident(o.dl);
+    await r.start({});
+    await consent(r);
+    answerPostcode('B17 9AA', HARBORNE);
+    const decision = await aboutYou(r, 'B17 9AA');
+    expect(decision.texts.join('\n')).toContain('You cannot join Hospitality to Health right now.');
+    const reach = await reachOf(o.db, r.conversationId);
+    const events = await funnel(o.db, reach!.subject);
+    expect(events.map((e) => e.stage)).toEqual(['consented', 'eligibility']);
+    // Nineteen and never in hospitality: Hospitality to Health's hospitality rule decided it.
+    expect(events[1]).toMatchObject({
+      programme_id: 'hospitality-to-health',
+      eligible: false,
+      rule: 'hospitality',
+      ward_code: 'E05011144',
+      imd_decile: 8,
+      age_band: '18-24',
+      referral_code: null,
+    });
   });
 
   it('before consent only the anonymous start is counted; a refused consent leaves no subject', async () => {
