@@ -177,7 +177,7 @@ export async function toApplication(o: { db: Db }, r: Resident, postcode = 'B11 
   return { decision, sessionId, vacancyIds, applied: await r.say('yes') };
 }
 
-export interface FunnelRow {
+export type FunnelRow = {
   subject: string | null;
   stage: string;
   programme_id: string | null;
@@ -191,7 +191,7 @@ export interface FunnelRow {
   imd_decile: number | null;
   age_band: string | null;
   language: string | null;
-}
+};
 
 const COLUMNS = 'subject, stage, programme_id, partner_id, vacancy_id, session_id, eligible, rule, referral_code, ward_code, imd_decile, age_band, language';
 
