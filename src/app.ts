@@ -12,6 +12,7 @@ import { partnerRoutes } from './http/partnerRoutes.ts';
 import { outcomesRoutes } from './http/outcomes/outcomesRoutes.ts';
 import { loadOutcomes } from './domain/outcomes/loadOutcomes.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
+import { outcomesEraser } from './domain/outcomes/outcomesEraser.ts';
 import { privacyEraser, type Eraser } from './domain/privacy/eraseConversation.ts';
 import { privacyRoutes } from './http/privacyRoutes.ts';
 import { journeyJobHandlers } from './domain/journey/journeyJobHandlers.ts';
@@ -85,10 +86,11 @@ export function handoffsFromConfig(config: Config, o: { db: Db; logger: Logger; 
 /**
  * Everything that erases a conversation's data beyond its own row and transcript, in one list for
  * "delete my data", retention and staff erasure: bookings and applications, handoffs (the
- * adviser's card is wiped), consent records and export links.
+ * adviser's card is wiped), consent records and export links, and the link to the funnel figures.
  */
 export function erasersOf(config: Config, handoffs: Pick<Handoffs, 'eraser'>): Eraser[] {
-  return [journeyEraser(courseOptionsOf(config)), handoffs.eraser, privacyEraser];
+  // The figures' eraser first: it counts `erased` with the reach row before anything else goes.
+  return [outcomesEraser(), journeyEraser(courseOptionsOf(config)), handoffs.eraser, privacyEraser];
 }
 
 /** Starts everything; the process entry point and the end-to-end tests share it. */

@@ -2,6 +2,7 @@ import { languageOf } from '../languages.ts';
 import { liveLanguages } from '../languages/live.ts';
 import { loadForTurn, writeTurn } from '../store/conversations.ts';
 import type { Tx } from '../store/db.ts';
+import { startedSql } from '../store/funnelEvents.ts';
 import { commandOf } from './commandOf.ts';
 import { runSteps } from './pipeline.ts';
 import { MESSAGES_CHANNEL, type TurnOutcome } from './port.ts';
@@ -76,6 +77,7 @@ async function beginTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<TurnStat
     keepInbound: true,
     eraseMessages: false,
     commandMatched: false,
+    extraSql: [],
   };
 }
 
@@ -94,6 +96,9 @@ async function finishTurn(t: TurnState): Promise<TurnOutcome> {
     });
   }
   for (const reply of t.replies) messages.push({ seq: ++seq, direction: 'out', activityId: null, body: reply });
+  // A new conversation counts as started (anonymously: no subject before consent), with its
+  // referral route and the language the turn ends in; first, so the reach row exists for the rest.
+  const extraSql = t.conv.created ? [startedSql(t.conv.id, t.turn.referral ?? null, t.locale, t.turn.receivedAt), ...t.extraSql] : t.extraSql;
   await writeTurn(t.tx, {
     conversationId: t.conv.id,
     activityId: t.turn.activityId,
@@ -104,6 +109,7 @@ async function finishTurn(t: TurnState): Promise<TurnOutcome> {
     messages,
     eraseMessages: t.eraseMessages,
     notifyChannel: MESSAGES_CHANNEL,
+    extraSql,
   });
   return { replies: t.replies, duplicate: false, seqs: messages.map((m) => m.seq) };
 }

@@ -1,16 +1,22 @@
 import { languageWords } from '../languages/words.ts';
+import { reachLanguageSql } from '../store/funnelEvents.ts';
 import { detectLanguage, type Detection } from '../languages/detect.ts';
 import { flowPosition, waitingAsk } from './flowPosition.ts';
 import { Renderer } from './render.ts';
 import { dataOf, type TurnState } from './turnState.ts';
 import { languageOf } from '../languages.ts';
 
-/** The conversation speaks `lng` from this reply on (stored with the turn). */
+/**
+ * The conversation speaks `lng` from this reply on (stored with the turn); its later funnel
+ * events count in that language (the reach row follows, in the turn's commit).
+ */
 export function switchLocale(t: TurnState, lng: string): void {
+  const was = t.locale;
   t.locale = lng;
   t.r = new Renderer(t.flows.translator, lng, t.live);
   if (lng !== t.conv.locale) t.changes.locale = lng;
   else delete t.changes.locale;
+  if (lng !== was) t.extraSql.push(reachLanguageSql(t.conv.id, lng));
 }
 
 /**

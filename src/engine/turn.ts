@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normaliseReferralCode } from '../store/referralCodes.ts';
 import { EngineError } from './flowPosition.ts';
 
 /** Text the database can store as it is: no NUL, no lone surrogate halves. */
@@ -35,6 +36,12 @@ export const turnSchema = z
     attachments: z.number().int().min(0).max(50).optional(),
     /** Direct Line: the client's `channelData.clientActivityID`, stored in the inbound message body and echoed back. */
     clientActivityId: text(200).pipe(z.string().min(1)).optional(),
+    /**
+     * The referral code the resident came by (`/?ref=CODE`, the widget's `data-referral`), counted
+     * when this turn starts the conversation. A malformed one is dropped, never refused: a
+     * mistyped poster link must still chat.
+     */
+    referral: z.unknown().transform(normaliseReferralCode).optional(),
     receivedAt: z.coerce.date(),
   })
   .refine((t) => t.text || t.value !== undefined || t.attachments, 'a turn needs text, a value or an attachment');

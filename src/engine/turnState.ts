@@ -75,6 +75,11 @@ export interface TurnState {
   event?: FlowEvent | undefined;
   /** The consent answer given this turn, if any. */
   consent?: boolean | undefined;
+  /**
+   * Statements that ride in the turn's commit (funnel events, the reach row: store/funnelEvents.ts),
+   * in order; they cost no round trip of their own and roll back with the turn.
+   */
+  extraSql: string[];
 }
 
 /** Who owns the conversation now, including a change made earlier in this turn. */

@@ -97,6 +97,19 @@ export async function setLineStatus(tx: Queryable, applicationVacancyId: number,
   await tx.query(`UPDATE application_vacancies SET status = $2, updated_at = now() WHERE id = $1`, [applicationVacancyId, status]);
 }
 
+/** Whose line it is and whose vacancy, for the funnel event of a status change (no personal values). */
+export async function findLineOwner(db: Queryable, applicationVacancyId: number): Promise<{ conversationId: string; vacancyId: string; partnerId: string } | undefined> {
+  const { rows } = await db.query(
+    `SELECT a.conversation_id, av.vacancy_id, v.partner_id
+     FROM application_vacancies av JOIN applications a ON a.id = av.application_id JOIN vacancies v ON v.id = av.vacancy_id
+     WHERE av.id = $1`,
+    [applicationVacancyId],
+  );
+  if (!rows[0]) return undefined;
+  const r = z.object({ conversation_id: z.string(), vacancy_id: z.string(), partner_id: z.string() }).parse(rows[0]);
+  return { conversationId: r.conversation_id, vacancyId: r.vacancy_id, partnerId: r.partner_id };
+}
+
 const noticeSchema = z.object({
   conversation_id: z.string(),
   role: z.string(),

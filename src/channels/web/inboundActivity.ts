@@ -15,7 +15,8 @@ export const inboundActivitySchema = z.object({
   value: z.unknown().optional(),
   locale: z.string().min(2).max(20).optional(),
   from: z.object({ id: z.string().max(200).optional(), name: z.string().max(200).optional() }).loose().optional(),
-  channelData: z.object({ clientActivityID: z.string().min(1).max(200).optional() }).loose().optional(),
+  /** `referral`: a referral code a page sends with its first message (checked by the engine's turn schema). */
+  channelData: z.object({ clientActivityID: z.string().min(1).max(200).optional(), referral: z.unknown().optional() }).loose().optional(),
   /** Files residents attach are refused politely (the engine says so); only their number is kept. */
   attachments: z.array(z.unknown()).max(50).optional(),
 });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { personSpecSchema } from '../vacancies/personSpec.ts';
 
-export const applicationStatusSchema = z.enum(['submitted', 'shortlisted', 'interview', 'offered', 'unsuccessful', 'withdrawn']);
+/** `started`: the resident started the job (partners set it, as the others; migration 090). */
+export const applicationStatusSchema = z.enum(['submitted', 'shortlisted', 'interview', 'offered', 'started', 'unsuccessful', 'withdrawn']);
 export type ApplicationStatus = z.infer<typeof applicationStatusSchema>;
 
 /** What one application carries to every partner: the person specification and values statements. */

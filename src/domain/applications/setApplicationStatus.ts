@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { Logger } from 'pino';
 import { enqueueJob } from '../../jobs/jobQueue.ts';
 import type { JobHandler } from '../../jobs/JobRunner.ts';
-import { findLineForNotice, lockLineStatus, setLineStatus } from '../../store/applications.ts';
+import { findLineForNotice, findLineOwner, lockLineStatus, setLineStatus } from '../../store/applications.ts';
 import type { Db, Queryable } from '../../store/db.ts';
+import { recordFunnelEvent, type FunnelStage } from '../../store/funnelEvents.ts';
 import { noticeWriter, type Notices } from '../shared/notices.ts';
 import type { Send } from '../shared/send.ts';
 import { applicationStatusSchema, type ApplicationStatus } from './applicationProfile.ts';
@@ -17,6 +18,14 @@ export type SetStatusResult =
   | { type: 'notFound' };
 
 export const STATUS_NOTICE_JOB = 'applicationStatusNotice';
+
+/** The funnel stage a partner's status change reaches (submitted is `applied`, counted when applying). */
+const STAGE_OF: Partial<Record<ApplicationStatus, FunnelStage>> = {
+  shortlisted: 'shortlisted',
+  interview: 'interviewed',
+  offered: 'offered',
+  started: 'started_job',
+};
 
 type Notice = { conversationId: string; role: string; partnerName: string; status: ApplicationStatus; locale: string };
 
@@ -47,6 +56,10 @@ export async function setApplicationStatus(
     if (from === status) return { type: 'unchanged', status } as const;
     if (from === 'withdrawn') return { type: 'refused', code: 'withdrawn' } as const;
     await setLineStatus(tx, applicationVacancyId, status);
+    // Counted once per change, with the change: the figures never see a status that rolled back.
+    const stage = STAGE_OF[status];
+    const owner = stage && (await findLineOwner(tx, applicationVacancyId));
+    if (stage && owner) await recordFunnelEvent(tx, owner.conversationId, stage, opts.now ?? new Date(), { vacancyId: owner.vacancyId, partnerId: owner.partnerId });
     return { type: 'changed', from } as const;
   });
   if (change.type !== 'changed') return change;

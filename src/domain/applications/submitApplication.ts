@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { linkVacancies, upsertApplication } from '../../store/applications.ts';
 import type { Queryable } from '../../store/db.ts';
+import { recordFunnelEvent } from '../../store/funnelEvents.ts';
 import { findVacancies } from '../../store/partners/vacancyQueries.ts';
 import { londonDate } from '../vacancies/matchVacancies.ts';
 import { matchVacancy, mismatchSchema } from '../vacancies/matchVacancy.ts';
@@ -65,6 +66,8 @@ export async function submitApplication(
 
   const applicationId = await upsertApplication(tx, input.conversationId, input.profile);
   const added = await linkVacancies(tx, applicationId, ids);
+  // The figures count one `applied` per vacancy, with the employer whose vacancy it is.
+  for (const vacancyId of added) await recordFunnelEvent(tx, input.conversationId, 'applied', now, { vacancyId, partnerId: found.get(vacancyId)?.partnerId ?? null });
   const status = await applicationStatus(tx, input.conversationId);
   return {
     type: 'submitted',

@@ -2,6 +2,7 @@ import { nameSlug } from '../../i18n.ts';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { defineAction, type DomainAction } from '../../engine/actions.ts';
+import { recordEligibilityDecision } from '../outcomes/recordEligibility.ts';
 import { lookupPostcode } from '../places/lookupPostcode.ts';
 import { lookupPostcodeAction } from '../places/lookupPostcodeAction.ts';
 import { placesReference, type PlacesReference } from '../places/placesReference.ts';
@@ -143,6 +144,8 @@ export function placesAndEligibilityActions(deps: PlacesAndEligibilityDeps): Dom
           ...(postcode && { postcode }),
         });
       }
+      // A decision (not while answers are missing) counts in the figures, in the turn's transaction.
+      if (chosen.status !== 'needMoreAnswers') await recordEligibilityDecision(ctx.tx, ctx.conversationId, profile, chosen, ctx.now);
       const reasons = chosen.status === 'notEligible' ? chosen.failed : chosen.status === 'needMoreAnswers' ? chosen.missing : chosen.passed;
       return extras({
         programme: ref(programme),

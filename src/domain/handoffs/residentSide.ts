@@ -2,6 +2,7 @@ import type { HandoffLeaveReason, HandoffService } from '../../engine/port.ts';
 import type { Reply } from '../../engine/reply.ts';
 import { setOwner } from '../../store/conversations.ts';
 import type { Queryable } from '../../store/db.ts';
+import { recordFunnelEvent } from '../../store/funnelEvents.ts';
 import { appendHandoffEvent, emptyPersonalPayloads, handoffHasEvents } from '../../store/handoffOutbox.ts';
 import { eraseHandoffSummaries, findOpenHandoff, type Handoff, openHandoff, type SummaryEntry } from '../../store/handoffs.ts';
 import { applyHandoffAction } from './applyHandoffAction.ts';
@@ -73,6 +74,8 @@ export function createResidentSide(ctx: HandoffContext): ResidentSide {
       });
       await setOwner(tx, input.conversationId, 'person');
       if (created) {
+        // Counted once per handoff (a second "talk to a person" while one is open is not another).
+        await recordFunnelEvent(tx, input.conversationId, 'handed_off', at);
         await emit(ctx, tx, handoff.id, `requested:${handoff.id}`, { type: 'requested', payload: {} }, at);
         const escalateAt = new Date(at.getTime() + ctx.escalationMinutes * 60_000);
         await emit(ctx, tx, handoff.id, `escalation_due:${handoff.id}`, { type: 'escalation_due', payload: {} }, escalateAt);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Engine } from '../../../engine/port.ts';
 import { turnSchema, type Turn } from '../../../engine/turn.ts';
 import type { Db } from '../../../store/db.ts';
+import { normaliseReferralCode } from '../../../store/referralCodes.ts';
 import { AppError, errorStatus, type ErrorCode } from '../../../errors.ts';
 import { errorHandler } from '../../../http/errorHandler.ts';
 import { readBody } from '../../../http/readBody.ts';
@@ -73,8 +74,12 @@ const startBodySchema = z
   .object({
     user: z.object({ id: z.string().min(1).max(200).optional(), name: z.string().max(200).optional() }).loose().optional(),
     locale: z.string().optional(),
+    /** A referral code (`/?ref=CODE`, the widget's `data-referral`); a malformed one is ignored. */
+    referral: z.unknown().optional(),
   })
   .loose();
+/** What Web Chat's `webchat/join` event may carry (its `value`). */
+const joinValueSchema = z.object({ locale: z.unknown().optional(), referral: z.unknown().optional() }).loose();
 const watermarkSchema = z.union([z.literal(''), z.string().regex(/^\d{1,15}$/)]).optional();
 
 type Auth = { kind: 'secret' } | { kind: 'token'; claims: TokenClaims };
@@ -226,14 +231,18 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     return `${proto}://${req.get('host') ?? 'localhost'}${basePath}/conversations/${encodeURIComponent(conversationId)}/stream?${q}`;
   }
 
-  /** Runs the flow's greeting once per conversation (idempotent on the activity id). */
-  async function startTurn(conversationId: string, userId: string, locale: string | undefined): Promise<void> {
+  /**
+   * Runs the flow's greeting once per conversation (idempotent on the activity id); the referral
+   * code it carries is counted when this turn starts the conversation.
+   */
+  async function startTurn(conversationId: string, userId: string, locale: string | undefined, referral: string | undefined): Promise<void> {
     const turn: Turn = {
       conversationId,
       channel: 'directline',
       ...START_TURN,
       user: { id: userId },
       ...(locale ? { locale } : {}),
+      ...(referral ? { referral } : {}),
       receivedAt: new Date(),
     };
     try {
@@ -275,14 +284,16 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const userId = (auth?.kind === 'secret' && body.success && body.data.user?.id) || newUserId();
     const conversationId = newConversationId();
     await saveConversation(db, { id: conversationId, userId, locale: null });
-    const { token, expiresIn } = signer.sign({ conversationId, userId });
+    // The code rides in the signed token to the conversation's first turn, whichever starts it.
+    const referral = body.success ? normaliseReferralCode(body.data.referral) : undefined;
+    const { token, expiresIn } = signer.sign({ conversationId, userId, referral });
     res.json({ conversationId, token, expires_in: expiresIn });
   });
 
   router.post('/tokens/refresh', (req, res) => {
     const auth = authenticate(req);
     if (auth?.kind !== 'token') throw new AppError('unauthorized', 'a Direct Line token is required');
-    const { token, expiresIn } = signer.sign({ conversationId: auth.claims.cid, userId: auth.claims.uid });
+    const { token, expiresIn } = signer.sign({ conversationId: auth.claims.cid, userId: auth.claims.uid, referral: auth.claims.ref });
     res.json({ conversationId: auth.claims.cid, token, expires_in: expiresIn });
   });
 
@@ -293,8 +304,10 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const locale = validLocale(body.data.locale);
     let conversationId: string;
     let userId: string;
+    let referral = normaliseReferralCode(body.data.referral);
     if (auth?.kind === 'token') {
       ({ cid: conversationId, uid: userId } = auth.claims);
+      referral = auth.claims.ref ?? referral;
     } else {
       if (!auth && opts.directLineSecret) throw new AppError('unauthorized', 'a Direct Line secret or token is required');
       if (!auth) admitAnonymous(req);
@@ -302,8 +315,8 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
       userId = (auth?.kind === 'secret' && body.data.user?.id) || newUserId();
     }
     await saveConversation(db, { id: conversationId, userId, locale: locale ?? null });
-    await startTurn(conversationId, userId, locale);
-    const { token, expiresIn } = signer.sign({ conversationId, userId });
+    await startTurn(conversationId, userId, locale, referral);
+    const { token, expiresIn } = signer.sign({ conversationId, userId, referral });
     res.status(201).json({ conversationId, token, expires_in: expiresIn, streamUrl: streamUrl(req, conversationId, token) });
   });
 
@@ -314,7 +327,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     const conversation = await findConversation(db, conversationId);
     if (!conversation) throw new AppError('conversation_not_found', 'no such conversation');
     const userId = auth.kind === 'token' ? auth.claims.uid : conversation.userId;
-    const { token, expiresIn } = signer.sign({ conversationId, userId });
+    const { token, expiresIn } = signer.sign({ conversationId, userId, referral: auth.kind === 'token' ? auth.claims.ref : undefined });
     res.json({ conversationId, token, expires_in: expiresIn, streamUrl: streamUrl(req, conversationId, token, watermark) });
   });
 
@@ -347,11 +360,14 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     }
     const locale = validLocale(a.locale);
     const clientActivityId = a.channelData?.clientActivityID;
+    // Counted only when this turn starts the conversation (a page that posts before joining).
+    const referral = normaliseReferralCode(a.channelData?.referral) ?? (auth.kind === 'token' ? auth.claims.ref : undefined);
 
     if (a.type !== 'message') {
       if (a.type === 'event' && a.name === 'webchat/join') {
-        const value = z.object({ locale: z.string() }).loose().safeParse(a.value);
-        await startTurn(conversationId, userId, validLocale(value.success ? value.data.locale : undefined) ?? locale);
+        const value = joinValueSchema.safeParse(a.value);
+        const joined = value.success ? value.data : {};
+        await startTurn(conversationId, userId, validLocale(joined.locale) ?? locale, normaliseReferralCode(joined.referral) ?? referral);
       }
       // Events are not stored; echo them to this process's open streams so Web Chat settles them.
       const id = `${conversationId}|e${randomBytes(6).toString('hex')}`;
@@ -384,6 +400,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
       ...input,
       ...(locale ? { locale } : {}),
       ...(clientActivityId ? { clientActivityId } : {}),
+      ...(referral ? { referral } : {}),
       receivedAt: new Date(),
     });
     // A turn that waits on a slow action (postcode look-up, booking) shows Web Chat's typing dots.

@@ -6,6 +6,8 @@ const claimsSchema = z.object({
   cid: z.string().min(1).max(200),
   /** Resident's user id inside that conversation. */
   uid: z.string().min(1).max(200),
+  /** The referral code the conversation was started with (carried to its first turn); optional. */
+  ref: z.string().min(1).max(20).optional(),
   iat: z.number().int(),
   exp: z.number().int(),
 });
@@ -16,7 +18,7 @@ export type TokenCheck =
   | { ok: false; code: 'token_malformed' | 'token_bad_signature' | 'token_expired' };
 
 export interface TokenSigner {
-  sign(input: { conversationId: string; userId: string }, now?: Date): { token: string; expiresIn: number };
+  sign(input: { conversationId: string; userId: string; referral?: string | undefined }, now?: Date): { token: string; expiresIn: number };
   verify(token: string, now?: Date): TokenCheck;
 }
 
@@ -30,9 +32,9 @@ const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
 export function createTokenSigner(key: string | Buffer, ttlSeconds: number): TokenSigner {
   const mac = (payload: string) => createHmac('sha256', key).update(payload).digest();
   return {
-    sign({ conversationId, userId }, now = new Date()) {
+    sign({ conversationId, userId, referral }, now = new Date()) {
       const iat = Math.floor(now.getTime() / 1000);
-      const payload = b64(JSON.stringify({ cid: conversationId, uid: userId, iat, exp: iat + ttlSeconds }));
+      const payload = b64(JSON.stringify({ cid: conversationId, uid: userId, ...(referral ? { ref: referral } : {}), iat, exp: iat + ttlSeconds }));
       return { token: `${payload}.${b64(mac(payload))}`, expiresIn: ttlSeconds };
     },
     verify(token, now = new Date()) {

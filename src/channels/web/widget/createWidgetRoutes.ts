@@ -7,6 +7,7 @@ import type { Translator } from '../../../i18n.ts';
 import { demoPage } from './demoPage.ts';
 import { createFontRoutes } from './fontRoutes.ts';
 import { LANGUAGE_ALIASES } from '../../../languages.ts';
+import { normaliseReferralCode } from '../../../store/referralCodes.ts';
 import { diskWording, offeredLanguages, widgetLanguage, widgetStrings, type WidgetLanguage, type WidgetStrings } from './widgetWording.ts';
 
 /** Codes or registry entries of src/languages.ts. */
@@ -89,7 +90,7 @@ interface Built {
   pages: Map<string, string>;
 }
 
-/** GET / (demo partner page, `?lang=<code>`), GET /widget.js (embed snippet), GET /webchat/<version>/webchat.js. */
+/** GET / (demo partner page, `?lang=<code>`, `?ref=<referral code>`), GET /widget.js (embed snippet), GET /webchat/<version>/webchat.js. */
 export function createWidgetRoutes(opts: WidgetOptions): express.Router {
   const onColour = textColourOn(opts.partnerColour);
   const widgetPath = '/widget.js';
@@ -158,10 +159,13 @@ export function createWidgetRoutes(opts: WidgetOptions): express.Router {
     // An unknown or absent ?lang= leaves the choice to the widget (stored choice, page, browser).
     const asked = typeof req.query.lang === 'string' ? req.query.lang : '';
     const lang = built.languages.find((l) => l.code === asked)?.code ?? '';
-    let page = built.pages.get(lang);
+    // A referral link (`/?ref=CODE`): the code goes to the widget; a malformed one is left out.
+    const referral = normaliseReferralCode(req.query.ref);
+    let page = referral ? undefined : built.pages.get(lang);
     if (page === undefined) {
-      page = demoPage({ partnerName: opts.partnerName, colour: opts.partnerColour, onColour, widgetPath, languages: built.languages, language: lang || undefined });
-      built.pages.set(lang, page);
+      page = demoPage({ partnerName: opts.partnerName, colour: opts.partnerColour, onColour, widgetPath, languages: built.languages, language: lang || undefined, referral });
+      // Pages with a code are not kept: there is one per code anyone types.
+      if (!referral) built.pages.set(lang, page);
     }
     res.set({ 'Content-Security-Policy': pageCsp, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     res.type('html').send(page);

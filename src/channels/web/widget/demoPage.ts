@@ -12,13 +12,16 @@ export interface DemoPageOptions {
   languages: ReadonlyArray<{ code: string; label: string; dir: 'ltr' | 'rtl' }>;
   /** The chat's language chosen in the page's menu (`?lang=`): given to the widget as `data-language`. */
   language?: string | undefined;
+  /** A referral code from the page's address (`?ref=CODE`): given to the widget as `data-referral`. */
+  referral?: string | undefined;
 }
 
 /**
  * GET / — a demo page dressed as a partner's website, with the chat open. It embeds the same
  * /widget.js snippet partners paste, so the demo shows exactly what residents get. Its language
  * menu is links (`?lang=<code>`; the page allows no inline script) that set the snippet's
- * `data-language`; the page's own text stays English, so `<html lang>` stays `en`.
+ * `data-language`; the page's own text stays English, so `<html lang>` stays `en`. A referral link
+ * (`/?ref=CODE`) passes its code on as `data-referral`, as a partner's page would.
  */
 export function demoPage(opts: DemoPageOptions): string {
   const name = escapeHtml(opts.partnerName);
@@ -30,6 +33,7 @@ export function demoPage(opts: DemoPageOptions): string {
     .join('');
   const spoken = opts.languages.map((l) => `<span lang="${escapeHtml(l.code)}" dir="${l.dir}">${escapeHtml(l.label)}</span>`).join(', ');
   const dataLanguage = opts.language ? ` data-language="${escapeHtml(opts.language)}"` : '';
+  const dataReferral = opts.referral ? ` data-referral="${escapeHtml(opts.referral)}"` : '';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -89,7 +93,7 @@ export function demoPage(opts: DemoPageOptions): string {
   <p>Type “talk to a person” in the chat at any time and an employment adviser will pick it up.</p>
 </main>
 <footer><p>${name}. This is a demonstration page for the Anchorline chat assistant.</p></footer>
-<script src="${escapeHtml(opts.widgetPath)}" data-open="true"${dataLanguage} async></script>
+<script src="${escapeHtml(opts.widgetPath)}" data-open="true"${dataLanguage}${dataReferral} async></script>
 </body>
 </html>
 `;

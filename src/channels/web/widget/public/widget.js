@@ -8,6 +8,11 @@
  *                  A language the resident picked in the widget's menu wins on later pages, until
  *                  a page asks for another language.
  *   data-open="true"  opens the chat on page load.
+ *   data-referral  a community partner's referral code (letters and digits, 4 to 20), so the
+ *                  network can count the residents that route brings in; without it, `?ref=CODE`
+ *                  in the page's address. Kept in sessionStorage for the site's later pages and
+ *                  sent once, when a conversation starts (in /tokens/generate's body); the server
+ *                  ignores a code it does not know. A malformed code is ignored and the chat works.
  * It loads Microsoft's Web Chat and the fonts (Noto Nastaliq Urdu, Noto Naskh Arabic, Noto Sans
  * Bengali, Noto Sans Gurmukhi) from the same server (no CDN), keeps the conversation across page
  * loads in sessionStorage, and lays the chat out right to left for Urdu and Arabic.
@@ -24,6 +29,7 @@
   const STORE_KEY = 'anchorline.webchat.v1';
   const LOCALE_KEY = 'anchorline.locale';
   const OPEN_KEY = 'anchorline.open';
+  const REFERRAL_KEY = 'anchorline.referral';
 
   if (window.anchorlineWidgetLoaded) return;
   window.anchorlineWidgetLoaded = true;
@@ -67,6 +73,17 @@
   let locale = chosen || asked || supported(navigator.language) || config.fallback;
   let language = languageOf(locale);
   let dir = language.dir;
+  // The route the resident came by: this page's attribute, else its `?ref=`, else an earlier page's.
+  // oxlint-disable-next-line unicorn/consistent-function-scoping
+  const referralCode = (v) => (typeof v === 'string' && /^[A-Za-z0-9]{4,20}$/.test(v.trim()) ? v.trim().toUpperCase() : null);
+  let pageRef = null;
+  try {
+    pageRef = new URL(location.href).searchParams.get('ref');
+  } catch {
+    // An address URL cannot read: no code from it.
+  }
+  const referral = referralCode(data.referral) || referralCode(pageRef) || referralCode(read(REFERRAL_KEY));
+  if (referral) write(REFERRAL_KEY, referral);
   let directLine = null;
   let store = null;
   let loading = null;
@@ -213,7 +230,8 @@
       watchResumed(directLine);
       return;
     }
-    const res = await fetch(`${domain}/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const body = JSON.stringify(referral ? { referral } : {});
+    const res = await fetch(`${domain}/tokens/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     if (!res.ok) throw new Error(`token ${res.status}`);
     const t = await res.json();
     write(STORE_KEY, { conversationId: t.conversationId, token: t.token, expiresAt: Date.now() + t.expires_in * 1000 });
