@@ -11,6 +11,7 @@ import { seedCoordinatorData } from './domain/coordinatorData/seedCoordinatorDat
 import { partnerRoutes } from './http/partnerRoutes.ts';
 import { outcomesRoutes } from './http/outcomes/outcomesRoutes.ts';
 import { loadOutcomes } from './domain/outcomes/loadOutcomes.ts';
+import { programmeNames } from './domain/outcomes/programmeNames.ts';
 import { journeyEraser } from './domain/journey/eraseJourneyData.ts';
 import { outcomesEraser } from './domain/outcomes/outcomesEraser.ts';
 import { privacyEraser, type Eraser } from './domain/privacy/eraseConversation.ts';
@@ -221,7 +222,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         // Reach and outcomes (issue 15): the dashboard, its exports and report, referral posters.
         [
           '/admin',
-          outcomesRoutes({ db, load: (scope, filters) => loadOutcomes(db, scope, filters), adminToken: config.ADMIN_TOKEN, publicUrl: publicUrl(config), chromiumPath: config.CHROMIUM_PATH, logger }),
+          outcomesRoutes({ db, load: async (scope, filters) => loadOutcomes(db, scope, filters, { names: { programmes: await programmeNames(path.join(config.FLOWS_DIR, 'programmes.yaml')) } }), adminToken: config.ADMIN_TOKEN, publicUrl: publicUrl(config), chromiumPath: config.CHROMIUM_PATH, logger }),
         ],
         // A resident's copy of their data, behind the one-time link "send me my data" gives.
         ['/privacy', privacyRoutes({ db, logger })],

@@ -179,9 +179,10 @@ async function main(argv: string[]): Promise<number> {
     // Loaded only here: charts (vega) and Chromium (playwright-core) would slow every other command's start.
     const { outcomesCommand } = await import('./outcomesCommand.ts');
     const { loadOutcomes } = await import('../domain/outcomes/loadOutcomes.ts');
+    const { programmeNames } = await import('../domain/outcomes/programmeNames.ts');
     return outcomesCommand(argv.slice(1), {
       withDb: (fn) => withDb(config, fn),
-      load: (db, scope, filters) => loadOutcomes(db, scope, filters),
+      load: async (db, scope, filters) => loadOutcomes(db, scope, filters, { names: { programmes: await programmeNames(path.join(config.FLOWS_DIR, 'programmes.yaml')) } }),
       chromiumPath: config.CHROMIUM_PATH,
       out: (l) => console.log(l),
       err: (l) => console.error(l),
