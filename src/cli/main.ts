@@ -15,6 +15,7 @@
  *   anchorline privacy export|erase --conversation <id> --by <staff-name>   (src/cli/privacyCommand.ts)
  *   anchorline studio invite|link|list|remove|audit   studio accounts (src/cli/studioCommand.ts)
  *   anchorline translations export|import|status   translators' files (src/cli/translationsCommand.ts)
+ *   anchorline attendance list|mark|import   who went to a course session (src/cli/attendanceCommand.ts)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -48,6 +49,7 @@ import { migrate } from '../store/migrate.ts';
 import { openDb } from '../store/openDb.ts';
 import { PgliteDb } from '../store/pgliteDriver.ts';
 import { FLOWS_RELEASE_USAGE, flowsExport, flowsImport } from './flowsReleaseCommands.ts';
+import { ATTENDANCE_USAGE, attendanceCommand } from './attendanceCommand.ts';
 import { PARTNER_CREDENTIALS_USAGE, partnerCredentialsCommand } from './partnerCredentialsCommand.ts';
 import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
 import { STUDIO_USAGE, studioCli } from './studioCommand.ts';
@@ -71,7 +73,8 @@ ${FLOWS_RELEASE_USAGE}
 ${PARTNER_CREDENTIALS_USAGE}
 ${PRIVACY_USAGE}
 ${STUDIO_USAGE}
-${TRANSLATIONS_USAGE}`;
+${TRANSLATIONS_USAGE}
+${ATTENDANCE_USAGE}`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -161,6 +164,11 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'partners') {
     const config = loadConfig();
     return partnerCredentialsCommand(argv.slice(1), { withDb: (fn) => withDb(config, fn), out: (l) => console.log(l), err: (l) => console.error(l) });
+  }
+  // Its own flags (--attended, --absent) and usage, like partners.
+  if (argv[0] === 'attendance') {
+    const config = loadConfig();
+    return attendanceCommand(argv.slice(1), { withDb: (fn) => withDb(config, fn), out: (l) => console.log(l), err: (l) => console.error(l), now: () => new Date() });
   }
   // Its own flags (--role, --limit) and usage, like partners.
   if (argv[0] === 'studio') return studioCli(argv.slice(1), loadConfig());

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { attendanceRepo, type AttendanceMark, type MarkableBooking } from '../../store/attendance.ts';
 import type { Queryable } from '../../store/db.ts';
 import { recordFunnelEvent } from '../../store/funnelEvents.ts';
+import { COURSE_TIME_ZONE } from '../courses/formatWhen.ts';
 
 /**
  * Whether a booked resident went to their session (issue 15, Deliver 2 and 6).
@@ -16,6 +17,13 @@ import { recordFunnelEvent } from '../../store/funnelEvents.ts';
  * programme, at the time of the mark. A correction therefore leaves two events for one resident and
  * session: the outcome queries take the latest (by `at`, then `id`) per subject and session.
  */
+
+export const sessionIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a session id is lower-case letters, digits and dashes');
+/** A booking number as typed: digits only (bookings.id). */
+export const bookingIdSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, 'a booking number is a whole number, such as 42')
+  .transform(Number);
 
 /** Who marks: a coordinator (`cli`, `csv` or `staff:<staff id>`) or the resident in chat. */
 export const markerSchema = z.discriminatedUnion('source', [
@@ -94,4 +102,20 @@ export async function answerAttendance(tx: Queryable, conversationId: string, we
   }
   const latest = await attendanceRepo.latestStarted(tx, conversationId, now);
   return latest ? { type: 'alreadyAnswered', sessionId: latest.sessionId } : { type: 'noSession' };
+}
+
+const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: COURSE_TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
+
+/** Why a coordinator's mark was not taken, in plain English for the CLI, the CSV import and the studio. */
+export function refusalText(r: Exclude<MarkResult, { type: 'marked' | 'alreadyMarked' }>): string {
+  switch (r.type) {
+    case 'notFound':
+      return `there is no booking ${r.bookingId}`;
+    case 'otherSession':
+      return `booking ${r.bookingId} is for session ${r.sessionId}, not this one`;
+    case 'notBooked':
+      return `booking ${r.bookingId} does not hold a seat (it is ${r.status}), so there is no attendance to mark`;
+    case 'notStarted':
+      return `session ${r.sessionId} has not started yet (it starts ${londonTime.format(r.startsAt)}): mark attendance once it has`;
+  }
 }
