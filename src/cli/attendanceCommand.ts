@@ -93,8 +93,8 @@ async function mark(io: AttendanceIo, sessionId: string, bookingIds: number[], a
     return 1;
   }
   for (const r of done) {
-    const was = r.previous ? `${markWord(r.previous)} (${r.previous.markedBy})` : 'not marked';
-    io.out(`booking ${r.bookingId}: ${markWord(r)}${r.changed ? `, was ${was}` : ', unchanged'}`);
+    const before = r.previous ? `${markWord(r.previous)}, by ${r.previous.markedBy}` : 'not marked';
+    io.out(`booking ${r.bookingId}: ${markWord(r)} (${r.changed ? `before: ${before}` : 'unchanged'})`);
   }
   return 0;
 }
