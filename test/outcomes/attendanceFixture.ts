@@ -20,11 +20,11 @@ export async function consentingResidents(db: Db, prefix: string, n: number): Pr
 }
 
 /** A session with these residents booked (before it starts); their booking ids, in the same order. */
-export async function bookedSession(db: Db, sessionId: string, residents: string[], startDate = '2027-01-11'): Promise<number[]> {
+export async function bookedSession(db: Db, sessionId: string, residents: string[], startDate = '2027-01-11', bookedAt = env.now): Promise<number[]> {
   await seedSession(db, sessionId, Math.max(residents.length, 1), startDate);
   const ids: number[] = [];
   for (const r of residents) {
-    const b = await db.transaction((tx) => bookSession(tx, { conversationId: r, sessionId }, env));
+    const b = await db.transaction((tx) => bookSession(tx, { conversationId: r, sessionId }, { ...env, now: bookedAt }));
     if (b.type !== 'booked') throw new Error(`${r} was not booked on ${sessionId}: ${b.type}`);
     ids.push(b.bookingId);
   }

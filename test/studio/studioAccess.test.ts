@@ -68,6 +68,9 @@ const access: Record<string, Access> = {
   'POST /studio/data/partners/:id/vacancies': { kind: 'guarded', permission: 'data', path: () => `/studio/data/partners/${ids.partner}/vacancies`, body: {} },
   'POST /studio/data/vacancies/:id/close': { kind: 'guarded', permission: 'data', path: () => '/studio/data/vacancies/no-such-vacancy/close', body: {} },
   'POST /studio/data/vacancies/:id/reopen': { kind: 'guarded', permission: 'data', path: () => `/studio/data/vacancies/${ids.vacancy}/reopen`, body: {} },
+  'GET /studio/attendance/': { kind: 'guarded', permission: 'read', path: () => '/studio/attendance/' },
+  'GET /studio/attendance/:sessionId': { kind: 'guarded', permission: 'read', path: () => `/studio/attendance/${ids.session}` },
+  'POST /studio/attendance/:sessionId': { kind: 'guarded', permission: 'data', path: () => `/studio/attendance/${ids.session}`, body: {} },
 };
 
 const ROLES: Role[] = ['coordinator', 'translator', 'viewer'];
