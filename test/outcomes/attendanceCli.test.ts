@@ -20,7 +20,7 @@ describe('anchorline attendance', () => {
   let booked: number[];
   let upcoming: number;
   let dir: string;
-  let clock = DURING;
+  const clock = DURING;
 
   beforeAll(async () => {
     t = await createTestDb();
