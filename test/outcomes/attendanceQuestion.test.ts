@@ -12,6 +12,7 @@ import { changeBooking } from '../../src/domain/courses/changeBooking.ts';
 import { journeyEraser } from '../../src/domain/journey/eraseJourneyData.ts';
 import { journeyJobHandlers } from '../../src/domain/journey/journeyJobHandlers.ts';
 import { markAttendance } from '../../src/domain/outcomes/attendance.ts';
+import { gatherSubjectAccess, subjectAccessHtml } from '../../src/domain/privacy/subjectAccess.ts';
 import type { Notices } from '../../src/domain/shared/notices.ts';
 import type { Reply } from '../../src/engine/reply.ts';
 import { JobRunner } from '../../src/jobs/JobRunner.ts';
@@ -146,6 +147,10 @@ describe('the resident answers, pressed or typed', () => {
     expect(textOf(again)).toContain('Thank you. We have already noted whether you went to your last session.');
     expect(await markOf(t.db, b)).toEqual({ attended: true, source: 'resident', marked_by: 'resident' });
     expect((await attendanceEvents(t.db, 'yday')).map((e) => e.stage)).toEqual(['attended']);
+    // Their copy of their data ("send me my data") says so too.
+    const copy = subjectAccessHtml((await gatherSubjectAccess(t.db, 'ans-en', new Date()))!);
+    expect(copy).toContain('did you go');
+    expect(copy).toContain('yes (you told us)');
   });
 
   it('English: the "No, I could not go" button is told how to book another date', async () => {
