@@ -78,9 +78,11 @@ export interface RegisterLine {
   /** The language of the resident's conversation (a coordinator may need an interpreter). */
   language: string;
   mark: AttendanceMark | null;
+  /** The studio account's email when a member of staff marked it in the studio (`staff:<id>`). */
+  markedByEmail: string | null;
 }
 
-const registerRow = markCols.extend({ id: z.coerce.number(), created_at: z.date(), locale: z.string() });
+const registerRow = markCols.extend({ id: z.coerce.number(), created_at: z.date(), locale: z.string(), marked_by_email: z.string().nullable() });
 
 /** A session that has started, with its booked residents counted by mark. */
 export interface StartedSession {
@@ -153,15 +155,16 @@ export const attendanceRepo = {
   /** The session's register: every booking holding a seat, in the order they were booked. */
   async register(db: Queryable, sessionId: string): Promise<RegisterLine[]> {
     const { rows } = await db.query(
-      `SELECT b.id, b.created_at, c.locale, a.attended, a.source, a.marked_by, a.marked_at
+      `SELECT b.id, b.created_at, c.locale, a.attended, a.source, a.marked_by, a.marked_at, st.email AS marked_by_email
        FROM bookings b JOIN conversations c ON c.id = b.conversation_id
        LEFT JOIN session_attendance a ON a.booking_id = b.id
+       LEFT JOIN studio_staff st ON a.marked_by = 'staff:' || st.id::text
        WHERE b.session_id = $1 AND b.status = 'booked' ORDER BY b.id`,
       [sessionId],
     );
     return rows.map((r) => {
       const x = registerRow.parse(r);
-      return { bookingId: x.id, bookedAt: x.created_at, language: x.locale, mark: markOf(x) };
+      return { bookingId: x.id, bookedAt: x.created_at, language: x.locale, mark: markOf(x), markedByEmail: x.marked_by_email };
     });
   },
 

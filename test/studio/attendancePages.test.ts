@@ -103,6 +103,7 @@ describe('the attendance register in the studio', () => {
     expect(rows).toEqual([{ via: 'studio', staff_email: 'coordinator@example.org', action: 'attendance.save', subject: 'reg', detail: { went: 1, absent: 1, changed: [a, c] } }]);
     const after = await (await call(base, res.headers.get('location')!, { cookie })).text();
     expect(after).toContain('<div class="done" role="status"><p>Saved: 2 booking(s) marked, 2 of them new or changed.</p></div>');
+    expect(after).toMatch(new RegExp(`id="booking-${a}-now">Booked [^<]+; speaks English\\. Went: marked by coordinator@example\\.org, Tue, 12 Jan 2027 12:00\\.</p>`));
 
     // Clearing a mark is refused with the problem summarised and linked to the booking; nothing is saved.
     const refused = await call(base, '/studio/attendance/reg', { cookie, form: { csrf: formCsrf, [`b-${a}`]: 'unmarked', [`b-${b}`]: 'went' } });

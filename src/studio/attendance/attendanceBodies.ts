@@ -25,8 +25,14 @@ export const CHOICES = [
 export type Choice = (typeof CHOICES)[number]['value'];
 
 const choiceOf = (m: AttendanceMark | null): Choice => (m === null ? 'unmarked' : m.attended ? 'went' : 'absent');
-const who = (m: AttendanceMark) => (m.source === 'resident' ? 'the resident, in chat' : m.markedBy === 'cli' ? 'the command line' : m.markedBy === 'csv' ? 'a CSV import' : `staff member ${m.markedBy.slice('staff:'.length)}`);
-const markText = (m: AttendanceMark | null) => (m === null ? 'Not marked' : `${m.attended ? 'Went' : 'Did not go'}: marked by ${who(m)}, ${stamp(m.markedAt)}`);
+function who(m: AttendanceMark, email: string | null): string {
+  if (m.source === 'resident') return 'the resident, in chat';
+  if (m.markedBy === 'cli') return 'the command line';
+  if (m.markedBy === 'csv') return 'a CSV import';
+  return email ?? `studio account ${m.markedBy.slice('staff:'.length)}`;
+}
+const markText = (l: Pick<RegisterLine, 'mark' | 'markedByEmail'>) =>
+  l.mark === null ? 'Not marked' : `${l.mark.attended ? 'Went' : 'Did not go'}: marked by ${who(l.mark, l.markedByEmail)}, ${stamp(l.mark.markedAt)}`;
 const languageName = (code: string) => languageOf(code)?.english ?? code;
 
 /** /studio/attendance: sessions of the last 60 days that have started, newest first, counted. */
@@ -61,13 +67,14 @@ const fieldsetId = (bookingId: number) => `booking-${bookingId}`;
 function bookingFieldset(l: RegisterLine, d: RegisterPageData): string {
   const id = fieldsetId(l.bookingId);
   const error = d.errors?.find((e) => e.bookingId === l.bookingId);
-  const chosen = d.chosen?.[l.bookingId] ?? choiceOf(l.mark);
   // A mark can be corrected but not taken back: its funnel event stands, so "Not marked" is offered only while there is none.
   const options = CHOICES.filter((c) => c.value !== 'unmarked' || l.mark === null);
+  const asked = d.chosen?.[l.bookingId];
+  const chosen = asked && options.some((o) => o.value === asked) ? asked : choiceOf(l.mark);
   const described = [`${id}-now`, error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return `<fieldset class="field${error ? ' field-invalid' : ''}" id="${id}" aria-describedby="${described}">
 <legend>Booking ${l.bookingId}</legend>
-<p class="hint" id="${id}-now">Booked ${html(stamp(l.bookedAt))}; speaks ${html(languageName(l.language))}. ${html(markText(l.mark))}.</p>
+<p class="hint" id="${id}-now">Booked ${html(stamp(l.bookedAt))}; speaks ${html(languageName(l.language))}. ${html(markText(l))}.</p>
 ${error ? `<p class="field-error" id="${id}-error"><span class="visually-hidden">Error:</span> ${html(error.message)}</p>` : ''}
 ${options
   .map((c, i) => {
@@ -94,7 +101,7 @@ export function registerBody(d: RegisterPageData): string {
   const back = `<p><a href="/studio/attendance">All sessions that have started</a></p>`;
   if (d.lines.length === 0) return `${doneNote(d.done)}${facts}<p>Nobody holds a seat on this session.</p>${back}`;
   if (!d.canEdit) {
-    const rows = d.lines.map((l) => [`Booking ${l.bookingId}`, html(stamp(l.bookedAt)), html(languageName(l.language)), html(markText(l.mark))]);
+    const rows = d.lines.map((l) => [`Booking ${l.bookingId}`, html(stamp(l.bookedAt)), html(languageName(l.language)), html(markText(l))]);
     return `${doneNote(d.done)}${facts}${intro}<p>Your role can read the register; a coordinator marks it.</p>
 ${table('Register', ['Booking', 'Booked', 'Language', 'Attendance'], rows)}${back}`;
   }
