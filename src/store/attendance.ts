@@ -111,24 +111,35 @@ const startedRow = z.object({
 });
 
 export const attendanceRepo = {
-  /** The booking with its session and mark; `lock` holds the booking row to the end of the transaction (marks on one booking queue). */
-  async findBooking(tx: Queryable, bookingId: number, opts: { lock?: boolean } = {}): Promise<MarkableBooking | undefined> {
-    const { rows } = await tx.query(`${MARKABLE_SELECT} WHERE b.id = $1${opts.lock ? ' FOR NO KEY UPDATE OF b' : ''}`, [bookingId]);
+  /**
+   * Holds the booking row to the end of the transaction, so marks of one booking queue. Every writer
+   * of a mark takes it first and reads the mark in a later statement, which under READ COMMITTED
+   * sees the mark a transaction that held the lock before us committed.
+   */
+  async lockBooking(tx: Queryable, bookingId: number): Promise<boolean> {
+    const { rows } = await tx.query(`SELECT id FROM bookings WHERE id = $1 FOR NO KEY UPDATE`, [bookingId]);
+    return rows.length > 0;
+  },
+
+  /** The booking with its session and mark. */
+  async findBooking(tx: Queryable, bookingId: number): Promise<MarkableBooking | undefined> {
+    const { rows } = await tx.query(`${MARKABLE_SELECT} WHERE b.id = $1`, [bookingId]);
     return rows[0] ? markable(rows[0]) : undefined;
   },
 
   /**
    * The resident's latest booking still held for a session that has started and that nobody has
-   * marked or answered yet (the one a "did you go?" answer is about), locked.
+   * marked or answered yet: the one a "did you go?" answer is about (lock it before marking).
    */
-  async latestUnanswered(tx: Queryable, conversationId: string, now: Date): Promise<MarkableBooking | undefined> {
+  async latestUnanswered(tx: Queryable, conversationId: string, now: Date): Promise<number | undefined> {
     const { rows } = await tx.query(
-      `${MARKABLE_SELECT}
-       WHERE b.conversation_id = $1 AND b.status = 'booked' AND s.starts_at <= $2 AND a.booking_id IS NULL
-       ORDER BY s.starts_at DESC, b.id DESC LIMIT 1 FOR NO KEY UPDATE OF b`,
+      `SELECT b.id FROM bookings b JOIN course_sessions s ON s.id = b.session_id
+       WHERE b.conversation_id = $1 AND b.status = 'booked' AND s.starts_at <= $2
+         AND NOT EXISTS (SELECT 1 FROM session_attendance a WHERE a.booking_id = b.id)
+       ORDER BY s.starts_at DESC, b.id DESC LIMIT 1`,
       [conversationId, now],
     );
-    return rows[0] ? markable(rows[0]) : undefined;
+    return rows[0] ? z.coerce.number().parse(rows[0].id) : undefined;
   },
 
   /** The resident's latest booking for a session that has started, answered or not (to say what is recorded). */
@@ -142,14 +153,21 @@ export const attendanceRepo = {
     return rows[0] ? markable(rows[0]) : undefined;
   },
 
-  /** Writes the booking's mark (one row per booking; a correction replaces it). */
-  async save(tx: Queryable, bookingId: number, m: { attended: boolean; source: AttendanceSource; markedBy: string; at: Date }): Promise<void> {
-    await tx.query(
+  /**
+   * Writes the booking's mark (one row per booking). A coordinator's replaces whatever is there (a
+   * correction); a resident's is only ever a first mark, never over another: false when one exists.
+   */
+  async save(tx: Queryable, bookingId: number, m: { attended: boolean; source: AttendanceSource; markedBy: string; at: Date }): Promise<boolean> {
+    const { rowCount } = await tx.query(
       `INSERT INTO session_attendance (booking_id, attended, source, marked_by, marked_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (booking_id) DO UPDATE SET attended = EXCLUDED.attended, source = EXCLUDED.source,
-         marked_by = EXCLUDED.marked_by, marked_at = EXCLUDED.marked_at`,
+       ON CONFLICT (booking_id) DO ${
+         m.source === 'coordinator'
+           ? 'UPDATE SET attended = EXCLUDED.attended, source = EXCLUDED.source, marked_by = EXCLUDED.marked_by, marked_at = EXCLUDED.marked_at'
+           : 'NOTHING'
+       }`,
       [bookingId, m.attended, m.source, m.markedBy, m.at],
     );
+    return rowCount > 0;
   },
 
   /** The session's register: every booking holding a seat, in the order they were booked. */

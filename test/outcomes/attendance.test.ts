@@ -8,7 +8,7 @@ import { cancelBooking } from '../../src/domain/courses/cancelBooking.ts';
 import { answerAttendance, markAttendance, type Marker } from '../../src/domain/outcomes/attendance.ts';
 import { importAttendanceCsv } from '../../src/domain/outcomes/importAttendanceCsv.ts';
 import { env } from '../domain/courses/fixtures.ts';
-import { createTestDb, type TestDb } from '../helpers/testDb.ts';
+import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/testDb.ts';
 import { attendanceEvents, bookedSession, consentingResidents, DURING, markOf } from './attendanceFixture.ts';
 
 const coordinator: Marker = { source: 'coordinator', markedBy: 'staff:7' };
@@ -103,6 +103,42 @@ describe('attendance marks', () => {
     expect(JSON.stringify(rows[0])).not.toContain(r!);
   });
 });
+
+// Two transactions at once need two connections: PostgreSQL only (PGlite has one).
+const servers = TEST_DATABASE_URL ? ['pg'] : [];
+for (const server of servers) {
+  describe(`attendance marks at the same moment (${server})`, () => {
+    let t: TestDb;
+    beforeAll(async () => {
+      t = await createTestDb({ driver: 'pg' });
+    });
+    afterAll(() => t?.close());
+    const answer = (conversationId: string, went: boolean) => t.db.transaction((tx) => answerAttendance(tx, conversationId, went, DURING));
+
+    it("a resident's answer waiting on a coordinator's unfinished mark sees it once committed, and keeps it", async () => {
+      const [r] = await consentingResidents(t.db, 'race', 1);
+      const [b] = await bookedSession(t.db, 'race', [r!]);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let marked!: () => void;
+      const inside = new Promise<void>((resolve) => (marked = resolve));
+      const coordinatorTx = t.db.transaction(async (tx) => {
+        await markAttendance(tx, { bookingId: b!, attended: false }, coordinator, DURING);
+        marked();
+        await held;
+      });
+      await inside;
+      const residentTx = answer(r!, true);
+      // The answer waits on the booking's lock; let it queue, then commit the coordinator's mark.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      await coordinatorTx;
+      expect(await residentTx).toEqual({ type: 'alreadyAnswered', sessionId: 'race' });
+      expect(await markOf(t.db, b!)).toEqual({ attended: false, source: 'coordinator', marked_by: 'staff:7' });
+      expect((await attendanceEvents(t.db, 'race')).map((e) => e.stage)).toEqual(['did_not_attend']);
+    });
+  });
+}
 
 describe('attendance CSV import', () => {
   let t: TestDb;

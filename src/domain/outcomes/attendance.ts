@@ -55,7 +55,12 @@ async function markLocked(tx: Queryable, b: MarkableBooking, attended: boolean, 
   if (!changed && b.mark?.source === by.source && b.mark.markedBy === markedBy) {
     return { type: 'marked', ...base, attended, changed: false, previous: b.mark };
   }
-  await attendanceRepo.save(tx, b.bookingId, { attended, source: by.source, markedBy, at: now });
+  if (!(await attendanceRepo.save(tx, b.bookingId, { attended, source: by.source, markedBy, at: now }))) {
+    // Only a resident's answer is ever refused by the store, and the lock means it is not: a last guard.
+    const mark = (await attendanceRepo.findBooking(tx, b.bookingId))?.mark;
+    if (!mark) throw new Error(`booking ${b.bookingId}: the answer was refused but there is no mark`);
+    return { type: 'alreadyMarked', ...base, mark };
+  }
   if (changed) {
     await recordFunnelEvent(tx, b.conversationId, attended ? 'attended' : 'did_not_attend', now, { sessionId: b.sessionId, programmeId: b.programmeId });
   }
@@ -73,7 +78,7 @@ export async function markAttendance(
   by: Marker,
   now: Date,
 ): Promise<MarkResult> {
-  const b = await attendanceRepo.findBooking(tx, input.bookingId, { lock: true });
+  const b = (await attendanceRepo.lockBooking(tx, input.bookingId)) ? await attendanceRepo.findBooking(tx, input.bookingId) : undefined;
   if (!b) return { type: 'notFound', bookingId: input.bookingId };
   if (input.sessionId !== undefined && b.sessionId !== input.sessionId) return { type: 'otherSession', bookingId: b.bookingId, sessionId: b.sessionId };
   return markLocked(tx, b, input.attended, by, now);
@@ -96,8 +101,10 @@ export type AnswerAttendanceResult = z.infer<typeof answerAttendanceResultSchema
  */
 export async function answerAttendance(tx: Queryable, conversationId: string, went: boolean, now: Date): Promise<AnswerAttendanceResult> {
   const open = await attendanceRepo.latestUnanswered(tx, conversationId, now);
-  if (open) {
-    const r = await markLocked(tx, open, went, { source: 'resident' }, now);
+  // Locked, then read again: a coordinator who marked it meanwhile is seen, and wins.
+  const b = open !== undefined && (await attendanceRepo.lockBooking(tx, open)) ? await attendanceRepo.findBooking(tx, open) : undefined;
+  if (b) {
+    const r = await markLocked(tx, b, went, { source: 'resident' }, now);
     if (r.type === 'marked') return { type: went ? 'attended' : 'notAttended', sessionId: r.sessionId };
   }
   const latest = await attendanceRepo.latestStarted(tx, conversationId, now);
