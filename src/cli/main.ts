@@ -17,6 +17,7 @@
  *   anchorline translations export|import|status   translators' files (src/cli/translationsCommand.ts)
  *   anchorline referrals create|list|retire   community partners' referral codes (src/cli/referralsCommand.ts)
  *   anchorline outcomes report --month YYYY-MM [--partner id] --out file.pdf|.html   (src/cli/outcomesCommand.ts)
+ *   anchorline attendance list|mark|import   who went to a course session (src/cli/attendanceCommand.ts)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -50,6 +51,7 @@ import { migrate } from '../store/migrate.ts';
 import { openDb } from '../store/openDb.ts';
 import { PgliteDb } from '../store/pgliteDriver.ts';
 import { FLOWS_RELEASE_USAGE, flowsExport, flowsImport } from './flowsReleaseCommands.ts';
+import { ATTENDANCE_USAGE, attendanceCommand } from './attendanceCommand.ts';
 import { PARTNER_CREDENTIALS_USAGE, partnerCredentialsCommand } from './partnerCredentialsCommand.ts';
 import { PRIVACY_USAGE, privacyCli } from './privacyCommand.ts';
 import { STUDIO_USAGE, studioCli } from './studioCommand.ts';
@@ -77,7 +79,8 @@ ${PRIVACY_USAGE}
 ${STUDIO_USAGE}
 ${TRANSLATIONS_USAGE}
 ${REFERRALS_USAGE}
-${OUTCOMES_USAGE}`;
+${OUTCOMES_USAGE}
+${ATTENDANCE_USAGE}`;
 
 /** Opens the configured database with migrations applied, runs fn, closes it. */
 async function withDb<T>(config: Config, fn: (db: Db) => Promise<T>): Promise<T> {
@@ -187,6 +190,11 @@ async function main(argv: string[]): Promise<number> {
       out: (l) => console.log(l),
       err: (l) => console.error(l),
     });
+  }
+  // Its own flags (--attended, --absent) and usage, like partners.
+  if (argv[0] === 'attendance') {
+    const config = loadConfig();
+    return attendanceCommand(argv.slice(1), { withDb: (fn) => withDb(config, fn), out: (l) => console.log(l), err: (l) => console.error(l), now: () => new Date() });
   }
   // Its own flags (--role, --limit) and usage, like partners.
   if (argv[0] === 'studio') return studioCli(argv.slice(1), loadConfig());

@@ -8,6 +8,7 @@ import type { Translate } from './eligibility/explainDecision.ts';
 import { loadProgrammes } from './eligibility/loadProgrammes.ts';
 import { placesAndEligibilityActions } from './eligibility/placesAndEligibilityActions.ts';
 import { journeyActions } from './journey/journeyActions.ts';
+import { attendanceActions } from './outcomes/attendanceActions.ts';
 import { privacyActions } from './privacy/privacyActions.ts';
 import { placesReference } from './places/placesReference.ts';
 import { sharingActions } from './privacy/sharing.ts';
@@ -43,6 +44,7 @@ export async function allActions(
       ...(deps.translate ? { translate: deps.translate } : {}),
     }),
     ...journeyActions({ courseOptions: courseOptionsOf(config), notices }),
+    ...attendanceActions(),
     ...sharingActions({ notices }),
     ...privacyActions({ publicUrl: publicUrl(config), linkMinutes: config.EXPORT_LINK_MINUTES }),
   ];

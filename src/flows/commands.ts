@@ -18,6 +18,8 @@ export const commandSchema = z.strictObject({
   say: keySchema.optional(),
   /** For `do: call`: a domain action, its result shown with the `say` key. */
   call: z.string().optional(),
+  /** For `do: call`: fixed parameters for the action, so two commands can share one (`went: true` / `false`). */
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   /**
    * `whole` (default): the message is one of the phrases. `start`: the message starts with one
    * ("stop sharing with the NHS"); the rest is given to the action as its `rest` parameter.
@@ -59,6 +61,7 @@ export function parseCommandsFile(file: string, text: string): CommandsFile {
   r.data.commands.forEach((c, i) => {
     if ((c.do === 'say' || c.do === 'call') && !c.say) problems.push(locator.problem(['commands', i], 'schema', `command ${c.id} needs say`));
     if (c.do === 'call' && !c.call) problems.push(locator.problem(['commands', i], 'schema', `command ${c.id} needs call`));
+    if (c.params && c.do !== 'call') problems.push(locator.problem(['commands', i, 'params'], 'schema', `command ${c.id}: params go with do: call`));
     if (c.match === 'start' && c.do !== 'call') problems.push(locator.problem(['commands', i, 'match'], 'schema', `command ${c.id}: match: start needs do: call (the rest of the message goes to the action)`));
   });
   return { ...r.data, locator, problems };

@@ -75,6 +75,8 @@ const bookingRowSchema = z
     ends_at: date,
     venue_name: z.string(),
     venue_address: z.string(),
+    attended: z.boolean().nullable(),
+    attendance_source: z.enum(['coordinator', 'resident']).nullable(),
   })
   .transform((r) => ({
     id: r.id,
@@ -87,14 +89,18 @@ const bookingRowSchema = z
     endsAt: r.ends_at,
     venueName: r.venue_name,
     venueAddress: r.venue_address,
+    /** Whether they went (session_attendance), and who said so; null when nobody has. */
+    attendance: r.attended === null ? null : { attended: r.attended, source: r.attendance_source },
   }));
 export type BookingRecord = z.output<typeof bookingRowSchema>;
 
-/** Every booking and waiting-list place, with its course, session time and venue. */
+/** Every booking and waiting-list place, with its course, session time, venue and whether they went. */
 export async function bookingsOf(db: Queryable, conversationId: string): Promise<BookingRecord[]> {
   const { rows } = await db.query(
-    `SELECT b.id, b.status, b.queue_no, b.created_at, b.updated_at, c.name AS course_name, s.starts_at, s.ends_at, s.venue_name, s.venue_address
+    `SELECT b.id, b.status, b.queue_no, b.created_at, b.updated_at, c.name AS course_name, s.starts_at, s.ends_at, s.venue_name, s.venue_address,
+            a.attended, a.source AS attendance_source
        FROM bookings b JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id
+       LEFT JOIN session_attendance a ON a.booking_id = b.id
       WHERE b.conversation_id = $1 ORDER BY b.created_at, b.id`,
     [conversationId],
   );

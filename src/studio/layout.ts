@@ -10,7 +10,7 @@ export interface PageOptions {
   /** Undefined on the sign-in pages. */
   staff?: Staff;
   /** The nav entry to mark as current (`aria-current="page"`). */
-  active?: 'flows' | 'wording' | 'preview' | 'publish' | 'history' | 'data' | 'outcomes' | 'signin';
+  active?: 'flows' | 'wording' | 'preview' | 'publish' | 'history' | 'data' | 'outcomes' | 'attendance' | 'signin';
   /** Trusted HTML of the main content (escape everything from outside with `html`). */
   body: string;
   /** Module scripts under /studio/assets/ to load, e.g. `editor.js`. */
@@ -25,6 +25,7 @@ const NAV: Array<{ key: NonNullable<PageOptions['active']>; href: string; label:
   { key: 'publish', href: '/studio/publish', label: 'Publish' },
   { key: 'history', href: '/studio/history', label: 'History' },
   { key: 'data', href: '/studio/data', label: 'Programme data' },
+  { key: 'attendance', href: '/studio/attendance', label: 'Attendance' },
   // Opens the outcomes dashboard (/admin/outcomes) with a session of its own.
   { key: 'outcomes', href: '/studio/outcomes', label: 'Outcomes', permission: 'outcomes' },
 ];

@@ -10,6 +10,7 @@ import type { Eraser } from '../engine/turnState.ts';
 import type { Releases } from '../flows/releases/releaseTypes.ts';
 import type { Translator } from '../i18n.ts';
 import type { Db } from '../store/db.ts';
+import { attendanceRoutes } from './attendance/attendanceRoutes.ts';
 import { studioAuth } from './auth/studioAuth.ts';
 import { dataRoutes } from './data/dataRoutes.ts';
 import { withStudioErrorPages } from './errorPages/studioErrorPages.ts';
@@ -82,6 +83,7 @@ export function studioRoutes(o: StudioOptions): Array<[string, express.Router]> 
       '/studio/data',
       dataRoutes({ db: o.db, guard, send: o.send, notices: o.notices, courseOptions: o.courseOptions, logger: o.logger, programmesFile: o.programmesFile }),
     ],
+    ['/studio/attendance', attendanceRoutes({ db: o.db, guard })],
     ['/studio', outcomesLinkRoutes({ db: o.db, guard, logger: o.logger })],
     ['/studio', studioPages({ guard, logger: o.logger, dev: o.dev })],
   ];

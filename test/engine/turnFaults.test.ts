@@ -165,7 +165,8 @@ for (const driver of servers) {
       expect(texts(retry.replies)).toEqual(['Thank you for talking to me. Say hello at any time to come back.']);
       expect(await count(t.db, `SELECT 1 FROM bookings WHERE conversation_id = 'c-held' AND status = 'booked'`)).toBe(1);
       expect(await count(t.db, `SELECT 1 FROM course_sessions WHERE id = 'held' AND taken = 1`)).toBe(1);
-      expect(await count(t.db, `SELECT 1 FROM jobs`)).toBe(2);
+      // Two reminders and the question after the session ("did you go?").
+      expect(await count(t.db, `SELECT 1 FROM jobs`)).toBe(3);
     });
 
     it('a connection killed in the middle of a turn rolls it back; the resident is told and the next turn works', async () => {

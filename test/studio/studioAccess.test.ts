@@ -70,6 +70,9 @@ const access: Record<string, Access> = {
   // Issue 15: opens the outcomes dashboard with a staff session (coordinators and viewers, not translators).
   'GET /studio/outcomes': { kind: 'guarded', permission: 'outcomes', path: () => '/studio/outcomes' },
   'POST /studio/data/vacancies/:id/reopen': { kind: 'guarded', permission: 'data', path: () => `/studio/data/vacancies/${ids.vacancy}/reopen`, body: {} },
+  'GET /studio/attendance/': { kind: 'guarded', permission: 'read', path: () => '/studio/attendance/' },
+  'GET /studio/attendance/:sessionId': { kind: 'guarded', permission: 'read', path: () => `/studio/attendance/${ids.session}` },
+  'POST /studio/attendance/:sessionId': { kind: 'guarded', permission: 'data', path: () => `/studio/attendance/${ids.session}`, body: {} },
 };
 
 const ROLES: Role[] = ['coordinator', 'translator', 'viewer'];

@@ -1,11 +1,14 @@
 import { cancelJob, enqueueJob } from '../../jobs/jobQueue.ts';
 import type { Queryable } from '../../store/db.ts';
+import { cancelAttendanceQuestion, scheduleAttendanceQuestion } from '../outcomes/attendanceQuestion.ts';
 import type { BookingEnv } from './courseOptions.ts';
 import { COURSE_JOBS, reminderKey } from './jobKinds.ts';
 
 /**
  * Queues the reminders (by default two days and two hours before the start) in the
- * booking's own transaction; reminders whose time has already passed are skipped.
+ * booking's own transaction; reminders whose time has already passed are skipped. The
+ * question after the session ("did you go?", outcomes/attendanceQuestion.ts) is queued with
+ * them and cancelled with them, so every way a seat is taken, given up or moved keeps it right.
  */
 export async function scheduleReminders(tx: Queryable, bookingId: number, startsAt: Date, env: BookingEnv): Promise<number> {
   let n = 0;
@@ -20,9 +23,11 @@ export async function scheduleReminders(tx: Queryable, bookingId: number, starts
     });
     if (id !== null) n++;
   }
+  await scheduleAttendanceQuestion(tx, bookingId, env.now);
   return n;
 }
 
 export async function cancelReminders(tx: Queryable, bookingId: number, env: BookingEnv): Promise<void> {
   for (const offsetMs of env.options.reminderOffsetsMs) await cancelJob(tx, reminderKey(bookingId, offsetMs));
+  await cancelAttendanceQuestion(tx, bookingId);
 }

@@ -2,6 +2,7 @@ import type { JobHandler } from '../../jobs/JobRunner.ts';
 import { applicationJobHandlers } from '../applications/setApplicationStatus.ts';
 import { courseJobHandlers } from '../courses/courseJobHandlers.ts';
 import type { CourseOptions } from '../courses/courseOptions.ts';
+import { attendanceJobHandlers } from '../outcomes/attendanceQuestion.ts';
 import type { Notices } from '../shared/notices.ts';
 import type { Send } from '../shared/send.ts';
 
@@ -10,5 +11,6 @@ export function journeyJobHandlers(deps: { send: Send; notices: Notices; courseO
   return {
     ...courseJobHandlers({ send: deps.send, notices: deps.notices, ...(deps.courseOptions ? { options: deps.courseOptions } : {}) }),
     ...applicationJobHandlers({ send: deps.send, notices: deps.notices }),
+    ...attendanceJobHandlers({ send: deps.send, notices: deps.notices }),
   };
 }

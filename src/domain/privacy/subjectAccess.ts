@@ -339,7 +339,7 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
       'Course places',
       'Places you booked on a course, or waited for.',
       table(
-        ['course', 'when', 'where', 'status', 'booked', 'last change'],
+        ['course', 'when', 'where', 'status', 'booked', 'last change', 'did you go'],
         d.bookings.map((b) => [
           b.courseName,
           formatWhen(b.startsAt.toISOString(), 'en', b.endsAt.toISOString()),
@@ -347,6 +347,7 @@ export function subjectAccessHtml(d: SubjectAccessData, opts: { json?: string } 
           b.status === 'waiting' && b.queueNo !== null ? `waiting (number ${b.queueNo} in the queue)` : b.status,
           when(b.createdAt),
           when(b.updatedAt),
+          b.attendance === null ? '' : `${b.attendance.attended ? 'yes' : 'no'} (${b.attendance.source === 'resident' ? 'you told us' : 'the course organiser marked it'})`,
         ]),
       ),
     ),

@@ -28,7 +28,7 @@ export const globalCommands: TurnStep = async (t, next) => {
     case 'call': {
       let result: Record<string, unknown>;
       try {
-        const params = command.match === 'start' ? { rest: t.commandRest ?? '' } : {};
+        const params = { ...command.params, ...(command.match === 'start' ? { rest: t.commandRest ?? '' } : {}) };
         result = (await t.deps.runAction(command.call ?? '', params, { conversationId: t.conv.id, activityId: t.turn.activityId, channel: t.turn.channel, userId: t.turn.user.id, locale: t.locale, tx: t.tx, now: t.turn.receivedAt })) as Record<string, unknown>;
       } catch (err) {
         // Undone by the runner; the whole turn is rolled back and the resident told it did not go through.

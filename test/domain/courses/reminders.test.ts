@@ -73,12 +73,16 @@ describe('course reminders', () => {
     const w = runner(t.db, async (to) => void sent.push(to), () => AFTER_2H);
     while ((await w.runOnce()) > 0);
     expect(sent.filter((s) => s.startsWith('remc'))).toEqual([b, b]);
-    const jobs = await t.db.query<{ status: string; n: number }>(
-      `SELECT status, count(*)::int AS n FROM jobs WHERE payload->>'bookingId' IN
-         (SELECT id::text FROM bookings WHERE conversation_id = $1) GROUP BY status`,
+    const jobs = await t.db.query<{ kind: string; status: string; n: number }>(
+      `SELECT kind, status, count(*)::int AS n FROM jobs WHERE payload->>'bookingId' IN
+         (SELECT id::text FROM bookings WHERE conversation_id = $1) GROUP BY kind, status ORDER BY kind`,
       [a],
     );
-    expect(jobs.rows).toEqual([{ status: 'cancelled', n: 2 }]);
+    // The two reminders and the question after the session go with the booking.
+    expect(jobs.rows).toEqual([
+      { kind: 'attendanceQuestion', status: 'cancelled', n: 1 },
+      { kind: 'courseReminder', status: 'cancelled', n: 2 },
+    ]);
   });
 
   it('a failing send is retried with backoff, then delivered', async () => {
