@@ -2,7 +2,7 @@ import { languageOf } from '../languages.ts';
 import { liveLanguages } from '../languages/live.ts';
 import { loadForTurn, writeTurn } from '../store/conversations.ts';
 import type { Tx } from '../store/db.ts';
-import { startedSql } from '../store/funnelEvents.ts';
+import { forgetReachSql, startedSql } from '../store/funnelEvents.ts';
 import { commandOf } from './commandOf.ts';
 import { runSteps } from './pipeline.ts';
 import { MESSAGES_CHANNEL, type TurnOutcome } from './port.ts';
@@ -98,7 +98,12 @@ async function finishTurn(t: TurnState): Promise<TurnOutcome> {
   for (const reply of t.replies) messages.push({ seq: ++seq, direction: 'out', activityId: null, body: reply });
   // A new conversation counts as started (anonymously: no subject before consent), with its
   // referral route and the language the turn ends in; first, so the reach row exists for the rest.
-  const extraSql = t.conv.created ? [startedSql(t.conv.id, t.turn.referral ?? null, t.locale, t.turn.receivedAt), ...t.extraSql] : t.extraSql;
+  // A turn that erased what it held (delete my data, consent refused) keeps no reach row either.
+  const extraSql = [
+    ...(t.conv.created ? [startedSql(t.conv.id, t.turn.referral ?? null, t.locale, t.turn.receivedAt, { keepReach: !t.eraseMessages })] : []),
+    ...t.extraSql,
+    ...(t.eraseMessages ? [forgetReachSql(t.conv.id)] : []),
+  ];
   await writeTurn(t.tx, {
     conversationId: t.conv.id,
     activityId: t.turn.activityId,

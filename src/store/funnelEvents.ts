@@ -7,6 +7,7 @@
  * a conversation id or anything the resident typed; erasure deletes the reach row (the only link
  * from a conversation to its `subject`) and the figures stay as they were.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Queryable } from './db.ts';
 import { literal as L } from './literal.ts';
@@ -95,23 +96,46 @@ export async function setReachProfile(
   );
 }
 
-/** Erasure: the link from the conversation to its subject goes; the events stay, naming nobody. */
-export async function forgetReach(db: Queryable, conversationId: string): Promise<void> {
-  await db.query('DELETE FROM conversation_reach WHERE conversation_id = $1', [conversationId]);
+/** The start of the London day a time falls in (SQL), the resolution an erased resident's events keep. */
+const LONDON_DAY = (col: string) => `(date_trunc('day', ${col} AT TIME ZONE 'Europe/London') AT TIME ZONE 'Europe/London')`;
+
+/**
+ * Erasure, for the figures. The link from the conversation to its subject (the reach row) goes;
+ * the subject's events stay, so every count is unchanged, but they are moved to a fresh random
+ * subject and their times to the start of their London day (figures count whole London days), so
+ * nothing kept elsewhere with a time (the privacy audit's "erased at", a partner's audited status
+ * change) can be matched to them to the second. The `erased` stage itself is a bare count for the
+ * day: no subject, no referral route, ward, decile, age band or language.
+ */
+export async function eraseFromFigures(db: Queryable, conversationId: string, at: Date): Promise<void> {
+  await db.query(
+    `WITH r AS (DELETE FROM conversation_reach WHERE conversation_id = $1 RETURNING subject)
+     UPDATE funnel_events f SET subject = $2::uuid, at = ${LONDON_DAY('f.at')}
+       FROM r WHERE r.subject IS NOT NULL AND f.subject = r.subject`,
+    [conversationId, randomUUID()],
+  );
+  await db.query(`INSERT INTO funnel_events (subject, stage, at) VALUES (NULL, 'erased', ${LONDON_DAY('$1::timestamptz')})`, [at]);
 }
 
 // ---- Statements that ride in a turn's commit batch (simple protocol: literals, no parameters) ----
 
 /**
  * A new conversation: its reach row (referral code, if it names a live code, and language) and
- * the anonymous `started` count. An unknown or retired code counts as no route.
+ * the anonymous `started` count. An unknown or retired code counts as no route. A first turn that
+ * already erased what it held ("delete my data", consent refused) counts the start and keeps no row.
  */
-export function startedSql(conversationId: string, referralCode: string | null, language: string, at: Date): string {
+export function startedSql(conversationId: string, referralCode: string | null, language: string, at: Date, opts: { keepReach?: boolean } = {}): string {
   const code = referralCode ? `(SELECT code FROM referral_codes WHERE code = ${L(referralCode)} AND retired_at IS NULL)` : 'NULL';
-  return (
-    `INSERT INTO conversation_reach (conversation_id, referral_code, language, created_at) VALUES (${L(conversationId)}, ${code}, ${L(language)}, ${L(at)}) ON CONFLICT (conversation_id) DO NOTHING;\n` +
-    `INSERT INTO funnel_events (subject, stage, at, referral_code, language) VALUES (NULL, 'started', ${L(at)}, ${code}, ${L(language)});`
-  );
+  const reach =
+    opts.keepReach === false
+      ? ''
+      : `INSERT INTO conversation_reach (conversation_id, referral_code, language, created_at) VALUES (${L(conversationId)}, ${code}, ${L(language)}, ${L(at)}) ON CONFLICT (conversation_id) DO NOTHING;\n`;
+  return `${reach}INSERT INTO funnel_events (subject, stage, at, referral_code, language) VALUES (NULL, 'started', ${L(at)}, ${code}, ${L(language)});`;
+}
+
+/** A turn that erased what it held (consent refused): the conversation's reach row goes too. */
+export function forgetReachSql(conversationId: string): string {
+  return `DELETE FROM conversation_reach WHERE conversation_id = ${L(conversationId)};`;
 }
 
 /**

@@ -97,6 +97,9 @@ describe('resident journey, end to end', () => {
 
     const booked = await send('res-brum', undefined, sessionId);
     expect(texts(booked)).toContain('Your place is booked.');
+    // The number the course team's register shows (anchorline attendance list, the studio's register).
+    const bookingId = (await t.db.query<{ id: string }>('SELECT id FROM bookings WHERE session_id = $1 AND status = $2', [sessionId, 'booked'])).rows[0]!.id;
+    expect(texts(booked)).toContain(`Your booking number is ${bookingId}. Give it to the course team when you arrive.`);
     const seats = await t.db.query<{ taken: number; capacity: number }>('SELECT taken, capacity FROM course_sessions WHERE id = $1', [sessionId]);
     expect(seats.rows[0]!.taken).toBe(seats.rows[0]!.capacity);
 

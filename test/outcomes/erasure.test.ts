@@ -62,9 +62,45 @@ describe('erasure and the figures', () => {
 
     expect(await countsByStage(o.db)).toEqual({ ...before, erased: 1 });
     expect(await reachOf(o.db, r.conversationId)).toBeUndefined();
-    const erased = await o.db.query(`SELECT referral_code, ward_code, imd_decile, age_band, programme_id, language FROM funnel_events WHERE stage = 'erased'`);
-    expect(erased.rows).toEqual([{ referral_code: ROUTE, ward_code: 'E05011182', imd_decile: 1, age_band: '18-24', programme_id: 'i-can', language: 'en' }]);
+    // The erasure is a bare count for the day: nothing that could tell whose it was.
+    const erased = await o.db.query<{ subject: string | null; at: Date }>(
+      `SELECT subject, referral_code, ward_code, imd_decile, age_band, programme_id, language, at FROM funnel_events WHERE stage = 'erased'`,
+    );
+    expect(erased.rows).toEqual([{ subject: null, referral_code: null, ward_code: null, imd_decile: null, age_band: null, programme_id: null, language: null, at: expect.any(Date) }]);
     await expectNoPersonalValue(personal);
+  });
+
+  it('an erased resident’s events cannot be matched to the privacy audit’s time: a fresh subject, at the start of their London day', async () => {
+    const { r } = await throughTheJourney('B11 3AE');
+    const subject = (await reachOf(o.db, r.conversationId))!.subject;
+    const timesBefore = await o.db.query<{ stage: string; day: string }>(
+      `SELECT stage, to_char(at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS day FROM funnel_events WHERE subject = $1 ORDER BY stage`,
+      [subject],
+    );
+    const subjects = async () => new Set((await o.db.query<{ subject: string }>('SELECT DISTINCT subject FROM funnel_events WHERE subject IS NOT NULL')).rows.map((x) => x.subject));
+    const subjectsBefore = await subjects();
+    await r.say('delete my data');
+    expect((await o.db.query('SELECT 1 FROM funnel_events WHERE subject = $1', [subject])).rowCount).toBe(0);
+    const fresh = [...(await subjects())].filter((x) => !subjectsBefore.has(x));
+    expect(fresh).toHaveLength(1);
+    const audit = await o.db.query<{ at: Date }>(`SELECT at FROM privacy_audit WHERE conversation_id = $1 AND action = 'erased'`, [r.conversationId]);
+    expect(audit.rows).toHaveLength(1);
+    // No event of an erased resident (a subject no conversation links to any more) lies within a
+    // minute of the audit's time; anonymous starts name nobody, live residents are not erased.
+    const near = await o.db.query(
+      `SELECT stage FROM funnel_events WHERE abs(extract(epoch FROM at - $1::timestamptz)) < 60
+          AND subject IS NOT NULL AND subject NOT IN (SELECT subject FROM conversation_reach WHERE subject IS NOT NULL)`,
+      [audit.rows[0]!.at],
+    );
+    expect(near.rows).toEqual([]);
+    const moved = await o.db.query<{ stage: string; day: string; midnight: boolean }>(
+      `SELECT stage, to_char(at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS day,
+              (at AT TIME ZONE 'Europe/London')::time = '00:00' AS midnight
+         FROM funnel_events WHERE subject = $1 ORDER BY stage`,
+      [fresh[0]],
+    );
+    expect(moved.rows.map(({ stage, day }) => ({ stage, day }))).toEqual(timesBefore.rows);
+    expect(moved.rows.every((m) => m.midnight)).toBe(true);
   });
 
   it('staff erasure (eraseConversation) and retention do the same', async () => {
@@ -84,12 +120,13 @@ describe('erasure and the figures', () => {
     await expectNoPersonalValue([...staff.personal, ...idle.personal]);
   });
 
-  it('a conversation erased before consent adds nothing but its anonymous start', async () => {
+  it('a conversation erased before consent adds nothing but its anonymous start and the bare erasure count', async () => {
     const r = new Resident(o.dl);
     await r.start({ referral: ROUTE });
     const before = await countsByStage(o.db);
     await r.say('delete my data');
-    expect(await countsByStage(o.db)).toEqual(before);
+    // The erasure itself is counted (a bare count); nothing else changes.
+    expect(await countsByStage(o.db)).toEqual({ ...before, erased: (before.erased ?? 0) + 1 });
     expect(await reachOf(o.db, r.conversationId)).toBeUndefined();
   });
 });

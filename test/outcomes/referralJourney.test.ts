@@ -70,7 +70,7 @@ describe('a referral code from the first turn to the application', () => {
     });
   });
 
-  it('before consent only the anonymous start is counted; a refused consent leaves no subject', async () => {
+  it('before consent only the anonymous start is counted; a refused consent leaves no subject and no reach row', async () => {
     const before = (await funnel(o.db)).length;
     const r = new Resident(o.dl);
     await r.start({ referral: ROUTE });
@@ -80,7 +80,8 @@ describe('a referral code from the first turn to the application', () => {
 
     const refused = await r.say('No', 'no');
     expect(refused.texts).toContain('That is fine. We have not kept anything you told us. You can come back at any time.');
-    expect(await reachOf(o.db, r.conversationId)).toMatchObject({ subject: null, referral_code: ROUTE });
+    // Refusing keeps nothing: not even the route beside the conversation; the start stays counted.
+    expect(await reachOf(o.db, r.conversationId)).toBeUndefined();
     expect((await funnel(o.db)).slice(before)).toHaveLength(1);
   });
 

@@ -1,15 +1,13 @@
 import type { Eraser } from '../../engine/turnState.ts';
-import { forgetReach, recordFunnelEvent } from '../../store/funnelEvents.ts';
+import { eraseFromFigures } from '../../store/funnelEvents.ts';
 
 /**
- * Erasure and the figures ("delete my data", retention, staff erasure): the `erased` stage is
- * counted with the conversation's dimensions, then its reach row — the only link from the
- * conversation to its funnel subject — is deleted. The events already counted stay as they were
- * and name nobody. It reads the reach row, so it runs first among the erasers (app.ts `erasersOf`).
+ * Erasure and the figures ("delete my data", retention, staff erasure): the conversation's reach
+ * row — the only link from it to its funnel subject — goes, its events stay (every count keeps its
+ * value) under a fresh subject at day resolution, and `erased` is counted for the day with nothing
+ * else (store/funnelEvents.ts `eraseFromFigures`). It reads the reach row, so it runs first among
+ * the erasers (app.ts `erasersOf`).
  */
 export function outcomesEraser(clock: () => Date = () => new Date()): Eraser {
-  return async (tx, conversationId) => {
-    await recordFunnelEvent(tx, conversationId, 'erased', clock());
-    await forgetReach(tx, conversationId);
-  };
+  return (tx, conversationId) => eraseFromFigures(tx, conversationId, clock());
 }
