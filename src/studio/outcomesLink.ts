@@ -2,7 +2,8 @@
  * GET /studio/outcomes: a coordinator or viewer goes from the studio to the outcomes dashboard
  * (/admin/outcomes) without another credential. It makes a dashboard session of kind `staff`
  * (network scope) behind its own cookie (Path=/admin) and redirects; the session ends after 8
- * hours, at sign-out, or when the account is removed. Translators do not see the figures.
+ * hours, at sign-out, when the account is removed, or when its role no longer has the `outcomes`
+ * permission (re-checked on every request: outcomesAccess.ts). Translators do not see the figures.
  */
 import express from 'express';
 import type { Logger } from 'pino';

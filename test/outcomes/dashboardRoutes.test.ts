@@ -26,7 +26,7 @@ describe('the outcomes dashboard over HTTP', () => {
   let t: TestDb;
   let app: RunningApp;
   let base: string;
-  const tokens = { pioneer: '', pioneerId: '', bchc: '' };
+  const tokens = { pioneer: '', pioneerId: '', bchc: '', uhb: '' };
 
   beforeAll(async () => {
     t = await createTestDb();
@@ -42,6 +42,8 @@ describe('the outcomes dashboard over HTTP', () => {
     tokens.pioneer = p.token;
     tokens.pioneerId = p.credential.id;
     tokens.bchc = (await mint('bchc')).token;
+    // An employer only: its vacancies, no referral codes.
+    tokens.uhb = (await mint('uhb')).token;
   }, 60_000);
   afterAll(async () => {
     await app?.close();
@@ -121,6 +123,40 @@ describe('the outcomes dashboard over HTTP', () => {
     expect(page).toContain('<option value="1" selected>');
   });
 
+  it('dates before 2000 or after 2100 are refused with what is wrong, not turned into another date or "at most 731 days"', async () => {
+    for (const q of ['from=0026-10-01&to=2026-10-31', 'from=0001-01-01&to=0001-01-31', 'from=2026-10-01&to=2101-01-01', 'to=1999-12-31']) {
+      const res = await get(`/admin/outcomes?${q}`, { token: OPERATOR, accept: 'text/html' });
+      const page = await res.text();
+      expect({ q, status: res.status, said: /(From|To): a date between 2000 and 2100, such as 2026-10-31/.test(page), days: page.includes('731 days') }).toEqual({ q, status: 400, said: true, days: false });
+    }
+    const csv = await get('/admin/outcomes/export/funnel.csv?from=0026-10-01&to=0026-10-31', { token: OPERATOR });
+    expect(((await csv.json()) as { error: { message: string } }).error.message).toBe('From: a date between 2000 and 2100, such as 2026-10-31; To: a date between 2000 and 2100, such as 2026-10-31');
+    const report = await get('/admin/outcomes/report?month=1999-12', { token: OPERATOR });
+    expect(report.status).toBe(400);
+    expect(((await report.json()) as { error: { message: string } }).error.message).toBe('month: a month between 2000 and 2100, such as 2026-10');
+  });
+
+  it('an employer-only partner (no referral routes) is told in plain words what it sees; reach by decile, which it cannot have, is left out', async () => {
+    const res = await get(`/admin/outcomes?${PERIOD}`, { token: tokens.uhb });
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('residents who applied to your vacancies but came another way are counted from their application on');
+    expect(page).toContain('You have no referral routes, so no resident is counted as brought in by you');
+    expect(page).not.toContain('id="table-reach-by-decile"');
+    // What it does have: the applications to its vacancies and what followed.
+    expect(page).toMatch(/<th scope="row">Applied<\/th><td>15<\/td>/);
+    expect(page).toContain('id="table-decile1-by-route"');
+    // A partner with routes reads the same first sentence, and keeps its reach.
+    const pioneer = await (await get(`/admin/outcomes?${PERIOD}`, { token: tokens.pioneer })).text();
+    expect(pioneer).toContain('residents who applied to your vacancies but came another way are counted from their application on');
+    expect(pioneer).not.toContain('You have no referral routes');
+    expect(pioneer).toContain('id="table-reach-by-decile"');
+    // The monthly report says so too, instead of a reach of 0.
+    const report = await (await get('/admin/outcomes/report?month=2026-10', { token: tokens.uhb })).text();
+    expect(report).toContain('You have no referral routes, so no resident is counted as brought in by you and there is no reach to show');
+    expect(report).not.toContain('Residents from the most deprived tenth of neighbourhoods');
+  });
+
   it('bad filter values are answered on the page with what is wrong (400), never a 500', async () => {
     const res = await get('/admin/outcomes?from=2026-13-01&decile=11&colour=red', { token: OPERATOR, accept: 'text/html' });
     expect(res.status).toBe(400);
@@ -190,6 +226,23 @@ describe('the outcomes dashboard over HTTP', () => {
     const op = await post('/admin/outcomes/signin', { credential: OPERATOR });
     const page = await (await get(`/admin/outcomes?${PERIOD}`, { cookie: cookieOf(op)!.split(';')[0]! })).text();
     expect(page).toContain(JOBCLUB.label);
+  });
+
+  it('an operator session ends when ADMIN_TOKEN is rotated or removed (a restart with the new setting)', async () => {
+    const cookie = cookieOf(await post('/admin/outcomes/signin', { credential: OPERATOR }))!.split(';')[0]!;
+    expect((await get('/admin/outcomes', { cookie })).status).toBe(200);
+    // The same database behind a server started with another token, and with none.
+    for (const ADMIN_TOKEN of ['outcomes-rotated-Hq3Wm8Zt2Lp6Vn4Kc9Yx1Bd7Rf', undefined]) {
+      const other = await buildApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent', PUBLIC_URL, ...(ADMIN_TOKEN ? { ADMIN_TOKEN } : {}) }), { db: await t.another(), logger: silent, workers: false });
+      try {
+        const res = await fetch(`http://127.0.0.1:${other.server.port}/admin/outcomes`, { headers: { cookie } });
+        expect({ rotatedTo: ADMIN_TOKEN ?? 'none', status: res.status }).toEqual({ rotatedTo: ADMIN_TOKEN ?? 'none', status: 401 });
+      } finally {
+        await other.close();
+      }
+    }
+    // The server still holding the token it was signed in with keeps it.
+    expect((await get('/admin/outcomes', { cookie })).status).toBe(200);
   });
 
   it('revoking a credential stops its live browser session at the next request', async () => {

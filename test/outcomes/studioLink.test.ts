@@ -59,6 +59,20 @@ describe('the studio opens the outcomes dashboard', () => {
     expect({ coordinator: await nav('coordinator'), viewer: await nav('viewer'), translator: await nav('translator') }).toEqual({ coordinator: true, viewer: true, translator: false });
   });
 
+  it('a role change to one without the outcomes permission ends the dashboard session at the next request', async () => {
+    const email = 'demoted@outcomes.test';
+    const invited = await inviteStaff(t.db, { email, role: 'coordinator' }, { publicUrl: base, inviteHours: 1, now: new Date() });
+    const studioCookie = (await signIn(base, new URL(invited.link.url).searchParams.get('token')!)).cookie;
+    const res = await call(base, '/studio/outcomes', { cookie: studioCookie });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('anchorline_outcomes='))!.split(';')[0];
+    expect((await call(base, '/admin/outcomes', { cookie })).status).toBe(200);
+    await inviteStaff(t.db, { email, role: 'translator' }, { publicUrl: base, inviteHours: 1, now: new Date() });
+    expect((await call(base, '/admin/outcomes', { cookie })).status).toBe(401);
+    // It was the role: given one with the permission again, the same session opens the figures.
+    await inviteStaff(t.db, { email, role: 'viewer' }, { publicUrl: base, inviteHours: 1, now: new Date() });
+    expect((await call(base, '/admin/outcomes', { cookie })).status).toBe(200);
+  });
+
   it("removing the account ends its dashboard session at the next request", async () => {
     const { cookie } = await open('viewer');
     expect((await call(base, '/admin/outcomes', { cookie })).status).toBe(200);

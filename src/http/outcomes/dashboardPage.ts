@@ -80,6 +80,24 @@ export function periodText(from: Date, to: Date): string {
   return `${fmt(from)} to ${fmt(new Date(to.getTime() - 1))}`;
 }
 
+/**
+ * What a partner's figures are made of, in plain words (docs/outcomes.md, "Who sees what"). A partner
+ * with no referral routes (an employer only) brings nobody in: the steps before an application are
+ * 0 for it by construction, and reach by decile, which counts residents at consent, has no figures.
+ */
+export function partnerViewText(noRoutes: boolean): string[] {
+  const always =
+    'You see the residents your referral routes brought and what happened on your vacancies; residents who applied to your vacancies but came another way are counted from their application on.';
+  if (!noRoutes) return [always];
+  return [
+    always,
+    'You have no referral routes, so no resident is counted as brought in by you: started, consented, eligible, booked and attended (and “Brought in”) are 0 here, and reach by deprivation decile, which counts residents when they consent, is left out. Your figures begin at “Applied”. Ask the network’s operator for a referral code if you want to bring residents in yourself.',
+  ];
+}
+
+/** Sections that cannot have a figure for a partner without referral routes (their counts start at consent). */
+const NEEDS_ROUTES: ReadonlySet<OutcomeTable['id']> = new Set(['reach-by-decile']);
+
 function routesHtml(codes: ReferralCode[]): string {
   if (!codes.length) return '<section aria-labelledby="h-routes"><h2 id="h-routes">Your referral routes</h2><p>You have no referral codes yet: ask the network’s operator for one.</p></section>';
   const rows = codes
@@ -95,11 +113,14 @@ function routesHtml(codes: ReferralCode[]): string {
 export async function dashboardPage(o: { who: Who; report: OutcomeReport; form: FilterForm; routes?: ReferralCode[] }): Promise<string> {
   const { report } = o;
   const query = queryOfFilters(report.filters);
-  const tables = outcomeTables(report);
+  const noRoutes = o.routes !== undefined && o.routes.length === 0;
+  const tables = outcomeTables(report).filter((t) => !(noRoutes && NEEDS_ROUTES.has(t.id)));
   const sections: string[] = [];
   for (const t of tables) sections.push(await sectionHtml(t, query));
   const scopeLine = o.who.scope.kind === 'network' ? 'the whole network' : `${o.who.label}: your referral routes and your vacancies only`;
+  const partnerView = o.who.scope.kind === 'partner' ? `<div class="note" id="partner-view">${partnerViewText(noRoutes).map((p) => `<p>${html(p)}</p>`).join('')}</div>` : '';
   const body = `<p class="lead">${html(periodText(report.filters.from, report.filters.to))}, for ${html(scopeLine)}. Counts of 1 to 4 are shown as “&lt;5”, and a figure that would give one away is hidden as “[c]”, as UK official statistics do.</p>
+${partnerView}
 ${filterFormHtml(o.form)}
 ${o.routes ? routesHtml(o.routes) : ''}
 <ul class="exports no-print" aria-label="Reports">

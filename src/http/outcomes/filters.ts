@@ -9,7 +9,12 @@ import { z } from 'zod';
 import { outcomeFiltersSchema, type OutcomeFilters } from '../../domain/outcomes/outcomeReport.ts';
 import { referralCodeSchema } from '../../store/referralCodes.ts';
 
-const daySchema = z.iso.date('a date such as 2026-10-31');
+/** Years the figures can be about: a typed two-digit year ("0026-10-01") or year 1 is a slip, said as such (not as "at most 731 days"). */
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
+const daySchema = z.iso
+  .date('a date such as 2026-10-31')
+  .refine((d) => Number(d.slice(0, 4)) >= FIRST_YEAR && Number(d.slice(0, 4)) <= LAST_YEAR, `a date between ${FIRST_YEAR} and ${LAST_YEAR}, such as 2026-10-31`);
 const blankToUndefined = (v: unknown) => (v === '' || v === undefined ? undefined : v);
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'an id of lower-case letters, digits and dashes');
 
@@ -69,7 +74,7 @@ export function lastFullMonth(now: Date): { from: Date; to: Date } {
 export const monthSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month such as 2026-10')
-  .refine((m) => Number(m.slice(0, 4)) >= 2000 && Number(m.slice(0, 4)) <= 2100, 'a month between 2000 and 2100');
+  .refine((m) => Number(m.slice(0, 4)) >= FIRST_YEAR && Number(m.slice(0, 4)) <= LAST_YEAR, `a month between ${FIRST_YEAR} and ${LAST_YEAR}, such as 2026-10`);
 
 export type FiltersRead =
   | { ok: true; filters: OutcomeFilters; query: FilterQuery; formValues: Record<string, string> }

@@ -4,7 +4,7 @@
  * values as the dashboard, on one A4 page for a board paper or a funder.
  */
 import type { OutcomeReport } from '../../domain/outcomes/outcomeReport.ts';
-import { periodText } from './dashboardPage.ts';
+import { partnerViewText, periodText } from './dashboardPage.ts';
 import { html } from './html.ts';
 import { outcomeTables, STEP_LABELS, type OutcomeTable } from './outcomeTables.ts';
 import { outcomesPage } from './outcomesPage.ts';
@@ -26,7 +26,8 @@ function smallTable(t: OutcomeTable): string {
 <tbody>${t.rows.length ? t.rows.map(([n, ...cells]) => `<tr><th scope="row">${html(n!)}</th>${cells.map((c) => `<td>${html(c)}</td>`).join('')}</tr>`).join('') : `<tr><td colspan="${t.columns.length}">Nothing in this month.</td></tr>`}</tbody></table>`;
 }
 
-export function monthlyReportPage(r: OutcomeReport, o: { month: string; scopeLabel: string; who?: { label: string; csrf?: string | undefined } }): string {
+/** `noRoutes`: the report is of a partner with no referral routes (it brings nobody in; dashboardPage.ts partnerViewText). */
+export function monthlyReportPage(r: OutcomeReport, o: { month: string; scopeLabel: string; noRoutes?: boolean; who?: { label: string; csrf?: string | undefined } }): string {
   const step = (s: keyof typeof STEP_LABELS) => r.funnel.find((f) => f.step === s)?.residents.shown ?? '–';
   const headline = (['consented', 'booked', 'attended', 'applied', 'offered', 'started_job'] as const)
     .map((s) => `<li><strong>${html(step(s))}</strong>${html(STEP_LABELS[s])}</li>`)
@@ -38,8 +39,13 @@ export function monthlyReportPage(r: OutcomeReport, o: { month: string; scopeLab
 <p class="lead">${html(o.scopeLabel)} · ${html(periodText(r.filters.from, r.filters.to))}</p>
 <h2>Headline figures</h2>
 <ul class="headline">${headline}</ul>
+${r.scope.kind === 'partner' ? `<p class="note">${html(partnerViewText(false)[0]!)}</p>` : ''}
 <h2>Are we reaching decile 1?</h2>
-<p>Residents from the most deprived tenth of neighbourhoods (IMD 2019 decile 1): <strong>${html(d1?.residents.shown ?? '–')}</strong>${d1?.share ? `, ${html(d1.share)} of residents with a known neighbourhood` : ''}, against <strong>${html(d1?.areaShare ?? '–')}</strong> of the area’s neighbourhoods.</p>
+${
+  o.noRoutes
+    ? '<p>You have no referral routes, so no resident is counted as brought in by you and there is no reach to show: the figures below begin at “Applied”.</p>'
+    : `<p>Residents from the most deprived tenth of neighbourhoods (IMD 2019 decile 1): <strong>${html(d1?.residents.shown ?? '–')}</strong>${d1?.share ? `, ${html(d1.share)} of residents with a known neighbourhood` : ''}, against <strong>${html(d1?.areaShare ?? '–')}</strong> of the area’s neighbourhoods.</p>`
+}
 ${smallTable(byId('decile1-by-route'))}
 <h2>The funnel</h2>
 ${smallTable(byId('funnel'))}

@@ -4,8 +4,10 @@
  * - `Authorization: Bearer alp_…`: a partner credential, that partner's part only;
  * - a browser session (cookie), made by the sign-in form (operator token or partner credential)
  *   or by the studio for coordinators and viewers (`/studio/outcomes`).
- * A session is re-read on every request, and for a partner its credential is re-checked (a
- * revoked credential ends its live sessions at the next click). A wrong or revoked credential is
+ * A session is re-read on every request, and what granted it is re-checked: the operator's
+ * token must still be the server's ADMIN_TOKEN (a rotated or removed token ends its sessions), a
+ * partner's credential must not be revoked, a member of staff must not be removed and must still
+ * have a role with the `outcomes` permission — each at the next click. A wrong or revoked credential is
  * 401, as on the partner routes; every partner use is audited (partner_access_audit).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -15,9 +17,10 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { OutcomeScope } from '../../domain/outcomes/outcomeReport.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { findOutcomesSession } from '../../store/outcomesSessions.ts';
+import { findOutcomesSession, type OutcomesSessionGrants } from '../../store/outcomesSessions.ts';
 import { partnersRepo } from '../../store/partners/partnersRepo.ts';
 import { recordPartnerAccess, verifyPartnerCredential, type PartnerAccessAction, type PartnerAccessOutcome } from '../../store/partnerCredentials.ts';
+import { can, roleSchema } from '../../studio/staff.ts';
 import { bearerOf, sameSecret } from '../adminRoutes.ts';
 
 /** Not `__Host-` (that needs Path=/): Path=/admin keeps it off every resident route, as the studio's Path=/studio does. */
@@ -38,6 +41,12 @@ const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 export const newSessionSecret = (): string => randomBytes(32).toString('base64url');
 /** Sessions are stored as the SHA-256 of their id only. */
 export const sessionHash = (id: string): string => createHash('sha256').update(id, 'utf8').digest('hex');
+
+/** What an operator session keeps of the token it was signed in with, and compares with the current one on each request. */
+export const operatorTokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** The studio roles whose dashboard sessions stay open: those with the `outcomes` permission now. */
+const OUTCOMES_ROLES: readonly string[] = roleSchema.options.filter((role) => can(role, 'outcomes'));
 
 /** The session id the request carries, or undefined. */
 export function outcomesSessionIdOf(req: Request): string | undefined {
@@ -100,6 +109,7 @@ export interface OutcomesAccess {
 export function outcomesAccess(o: { db: Db; adminToken: string | undefined; logger?: Logger | undefined; now?: () => Date }): OutcomesAccess {
   const now = o.now ?? (() => new Date());
   const looked = new WeakMap<Request, OutcomesViewer>();
+  const grants: OutcomesSessionGrants = { operatorTokenSha256: o.adminToken ? operatorTokenHash(o.adminToken) : undefined, staffRoles: OUTCOMES_ROLES };
 
   async function viewerOf(req: Request, action: PartnerAccessAction): Promise<OutcomesViewer> {
     const seen = looked.get(req);
@@ -119,8 +129,8 @@ export function outcomesAccess(o: { db: Db; adminToken: string | undefined; logg
       return { scope: { kind: 'partner', partnerId: who.partnerId }, label: await partnerName(o.db, who.partnerId), credentialId: who.credentialId };
     }
     const id = outcomesSessionIdOf(req);
-    const s = id ? await findOutcomesSession(o.db, sessionHash(id), now()) : undefined;
-    if (!s) throw new AppError('unauthorized', 'sign in first (your session may have ended, or its credential was revoked): /admin/outcomes/signin');
+    const s = id ? await findOutcomesSession(o.db, sessionHash(id), now(), grants) : undefined;
+    if (!s) throw new AppError('unauthorized', 'sign in first (your session may have ended, or what it was opened with was revoked or changed): /admin/outcomes/signin');
     const session = { idSha256: s.idSha256, csrf: s.csrf };
     switch (s.kind) {
       case 'operator':

@@ -29,6 +29,7 @@ import {
   newSessionSecret,
   OUTCOMES_COOKIE,
   OUTCOMES_SESSION_MS,
+  operatorTokenHash,
   outcomesAccess,
   outcomesCookieOptions,
   outcomesSessionIdOf,
@@ -40,6 +41,7 @@ import { csvFileName, tableCsv } from './outcomesCsv.ts';
 import { outcomesHeaders } from './outcomesPage.ts';
 import { outcomeTables, TABLE_IDS, type TableId } from './outcomeTables.ts';
 import { posterPage, qrSvg, referralLink } from './poster.ts';
+import { pdfQueue, type RenderPdf } from './pdfQueue.ts';
 import { renderPdf } from './renderPdf.ts';
 import { problemPage, signinPage } from './signinPage.ts';
 
@@ -54,6 +56,10 @@ export interface OutcomesRoutesOptions {
   chromiumPath: string;
   logger: Logger;
   now?: () => Date;
+  /** HTML to PDF; default Chromium at chromiumPath (renderPdf.ts). Tests put a double here. */
+  renderPdf?: RenderPdf;
+  /** Report PDFs that may wait behind the one being printed (pdfQueue.ts); default 4. */
+  pdfMaxWaiting?: number;
 }
 
 const signinForm = z.object({ credential: z.string().trim().min(1, 'paste your credential').max(200, 'that is longer than any credential') });
@@ -83,6 +89,8 @@ export function outcomesRoutes(o: OutcomesRoutesOptions): express.Router {
   const access = outcomesAccess({ db: o.db, adminToken: o.adminToken, logger: o.logger, now });
   const r = express.Router();
   const publicOrigin = new URL(o.publicUrl).origin;
+  // One Chromium at a time for the whole server, a short queue, and a short cache (pdfQueue.ts).
+  const pdfs = pdfQueue({ render: o.renderPdf ?? ((page) => renderPdf(page, o.chromiumPath)), ...(o.pdfMaxWaiting !== undefined ? { maxWaiting: o.pdfMaxWaiting } : {}) });
 
   /** A change must come from our own pages (Fetch Metadata, then Origin when the browser sends one). */
   function checkOrigin(req: Request): void {
@@ -137,7 +145,8 @@ export function outcomesRoutes(o: OutcomesRoutesOptions): express.Router {
       await deleteExpiredOutcomesSessions(tx, at);
       await insertOutcomesSession(tx, {
         idSha256: sessionHash(sessionId),
-        who: checked.type === 'operator' ? { kind: 'operator' } : { kind: 'partner', partnerId: checked.partnerId, credentialId: checked.credentialId },
+        // An operator session is bound to this token: rotating or removing ADMIN_TOKEN ends it.
+        who: checked.type === 'operator' ? { kind: 'operator', operatorTokenSha256: operatorTokenHash(o.adminToken!) } : { kind: 'partner', partnerId: checked.partnerId, credentialId: checked.credentialId },
         csrf: newSessionSecret(),
         at,
         expiresAt: new Date(at.getTime() + OUTCOMES_SESSION_MS),
@@ -208,7 +217,7 @@ export function outcomesRoutes(o: OutcomesRoutesOptions): express.Router {
   });
 
   /** The report's scope and month: a partner sees its own; the operator may name a partner (?partner=). */
-  async function reportOf(req: Request, v: OutcomesViewer, action: PartnerAccessAction): Promise<{ report: OutcomeReport; month: string; scopeLabel: string }> {
+  async function reportOf(req: Request, v: OutcomesViewer, action: PartnerAccessAction): Promise<{ report: OutcomeReport; month: string; scopeLabel: string; noRoutes: boolean }> {
     const q = reportQuery.safeParse(req.query);
     if (!q.success) {
       await access.audit(v, action, 'invalid');
@@ -226,20 +235,24 @@ export function outcomesRoutes(o: OutcomesRoutesOptions): express.Router {
     await access.audit(v, action, 'allowed', q.data.partner);
     const report = await o.load(scope, monthPeriod(month));
     const scopeLabel = scope.kind === 'network' ? 'The whole network' : v.scope.kind === 'partner' ? v.label : `Partner ${scope.partnerId}`;
-    return { report, month, scopeLabel };
+    // A partner without referral routes brings nobody in: its report says so rather than print zeros as reach.
+    const noRoutes = scope.kind === 'partner' && (await listReferralCodes(o.db, scope.partnerId)).length === 0;
+    return { report, month, scopeLabel, noRoutes };
   }
 
   r.get('/outcomes/report', async (req, res) => {
     const v = await access.viewerOf(req, 'outcomes.view');
     outcomesHeaders(res);
-    const { report, month, scopeLabel } = await reportOf(req, v, 'outcomes.view');
-    res.type('html').send(monthlyReportPage(report, { month, scopeLabel, who: { label: v.label, csrf: v.session?.csrf } }));
+    const { report, month, scopeLabel, noRoutes } = await reportOf(req, v, 'outcomes.view');
+    res.type('html').send(monthlyReportPage(report, { month, scopeLabel, noRoutes, who: { label: v.label, csrf: v.session?.csrf } }));
   });
 
   r.get('/outcomes/report.pdf', async (req, res) => {
     const v = await access.viewerOf(req, 'outcomes.export');
-    const { report, month, scopeLabel } = await reportOf(req, v, 'outcomes.export');
-    const pdf = await renderPdf(monthlyReportPage(report, { month, scopeLabel }), o.chromiumPath);
+    const { report, month, scopeLabel, noRoutes } = await reportOf(req, v, 'outcomes.export');
+    // Keyed by scope and month as well as by the page itself: one scope's PDF is never another's.
+    const scopeKey = report.scope.kind === 'partner' ? `partner:${report.scope.partnerId}` : 'network';
+    const pdf = await pdfs.pdf(`${scopeKey} ${month}`, monthlyReportPage(report, { month, scopeLabel, noRoutes }));
     const scope = report.scope.kind === 'partner' ? `-${report.scope.partnerId}` : '';
     res.set({ 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="outcomes${scope}-${month}.pdf"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     res.send(pdf);
