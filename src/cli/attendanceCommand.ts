@@ -64,7 +64,7 @@ async function list(io: AttendanceIo, sessionId: string): Promise<number> {
     if (lines.length === 0) return 0;
     io.out('');
     const rows = lines.map((l) => [String(l.bookingId), stamp(l.bookedAt), l.language, markWord(l.mark), l.mark ? `${l.mark.markedBy}, ${stamp(l.mark.markedAt)}` : '-']);
-    for (const line of columns([['booking', 'booked at', 'language', 'attendance', 'marked by'], ...rows])) io.out(line);
+    for (const line of columns([['booking number', 'booked at', 'language', 'attendance', 'marked by'], ...rows])) io.out(line);
     return 0;
   });
 }

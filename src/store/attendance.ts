@@ -128,29 +128,46 @@ export const attendanceRepo = {
   },
 
   /**
-   * The resident's latest booking still held for a session that has started and that nobody has
-   * marked or answered yet: the one a "did you go?" answer is about (lock it before marking).
+   * The booking a resident's "did you go?" answer is about (lock it before marking): one still held
+   * for a session that has ENDED and that nobody has marked or answered yet — the one whose question
+   * was sent most recently; failing that (not asked yet), the one whose session ended last.
    */
-  async latestUnanswered(tx: Queryable, conversationId: string, now: Date): Promise<number | undefined> {
+  async openQuestion(tx: Queryable, conversationId: string, now: Date): Promise<number | undefined> {
     const { rows } = await tx.query(
       `SELECT b.id FROM bookings b JOIN course_sessions s ON s.id = b.session_id
-       WHERE b.conversation_id = $1 AND b.status = 'booked' AND s.starts_at <= $2
+       LEFT JOIN attendance_questions q ON q.booking_id = b.id
+       WHERE b.conversation_id = $1 AND b.status = 'booked' AND s.ends_at <= $2
          AND NOT EXISTS (SELECT 1 FROM session_attendance a WHERE a.booking_id = b.id)
-       ORDER BY s.starts_at DESC, b.id DESC LIMIT 1`,
+       ORDER BY q.asked_at DESC NULLS LAST, s.ends_at DESC, b.id DESC LIMIT 1`,
       [conversationId, now],
     );
     return rows[0] ? z.coerce.number().parse(rows[0].id) : undefined;
   },
 
-  /** The resident's latest booking for a session that has started, answered or not (to say what is recorded). */
-  async latestStarted(tx: Queryable, conversationId: string, now: Date): Promise<MarkableBooking | undefined> {
+  /** The resident's latest booking for a session that has ended, answered or not (to say what is recorded). */
+  async latestEnded(tx: Queryable, conversationId: string, now: Date): Promise<MarkableBooking | undefined> {
     const { rows } = await tx.query(
       `${MARKABLE_SELECT}
-       WHERE b.conversation_id = $1 AND b.status = 'booked' AND s.starts_at <= $2
-       ORDER BY s.starts_at DESC, b.id DESC LIMIT 1`,
+       WHERE b.conversation_id = $1 AND b.status = 'booked' AND s.ends_at <= $2
+       ORDER BY s.ends_at DESC, b.id DESC LIMIT 1`,
       [conversationId, now],
     );
     return rows[0] ? markable(rows[0]) : undefined;
+  },
+
+  /** Records that the resident was asked "did you go?" about the booking (asked again: the later time). */
+  async recordAsked(tx: Queryable, bookingId: number, at: Date): Promise<void> {
+    await tx.query(
+      `INSERT INTO attendance_questions (booking_id, asked_at) VALUES ($1, $2)
+       ON CONFLICT (booking_id) DO UPDATE SET asked_at = EXCLUDED.asked_at`,
+      [bookingId, at],
+    );
+  },
+
+  /** The session's end, or undefined when there is no such session (or it was cancelled). */
+  async sessionEnd(tx: Queryable, sessionId: string): Promise<Date | undefined> {
+    const { rows } = await tx.query(`SELECT ends_at FROM course_sessions WHERE id = $1 AND cancelled_at IS NULL`, [sessionId]);
+    return rows[0] ? z.date().parse(rows[0].ends_at) : undefined;
   },
 
   /**

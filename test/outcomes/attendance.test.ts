@@ -9,9 +9,12 @@ import { answerAttendance, markAttendance, type Marker } from '../../src/domain/
 import { importAttendanceCsv } from '../../src/domain/outcomes/importAttendanceCsv.ts';
 import { env } from '../domain/courses/fixtures.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/testDb.ts';
-import { attendanceEvents, bookedSession, consentingResidents, DURING, markOf } from './attendanceFixture.ts';
+import { attendanceRepo } from '../../src/store/attendance.ts';
+import { attendanceEvents, bookedSession, consentingResidents, DURING, END, markOf } from './attendanceFixture.ts';
 
 const coordinator: Marker = { source: 'coordinator', markedBy: 'staff:7' };
+/** An hour after the session of 11 January ends: when the resident is asked, and answers. */
+const AFTER = new Date(END.getTime() + 3600_000);
 
 describe('attendance marks', () => {
   let t: TestDb;
@@ -22,7 +25,7 @@ describe('attendance marks', () => {
 
   const mark = (bookingId: number, attended: boolean, by: Marker = coordinator, at = DURING) =>
     t.db.transaction((tx) => markAttendance(tx, { bookingId, attended }, by, at));
-  const answer = (conversationId: string, went: boolean, at = DURING) => t.db.transaction((tx) => answerAttendance(tx, conversationId, went, at));
+  const answer = (conversationId: string, went: boolean, at = AFTER) => t.db.transaction((tx) => answerAttendance(tx, conversationId, went, at));
 
   it("a coordinator's mark is kept when the resident answers afterwards", async () => {
     const [r] = await consentingResidents(t.db, 'cfirst', 1);
@@ -38,7 +41,7 @@ describe('attendance marks', () => {
     const [b] = await bookedSession(t.db, 'rfirst', [r!]);
     expect(await answer(r!, true)).toEqual({ type: 'attended', sessionId: 'rfirst' });
     expect(await markOf(t.db, b!)).toEqual({ attended: true, source: 'resident', marked_by: 'resident' });
-    const corrected = await mark(b!, false, { source: 'coordinator', markedBy: 'csv' });
+    const corrected = await mark(b!, false, { source: 'coordinator', markedBy: 'csv' }, new Date(AFTER.getTime() + 3600_000));
     expect(corrected).toMatchObject({ type: 'marked', changed: true, previous: { attended: true, source: 'resident' } });
     expect(await answer(r!, true)).toEqual({ type: 'alreadyAnswered', sessionId: 'rfirst' });
     expect(await markOf(t.db, b!)).toEqual({ attended: false, source: 'coordinator', marked_by: 'csv' });
@@ -79,6 +82,57 @@ describe('attendance marks', () => {
     expect(await attendanceEvents(t.db, 'early')).toEqual([]);
   });
 
+  it('"I went" while the session is still on is not taken: only a session that has ended can be answered', async () => {
+    const [r] = await consentingResidents(t.db, 'midway', 1);
+    const [b] = await bookedSession(t.db, 'midway', [r!]);
+    expect(await answer(r!, true, DURING)).toEqual({ type: 'noSession' });
+    expect(await answer(r!, true, new Date(END.getTime() - 60_000))).toEqual({ type: 'noSession' });
+    expect(await markOf(t.db, b!)).toBeUndefined();
+    expect(await attendanceEvents(t.db, 'midway')).toEqual([]);
+    expect(await answer(r!, true, END)).toEqual({ type: 'attended', sessionId: 'midway' });
+  });
+
+  it('the answer goes to the question asked last, not to a session that is still on', async () => {
+    const [r] = await consentingResidents(t.db, 'two', 1);
+    const [first] = await bookedSession(t.db, 'two-mon', [r!], '2027-01-11');
+    const [second] = await bookedSession(t.db, 'two-tue', [r!], '2027-01-12');
+    await t.db.transaction((tx) => attendanceRepo.recordAsked(tx, first!, AFTER));
+    // Tuesday morning, during the second session: "Yes, I went" answers Monday's question.
+    const tuesdayMorning = new Date('2027-01-12T10:00:00Z');
+    expect(await answer(r!, true, tuesdayMorning)).toEqual({ type: 'attended', sessionId: 'two-mon' });
+    expect(await markOf(t.db, second!)).toBeUndefined();
+    // Monday's is answered; Tuesday's is still on: nothing else to answer.
+    expect(await answer(r!, false, tuesdayMorning)).toEqual({ type: 'alreadyAnswered', sessionId: 'two-mon' });
+    expect(await markOf(t.db, second!)).toBeUndefined();
+  });
+
+  it('of two ended sessions, the answer goes to the one asked about most recently; then to the other', async () => {
+    const [r] = await consentingResidents(t.db, 'order', 1);
+    const [first] = await bookedSession(t.db, 'order-mon', [r!], '2027-01-11');
+    const [second] = await bookedSession(t.db, 'order-tue', [r!], '2027-01-12');
+    // Tuesday's question went first; Monday's was asked again on Wednesday morning.
+    await t.db.transaction(async (tx) => {
+      await attendanceRepo.recordAsked(tx, second!, new Date('2027-01-12T16:00:00Z'));
+      await attendanceRepo.recordAsked(tx, first!, new Date('2027-01-13T08:00:00Z'));
+    });
+    const wednesday = new Date('2027-01-13T09:00:00Z');
+    expect(await answer(r!, false, wednesday)).toEqual({ type: 'notAttended', sessionId: 'order-mon' });
+    expect(await answer(r!, true, wednesday)).toEqual({ type: 'attended', sessionId: 'order-tue' });
+    expect(await markOf(t.db, first!)).toMatchObject({ attended: false, source: 'resident' });
+    expect(await markOf(t.db, second!)).toMatchObject({ attended: true, source: 'resident' });
+  });
+
+  it('a coordinator who saw another mark than the one stored changes nothing (changedMeanwhile)', async () => {
+    const [r] = await consentingResidents(t.db, 'stale', 1);
+    const [b] = await bookedSession(t.db, 'stale', [r!]);
+    await answer(r!, true);
+    const stale = await t.db.transaction((tx) => markAttendance(tx, { bookingId: b!, attended: false, expected: null }, coordinator, AFTER));
+    expect(stale).toMatchObject({ type: 'changedMeanwhile', bookingId: b, sessionId: 'stale', mark: { attended: true, source: 'resident' } });
+    expect(await markOf(t.db, b!)).toEqual({ attended: true, source: 'resident', marked_by: 'resident' });
+    const seen = await t.db.transaction((tx) => markAttendance(tx, { bookingId: b!, attended: false, expected: true }, coordinator, AFTER));
+    expect(seen).toMatchObject({ type: 'marked', changed: true });
+  });
+
   it('a cancelled booking, an unknown booking and a booking of another session are refused', async () => {
     const [a, c] = await consentingResidents(t.db, 'refuse', 2);
     const [ba, bc] = await bookedSession(t.db, 'refuse', [a!, c!]);
@@ -113,7 +167,7 @@ for (const server of servers) {
       t = await createTestDb({ driver: 'pg' });
     });
     afterAll(() => t?.close());
-    const answer = (conversationId: string, went: boolean) => t.db.transaction((tx) => answerAttendance(tx, conversationId, went, DURING));
+    const answer = (conversationId: string, went: boolean) => t.db.transaction((tx) => answerAttendance(tx, conversationId, went, AFTER));
 
     it("a resident's answer waiting on a coordinator's unfinished mark sees it once committed, and keeps it", async () => {
       const [r] = await consentingResidents(t.db, 'race', 1);

@@ -42,15 +42,17 @@ describe('anchorline attendance', () => {
   }
 
   it('list shows each booking by number with when it was made, the language and the mark, and nothing the resident wrote', async () => {
-    await t.db.transaction((tx) => answerAttendance(tx, 'cli-2', false, DURING));
+    // The resident answers an hour after the session ended (a session still on cannot be answered).
+    await t.db.transaction((tx) => answerAttendance(tx, 'cli-2', false, new Date('2027-01-11T16:00:00Z')));
     const r = await run('list', 'cli-s');
     expect(r.code).toBe(0);
     expect(r.out).toContain('session cli-s, starts 2027-01-11 09:30:00Z: 3 booked');
-    expect(r.out).toMatch(/^booking\s+booked at\s+language\s+attendance\s+marked by$/m);
+    // "Booking number", the words the resident's booking confirmation uses.
+    expect(r.out).toMatch(/^booking number\s+booked at\s+language\s+attendance\s+marked by$/m);
     const at = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ';
     expect(r.out).toMatch(new RegExp(`^${booked[0]}\\s+${at}\\s+en\\s+not marked\\s+-$`, 'm'));
     expect(r.out).toMatch(new RegExp(`^${booked[1]}\\s+${at}\\s+pl\\s+not marked\\s+-$`, 'm'));
-    expect(r.out).toMatch(new RegExp(`^${booked[2]}\\s+${at}\\s+en\\s+did not go\\s+resident, 2027-01-11 10:00:00Z$`, 'm'));
+    expect(r.out).toMatch(new RegExp(`^${booked[2]}\\s+${at}\\s+en\\s+did not go\\s+resident, 2027-01-11 16:00:00Z$`, 'm'));
     expect(r.out).not.toMatch(/Zebedee|cli-\d/);
   });
 

@@ -15,6 +15,7 @@ import { markAttendance } from '../../src/domain/outcomes/attendance.ts';
 import { gatherSubjectAccess, subjectAccessHtml } from '../../src/domain/privacy/subjectAccess.ts';
 import type { Notices } from '../../src/domain/shared/notices.ts';
 import type { Reply } from '../../src/engine/reply.ts';
+import { upsertSession } from '../../src/domain/courses/upsertSession.ts';
 import { JobRunner } from '../../src/jobs/JobRunner.ts';
 import { consentedSql } from '../../src/store/funnelEvents.ts';
 import { addConversations, env, loadNotices, seedSession, setLocale } from '../domain/courses/fixtures.ts';
@@ -107,6 +108,51 @@ describe('the question after a session', () => {
     clock = new Date('2027-01-12T16:01:00Z');
     await drain();
     expect(sent.map((s) => s.to)).toEqual([stays]);
+  });
+});
+
+describe('when the question is asked', () => {
+  let t: TestDb;
+  let notices: Notices;
+  beforeAll(async () => {
+    t = await createTestDb();
+    notices = await loadNotices();
+  });
+  afterAll(() => t?.close());
+
+  const questionJobs = async (bookingId: number) =>
+    (await t.db.query<{ status: string; run_at: Date }>(`SELECT status, run_at FROM jobs WHERE key = $1 ORDER BY id`, [`attendance-question:${bookingId}`])).rows;
+
+  it('records when each question was sent, so an answer goes to the latest question asked', async () => {
+    const [r] = await consentingResidents(t.db, 'sent', 1);
+    const [b] = await bookedSession(t.db, 'sent', [r!]);
+    const clock = new Date(END.getTime() + HOUR + 60_000);
+    const runner = new JobRunner({
+      db: t.db,
+      clock: () => clock,
+      handlers: journeyJobHandlers({ send: async () => undefined, notices, courseOptions: env.options }),
+    });
+    while ((await runner.runOnce()) > 0);
+    const { rows } = await t.db.query(`SELECT booking_id::int AS booking, asked_at FROM attendance_questions`);
+    expect(rows).toEqual([{ booking: b, asked_at: clock }]);
+  });
+
+  it('moves the question when only the session\'s end time changes', async () => {
+    const [r] = await consentingResidents(t.db, 'ends', 1);
+    const [b] = await bookedSession(t.db, 'ends', [r!]);
+    expect(await questionJobs(b!)).toEqual([{ status: 'pending', run_at: new Date(END.getTime() + HOUR) }]);
+    const venue = { name: 'Hall', address: '1 Road, Birmingham B1 1AA', accessible: true };
+    const session = { id: 'ends', venue, startDate: '2027-01-11', startTime: '09:30', capacity: 1 };
+    // The session now runs to five: asked at six.
+    expect(await t.db.transaction((tx) => upsertSession(tx, 'course-ends', { ...session, endTime: '17:00' }, 'studio', env))).toBe(true);
+    expect(await questionJobs(b!)).toEqual([
+      { status: 'cancelled', run_at: new Date(END.getTime() + HOUR) },
+      { status: 'pending', run_at: new Date('2027-01-11T18:00:00Z') },
+    ]);
+    // The same times again move nothing.
+    await t.db.transaction((tx) => upsertSession(tx, 'course-ends', { ...session, endTime: '17:00' }, 'studio', env));
+    expect((await questionJobs(b!)).filter((j) => j.status === 'pending')).toEqual([{ status: 'pending', run_at: new Date('2027-01-11T18:00:00Z') }]);
+    expect(await questionJobs(b!)).toHaveLength(2);
   });
 });
 

@@ -14,11 +14,13 @@ import { answerAttendance } from '../../src/domain/outcomes/attendance.ts';
 import { axeViolations } from '../helpers/axe.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { createTestDb, type TestDb } from '../helpers/testDb.ts';
-import { bookedSession, consentingResidents, DURING, markOf } from '../outcomes/attendanceFixture.ts';
+import { bookedSession, consentingResidents, END, markOf } from '../outcomes/attendanceFixture.ts';
 import { headerGuard, type AuditEntry } from './data/studioDataFixture.ts';
 
 const ARTIFACTS = 'test/artifacts';
 const NOW = new Date('2027-01-12T12:00:00Z');
+/** An hour after the session ended: when the resident is asked, and answers. */
+const AFTER = new Date(END.getTime() + 3600_000);
 
 describe('attendance pages in Chromium', () => {
   let t: TestDb;
@@ -33,7 +35,7 @@ describe('attendance pages in Chromium', () => {
     t = await createTestDb();
     const people = await consentingResidents(t.db, 'ax', 3);
     booked = await bookedSession(t.db, 'ax', people);
-    await t.db.transaction((tx) => answerAttendance(tx, people[2]!, false, DURING));
+    await t.db.transaction((tx) => answerAttendance(tx, people[2]!, false, AFTER));
     const logger = pino({ level: 'silent' });
     const guard = headerGuard(audits);
     const app = createApp({
@@ -79,10 +81,10 @@ describe('attendance pages in Chromium', () => {
     const page = await open('coordinator', '/ax');
     expect(await axeViolations(page)).toEqual([]);
     // Each booking is a group named by its legend, each choice a labelled radio.
-    const first = page.getByRole('group', { name: `Booking ${booked[0]}` });
+    const first = page.getByRole('group', { name: `Booking number ${booked[0]}` });
     await first.getByLabel('Went', { exact: true }).focus();
     await page.keyboard.press('Space');
-    const third = page.getByRole('group', { name: `Booking ${booked[2]}` });
+    const third = page.getByRole('group', { name: `Booking number ${booked[2]}` });
     expect(await third.getByLabel('Did not go', { exact: true }).isChecked()).toBe(true);
     await third.getByLabel('Went', { exact: true }).check();
     await page.screenshot({ path: `${ARTIFACTS}/studio-attendance-register.png`, fullPage: true });
@@ -94,19 +96,24 @@ describe('attendance pages in Chromium', () => {
     expect(await markOf(t.db, booked[1]!)).toBeUndefined();
     expect(audits.map((a) => a.action)).toEqual(['attendance.save']);
 
-    // A stale page offers "Not marked" for a booking marked meanwhile: the save is refused, nothing kept.
+    // A page left open while the resident answers in chat: changing that booking is refused, nothing kept.
     const stale = await open('coordinator', '/ax');
-    await t.db.transaction((tx) => answerAttendance(tx, 'ax-1', true, DURING));
-    await stale.getByRole('group', { name: `Booking ${booked[0]}` }).getByLabel('Did not go', { exact: true }).check();
+    await t.db.transaction((tx) => answerAttendance(tx, 'ax-1', true, AFTER));
+    await stale.getByRole('group', { name: `Booking number ${booked[1]}` }).getByLabel('Did not go', { exact: true }).check();
     await stale.getByRole('button', { name: 'Save attendance' }).click();
     await stale.waitForURL(`${base}/ax`);
     const summary = stale.locator('.error-summary');
-    expect(await summary.locator('li').allInnerTexts()).toEqual([`Booking ${booked[1]}: a mark can be corrected (went or did not go) but not taken back`]);
+    expect(await summary.locator('li').allInnerTexts()).toEqual([
+      `Booking number ${booked[1]}: someone else marked it after you opened this page (it is now: Went: marked by the resident, in chat, Mon, 11 Jan 2027 16:00). Check it and save again`,
+    ]);
+    // The register now shows the resident's answer.
+    expect(await stale.getByRole('group', { name: `Booking number ${booked[1]}` }).getByLabel('Went', { exact: true }).isChecked()).toBe(true);
     expect(await axeViolations(stale)).toEqual([]);
     await stale.screenshot({ path: `${ARTIFACTS}/studio-attendance-refused.png`, fullPage: true });
     await summary.locator('a').click();
     expect(new URL(stale.url()).hash).toBe(`#booking-${booked[1]}`);
     expect(await markOf(t.db, booked[0]!)).toMatchObject({ attended: true });
+    expect(await markOf(t.db, booked[1]!)).toEqual({ attended: true, source: 'resident', marked_by: 'resident' });
     await page.context().close();
     await stale.context().close();
   });

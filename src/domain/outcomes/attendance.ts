@@ -42,7 +42,12 @@ export type MarkResult =
   | { type: 'notBooked'; bookingId: number; sessionId: string; status: string }
   | { type: 'notStarted'; bookingId: number; sessionId: string; startsAt: Date }
   /** The booking is for another session than the one named. */
-  | { type: 'otherSession'; bookingId: number; sessionId: string };
+  | { type: 'otherSession'; bookingId: number; sessionId: string }
+  /**
+   * The booking's mark is no longer the one the coordinator saw (`expected`): someone marked or
+   * corrected it since (the resident in chat, the CLI, a CSV import, another page). Nothing changed.
+   */
+  | { type: 'changedMeanwhile'; bookingId: number; sessionId: string; mark: AttendanceMark | null };
 
 async function markLocked(tx: Queryable, b: MarkableBooking, attended: boolean, by: Marker, now: Date): Promise<MarkResult> {
   const base = { bookingId: b.bookingId, sessionId: b.sessionId };
@@ -70,17 +75,22 @@ async function markLocked(tx: Queryable, b: MarkableBooking, attended: boolean, 
 /**
  * Marks one booking went or did not go (run it inside a transaction). Only a booking holding a
  * seat (`booked`) of a session that has started may be marked; `sessionId`, when given, must be
- * the booking's.
+ * the booking's. `expected`, when given, is the mark the coordinator was shown (went, did not go,
+ * or null: not marked): read under the booking's lock, a mark that is no longer that is left as it
+ * is (`changedMeanwhile`), so a page left open never overwrites a mark made since.
  */
 export async function markAttendance(
   tx: Queryable,
-  input: { bookingId: number; attended: boolean; sessionId?: string },
+  input: { bookingId: number; attended: boolean; sessionId?: string; expected?: boolean | null },
   by: Marker,
   now: Date,
 ): Promise<MarkResult> {
   const b = (await attendanceRepo.lockBooking(tx, input.bookingId)) ? await attendanceRepo.findBooking(tx, input.bookingId) : undefined;
   if (!b) return { type: 'notFound', bookingId: input.bookingId };
   if (input.sessionId !== undefined && b.sessionId !== input.sessionId) return { type: 'otherSession', bookingId: b.bookingId, sessionId: b.sessionId };
+  if (input.expected !== undefined && (b.mark?.attended ?? null) !== input.expected) {
+    return { type: 'changedMeanwhile', bookingId: b.bookingId, sessionId: b.sessionId, mark: b.mark };
+  }
   return markLocked(tx, b, input.attended, by, now);
 }
 
@@ -89,25 +99,29 @@ export const answerAttendanceResultSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notAttended'), sessionId: z.string() }),
   /** Already answered or marked by a coordinator: nothing changed. */
   z.object({ type: z.literal('alreadyAnswered'), sessionId: z.string() }),
-  /** No booked session has started yet: nothing to answer. */
+  /** No booked session has ended yet: nothing to answer. */
   z.object({ type: z.literal('noSession') }),
 ]);
 export type AnswerAttendanceResult = z.infer<typeof answerAttendanceResultSchema>;
 
 /**
- * The resident's "I went" / "I could not go": recorded for their latest booked session that has
- * started and that nobody has marked or answered yet. When there is none, says whether their
- * latest session is already recorded (a second answer, or a coordinator's mark) or there is none.
+ * The resident's "I went" / "I could not go" (a button or typed; neither names the booking, since a
+ * global command carries no parameter): recorded for the booked session they were asked about most
+ * recently that nobody has marked or answered yet (or, not asked yet, the latest one to end). Only
+ * a session that has ENDED can be answered: "I went" in the middle of it is not taken. When there
+ * is none, says whether their latest ended session is already recorded (a second answer, or a
+ * coordinator's mark) or there is none.
  */
 export async function answerAttendance(tx: Queryable, conversationId: string, went: boolean, now: Date): Promise<AnswerAttendanceResult> {
-  const open = await attendanceRepo.latestUnanswered(tx, conversationId, now);
+  const open = await attendanceRepo.openQuestion(tx, conversationId, now);
   // Locked, then read again: a coordinator who marked it meanwhile is seen, and wins.
   const b = open !== undefined && (await attendanceRepo.lockBooking(tx, open)) ? await attendanceRepo.findBooking(tx, open) : undefined;
-  if (b) {
+  // Read again under the lock: the session may have been moved since (its end now still to come).
+  if (b && b.endsAt <= now) {
     const r = await markLocked(tx, b, went, { source: 'resident' }, now);
     if (r.type === 'marked') return { type: went ? 'attended' : 'notAttended', sessionId: r.sessionId };
   }
-  const latest = await attendanceRepo.latestStarted(tx, conversationId, now);
+  const latest = await attendanceRepo.latestEnded(tx, conversationId, now);
   return latest ? { type: 'alreadyAnswered', sessionId: latest.sessionId } : { type: 'noSession' };
 }
 
@@ -124,5 +138,7 @@ export function refusalText(r: Exclude<MarkResult, { type: 'marked' | 'alreadyMa
       return `booking ${r.bookingId} does not hold a seat (it is ${r.status}), so there is no attendance to mark`;
     case 'notStarted':
       return `session ${r.sessionId} has not started yet (it starts ${londonTime.format(r.startsAt)}): mark attendance once it has`;
+    case 'changedMeanwhile':
+      return `booking ${r.bookingId} was marked since you looked (it is now ${r.mark === null ? 'not marked' : r.mark.attended ? 'went' : 'did not go'}): nothing was changed`;
   }
 }

@@ -11,7 +11,7 @@ export function attendanceActions(): DomainAction[] {
   const actions = [
     defineAction({
       name: 'answerAttendance',
-      description: "Records whether the resident went to their latest course session that has started and is not yet answered; a coordinator's mark is never overwritten.",
+      description: "Records whether the resident went to the course session they were last asked about (or, not asked yet, the latest to end) that has ended and is not yet answered; a coordinator's mark is never overwritten.",
       params: z.object({ went: flowBoolean }),
       result: answerAttendanceResultSchema,
       run: (p, ctx) => answerAttendance(ctx.tx, ctx.conversationId, p.went, ctx.now),

@@ -14,7 +14,10 @@ import type { Send } from '../shared/send.ts';
  * "Did you go?" (issue 15, Deliver 6): an hour after a booked session ends, the resident is asked
  * in their language, with two buttons that are global commands (flows/commands.yaml: attended,
  * not_attended), so the answer works whatever step their flow waits in, typed or pressed. The
- * answer is recorded by `answerAttendance` unless a coordinator has marked the booking.
+ * answer is recorded by `answerAttendance` unless a coordinator has marked the booking. A global
+ * command carries no parameter (a button's value is exactly `cmd:<id>`), so the buttons cannot name
+ * the booking: the time each question is sent is recorded (`attendance_questions`) and the answer
+ * goes to the question sent most recently that is still unanswered.
  *
  * The job is queued with the booking's reminders and cancelled with them (courses/reminders.ts):
  * a cancelled or moved booking is not asked about. At send time the job checks again that the
@@ -63,7 +66,7 @@ export function attendanceQuestionReplies(s: SessionSummary, w: NoticeWriter): R
 /** The job's handler, to give the JobRunner (domain/journey/journeyJobHandlers.ts gathers it). */
 export function attendanceJobHandlers(deps: { send: Send; notices: Notices }): Record<string, JobHandler> {
   return {
-    [ATTENDANCE_JOB]: async (payload, { db }) => {
+    [ATTENDANCE_JOB]: async (payload, { db, now }) => {
       const p = payloadSchema.parse(payload);
       const target = await attendanceRepo.askTarget(db, p.bookingId);
       // Cancelled, moved, already marked, consent withdrawn or data erased since it was queued.
@@ -71,6 +74,8 @@ export function attendanceJobHandlers(deps: { send: Send; notices: Notices }): R
       const session = await getSession(db, target.sessionId);
       if (!session) return;
       await deps.send(target.conversationId, attendanceQuestionReplies(session, noticeWriter(deps.notices, target.locale)));
+      // Sent: an answer that names no booking is about this one, the latest question asked.
+      await attendanceRepo.recordAsked(db, p.bookingId, now);
     },
   };
 }

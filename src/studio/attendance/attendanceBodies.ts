@@ -24,14 +24,15 @@ export const CHOICES = [
 ] as const;
 export type Choice = (typeof CHOICES)[number]['value'];
 
-const choiceOf = (m: AttendanceMark | null): Choice => (m === null ? 'unmarked' : m.attended ? 'went' : 'absent');
+/** The choice that stands for a mark (what the register shows, and posts back as `s-<booking id>`). */
+export const choiceOf = (m: AttendanceMark | null): Choice => (m === null ? 'unmarked' : m.attended ? 'went' : 'absent');
 function who(m: AttendanceMark, email: string | null): string {
   if (m.source === 'resident') return 'the resident, in chat';
   if (m.markedBy === 'cli') return 'the command line';
   if (m.markedBy === 'csv') return 'a CSV import';
   return email ?? `studio account ${m.markedBy.slice('staff:'.length)}`;
 }
-const markText = (l: Pick<RegisterLine, 'mark' | 'markedByEmail'>) =>
+export const markText = (l: Pick<RegisterLine, 'mark' | 'markedByEmail'>): string =>
   l.mark === null ? 'Not marked' : `${l.mark.attended ? 'Went' : 'Did not go'}: marked by ${who(l.mark, l.markedByEmail)}, ${stamp(l.mark.markedAt)}`;
 const languageName = (code: string) => languageOf(code)?.english ?? code;
 
@@ -55,7 +56,10 @@ export interface RegisterPageData {
   lines: RegisterLine[];
   canEdit: boolean;
   csrf: string;
-  /** What a refused save asked for, by booking id (shown again so nothing typed is lost). */
+  /**
+   * What a refused save asked for, by booking id (shown again so nothing typed is lost): only the
+   * choices the coordinator changed, so a mark made meanwhile is shown as it now is.
+   */
   chosen?: Record<number, Choice>;
   /** Problems by booking id (0: the form as a whole). */
   errors?: Array<{ bookingId: number; message: string }>;
@@ -72,8 +76,10 @@ function bookingFieldset(l: RegisterLine, d: RegisterPageData): string {
   const asked = d.chosen?.[l.bookingId];
   const chosen = asked && options.some((o) => o.value === asked) ? asked : choiceOf(l.mark);
   const described = [`${id}-now`, error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  // The mark as shown, posted back: only a choice changed from it is saved, and only while the mark is still this.
   return `<fieldset class="field${error ? ' field-invalid' : ''}" id="${id}" aria-describedby="${described}">
-<legend>Booking ${l.bookingId}</legend>
+<legend>Booking number ${l.bookingId}</legend>
+<input type="hidden" name="s-${l.bookingId}" value="${choiceOf(l.mark)}">
 <p class="hint" id="${id}-now">Booked ${html(stamp(l.bookedAt))}; speaks ${html(languageName(l.language))}. ${html(markText(l))}.</p>
 ${error ? `<p class="field-error" id="${id}-error"><span class="visually-hidden">Error:</span> ${html(error.message)}</p>` : ''}
 ${options
@@ -93,17 +99,17 @@ export function registerBody(d: RegisterPageData): string {
     ? `<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1">
 <h2 id="error-summary-title">There is a problem</h2>
 <p>Nothing was saved.</p>
-<ul>${errors.map((e) => (e.bookingId ? `<li><a href="#${fieldsetId(e.bookingId)}">Booking ${e.bookingId}: ${html(e.message)}</a></li>` : `<li>${html(e.message)}</li>`)).join('')}</ul>
+<ul>${errors.map((e) => (e.bookingId ? `<li><a href="#${fieldsetId(e.bookingId)}">Booking number ${e.bookingId}: ${html(e.message)}</a></li>` : `<li>${html(e.message)}</li>`)).join('')}</ul>
 </div>`
     : '';
   const facts = `<dl><dt>Course</dt><dd>${html(s.courseName)}</dd><dt>When</dt><dd>${html(sessionTimes(s))}</dd><dt>Venue</dt><dd>${html(s.venueName)}</dd><dt>Booked</dt><dd>${s.booked} (went ${s.attended}, did not go ${s.absent}, not marked ${s.unmarked})</dd></dl>`;
-  const intro = `<p>Each booking is shown by its number, as in <code>anchorline attendance list ${html(s.id)}</code>; the register has no names. A coordinator's mark wins over the resident's own answer in chat.</p>`;
+  const intro = `<p>Each booking is shown by its booking number (the number the resident was told when they booked), as in <code>anchorline attendance list ${html(s.id)}</code>; the register has no names. A coordinator's mark wins over the resident's own answer in chat.</p>`;
   const back = `<p><a href="/studio/attendance">All sessions that have started</a></p>`;
   if (d.lines.length === 0) return `${doneNote(d.done)}${facts}<p>Nobody holds a seat on this session.</p>${back}`;
   if (!d.canEdit) {
-    const rows = d.lines.map((l) => [`Booking ${l.bookingId}`, html(stamp(l.bookedAt)), html(languageName(l.language)), html(markText(l))]);
+    const rows = d.lines.map((l) => [String(l.bookingId), html(stamp(l.bookedAt)), html(languageName(l.language)), html(markText(l))]);
     return `${doneNote(d.done)}${facts}${intro}<p>Your role can read the register; a coordinator marks it.</p>
-${table('Register', ['Booking', 'Booked', 'Language', 'Attendance'], rows)}${back}`;
+${table('Register', ['Booking number', 'Booked', 'Language', 'Attendance'], rows)}${back}`;
   }
   return `${summary}${doneNote(d.done)}${facts}${intro}
 <form method="post" action="/studio/attendance/${html(s.id)}" novalidate>${csrfInput(d.csrf)}

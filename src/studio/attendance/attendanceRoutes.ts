@@ -7,7 +7,7 @@ import type { Db } from '../../store/db.ts';
 import { formBody } from '../formBody.ts';
 import { page } from '../layout.ts';
 import { can, staffOf, type StudioGuard } from '../staff.ts';
-import { CHOICES, registerBody, sessionListBody, type Choice, type RegisterPageData } from './attendanceBodies.ts';
+import { CHOICES, markText, registerBody, sessionListBody, type Choice, type RegisterPageData } from './attendanceBodies.ts';
 
 export interface AttendanceRoutesOptions {
   db: Db;
@@ -20,21 +20,36 @@ export interface AttendanceRoutesOptions {
 export const LIST_DAYS = 60;
 
 const choiceSchema = z.enum(CHOICES.map((c) => c.value) as [Choice, ...Choice[]]);
-/** The register form: the CSRF token (checked by the guard) and `b-<booking id>` → a choice. */
+
+/** One booking of a posted register: what the coordinator chose, and the mark the page showed. */
+export interface PostedLine {
+  bookingId: number;
+  chosen: Choice;
+  shown: Choice;
+}
+
+/**
+ * The register form: the CSRF token (checked by the guard) and, per booking, `b-<booking id>` → the
+ * choice and `s-<booking id>` → the mark the page showed (a hidden field), always together.
+ */
 const registerFormSchema = z
   .record(z.string(), z.string())
   .superRefine((fields, ctx) => {
     for (const [name, value] of Object.entries(fields)) {
       if (name === 'csrf') continue;
-      if (!/^b-[1-9]\d{0,14}$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'not a field of the register' });
+      const m = /^([bs])-([1-9]\d{0,14})$/.exec(name);
+      if (!m) ctx.addIssue({ code: 'custom', path: [name], message: 'not a field of the register' });
       else if (!choiceSchema.safeParse(value).success) ctx.addIssue({ code: 'custom', path: [name], message: 'choose went, did not go or not marked' });
+      else if (fields[`${m[1] === 'b' ? 's' : 'b'}-${m[2]}`] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'the register page was incomplete: open it again' });
+      }
     }
   })
-  .transform((fields) => {
-    const chosen: Record<number, Choice> = {};
-    for (const [name, value] of Object.entries(fields)) if (name !== 'csrf') chosen[Number(name.slice(2))] = value as Choice;
-    return chosen;
-  });
+  .transform((fields): PostedLine[] =>
+    Object.keys(fields)
+      .filter((name) => name.startsWith('b-'))
+      .map((name) => ({ bookingId: Number(name.slice(2)), chosen: fields[name] as Choice, shown: fields[`s-${name.slice(2)}`] as Choice })),
+  );
 
 const savedSchema = z.object({ saved: z.coerce.number().int().min(0).max(100_000), changed: z.coerce.number().int().min(0).max(100_000) });
 
@@ -44,6 +59,12 @@ const savedSchema = z.object({ saved: z.coerce.number().int().min(0).max(100_000
  * Reading needs `read`; saving needs `data` (the guard checks the CSRF token), is one transaction
  * (a problem with one booking saves nothing), is audited with counts and booking numbers only,
  * and answers 303 back to the register.
+ *
+ * Only what the coordinator changed is saved: each booking posts back the mark the page showed,
+ * and a booking whose choice is still that is left alone (a resident's own answer stays theirs).
+ * A changed one is saved only if its mark, read under the booking's lock, is still the one shown;
+ * otherwise someone marked it since (chat, CLI, CSV, another page) and the save is refused with
+ * those bookings named and their current marks shown, so nobody's mark is overwritten unseen.
  */
 export function attendanceRoutes(o: AttendanceRoutesOptions): express.Router {
   const r = express.Router();
@@ -90,35 +111,53 @@ export function attendanceRoutes(o: AttendanceRoutesOptions): express.Router {
 
   r.post('/:sessionId', change, async (req: Request, res) => {
     const session = await startedSession(req.params.sessionId);
-    const chosen = formBody(req, registerFormSchema);
+    const posted = formBody(req, registerFormSchema);
     const staff = staffOf(res.locals);
     const t = now();
-    const current = new Map((await attendanceRepo.register(o.db, session.id)).map((l) => [l.bookingId, l]));
+    // What the coordinator changed; a booking left as the page showed it is not touched.
+    const touched = posted.filter((p) => p.chosen !== p.shown);
     const errors: Array<{ bookingId: number; message: string }> = [];
+    const changedMeanwhile = new Set<number>();
     const done: Array<Extract<MarkResult, { type: 'marked' }>> = [];
-    for (const [id, choice] of Object.entries(chosen)) {
-      const line = current.get(Number(id));
-      if (choice === 'unmarked' && line?.mark) errors.push({ bookingId: Number(id), message: 'a mark can be corrected (went or did not go) but not taken back' });
+    for (const p of touched) {
+      if (p.chosen === 'unmarked') errors.push({ bookingId: p.bookingId, message: 'a mark can be corrected (went or did not go) but not taken back' });
     }
     class Refused extends Error {}
     if (errors.length === 0) {
       try {
         await o.db.transaction(async (tx) => {
-          for (const [id, choice] of Object.entries(chosen)) {
-            if (choice === 'unmarked') continue;
-            const out = await markAttendance(tx, { bookingId: Number(id), sessionId: session.id, attended: choice === 'went' }, { source: 'coordinator', markedBy: `staff:${staff.id}` }, t);
+          for (const p of touched) {
+            const expected = p.shown === 'unmarked' ? null : p.shown === 'went';
+            const out = await markAttendance(
+              tx,
+              { bookingId: p.bookingId, sessionId: session.id, attended: p.chosen === 'went', expected },
+              { source: 'coordinator', markedBy: `staff:${staff.id}` },
+              t,
+            );
             if (out.type === 'marked') done.push(out);
+            else if (out.type === 'changedMeanwhile') changedMeanwhile.add(out.bookingId);
             else if (out.type !== 'alreadyMarked') errors.push({ bookingId: out.bookingId, message: refusalText(out) });
           }
-          if (errors.length) throw new Refused();
+          if (errors.length || changedMeanwhile.size) throw new Refused();
         });
       } catch (err) {
         if (!(err instanceof Refused)) throw err;
       }
     }
-    if (errors.length) {
+    if (errors.length || changedMeanwhile.size) {
+      // The register as it is now: the marks made meanwhile are shown, and posted back as shown.
+      const current = new Map((await attendanceRepo.register(o.db, session.id)).map((l) => [l.bookingId, l]));
+      for (const id of changedMeanwhile) {
+        const line = current.get(id);
+        const state = line ? `it is now: ${markText(line)}` : 'it no longer holds a seat';
+        errors.push({ bookingId: id, message: `someone else marked it after you opened this page (${state}). Check it and save again` });
+      }
+      errors.sort((a, b) => a.bookingId - b.bookingId);
+      // Keep only the coordinator's own changes, so a mark made meanwhile is shown as it now is.
+      const chosen: Record<number, Choice> = {};
+      for (const p of touched) if (!changedMeanwhile.has(p.bookingId)) chosen[p.bookingId] = p.chosen;
       // A booking number the register does not show (cancelled meanwhile, or typed by hand) has no fieldset to link to.
-      const shown = errors.map((e) => (current.has(e.bookingId) ? e : { bookingId: 0, message: `Booking ${e.bookingId}: ${e.message}` }));
+      const shown = errors.map((e) => (current.has(e.bookingId) ? e : { bookingId: 0, message: `Booking number ${e.bookingId}: ${e.message}` }));
       return renderRegister(res, session, 409, { errors: shown, chosen });
     }
     const changed = done.filter((d) => d.changed).map((d) => d.bookingId);
