@@ -136,7 +136,7 @@ export async function runFlowTest(test: FlowTest, opts: FlowTestOptions): Promis
       const texts = last.map(replyText);
       for (const e of [step.expect].flat()) {
         const re = /^\/(.*)\/$/.exec(e);
-        const ok = re ? texts.some((x) => new RegExp(re[1]!, 'u').test(x)) : texts.some((x) => x.includes(t(e)));
+        const ok = re ? texts.some((x) => new RegExp(re[1]!, 'u').test(x)) : texts.some((x) => wordingMatches(x, t(e)));
         if (!ok) fail(i, `expected ${re ? `text matching ${e}` : `"${e}" ("${t(e)}")`}`);
       }
       if (step.choices) {
@@ -163,4 +163,17 @@ export async function runFlowTest(test: FlowTest, opts: FlowTestOptions): Promis
     }
   }
   return { turns: n };
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether a reply holds an expected key's wording. The wording is rendered without the turn's
+ * values, so each `{{placeholder}}` left in it stands for any text ("Your booking number is
+ * {{booking.bookingId}}." matches "Your booking number is 7.").
+ */
+export function wordingMatches(reply: string, wording: string): boolean {
+  if (!wording.includes('{{')) return reply.includes(wording);
+  const pattern = wording.split(/\{\{[^}]*\}\}/).map(escapeRegExp).join('.+?');
+  return new RegExp(pattern, 'su').test(reply);
 }
