@@ -35,8 +35,8 @@ function params(p: OutcomeQueryParams): unknown[] {
   return [p.scopePartnerId ?? null, p.from, p.to, p.now, p.programmeId ?? null, p.employerId ?? null, p.referralCode ?? null, p.imdDecile ?? null];
 }
 
-/** Steps counted per resident, each the first time the resident reached it. */
-export const RESIDENT_STEPS = ['consented', 'eligible', 'booked', 'attended', 'applied', 'shortlisted', 'interviewed', 'offered', 'started_job'] as const;
+/** Steps counted per resident, each the first time the resident reached it, in the funnel's order (applied before attended). */
+export const RESIDENT_STEPS = ['consented', 'eligible', 'booked', 'applied', 'attended', 'shortlisted', 'interviewed', 'offered', 'started_job'] as const;
 export type ResidentStep = (typeof RESIDENT_STEPS)[number];
 
 const EMPLOYER_STEPS = new Set(['applied', 'shortlisted', 'interviewed', 'offered', 'started_job']);
@@ -55,13 +55,14 @@ function firstAt(step: ResidentStep): string {
 const WEEK = (col: string) => `to_char(date_trunc('week', ${col} AT TIME ZONE 'Europe/London'), 'YYYY-MM-DD')`;
 
 /**
- * What a resident did in the period, as 'week|step' (Monday week) and 'period|handed_off' /
- * 'period|erased' strings, each once: the weekly activity rows without a join back to the events.
+ * What a resident did in the period, as 'week|step' (Monday week) and 'period|handed_off'
+ * strings, each once: the weekly activity rows without a join back to the events. (Erasures are
+ * anonymous events, counted by queryErased.)
  */
-const ACTIVITY_AGG = `array_agg(DISTINCT CASE WHEN stage IN ('handed_off', 'erased') THEN 'period|' || stage
+const ACTIVITY_AGG = `array_agg(DISTINCT CASE WHEN stage = 'handed_off' THEN 'period|' || stage
          ELSE ${WEEK('at')} || '|' || CASE WHEN stage = 'eligibility' THEN 'eligible' ELSE stage END END)
        FILTER (WHERE at >= $2::timestamptz AND at < $3::timestamptz
-         AND (stage IN ('consented', 'booked', 'handed_off', 'erased') OR (stage = 'eligibility' AND eligible)
+         AND (stage IN ('consented', 'booked', 'handed_off') OR (stage = 'eligibility' AND eligible)
               OR (stage = 'attended' AND attendance_rank = 1)
               OR (stage IN ('applied', 'offered', 'started_job') AND ($6::text IS NULL OR partner_id = $6::text)))) AS acts`;
 
@@ -97,9 +98,21 @@ rf AS (
 
 const STEP_PAIRS: Array<[ResidentStep, ResidentStep]> = RESIDENT_STEPS.slice(1).map((s, i) => [RESIDENT_STEPS[i]!, s]);
 
-const median = ([a, b]: [ResidentStep, ResidentStep]) =>
-  `percentile_disc(0.5) WITHIN GROUP (ORDER BY floor(extract(epoch FROM (t_${b} - t_${a})) / 86400)) FILTER (WHERE d.dim = 'all' AND t_${a} IS NOT NULL AND t_${b} IS NOT NULL) AS m_${b},
-   count(*) FILTER (WHERE t_${a} IS NOT NULL AND t_${b} IS NOT NULL) AS n_${b}`;
+/** The Europe/London calendar date of an instant: erasure keeps an erased resident's events to the start of their London day, so days between dates do not move. */
+const LONDON_DATE = (col: string) => `(${col} AT TIME ZONE 'Europe/London')::date`;
+
+/**
+ * Per step, on the `all` row: the residents who reached it and the previous step (in any order:
+ * the conversion), and over those who reached this one on the same London day or later, the lower
+ * median of the days between (London dates) and how many they are.
+ */
+const median = ([a, b]: [ResidentStep, ResidentStep]) => {
+  const both = `d.dim = 'all' AND t_${a} IS NOT NULL AND t_${b} IS NOT NULL`;
+  const gap = `${LONDON_DATE(`t_${b}`)} - ${LONDON_DATE(`t_${a}`)}`;
+  return `count(*) FILTER (WHERE ${both}) AS both_${b},
+   percentile_disc(0.5) WITHIN GROUP (ORDER BY ${gap}) FILTER (WHERE ${both} AND ${gap} >= 0) AS m_${b},
+   count(*) FILTER (WHERE ${both} AND ${gap} >= 0) AS n_${b}`;
+};
 
 /**
  * The cohort (residents whose first visible event falls in the period) by dimension: `all` (the
@@ -129,8 +142,12 @@ export interface CohortRow {
   key: string;
   residents: number;
   counts: Record<ResidentStep, number>;
-  /** Median whole days from the previous resident step (on the `all` row only), and how many residents it is over. */
-  medians: Partial<Record<ResidentStep, { days: number | null; n: number }>>;
+  /**
+   * On the `all` row only, from the previous resident step: `both`, the residents who reached both
+   * steps; `days`, the lower median of London days between them over the `n` of those who reached
+   * this step on the same day or later.
+   */
+  medians: Partial<Record<ResidentStep, { both: number; days: number | null; n: number }>>;
 }
 
 export async function queryCohort(db: Queryable, p: OutcomeQueryParams): Promise<CohortRow[]> {
@@ -141,7 +158,10 @@ export async function queryCohort(db: Queryable, p: OutcomeQueryParams): Promise
     residents: Number(row.residents),
     counts: Object.fromEntries(RESIDENT_STEPS.map((s) => [s, Number(row[s])])) as Record<ResidentStep, number>,
     medians: Object.fromEntries(
-      STEP_PAIRS.map(([, b]) => [b, { days: row[`m_${b}`] === null || row[`m_${b}`] === undefined ? null : Number(row[`m_${b}`]), n: Number(row[`n_${b}`]) }]),
+      STEP_PAIRS.map(([, b]) => [
+        b,
+        { both: Number(row[`both_${b}`]), days: row[`m_${b}`] === null || row[`m_${b}`] === undefined ? null : Number(row[`m_${b}`]), n: Number(row[`n_${b}`]) },
+      ]),
     ),
   }));
 }
@@ -180,8 +200,21 @@ export async function queryStarted(db: Queryable, p: OutcomeQueryParams): Promis
 }
 
 /**
+ * Erasures in the period, for the whole network: the `erased` event is a bare count (no subject,
+ * route, ward or decile; the start of the London day), so it cannot be cut or scoped to a partner.
+ * Parameters: $1 from, $2 to, $3 now.
+ */
+const ERASED_SQL = `SELECT count(*)::int AS n FROM funnel_events
+ WHERE stage = 'erased' AND at >= $1::timestamptz AND at < $2::timestamptz AND at <= $3::timestamptz`;
+
+export async function queryErased(db: Queryable, p: Pick<OutcomeQueryParams, 'from' | 'to' | 'now'>): Promise<number> {
+  const { rows } = await db.query(ERASED_SQL, [p.from, p.to, p.now]);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
  * Activity in the period: distinct residents (passing the filters) with an event of each step in
- * each Monday week, and in the whole period for the side stages (handed to a person, erased).
+ * each Monday week, and in the whole period for handing to a person.
  * Not the cohort: a resident who consented in September and was offered a job in October counts
  * in a September week and in an October week.
  */

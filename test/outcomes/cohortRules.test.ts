@@ -48,6 +48,8 @@ async function residents(n: number, steps: Step[], dims: Partial<TestEvent> = {}
 const report = (period: { from: Date; to: Date }, scope: OutcomeScope = { kind: 'network' }) => loadOutcomes(t.db, scope, period, { now: NOW });
 const count = (r: OutcomeReport, step: FunnelStep) => r.funnel.find((f) => f.step === step)!.residents.shown;
 const median = (r: OutcomeReport, step: FunnelStep) => r.funnel.find((f) => f.step === step)!.medianDays;
+const conv = (r: OutcomeReport, step: FunnelStep) => r.funnel.find((f) => f.step === step)!.conversion;
+const strip = (r: OutcomeReport) => ({ ...r, generatedAt: null });
 
 describe('the cohort', () => {
   it('is who first came in the period; their later steps count in that period, not in the month they happened', async () => {
@@ -100,7 +102,7 @@ describe('attendance', () => {
 });
 
 describe('median days', () => {
-  it('is the lower median of whole days between first reaching each step, over residents who reached both', async () => {
+  it('is the lower median of London calendar days between first reaching each step, over residents who reached both', async () => {
     const gaps = [0.5, 1.2, 2.9, 3.1, 10, 30];
     for (const g of gaps) {
       await residents(1, [
@@ -109,8 +111,9 @@ describe('median days', () => {
         ['eligibility', '2026-11-20T10:00:00Z', { eligible: true }],
       ]);
     }
-    // Whole days 0, 1, 2, 3, 10, 30: the lower median of six is the third, 2.
-    expect(median(await report(OCTOBER), 'eligible')).toBe(2);
+    // London calendar days (from 11:00 BST on 1 October) 0, 1, 3 (2.9 days on is 08:36 on the 4th), 3, 10, 30:
+    // the lower median of six is the third, 3.
+    expect(median(await report(OCTOBER), 'eligible')).toBe(3);
   });
 
   it('is not shown over fewer than five residents', async () => {
@@ -124,6 +127,107 @@ describe('median days', () => {
     ]);
     const r = await report(OCTOBER);
     expect([count(r, 'consented'), count(r, 'eligible'), median(r, 'eligible')]).toEqual(['7', '<5', null]);
+  });
+});
+
+describe('the funnel order: residents book and apply in the same chat, before the session', () => {
+  it('five residents apply, then are marked attended a day later: applied comes before attended, 100% each, 1 day', async () => {
+    await residents(5, [
+      ['consented', '2026-10-01T10:00:00Z'],
+      ['eligibility', '2026-10-01T10:05:00Z', { eligible: true }],
+      ['booked', '2026-10-01T10:10:00Z', { sessionId: 's1' }],
+      ['applied', '2026-10-01T10:15:00Z', { partnerId: 'bcc', vacancyId: 'bcc-1' }],
+      ['attended', '2026-10-02T09:00:00Z', { sessionId: 's1' }],
+    ]);
+    const r = await report(OCTOBER);
+    expect(r.funnel.map((f) => f.step)).toEqual(['started', 'consented', 'eligible', 'booked', 'applied', 'attended', 'shortlisted', 'interviewed', 'offered', 'started_job']);
+    expect(['applied', 'attended'].map((s) => [count(r, s as FunnelStep), conv(r, s as FunnelStep), median(r, s as FunnelStep)])).toEqual([
+      ['5', '100%', 0],
+      // Under 24 hours, but the next London day.
+      ['5', '100%', 1],
+    ]);
+  });
+
+  it('residents in both orders: conversion is of the previous step and never over 100%; days only where this step is not on an earlier day', async () => {
+    // Applied in the chat, then attended.
+    await residents(5, [
+      ['consented', '2026-10-01T10:00:00Z'],
+      ['booked', '2026-10-02T10:00:00Z', { sessionId: 's1' }],
+      ['applied', '2026-10-02T10:05:00Z', { partnerId: 'bcc', vacancyId: 'bcc-1' }],
+      ['attended', '2026-10-05T10:00:00Z', { sessionId: 's1' }],
+    ]);
+    // Attended, then applied a week later.
+    await residents(6, [
+      ['consented', '2026-10-01T10:00:00Z'],
+      ['booked', '2026-10-02T10:00:00Z', { sessionId: 's1' }],
+      ['attended', '2026-10-05T10:00:00Z', { sessionId: 's1' }],
+      ['applied', '2026-10-12T10:00:00Z', { partnerId: 'bcc', vacancyId: 'bcc-1' }],
+    ]);
+    // Applied without booking.
+    await residents(7, [
+      ['consented', '2026-10-01T10:00:00Z'],
+      ['applied', '2026-10-03T10:00:00Z', { partnerId: 'bcc', vacancyId: 'bcc-1' }],
+    ]);
+    const r = await report(OCTOBER);
+    // Booked 11; applied 18, 11 of them booked: 100%, not 164%. Attended 11, all of the applied's 18 … 11 of them: 61%.
+    expect([count(r, 'booked'), count(r, 'applied'), conv(r, 'applied'), count(r, 'attended'), conv(r, 'attended')]).toEqual(['11', '18', '100%', '11', '61%']);
+    // Booked → applied: 0 days (5) and 10 days (6): the lower median of 11 is the sixth, 10.
+    expect(median(r, 'applied')).toBe(10);
+    // Applied → attended: only the five who attended on or after the day they applied, 3 days.
+    expect(median(r, 'attended')).toBe(3);
+  });
+});
+
+describe('days between steps are London calendar days, so erasure (events kept at the start of their London day) moves nothing', () => {
+  it('23:30 on 1 October to 00:30 on 3 October (BST) is 2 days, before and after the times are cut to the day', async () => {
+    await residents(5, [
+      ['consented', '2026-10-01T10:00:00Z'],
+      ['booked', '2026-10-01T22:30:00Z', { sessionId: 's1' }],
+      ['applied', '2026-10-02T23:30:00Z', { partnerId: 'bcc', vacancyId: 'bcc-1' }],
+    ]);
+    const before = await report(OCTOBER);
+    expect(median(before, 'applied')).toBe(2);
+    await t.db.query(`UPDATE funnel_events SET at = date_trunc('day', at AT TIME ZONE 'Europe/London') AT TIME ZONE 'Europe/London'`);
+    expect(strip(await report(OCTOBER))).toEqual(strip(before));
+  });
+});
+
+describe('erasures', () => {
+  it('are a bare count for the network: not for a partner, nor under a programme, route or decile filter', async () => {
+    await residents(5, [['consented', '2026-10-01T10:00:00Z']], { referralCode: 'PION1', programmeId: 'young-people' });
+    await insertEvents(
+      t.db,
+      Array.from({ length: 6 }, (_, i): TestEvent => ({ subject: null, stage: 'erased', at: new Date(`2026-10-${10 + i}T23:00:00Z`) })),
+    );
+    await insertEvents(t.db, [{ subject: null, stage: 'erased', at: new Date('2026-09-29T23:00:00Z') }]);
+    expect((await report(OCTOBER)).erased.shown).toBe('6');
+    expect((await loadOutcomes(t.db, { kind: 'network' }, { ...OCTOBER, partnerId: 'bcc' }, { now: NOW })).erased.shown).toBe('6');
+    expect((await report(OCTOBER, { kind: 'partner', partnerId: 'pioneer' })).erased.shown).toBe('–');
+    for (const filter of [{ programmeId: 'young-people' }, { referralCode: 'PION1' }, { imdDecile: 1 }]) {
+      expect((await loadOutcomes(t.db, { kind: 'network' }, { ...OCTOBER, ...filter }, { now: NOW })).erased.shown).toBe('–');
+    }
+  });
+});
+
+describe('by ward', () => {
+  it('has a "not known" row, so no column gives away the residents without a ward by subtraction from the funnel', async () => {
+    await residents(10, [
+      ['consented', '2026-10-01T10:00:00Z'],
+      ['eligibility', '2026-10-01T10:05:00Z', { eligible: true, wardCode: 'E05011186', imdDecile: 1 }],
+      ['booked', '2026-10-01T10:10:00Z', { sessionId: 's1', wardCode: 'E05011186', imdDecile: 1 }],
+    ]);
+    await residents(2, [
+      ['consented', '2026-10-01T10:00:00Z'],
+      ['eligibility', '2026-10-01T10:05:00Z', { eligible: true }],
+      ['booked', '2026-10-01T10:10:00Z', { sessionId: 's1' }],
+    ]);
+    const r = await report(OCTOBER);
+    expect([count(r, 'consented'), count(r, 'eligible'), count(r, 'booked')]).toEqual(['12', '12', '12']);
+    expect(r.byWard.map((w) => [w.key, w.label, w.counts.consented.shown, w.counts.eligible.shown, w.counts.booked.shown])).toEqual([
+      ['E05011186', expect.any(String), '[c]', '[c]', '[c]'],
+      ['', 'Ward not known', '<5', '<5', '<5'],
+    ]);
+    expect(r.decileUnknown.shown).toBe('<5');
   });
 });
 

@@ -2,8 +2,10 @@
  * A seeded population for the outcomes figures (issue 15): thousands of residents across the real
  * wards and deciles of Birmingham and Solihull, brought in by several referral routes of three
  * partners, applying to vacancies of three employers, walking the funnel with seeded chances and
- * dates over four months; some change language, some attend and are then corrected, some are
- * handed to a person, some erase their data.
+ * dates over four months; about half of those who book apply in the same chat, before the session
+ * (the shipped flow), the others after it; some change language, some attend and are then
+ * corrected, some are handed to a person, some erase their data (as the eraser leaves it: their
+ * events at the start of their London day, the `erased` event a bare anonymous count).
  *
  * `expectedOutcomes` computes the raw figures from the generator's own events in plain
  * JavaScript — the semantics of docs/outcomes.md written a second time, independently of the
@@ -119,9 +121,29 @@ function uuid(r: () => number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The start of the Europe/London day an instant falls in (what erasure keeps of an event's time). */
+export function londonDayStart(at: Date): Date {
+  const ymd = londonDate(at);
+  for (const offsetHours of [1, 0]) {
+    const t = new Date(Date.parse(`${ymd}T00:00:00Z`) - offsetHours * 3_600_000);
+    if (londonDate(t) === ymd && londonDate(new Date(t.getTime() - 1)) !== ymd) return t;
+  }
+  throw new Error(`no London midnight for ${at.toISOString()}`);
+}
+
+function londonDate(at: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}
+
+/** Days between the Europe/London dates of two instants. */
+export function londonDaysBetween(a: number, b: number): number {
+  return Math.round((Date.parse(`${londonDate(new Date(b))}T00:00:00Z`) - Date.parse(`${londonDate(new Date(a))}T00:00:00Z`)) / DAY);
+}
+
 /**
- * Generates the population. Each resident's events are at strictly increasing times, and nothing
- * is after `now` (a step that would be is not taken, nor any after it).
+ * Generates the population. Each resident's events are at strictly increasing times (an erased
+ * resident's at non-decreasing ones: the starts of their London days), in order in `events`, and
+ * nothing is after `now` (a step that would be is not taken, nor any after it).
  */
 export function generatePopulation(opts: PopulationOptions = {}): Population {
   const seed = opts.seed ?? 15;
@@ -179,12 +201,32 @@ export function generatePopulation(opts: PopulationOptions = {}): Population {
         dims.language = language;
       }
       if (eligible) {
+        type Job = { partnerId: string; vacancyId: string };
+        const chooseJobs = (): Job[] => {
+          const chosen = new Set<string>();
+          const count = 1 + Math.floor(r() * 3);
+          for (let k = 0; k < count; k++) chosen.add(pick(r, VACANCIES).id);
+          return [...chosen].map((vacancyId) => ({ vacancyId, partnerId: VACANCIES.find((v) => v.id === vacancyId)!.partnerId }));
+        };
+        /** What an employer does with an application, from the latest event on. */
+        const followUp = (job: Job) => {
+          if (r() < 0.5 && add('shortlisted', 2 + r() * 8, job) && r() < 0.6 && add('interviewed', 2 + r() * 10, job) && r() < 0.5 && add('offered', 1 + r() * 7, job)) {
+            if (r() < 0.7) add('started_job', 7 + r() * 21, job);
+          }
+        };
         let attendedAny = false;
+        let appliedInChat: Job[] = [];
         if (r() < 0.6) {
           const sessions = r() < 0.15 ? 2 : 1;
+          // The shipped flow: book, and apply in the same chat (minutes later), before the session.
+          const applyInChat = r() < 0.5;
           for (let s = 0; s < sessions; s++) {
             const session = pick(r, SESSIONS);
             if (!add('booked', 1 + r() * 9, { sessionId: session })) break;
+            if (s === 0 && applyInChat && r() < 0.7) {
+              appliedInChat = chooseJobs();
+              for (const job of appliedInChat) add('applied', 0, job);
+            }
             const went = r() < 0.7;
             if (!add(went ? 'attended' : 'did_not_attend', 3 + r() * 10, { sessionId: session })) break;
             let outcome = went;
@@ -196,23 +238,27 @@ export function generatePopulation(opts: PopulationOptions = {}): Population {
             attendedAny ||= outcome;
           }
         }
-        if (r() < (attendedAny ? 0.75 : 0.35)) {
-          const chosen = new Set<string>();
-          const count = 1 + Math.floor(r() * 3);
-          for (let k = 0; k < count; k++) chosen.add(pick(r, VACANCIES).id);
-          for (const vacancyId of chosen) {
-            const partnerId = VACANCIES.find((v) => v.id === vacancyId)!.partnerId;
-            const job = { partnerId, vacancyId };
+        if (appliedInChat.length > 0) {
+          for (const job of appliedInChat) followUp(job);
+        } else if (r() < (attendedAny ? 0.75 : 0.35)) {
+          // Applied after the session (or without one).
+          for (const job of chooseJobs()) {
             if (!add('applied', 1 + r() * 12, job)) break;
-            if (r() < 0.5 && add('shortlisted', 2 + r() * 8, job) && r() < 0.6 && add('interviewed', 2 + r() * 10, job) && r() < 0.5 && add('offered', 1 + r() * 7, job)) {
-              if (r() < 0.7) add('started_job', 7 + r() * 21, job);
-            }
+            followUp(job);
           }
         }
       }
     }
     if (r() < 0.08) add('handed_off', r() * 5);
     const erased = r() < 0.05 && add('erased', r() * 10);
+    if (erased) {
+      // As the eraser leaves it: a fresh subject, every time at the start of its London day, and
+      // the erasure itself a bare count for the day.
+      const erasure = resident.pop()!;
+      const fresh = uuid(r);
+      for (const e of resident) Object.assign(e, { subject: fresh, at: londonDayStart(e.at) });
+      resident.push({ subject: null, stage: 'erased', at: londonDayStart(erasure.at) });
+    }
     events.push(...resident);
     if (!erased) {
       reach.push({
@@ -265,12 +311,15 @@ export type StepCounts = Record<BreakdownStep, number | null>;
 
 export interface ExpectedOutcomes {
   funnel: Record<FunnelStep, number | null>;
-  /** Lower median of whole days from the previous step, and over how many residents. */
+  /** Residents who reached both this step and the previous one (in any order): the conversion's numerator. */
+  both: Partial<Record<FunnelStep, number>>;
+  /** Lower median of London days from the previous step, over the residents who reached this one on the same day or later, and how many. */
   medians: Partial<Record<FunnelStep, { days: number; n: number }>>;
   deciles: number[];
   decileUnknown: number;
   handedToPerson: number;
-  erased: number;
+  /** Anonymous erasures in the period; null where they do not apply (a partner, or a programme, route or decile filter). */
+  erased: number | null;
   byWard: Map<string, StepCounts>;
   byReferral: Map<string, StepCounts>;
   byReferralDecile1: Map<string, StepCounts>;
@@ -350,11 +399,12 @@ export function expectedOutcomes(pop: Population, scope: OutcomeScope, f: Outcom
 
   const out: ExpectedOutcomes = {
     funnel: Object.fromEntries(FUNNEL_STEPS.map((s) => [s, 0])) as Record<FunnelStep, number | null>,
+    both: {},
     medians: {},
     deciles: Array.from({ length: 10 }, () => 0),
     decileUnknown: 0,
     handedToPerson: 0,
-    erased: 0,
+    erased: scope.kind === 'network' && f.programmeId === undefined && f.referralCode === undefined && f.imdDecile === undefined ? 0 : null,
     byWard: new Map(),
     byReferral: new Map(),
     byReferralDecile1: new Map(),
@@ -395,14 +445,18 @@ export function expectedOutcomes(pop: Population, scope: OutcomeScope, f: Outcom
       else out.deciles[d.decile - 1]!++;
     }
     for (let i = 1; i < RESIDENT_STEPS.length; i++) {
+      const step = RESIDENT_STEPS[i]!;
       const a = res.first[RESIDENT_STEPS[i - 1]!];
-      const b = res.first[RESIDENT_STEPS[i]!];
-      if (a !== undefined && b !== undefined) (gaps[RESIDENT_STEPS[i]!] ??= []).push(Math.floor((b - a) / DAY));
+      const b = res.first[step];
+      if (a === undefined || b === undefined) continue;
+      out.both[step] = (out.both[step] ?? 0) + 1;
+      const days = londonDaysBetween(a, b);
+      if (days >= 0) (gaps[step] ??= []).push(days);
     }
     for (const s of steps) {
       if (!(BREAKDOWN_STEPS as readonly string[]).includes(s)) continue;
       const step = s as BreakdownStep;
-      if (d.ward !== null) bump(out.byWard, d.ward, step);
+      bump(out.byWard, d.ward ?? '', step);
       bump(out.byReferral, route(d.referral), step, startedApplies);
       bump(out.byLanguage, d.language ?? '', step, startedApplies);
       bump(out.byAgeBand, d.age ?? '', step);
@@ -413,7 +467,10 @@ export function expectedOutcomes(pop: Population, scope: OutcomeScope, f: Outcom
     out.medians[step as FunnelStep] = { days: list[Math.ceil(list.length / 2) - 1]!, n: list.length };
   }
 
-  // Activity per week, and the side stages in the period: residents passing the filters, cohort or not.
+  // Erasures: bare counts of the day, the network's only.
+  if (out.erased !== null) out.erased = pop.events.filter((e) => e.stage === 'erased' && e.subject === null && inPeriod(e.at) && e.at.getTime() <= now).length;
+
+  // Activity per week, and handing to a person in the period: residents passing the filters, cohort or not.
   for (const res of residents.values()) {
     if (!passes(res)) continue;
     const seen = new Set<string>();
@@ -427,7 +484,6 @@ export function expectedOutcomes(pop: Population, scope: OutcomeScope, f: Outcom
       if (!inPeriod(e.at)) continue;
       const week = londonWeek(e.at);
       if (e.stage === 'handed_off') once('handed_off', () => out.handedToPerson++);
-      if (e.stage === 'erased') once('erased', () => out.erased++);
       const step = e.stage === 'eligibility' ? (e.eligible ? 'eligible' : undefined) : e.stage;
       if (step === undefined || step === 'attended' || !(BREAKDOWN_STEPS as readonly string[]).includes(step) || !employerOk(e)) continue;
       once(`${week} ${step}`, () => bump(out.weekly, week, step as BreakdownStep, startedApplies));

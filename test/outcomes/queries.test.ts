@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadOutcomes } from '../../src/domain/outcomes/loadOutcomes.ts';
+import { conversion, suppressCount } from '../../src/domain/outcomes/suppression.ts';
 import { outcomeTables } from '../../src/http/outcomes/outcomeTables.ts';
 import type { BreakdownRow, OutcomeFilters, OutcomeReport, OutcomeScope, ShownCount } from '../../src/domain/outcomes/outcomeReport.ts';
 import { BREAKDOWN_STEPS, FUNNEL_STEPS } from '../../src/domain/outcomes/outcomeReport.ts';
@@ -58,11 +59,16 @@ function expectTable(rows: BreakdownRow[], expected: Map<string, StepCounts>, na
 async function check(scope: OutcomeScope, filters: OutcomeFilters): Promise<OutcomeReport> {
   const report = await loadOutcomes(t.db, scope, filters, { now: pop.now });
   const exp = expectedOutcomes(pop, scope, filters);
-  for (const row of report.funnel) {
+  report.funnel.forEach((row, i) => {
     expectShown(row.residents, exp.funnel[row.step], `funnel ${row.step}`);
     const m = exp.medians[row.step];
     expect(`median ${row.step}: ${row.medianDays}`).toBe(`median ${row.step}: ${m && m.n >= 5 ? m.days : null}`);
-  }
+    // Conversion: of the residents at the previous step, the share who also reached this one (hand-counted pairs).
+    const previous = exp.funnel[report.funnel[i - 1]?.step ?? 'started'];
+    const want = i === 0 || previous === null ? null : conversion(suppressCount(exp.funnel[row.step]), suppressCount(previous), i === 1 ? undefined : (exp.both[row.step] ?? 0));
+    expect(`conversion ${row.step}: ${row.conversion}`).toBe(`conversion ${row.step}: ${want}`);
+    if (row.conversion !== null) expect(Number.parseInt(row.conversion, 10)).toBeLessThanOrEqual(100);
+  });
   report.reachByDecile.forEach((r, i) => expectShown(r.residents, exp.deciles[i]!, `decile ${i + 1}`));
   expectShown(report.decileUnknown, exp.decileUnknown, 'decile unknown');
   expectShown(report.handedToPerson, exp.handedToPerson, 'handed to a person');
@@ -85,6 +91,21 @@ describe('the generated population', () => {
     const deciles = new Set(pop.events.map((e) => e.imdDecile).filter((d) => typeof d === 'number'));
     expect([...deciles].sort((a, b) => a! - b!)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(new Set(pop.events.map((e) => e.wardCode).filter(Boolean)).size).toBeGreaterThan(60);
+  });
+
+  it('has residents who apply before the session (in the chat where they book) and after it, and anonymous erasures', () => {
+    const first = new Map<string, { applied?: number; attended?: number }>();
+    for (const e of pop.events) {
+      if (e.subject === null || (e.stage !== 'applied' && e.stage !== 'attended')) continue;
+      const f = first.get(e.subject) ?? {};
+      f[e.stage] ??= e.at.getTime();
+      first.set(e.subject, f);
+    }
+    const both = [...first.values()].filter((f) => f.applied !== undefined && f.attended !== undefined);
+    expect(both.filter((f) => f.applied! < f.attended!).length).toBeGreaterThan(200);
+    expect(both.filter((f) => f.applied! > f.attended!).length).toBeGreaterThan(200);
+    expect(pop.events.filter((e) => e.stage === 'erased').every((e) => e.subject === null && e.referralCode === undefined)).toBe(true);
+    expect(pop.events.filter((e) => e.stage === 'erased').length).toBeGreaterThan(100);
   });
 });
 

@@ -15,8 +15,12 @@
  * - **Partner scope**: only events carrying one of the partner's referral codes or naming it as
  *   the employer are visible, and every figure is computed from those alone. Other partners'
  *   routes are one row, "Another partner's route"; their names and codes never appear.
- * - Median days: per resident, whole days from the first time at the previous step to the first
- *   time at this one, over residents who reached both; the lower median; not shown under 5.
+ * - Conversion: of the residents at the previous step, the share who also reached this one.
+ *   Median days: per resident, the days between the Europe/London dates of the first time at the
+ *   previous step and the first time at this one, over residents who reached both with this one
+ *   not on an earlier day; the lower median; not shown under 5.
+ * - Erasures are a bare count (network only; "–" for a partner or under a programme, route or
+ *   decile filter).
  * - Weekly rows count **activity in the week** (residents with an event of that step in that
  *   Monday week), not the cohort.
  */
@@ -28,6 +32,7 @@ import {
   queryActivity,
   queryChoices,
   queryCohort,
+  queryErased,
   queryStarted,
   type CohortRow,
   type OutcomeQueryParams,
@@ -95,7 +100,14 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     referralCode: f.referralCode,
     imdDecile: f.imdDecile,
   };
-  const [cohort, started, activity] = await Promise.all([queryCohort(db, q), queryStarted(db, q), queryActivity(db, q)]);
+  // Erasures carry nothing to scope or cut them by: the network's, unfiltered, only.
+  const erasedApplies = partnerId === undefined && f.programmeId === undefined && f.referralCode === undefined && f.imdDecile === undefined;
+  const [cohort, started, activity, erased] = await Promise.all([
+    queryCohort(db, q),
+    queryStarted(db, q),
+    queryActivity(db, q),
+    erasedApplies ? queryErased(db, q) : Promise.resolve(null),
+  ]);
 
   const routeLabels = new Map(choices.referralCodes.map((c) => [c.code, c.label]));
   const wardNames = new Map(places.areas().map((a) => [a.ward.code, a.ward.name]));
@@ -113,10 +125,9 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     startedKeys: Map<string, number> | null,
     label: (key: string) => string,
     order: (a: string, b: string) => number,
-    mustHideColumns: number[] = [],
-    keep: (key: string) => boolean = () => true,
+    cellRules: CellRules = {},
   ): BreakdownRow[] => {
-    const rows = cohort.filter((r) => r.dim === dim && keep(r.key));
+    const rows = cohort.filter((r) => r.dim === dim);
     const keys = new Set(rows.map((r) => r.key));
     if (startedKeys) for (const k of startedKeys.keys()) keys.add(k);
     const sorted = [...keys].sort(order);
@@ -124,7 +135,7 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     const table = sorted.map((k) =>
       BREAKDOWN_STEPS.map((step) => (step === 'started' ? (startedKeys ? (startedKeys.get(k) ?? 0) : null) : (byKey.get(k)?.counts[step] ?? 0))),
     );
-    return toRows(sorted, table, label, mustHideColumns);
+    return toRows(sorted, table, label, cellRules);
   };
 
   const routeLabel = (key: string) => (key === 'none' ? 'No referral route' : key === 'other' ? "Another partner's route" : (routeLabels.get(key) ?? key));
@@ -135,8 +146,8 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
   const reachFigures = reach(cohort, places);
   // The decile-1 routes' consented column adds up to decile-1 reach (when the decile filter
   // leaves decile 1 in): if that is hidden, the column must not give it away.
-  // The wards' consented column adds up to the residents counted less those without a decile.
   const unknownHidden = reachFigures.decileUnknown.value === null;
+  const consentedCol = BREAKDOWN_STEPS.indexOf('consented');
   const decile1Hidden = (f.imdDecile === undefined || f.imdDecile === 1) && reachFigures.reachByDecile[0]!.residents.value === null;
   const report: OutcomeReport = {
     scope,
@@ -144,19 +155,20 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     generatedAt: now,
     funnel,
     handedToPerson: suppressCount(sideCount('handed_off')),
-    erased: suppressCount(sideCount('erased')),
+    erased: erased === null ? notApplicable() : suppressCount(erased),
     ...reachFigures,
-    // Residents without a ward are those without a decile: counted once, as decileUnknown.
+    // Residents without a ward (the "not known" row, key '') are those without a decile: their
+    // consented cell is the reach's unknown count, hidden with it and never hidden beside a ward
+    // while it is shown there. With that row, every column adds up to the funnel's figure.
     byWard: breakdown(
       'ward',
       null,
-      (k) => wardNames.get(k) ?? k,
-      (a, b) => (wardNames.get(a) ?? a).localeCompare(wardNames.get(b) ?? b, 'en-GB') || a.localeCompare(b),
-      unknownHidden ? [BREAKDOWN_STEPS.indexOf('consented')] : [],
-      (k) => k !== '',
+      (k) => (k === '' ? 'Ward not known' : (wardNames.get(k) ?? k)),
+      (a, b) => unknownLast(a, b) || (wardNames.get(a) ?? a).localeCompare(wardNames.get(b) ?? b, 'en-GB') || a.localeCompare(b),
+      { unknownKeyConsented: unknownHidden ? 'hidden' : 'shown' },
     ),
     byReferral: breakdown('route', startedRoutes, routeLabel, routeOrder),
-    byReferralDecile1: breakdown('route_d1', null, routeLabel, routeOrder, decile1Hidden ? [BREAKDOWN_STEPS.indexOf('consented')] : []),
+    byReferralDecile1: breakdown('route_d1', null, routeLabel, routeOrder, { mustHideColumns: decile1Hidden ? [consentedCol] : [] }),
     byLanguage: breakdown('language', startedApplies ? startedBy('language') : null, (k) => (k === '' ? 'Language not known' : (languageOf(k)?.english ?? k)), languageOrder),
     byAgeBand: breakdown('age_band', null, (k) => (k === '' ? 'Age band not known' : k === '65+' ? '65 and over' : k === 'under-16' ? 'Under 16' : k), ageOrder),
     weekly: weekly(f.from, f.to, activity, startedApplies ? startedBy('week') : null),
@@ -186,11 +198,12 @@ function funnelRows(total: CohortRow | undefined, started: number | null): Funne
   let previous: ShownCount | undefined;
   for (const step of FUNNEL_STEPS) {
     const residents = step === 'started' ? (started === null ? notApplicable() : suppressCount(started)) : suppressCount(total?.counts[step] ?? 0);
-    const m = step === 'started' ? undefined : total?.medians[step as ResidentStep];
+    // Started → consented has no pairs (starts are anonymous): the share of the two counts.
+    const m = step === 'started' || step === 'consented' ? undefined : (total?.medians[step as ResidentStep] ?? { both: 0, days: null, n: 0 });
     rows.push({
       step,
       residents,
-      conversion: previous ? conversion(residents, previous) : null,
+      conversion: previous ? conversion(residents, previous, m?.both) : null,
       medianDays: m && m.n >= MEDIAN_MIN_RESIDENTS ? m.days : null,
     });
     previous = residents;
@@ -198,8 +211,24 @@ function funnelRows(total: CohortRow | undefined, started: number | null): Funne
   return rows;
 }
 
-function toRows(keys: string[], table: Array<Array<number | null>>, label: (key: string) => string, mustHideColumns: number[] = []): BreakdownRow[] {
-  const shownTable = suppressTable(table, { mustHideColumns });
+/**
+ * Cells a breakdown must treat as counts shown or hidden elsewhere: `mustHideColumns`, columns
+ * whose total is hidden elsewhere; `unknownKeyConsented`, the consented cell of the row keyed ''
+ * (the wards' "not known", the same count as the reach's unknown decile) hidden or shown there.
+ */
+interface CellRules {
+  mustHideColumns?: number[];
+  unknownKeyConsented?: 'hidden' | 'shown';
+}
+
+function toRows(keys: string[], table: Array<Array<number | null>>, label: (key: string) => string, rules: CellRules = {}): BreakdownRow[] {
+  const unknownRow = keys.indexOf('');
+  const cell: Array<[number, number]> = unknownRow >= 0 ? [[unknownRow, BREAKDOWN_STEPS.indexOf('consented')]] : [];
+  const shownTable = suppressTable(table, {
+    mustHideColumns: rules.mustHideColumns ?? [],
+    hiddenCells: rules.unknownKeyConsented === 'hidden' ? cell : [],
+    neverSecondaryCells: rules.unknownKeyConsented === 'shown' ? cell : [],
+  });
   return keys.map((key, i) => ({
     key,
     label: label(key),

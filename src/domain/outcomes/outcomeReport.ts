@@ -32,21 +32,32 @@ export interface ShownCount {
   shown: string;
 }
 
-/** The stages the funnel shows, in order. */
-export const FUNNEL_STEPS = ['started', 'consented', 'eligible', 'booked', 'attended', 'applied', 'shortlisted', 'interviewed', 'offered', 'started_job'] as const;
+/**
+ * The stages the funnel shows, in order. Applied comes before attended: in the shipped flow a
+ * resident books a session and applies in the same chat, before the session. (Some apply after
+ * it; conversion and median days say how they are counted.)
+ */
+export const FUNNEL_STEPS = ['started', 'consented', 'eligible', 'booked', 'applied', 'attended', 'shortlisted', 'interviewed', 'offered', 'started_job'] as const;
 export type FunnelStep = (typeof FUNNEL_STEPS)[number];
 
 export interface FunnelRow {
   step: FunnelStep;
   residents: ShownCount;
-  /** Share of the previous step, "62%", or null when either count is suppressed or zero. */
+  /**
+   * Of the residents at the previous step, the share who also reached this one, "62%" (never over
+   * 100%); null when either count is suppressed, the previous is zero, or it would give away a
+   * count of 1–4 (suppression.ts `conversion`).
+   */
   conversion: string | null;
-  /** Median whole days from the previous step, for residents who reached both; null under 5 residents. */
+  /**
+   * Median days (Europe/London calendar dates) from the previous step to this one, over residents
+   * who reached both and this one not on an earlier day; null under 5 residents.
+   */
   medianDays: number | null;
 }
 
-/** The steps every breakdown table counts (columns). */
-export const BREAKDOWN_STEPS = ['started', 'consented', 'eligible', 'booked', 'attended', 'applied', 'offered', 'started_job'] as const;
+/** The steps every breakdown table counts (columns), in the funnel's order. */
+export const BREAKDOWN_STEPS = ['started', 'consented', 'eligible', 'booked', 'applied', 'attended', 'offered', 'started_job'] as const;
 export type BreakdownStep = (typeof BREAKDOWN_STEPS)[number];
 
 export interface BreakdownRow {
@@ -75,8 +86,12 @@ export interface OutcomeReport {
   filters: OutcomeFilters;
   generatedAt: Date;
   funnel: FunnelRow[];
-  /** Counts of the side stages in the period. */
+  /** Residents handed to a person in the period. */
   handedToPerson: ShownCount;
+  /**
+   * Erasures in the period: a bare count (the erased event has no subject, route, ward or decile),
+   * so "–" for a partner and under a programme, referral route or decile filter.
+   */
   erased: ShownCount;
   reachByDecile: DecileReachRow[];
   /** Residents whose decile is not known (no postcode, or outside the area). */

@@ -84,7 +84,8 @@ export function outcomeTables(r: OutcomeReport): OutcomeTable[] {
     {
       id: 'funnel',
       heading: 'The funnel',
-      caption: 'Residents at each stage in the period, the share of the stage before who got there, and the median days it took.',
+      caption:
+        'Residents at each stage in the period; of the residents at the stage before, the share who also reached this one; and the median days from the stage before, over those who reached this one on the same day or later. Most residents apply in the chat where they book, before the session.',
       columns: ['Stage', 'Residents', 'Conversion from the stage before', 'Median days from the stage before'],
       rows: funnel.map((f) => [STEP_LABELS[f.step], shown(f.residents), f.conversion ?? '–', f.medianDays === null ? '–' : String(f.medianDays)]),
       chart: {
