@@ -65,6 +65,8 @@ export const errorStatus = {
   // A referral code nobody has (the operator asking; a partner gets 403 for it, as for another's).
   referral_not_found: 404,
   filters_invalid: 400,
+  // A decile on its own whose count the unfiltered figures hide: showing it would undo the hiding.
+  outcomes_too_few: 422,
   internal: 500,
   try_again: 503,
 } as const satisfies Record<string, number>;

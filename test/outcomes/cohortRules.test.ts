@@ -288,3 +288,20 @@ describe('partner scope', () => {
     expect(count(await report(OCTOBER), 'consented')).toBe('22');
   });
 });
+
+describe('the decile filter', () => {
+  it('is refused for a decile whose count the figures without it hide, so it cannot give the count away', async () => {
+    await residents(20, [['consented', '2026-10-05T10:00:00Z']], { imdDecile: 1 });
+    await residents(3, [['consented', '2026-10-06T10:00:00Z']], { imdDecile: 2 });
+    await residents(6, [['consented', '2026-10-06T11:00:00Z']], { imdDecile: 3 });
+    await residents(9, [['consented', '2026-10-07T10:00:00Z']]);
+    const whole = await report(OCTOBER);
+    expect(whole.reachByDecile.slice(0, 3).map((d) => d.residents.shown)).toEqual(['20', '<5', '[c]']);
+    // Both the "<5" and the cell hidden to guard it stay hidden.
+    for (const imdDecile of [2, 3]) {
+      await expect(loadOutcomes(t.db, { kind: 'network' }, { ...OCTOBER, imdDecile }, { now: NOW })).rejects.toMatchObject({ code: 'outcomes_too_few' });
+    }
+    // A decile the figures show can be looked at on its own.
+    expect(count(await loadOutcomes(t.db, { kind: 'network' }, { ...OCTOBER, imdDecile: 1 }, { now: NOW }), 'consented')).toBe('20');
+  });
+});

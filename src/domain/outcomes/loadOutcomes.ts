@@ -90,6 +90,19 @@ export async function loadOutcomes(db: Queryable, scope: OutcomeScope, filters: 
     }
   }
 
+  // A decile filter shows that decile's residents as the funnel's figures; where the same figures
+  // without it hide that decile's count (a "<5", or a "[c]" that guards one), the filtered report
+  // would give the hidden count away, so it is not made.
+  if (f.imdDecile !== undefined) {
+    const whole = await loadOutcomes(db, scope, { ...filters, imdDecile: undefined }, opts);
+    if (whole.reachByDecile[f.imdDecile - 1]?.residents.value === null) {
+      throw new AppError(
+        'outcomes_too_few',
+        `too few residents from decile ${f.imdDecile} neighbourhoods in this selection to show them on their own (their count is hidden in the figures without the decile filter): choose a longer period or fewer filters`,
+      );
+    }
+  }
+
   const q: OutcomeQueryParams = {
     scopePartnerId: partnerId,
     from: f.from,
