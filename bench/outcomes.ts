@@ -2,7 +2,9 @@
  * Outcomes report query times (issue 15): generates the seeded population of test/outcomes
  * (6,000 starts, ~5,300 residents, ~26,000 events) into a fresh schema on PostgreSQL, then times
  * `loadOutcomes` — every query of one report, with suppression — 20 times for each case and
- * prints the median and the maximum.
+ * prints the median and the maximum. Then the pages a person waits for, over HTTP on the real
+ * app (`buildApp`): the dashboard (report + eight charts drawn to SVG on the server), a CSV
+ * export and the monthly report's HTML, with the operator's token.
  *
  *   npm run bench:outcomes
  *
@@ -10,6 +12,10 @@
  * (20), OUTCOMES_STARTS (6000), OUTCOMES_DRIVER=pglite (the embedded database instead).
  */
 import { performance } from 'node:perf_hooks';
+import pino from 'pino';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import type { Db } from '../src/store/db.ts';
 import { loadOutcomes } from '../src/domain/outcomes/loadOutcomes.ts';
 import type { OutcomeFilters, OutcomeScope } from '../src/domain/outcomes/outcomeReport.ts';
 import { generatePopulation, insertPopulation } from '../test/outcomes/population.ts';
@@ -57,8 +63,44 @@ async function main(): Promise<void> {
       const sum = summarise(samples);
       console.log(`| ${name} | ${round(sum.p50, 1)} | ${round(sum.max, 1)} |`);
     }
+    await pages(bench.db);
   } finally {
     await bench.close();
+  }
+}
+
+/** The pages over HTTP: what a coordinator or partner waits for (the last full month, as the dashboard opens). */
+async function pages(db: Db): Promise<void> {
+  const token = 'bench-operator-token-0123456789';
+  const app = await buildApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', LOG_LEVEL: 'silent', ADMIN_TOKEN: token }), { db, logger: pino({ level: 'silent' }), workers: false });
+  try {
+    const base = `http://127.0.0.1:${app.server.port}/admin/outcomes`;
+    const month = 'from=2026-10-01&to=2026-10-31';
+    const page: Array<[string, string]> = [
+      ['dashboard, October (network)', `${base}?${month}`],
+      ['dashboard, October, decile 1', `${base}?${month}&decile=1`],
+      ['funnel CSV, October', `${base}/export/funnel.csv?${month}`],
+      ['monthly report HTML, October', `${base}/report?month=2026-10`],
+    ];
+    console.log(`\n| page over HTTP (${runs} runs) | median ms | max ms | bytes |\n|---|---:|---:|---:|`);
+    for (const [name, url] of page) {
+      const get = async () => {
+        const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/html' } });
+        if (!res.ok) throw new Error(`${name}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+        return (await res.arrayBuffer()).byteLength;
+      };
+      const bytes = await get(); // warm: chart specs compiled, plans
+      const samples: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const s = performance.now();
+        await get();
+        samples.push(performance.now() - s);
+      }
+      const sum = summarise(samples);
+      console.log(`| ${name} | ${round(sum.p50, 1)} | ${round(sum.max, 1)} | ${bytes} |`);
+    }
+  } finally {
+    await app.close();
   }
 }
 
