@@ -83,9 +83,9 @@ async function pages(db: Db): Promise<void> {
       ['monthly report HTML, October', `${base}/report?month=2026-10`],
     ];
     console.log(`\n| page over HTTP (${runs} runs) | median ms | max ms | bytes |\n|---|---:|---:|---:|`);
-    for (const [name, url] of page) {
+    for (const [name, pageUrl] of page) {
       const get = async () => {
-        const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/html' } });
+        const res = await fetch(pageUrl, { headers: { authorization: `Bearer ${token}`, accept: 'text/html' } });
         if (!res.ok) throw new Error(`${name}: ${res.status} ${(await res.text()).slice(0, 200)}`);
         return (await res.arrayBuffer()).byteLength;
       };
