@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookSession } from '../../src/domain/courses/bookSession.ts';
 import { cancelBooking } from '../../src/domain/courses/cancelBooking.ts';
-import { acceptSeatOffer } from '../../src/domain/courses/seatOffers.ts';
 import type { Tx } from '../../src/store/db.ts';
 import { env, seedSession } from '../domain/courses/fixtures.ts';
 import { shippedEngine, type ShippedEngine } from '../helpers/shippedEngine.ts';
@@ -45,7 +44,10 @@ describe('booked, from the waiting list', () => {
     expect(await stages(waiter)).toEqual(['consented']);
 
     await run((tx) => cancelBooking(tx, { conversationId: 'seat-first', sessionId: 'one-seat' }, env));
-    expect(await run((tx) => acceptSeatOffer(tx, { conversationId: 'seat-waiter' }, env))).toMatchObject({ type: 'booked' });
+    // The resident presses "Accept" on the seat offer and is told the booking number the register shows.
+    const accepted = await shipped.send('seat-waiter', undefined, 'cmd:accept_seat');
+    const bookingId = (await t.db.query<{ id: string }>(`SELECT id FROM bookings WHERE conversation_id = 'seat-waiter' AND status = 'booked'`)).rows[0]?.id;
+    expect(accepted.map((r) => ('text' in r ? r.text : '')).join('\n')).toContain(`Your booking number is ${bookingId}. Give it to the course team when you arrive.`);
     expect(await stages(waiter)).toEqual(['consented', 'booked:one-seat:i-can']);
     expect(await stages(first)).toEqual(['consented', 'booked:one-seat:i-can']);
   });
