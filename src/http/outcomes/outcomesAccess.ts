@@ -11,13 +11,13 @@
  * 401, as on the partner routes; every partner use is audited (partner_access_audit).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { CookieOptions, Request } from 'express';
+import type { CookieOptions, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { OutcomeScope } from '../../domain/outcomes/outcomeReport.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { findOutcomesSession, type OutcomesSessionGrants } from '../../store/outcomesSessions.ts';
+import { deleteExpiredOutcomesSessions, deleteOutcomesSession, findOutcomesSession, insertOutcomesSession, type OutcomesSessionGrants, type OutcomesSessionWho } from '../../store/outcomesSessions.ts';
 import { partnersRepo } from '../../store/partners/partnersRepo.ts';
 import { recordPartnerAccess, verifyPartnerCredential, type PartnerAccessAction, type PartnerAccessOutcome } from '../../store/partnerCredentials.ts';
 import { can, roleSchema } from '../../studio/staff.ts';
@@ -57,6 +57,22 @@ export function outcomesSessionIdOf(req: Request): string | undefined {
     if (v.success) return v.data;
   }
   return undefined;
+}
+
+/**
+ * Opens a dashboard session for `who` (signed in on the form, or come from the studio) and sets its
+ * cookie. One session per browser: the one it had ends, so a shared computer never keeps an
+ * earlier person's view; expired sessions are swept on the way.
+ */
+export async function openOutcomesSession(db: Db, req: Request, res: Response, who: OutcomesSessionWho, at: Date): Promise<void> {
+  const sessionId = newSessionSecret();
+  const previous = outcomesSessionIdOf(req);
+  await db.transaction(async (tx) => {
+    if (previous) await deleteOutcomesSession(tx, sessionHash(previous));
+    await deleteExpiredOutcomesSessions(tx, at);
+    await insertOutcomesSession(tx, { idSha256: sessionHash(sessionId), who, csrf: newSessionSecret(), at, expiresAt: new Date(at.getTime() + OUTCOMES_SESSION_MS) });
+  });
+  res.cookie(OUTCOMES_COOKIE, sessionId, { ...outcomesCookieOptions, maxAge: OUTCOMES_SESSION_MS });
 }
 
 export interface OutcomesViewer {

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { AppError, toAppError } from '../../errors.ts';
 import type { OutcomeFilters, OutcomeReport, OutcomeScope } from '../../domain/outcomes/outcomeReport.ts';
 import type { Db } from '../../store/db.ts';
-import { deleteExpiredOutcomesSessions, deleteOutcomesSession, insertOutcomesSession } from '../../store/outcomesSessions.ts';
+import { deleteOutcomesSession, type OutcomesSessionWho } from '../../store/outcomesSessions.ts';
 import type { PartnerAccessAction } from '../../store/partnerCredentials.ts';
 import { queryChoices } from '../../store/outcomeQueries.ts';
 import { findReferralCode, listReferralCodes, referralCodeSchema } from '../../store/referralCodes.ts';
@@ -26,9 +26,8 @@ import { lastFullMonth, monthPeriod, monthSchema, readFilters } from './filters.
 import { monthlyReportPage } from './monthlyReport.ts';
 import {
   checkSecret,
-  newSessionSecret,
   OUTCOMES_COOKIE,
-  OUTCOMES_SESSION_MS,
+  openOutcomesSession,
   operatorTokenHash,
   outcomesAccess,
   outcomesCookieOptions,
@@ -136,27 +135,14 @@ export function outcomesRoutes(o: OutcomesRoutesOptions): express.Router {
       if (e.status !== 401) throw err;
       return res.status(401).type('html').send(signinPage(e.code === 'credential_revoked' ? 'That credential was revoked: ask the network’s operator for a new one.' : 'That is not a credential we know. Check you pasted all of it.'));
     }
-    const at = now();
-    const sessionId = newSessionSecret();
-    const previous = outcomesSessionIdOf(req);
-    await o.db.transaction(async (tx) => {
-      // One session per browser: the one it had ends, so a shared computer never keeps an earlier person's view.
-      if (previous) await deleteOutcomesSession(tx, sessionHash(previous));
-      await deleteExpiredOutcomesSessions(tx, at);
-      await insertOutcomesSession(tx, {
-        idSha256: sessionHash(sessionId),
-        // An operator session is bound to this token: rotating or removing ADMIN_TOKEN ends it.
-        who: checked.type === 'operator' ? { kind: 'operator', operatorTokenSha256: operatorTokenHash(o.adminToken!) } : { kind: 'partner', partnerId: checked.partnerId, credentialId: checked.credentialId },
-        csrf: newSessionSecret(),
-        at,
-        expiresAt: new Date(at.getTime() + OUTCOMES_SESSION_MS),
-      });
-    });
+    // An operator session is bound to this token: rotating or removing ADMIN_TOKEN ends it.
+    const grantee: OutcomesSessionWho =
+      checked.type === 'operator' ? { kind: 'operator', operatorTokenSha256: operatorTokenHash(o.adminToken!) } : { kind: 'partner', partnerId: checked.partnerId, credentialId: checked.credentialId };
+    await openOutcomesSession(o.db, req, res, grantee, now());
     if (checked.type === 'partner') {
       await access.audit({ scope: { kind: 'partner', partnerId: checked.partnerId }, label: '', credentialId: checked.credentialId }, 'outcomes.signin', 'allowed');
     }
     o.logger.info({ kind: checked.type, ...(checked.type === 'partner' ? { partnerId: checked.partnerId } : {}) }, 'outcomes: signed in');
-    res.cookie(OUTCOMES_COOKIE, sessionId, { ...outcomesCookieOptions, maxAge: OUTCOMES_SESSION_MS });
     res.redirect(303, '/admin/outcomes');
   });
 
