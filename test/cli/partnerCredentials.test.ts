@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partnerCredentialsCommand } from '../../src/cli/partnerCredentialsCommand.ts';
 import { seedPartners } from '../../src/domain/vacancies/seedPartners.ts';
 import { listPartnerAccess, verifyPartnerCredential } from '../../src/store/partnerCredentials.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/testDb.ts';
+import { runCli, schemaDatabaseUrl } from '../helpers/cliProcess.ts';
 
 const TOKEN = /alp_[0-9a-f]{16}_[A-Za-z0-9_-]{43}/;
 
@@ -93,16 +92,11 @@ for (const server of servers) {
     beforeAll(async () => {
       t = await createTestDb({ driver: 'pg' });
       await seedPartners(t.db);
-      const schema = String((await t.db.query('SELECT current_schema() AS s')).rows[0]!.s);
-      databaseUrl = `${TEST_DATABASE_URL}${TEST_DATABASE_URL!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      databaseUrl = await schemaDatabaseUrl(t);
     });
     afterAll(async () => t?.close());
 
-    const cli = (...argv: string[]) =>
-      promisify(execFile)(process.execPath, ['bin/anchorline.js', ...argv], { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' } }).then(
-        (r) => ({ code: 0, ...r }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-      );
+    const cli = (...argv: string[]) => runCli(databaseUrl, argv);
 
     it('creates and revokes through the command line; usage errors exit 2', async () => {
       const made = await cli('partners', 'credentials', 'create', 'uhb', '--label', 'from the shell');

@@ -3,15 +3,14 @@
  * that win over residents' answers, all or nothing, with exit codes a script can rely on
  * (0 done, 1 refused, 2 usage).
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceCommand } from '../../src/cli/attendanceCommand.ts';
 import { answerAttendance } from '../../src/domain/outcomes/attendance.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/testDb.ts';
+import { runCli, schemaDatabaseUrl } from '../helpers/cliProcess.ts';
 import { setLocale } from '../domain/courses/fixtures.ts';
 import { attendanceEvents, bookedSession, consentingResidents, DURING, markOf } from './attendanceFixture.ts';
 
@@ -125,16 +124,11 @@ for (const server of servers) {
       // A session that has started by the real clock: yesterday's date in the future would not be.
       [bookingId] = (await bookedSession(t.db, 'proc-s', [r!])) as [number];
       await t.db.query(`UPDATE course_sessions SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = 'proc-s'`);
-      const schema = String((await t.db.query('SELECT current_schema() AS s')).rows[0]!.s);
-      databaseUrl = `${TEST_DATABASE_URL}${TEST_DATABASE_URL!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      databaseUrl = await schemaDatabaseUrl(t);
     });
     afterAll(async () => t?.close());
 
-    const cli = (...argv: string[]) =>
-      promisify(execFile)(process.execPath, ['bin/anchorline.js', ...argv], { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test' } }).then(
-        (r) => ({ code: 0, ...r }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-      );
+    const cli = (...argv: string[]) => runCli(databaseUrl, argv);
 
     it('marks through the command line; a usage problem exits 2, a refused mark 1', async () => {
       const ok = await cli('attendance', 'mark', 'proc-s', String(bookingId), '--absent');

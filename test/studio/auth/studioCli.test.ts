@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studioCommand, type StudioIo } from '../../../src/cli/studioCommand.ts';
@@ -8,6 +6,7 @@ import { loadConfig } from '../../../src/config.ts';
 import { studioSigninLinkUsable } from '../../../src/store/studioSigninLinks.ts';
 import { secretHash } from '../../../src/studio/auth/secretToken.ts';
 import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../../helpers/testDb.ts';
+import { runCli, schemaDatabaseUrl } from '../../helpers/cliProcess.ts';
 
 const LINK = /http:\/\/studio\.test\/studio\/signin\?token=([A-Za-z0-9_-]{43})/;
 const AT = new Date('2026-12-01T09:00:00Z');
@@ -197,18 +196,11 @@ for (const server of servers) {
     let databaseUrl: string;
     beforeAll(async () => {
       t = await createTestDb({ driver: 'pg' });
-      const schema = String((await t.db.query('SELECT current_schema() AS s')).rows[0]!.s);
-      databaseUrl = `${TEST_DATABASE_URL}${TEST_DATABASE_URL!.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+      databaseUrl = await schemaDatabaseUrl(t);
     });
     afterAll(async () => t?.close());
 
-    const cli = (env: Record<string, string>, ...argv: string[]) =>
-      promisify(execFile)(process.execPath, ['bin/anchorline.js', 'studio', ...argv], {
-        env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test', PUBLIC_URL: 'http://studio.test', STUDIO_INVITE_HOURS: '5', ...env },
-      }).then(
-        (r) => ({ code: 0, ...r }),
-        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-      );
+    const cli = (env: Record<string, string>, ...argv: string[]) => runCli(databaseUrl, ['studio', ...argv], { PUBLIC_URL: 'http://studio.test', STUDIO_INVITE_HOURS: '5', ...env });
 
     it('invites (emailing through STUDIO_SMTP_URL), lists, removes and prints the audit; usage errors exit 2', async () => {
       const box = await mailbox();
