@@ -59,12 +59,15 @@ const INSERT_COLUMNS =
 /**
  * Records one stage of a consented conversation, with the dimensions it has now. Nothing is
  * written before consent (no reach row with a subject): only `started` counts then, anonymously.
- * The programme defaults to the conversation's (set by the eligibility decision).
+ * The programme defaults to the session's course's (booked, attendance), else the conversation's
+ * (set by the eligibility decision): read in the same statement, no query of its own.
  */
 export async function recordFunnelEvent(db: Queryable, conversationId: string, stage: FunnelStage, at: Date, detail: FunnelDetail = {}): Promise<boolean> {
   const { rowCount } = await db.query(
     `INSERT INTO funnel_events (${INSERT_COLUMNS})
-     SELECT r.subject, $2, $3, COALESCE($4, r.programme_id), $5, $6, $7, $8, $9, r.referral_code, r.ward_code, r.imd_decile, r.age_band, r.language
+     SELECT r.subject, $2, $3,
+            COALESCE($4, (SELECT c.programme_id FROM course_sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = $7), r.programme_id),
+            $5, $6, $7, $8, $9, r.referral_code, r.ward_code, r.imd_decile, r.age_band, r.language
        FROM conversation_reach r WHERE r.conversation_id = $1 AND r.subject IS NOT NULL`,
     [
       conversationId,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bookingsRepo, type LiveBooking } from '../../store/courses/bookingsRepo.ts';
 import { courseSessionsRepo } from '../../store/courses/courseSessionsRepo.ts';
 import type { Queryable } from '../../store/db.ts';
-import { recordBooked } from '../outcomes/recordBooked.ts';
+import { recordFunnelEvent } from '../../store/funnelEvents.ts';
 import type { BookingEnv } from './courseOptions.ts';
 import { scheduleReminders } from './reminders.ts';
 
@@ -101,6 +101,6 @@ export async function bookSession(
   }
   await bookingsRepo.setStatus(tx, bookingId, 'booked');
   await scheduleReminders(tx, bookingId, startsAt, env);
-  await recordBooked(tx, conversationId, sessionId, env.now);
+  await recordFunnelEvent(tx, conversationId, 'booked', env.now, { sessionId });
   return { type: 'booked', bookingId, sessionId, alreadyHad: false };
 }

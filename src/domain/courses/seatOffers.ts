@@ -5,7 +5,7 @@ import { seatOffersRepo, type OpenOffer } from '../../store/courses/seatOffersRe
 import type { Queryable } from '../../store/db.ts';
 import type { BookingEnv } from './courseOptions.ts';
 import { COURSE_JOBS, offerExpiryKey, offerNoticeKey } from './jobKinds.ts';
-import { recordBooked } from '../outcomes/recordBooked.ts';
+import { recordFunnelEvent } from '../../store/funnelEvents.ts';
 import { scheduleReminders } from './reminders.ts';
 
 /**
@@ -68,7 +68,7 @@ export async function acceptSeatOffer(
   await bookingsRepo.setStatus(tx, offer.bookingId, 'booked');
   await cancelJob(tx, offerExpiryKey(offer.id));
   await scheduleReminders(tx, offer.bookingId, offer.startsAt, env);
-  await recordBooked(tx, input.conversationId, offer.sessionId, env.now);
+  await recordFunnelEvent(tx, input.conversationId, 'booked', env.now, { sessionId: offer.sessionId });
   return { type: 'booked', bookingId: offer.bookingId, sessionId: offer.sessionId };
 }
 
