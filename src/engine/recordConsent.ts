@@ -1,6 +1,6 @@
 import { getPath } from '../flows/conditions.ts';
 import type { AskStep } from '../flows/schema.ts';
-import { recordConsent, type ConsentPurpose } from '../store/consentEvents.ts';
+import { recordConsent, recordConsentSql, type ConsentPurpose } from '../store/consentEvents.ts';
 import { flowPosition } from './flowPosition.ts';
 import type { TurnState } from './turnState.ts';
 
@@ -19,9 +19,7 @@ export async function recordConsentAnswer(t: TurnState, ask: AskStep, granted: b
   const purpose: ConsentPurpose = ask.consent?.purpose ?? 'keep_answers';
   const scopes = ask.consent ? scopesAt(data, ask.consent.scope) : [''];
   const { flow } = await flowPosition(t);
-  await recordConsent(
-    t.tx,
-    scopes.map((scope) => ({
+  const events = scopes.map((scope) => ({
       conversationId: t.conv.id,
       purpose,
       scope,
@@ -30,6 +28,10 @@ export async function recordConsentAnswer(t: TurnState, ask: AskStep, granted: b
       wordingVersion: `${flow.id}@${flow.version}`,
       locale: t.locale,
       at: t.turn.receivedAt,
-    })),
-  );
+  }));
+  // Consent to keep answers is read from the conversation's own row, never from these events,
+  // within the turn: its record rides in the turn's commit. A sharing or contact consent may be
+  // read by an action later in the same turn (grantedScopes), so it is written at once.
+  if (purpose === 'keep_answers') t.extraSql.push(recordConsentSql(events));
+  else await recordConsent(t.tx, events);
 }

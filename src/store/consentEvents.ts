@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from './db.ts';
+import { literal as L } from './literal.ts';
 
 export const consentPurposeSchema = z.enum(['keep_answers', 'share_application', 'contact']);
 export type ConsentPurpose = z.infer<typeof consentPurposeSchema>;
@@ -37,6 +38,17 @@ export async function recordConsent(db: Queryable, events: NewConsentEvent[]): P
       [e.conversationId, e.purpose, e.scope ?? '', e.granted, e.wordingKey, e.wordingVersion, e.locale, e.at],
     );
   }
+}
+
+/**
+ * The same INSERT as `recordConsent`, as one statement of literals to ride in the turn's commit
+ * (TurnState.extraSql): no round trip of its own. Only for events nothing later in the turn reads.
+ */
+export function recordConsentSql(events: NewConsentEvent[]): string {
+  const rows = events.map(
+    (e) => `(${L(e.conversationId)}, ${L(e.purpose)}, ${L(e.scope ?? '')}, ${L(e.granted)}, ${L(e.wordingKey)}, ${L(e.wordingVersion)}, ${L(e.locale)}, ${L(e.at)})`,
+  );
+  return `INSERT INTO consent_events (conversation_id, purpose, scope, granted, wording_key, wording_version, locale, at) VALUES ${rows.join(', ')};`;
 }
 
 /** Every consent event of a conversation, oldest first (the resident's copy of their data shows them all). */

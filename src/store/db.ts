@@ -35,8 +35,11 @@ export interface TransactionOptions {
  * round trip when that is a `multi`), so a turn costs two round trips: its load and `commitWith`.
  */
 export interface Tx extends Queryable {
-  /** Runs a final batch and COMMIT in one round trip; the transaction ends with it. */
-  commitWith(sql: string): Promise<QueryResult[]>;
+  /**
+   * Runs a final batch and COMMIT in one round trip; the transaction ends with it. On PostgreSQL
+   * under load the same round trip may carry the next waiting transaction's BEGIN and first batch.
+   */
+  commitWith(sql: string): Promise<void>;
   /**
    * Cancels the statement running on this transaction's connection (on PostgreSQL from another
    * connection, `pg_cancel_backend`); the caller then rolls back. A no-op where nothing can block.
@@ -112,9 +115,8 @@ export function lazyTx(raw: Queryable, begin: string, cancel: () => Promise<void
       guard();
       const prefix = opened ? 0 : begin.split('; ').length;
       opened = true;
-      const out = await raw.multi(`${prefix ? `${begin};\n` : ''}${sql.replace(/;\s*$/, '')};\nCOMMIT`);
+      await raw.multi(`${prefix ? `${begin};\n` : ''}${sql.replace(/;\s*$/, '')};\nCOMMIT`);
       committed = true;
-      return out.slice(prefix, out.length - 1);
     },
     cancel,
   };

@@ -43,9 +43,8 @@ export function rollbackDb(db: Db, conv: PreviewConversationRef): Db {
           // The turn's last batch, without the COMMIT the real `commitWith` would append.
           commitWith: async (sql) => {
             guard();
-            const out = await real.multi(sql);
+            await real.multi(sql);
             ended = true;
-            return out;
           },
           cancel: () => real.cancel(),
         };
