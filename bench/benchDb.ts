@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Db } from '../src/store/db.ts';
@@ -14,11 +15,28 @@ export interface BenchDb {
   where: string;
   /** The schema of its own on PostgreSQL (undefined for PGlite). */
   schema?: string;
+  /**
+   * CPU seconds (user + system) used so far by this benchmark's own PostgreSQL backends, read
+   * from /proc (the database is local; undefined for PGlite, whose work is in this process).
+   */
+  dbCpuSeconds?: () => Promise<number | undefined>;
   close(): Promise<void>;
 }
 
 /** Pool size the app uses by default (DB_POOL_MAX); both systems get the same. */
 export const POOL_MAX = 20;
+
+/** user + system CPU seconds of a local process (Linux /proc; undefined elsewhere or when it has gone). */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the "(comm)": utime is field 14, stime 15, in clock ticks (100 per second on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 export const redact = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
@@ -38,12 +56,27 @@ export async function openBenchDb(driver: BenchDriver, databaseUrl: string): Pro
   const version = (await admin.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? '?';
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();
-  const db = new PgDb({ connectionString: databaseUrl, schema, max: POOL_MAX });
+  // A name of its own, so its backends can be told apart from other work on the same server.
+  const named = new URL(databaseUrl);
+  named.searchParams.set('application_name', schema);
+  const db = new PgDb({ connectionString: named.toString(), schema, max: POOL_MAX });
   await migrate(db);
+  // Backends that have ended are remembered with their last reading.
+  const seen = new Map<number, number>();
+  const dbCpuSeconds = async (): Promise<number | undefined> => {
+    const { rows } = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [schema]);
+    for (const { pid } of rows) {
+      const s = processCpuSeconds(pid);
+      if (s === undefined) return undefined;
+      seen.set(pid, s);
+    }
+    return [...seen.values()].reduce((a, b) => a + b, 0);
+  };
   return {
     driver,
     db,
     schema,
+    dbCpuSeconds,
     where: `PostgreSQL ${version} at ${redact(databaseUrl)}, schema ${schema}, pool ${POOL_MAX}`,
     close: async () => {
       await db.close().catch(() => undefined);

@@ -91,6 +91,8 @@ export interface Row {
   roundTripsPerTurn: number;
   /** CPU time of this Node process per turn (user + system); with PGlite it includes the database. */
   cpuMsPerTurn: number;
+  /** CPU time of the benchmark's own PostgreSQL backends per turn (pg only; the database is local). */
+  dbCpuMsPerTurn?: number | undefined;
 }
 
 export interface TurnCost {
@@ -133,15 +135,18 @@ function gcFunction(): (() => void) | undefined {
 }
 
 /** Runs `fn`, counting database round trips and this process's CPU time. */
-async function measured(b: BenchDb, fn: () => Promise<LoadResult>): Promise<{ r: LoadResult; roundTrips: number; cpuMs: number }> {
+async function measured(b: BenchDb, fn: () => Promise<LoadResult>): Promise<{ r: LoadResult; roundTrips: number; cpuMs: number; dbCpuMs?: number | undefined }> {
+  const d0 = await b.dbCpuSeconds?.();
   const r0 = b.db.roundTrips;
   const c0 = process.cpuUsage();
   const r = await fn();
   const c = process.cpuUsage(c0);
-  return { r, roundTrips: b.db.roundTrips - r0, cpuMs: (c.user + c.system) / 1000 };
+  const roundTrips = b.db.roundTrips - r0;
+  const d1 = await b.dbCpuSeconds?.();
+  return { r, roundTrips, cpuMs: (c.user + c.system) / 1000, dbCpuMs: d0 !== undefined && d1 !== undefined ? (d1 - d0) * 1000 : undefined };
 }
 
-const rowOf = (driver: BenchDriver, system: System, mode: Row['mode'], concurrency: number, { r, roundTrips, cpuMs }: { r: LoadResult; roundTrips: number; cpuMs: number }): Row => ({
+const rowOf = (driver: BenchDriver, system: System, mode: Row['mode'], concurrency: number, { r, roundTrips, cpuMs, dbCpuMs }: { r: LoadResult; roundTrips: number; cpuMs: number; dbCpuMs?: number | undefined }): Row => ({
   driver,
   system: system.name,
   mode,
@@ -152,6 +157,7 @@ const rowOf = (driver: BenchDriver, system: System, mode: Row['mode'], concurren
   latencyMs: Object.fromEntries(Object.entries(summarise(r.latenciesMs)).map(([k, v]) => [k, round(v)])) as unknown as LatencySummary,
   roundTripsPerTurn: round(roundTrips / Math.max(1, r.turns)),
   cpuMsPerTurn: round(cpuMs / Math.max(1, r.turns)),
+  dbCpuMsPerTurn: dbCpuMs === undefined ? undefined : round(dbCpuMs / Math.max(1, r.turns)),
 });
 
 /** Runs one conversation turn by turn, reading round trips and stored bytes after each. */
@@ -234,7 +240,7 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
           if (m.r.firstError) results.problems.push(m.r.firstError);
           results.rows.push(row);
           byName.set(s.name, row);
-          log(`${driver} ${s.name.padEnd(18)} c=${String(c).padEnd(4)} ${row.turnsPerSec} turns/s p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} ms, ${row.roundTripsPerTurn} round trips/turn, ${row.cpuMsPerTurn} CPU ms/turn, ${row.errors} errors`);
+          log(`${driver} ${s.name.padEnd(18)} c=${String(c).padEnd(4)} ${row.turnsPerSec} turns/s p50 ${row.latencyMs.p50} p99 ${row.latencyMs.p99} ms, ${row.roundTripsPerTurn} round trips/turn, ${row.cpuMsPerTurn} CPU ms/turn${row.dbCpuMsPerTurn === undefined ? '' : ` + ${row.dbCpuMsPerTurn} in PostgreSQL`}, ${row.errors} errors`);
         }
         const an = byName.get(a.name)!.turnsPerSec;
         const pe = byName.get(p.name)!.turnsPerSec;
