@@ -1,6 +1,6 @@
 /**
  * The engine and the peer in closed loops on PostgreSQL only, for quick before/after checks of a
- * database change: `npx tsx bench/experiments/closedPg.ts [levels, default 50,500]`. Prints
+ * database change: `npx tsx bench/experiments/closedPg.ts [levels, default 50,500] [only]`. Prints
  * turns/s, round trips per turn, and CPU per turn of this process and of its PostgreSQL backends.
  */
 import os from 'node:os';
@@ -11,13 +11,16 @@ import { peerSystem } from '../peer/peerSystem.ts';
 import { DEFAULT_DATABASE_URL } from '../runBench.ts';
 
 const levels = (process.argv[2] ?? '50,500').split(',').map(Number);
+// `only` runs Anchorline alone (for a profile of the engine without the peer in it).
+const alone = process.argv[3] === 'only';
 const b = await openBenchDb('pg', process.env.BENCH_DATABASE_URL || DEFAULT_DATABASE_URL);
 const a = await anchorlineSystem(b.db);
 const p = await peerSystem(b.db);
 try {
-  for (const s of [a, p]) await closedLoop(s, { concurrency: 5, conversations: 20, prefix: `warm-${s.name}` });
+  const systems = alone ? [a] : [a, p];
+  for (const s of systems) await closedLoop(s, { concurrency: 5, conversations: 20, prefix: `warm-${s.name}` });
   for (const c of levels) {
-    for (const s of [a, p]) {
+    for (const s of systems) {
       const d0 = (await b.dbCpuSeconds?.()) ?? 0;
       const r0 = b.db.roundTrips;
       const c0 = process.cpuUsage();
