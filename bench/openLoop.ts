@@ -195,7 +195,10 @@ async function measureRate(server: ServerProcess, rate: number, seconds: number,
     durationMs: seconds * 1000,
     // A quarter of a second's sends: each conversation then gets a message every ~250 ms at most.
     initialPool: Math.max(8, Math.ceil(rate / 4)),
-    maxPool: Math.max(64, rate * 4),
+    // Enough for the full rate up to ~500 ms per turn. Past that the server is far beyond the target, and
+    // every extra conversation would add a start (a greeting turn) to the load it cannot carry: sends wait.
+    maxPool: Math.max(16, Math.ceil(rate / 2)),
+    drainMs: REPLY_TIMEOUT_MS,
     open: () => dlConversation(base, `${tag}-${n++}`, MAIN_SCRIPT),
   });
   const c = process.cpuUsage(c0);

@@ -32,6 +32,11 @@ export interface OpenLoopOptions {
   initialPool: number;
   /** Upper bound on conversations open at once, so a stalled server does not get thousands of sockets. */
   maxPool: number;
+  /**
+   * How long after the last scheduled time queued sends may still go out; the rest count as not sent,
+   * so an overloaded run ends (turns already sent still get their replies or time out).
+   */
+  drainMs: number;
   /** Opens a fresh conversation ready for its first message (greeting received), or explains why not. */
   open: () => Promise<LoopConversation | { error: string }>;
 }
@@ -51,7 +56,7 @@ export interface OpenLoopResult {
   schedulingLagMs: Float64Array;
   /** Sends that found no free conversation and went out later (latency still counted from the intended time). */
   late: number;
-  /** Sends that never went out (no conversation could be opened). */
+  /** Sends that never went out: no conversation was free (or could be opened) by the end of the drain time. */
   notSent: number;
   /** Answered turns / (last first reply − start), turns per second. */
   achievedPerSec: number;
@@ -92,6 +97,9 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   let lastReplyAt = 0;
   let firstProblem: string | undefined;
   let next = 0;
+  let draining = false;
+  let abandoned = 0;
+  let drainTimer: NodeJS.Timeout | undefined;
   let settle: () => void = () => undefined;
   const settled = new Promise<void>((r) => (settle = r));
   const problem = (p: string | undefined) => (firstProblem ??= p);
@@ -139,7 +147,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
 
   const release = (c: LoopConversation, reusable: boolean) => {
     if (reusable && c.left() > 0) {
-      const waiting = backlog.shift();
+      const waiting = draining ? undefined : backlog.shift();
       if (waiting !== undefined) fire(c, waiting, true);
       else ready.push(c);
     } else {
@@ -152,7 +160,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const openOne = () => {
     if (all.size + opening >= o.maxPool) return;
     // Past the schedule, replace only what a queued send still needs.
-    if (next >= offsets.length && backlog.length <= opening) return;
+    if (draining || (next >= offsets.length && backlog.length <= opening)) return;
     opening++;
     void o.open().then(
       (c) => {
@@ -202,14 +210,23 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     // Every send whose time has come goes now, however late the timer fired: the schedule never slips.
     while (next < offsets.length && t0 + offsets[next]! <= now) dispatch(t0 + offsets[next++]!);
     if (next < offsets.length) setTimeout(tick, Math.max(0, t0 + offsets[next]! - performance.now()));
-    else checkDone();
+    else {
+      drainTimer = setTimeout(giveUp, o.drainMs);
+      checkDone();
+    }
+  };
+  const giveUp = () => {
+    draining = true;
+    abandoned = backlog.splice(0).length;
+    checkDone();
   };
   if (offsets.length) setTimeout(tick, 5);
   else settle();
   await settled;
+  clearTimeout(drainTimer);
 
   // Nothing in flight and nothing opening, yet sends still queued: no conversation could take them.
-  const notSent = backlog.length;
+  const notSent = abandoned + backlog.length;
   for (const c of all) retire(c);
   const answered = latencies.length;
   return {

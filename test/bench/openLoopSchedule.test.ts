@@ -32,7 +32,7 @@ describe('open-loop load generator', () => {
   it('counts latency from the intended send time when slow replies hold the only conversation up', async () => {
     // 10 sends 10 ms apart, one conversation whose replies take 40 ms: send k waits for the k before it.
     const { stats, open } = fakeConversations({ replyMs: 40, turns: 1000 });
-    const r = await runOpenLoop({ ratePerSec: 100, durationMs: 100, initialPool: 1, maxPool: 1, open });
+    const r = await runOpenLoop({ ratePerSec: 100, durationMs: 100, initialPool: 1, maxPool: 1, drainMs: 10_000, open });
 
     expect(r.scheduled).toBe(10);
     expect(r.answered).toBe(10);
@@ -47,7 +47,7 @@ describe('open-loop load generator', () => {
 
   it('keeps to the schedule with free conversations, one message per conversation at a time, replacing finished ones', async () => {
     const { stats, open } = fakeConversations({ replyMs: 5, turns: 2 });
-    const r = await runOpenLoop({ ratePerSec: 200, durationMs: 200, initialPool: 4, maxPool: 40, open });
+    const r = await runOpenLoop({ ratePerSec: 200, durationMs: 200, initialPool: 4, maxPool: 40, drainMs: 10_000, open });
 
     expect(r.scheduled).toBe(40);
     expect(r.answered).toBe(40);
@@ -60,8 +60,19 @@ describe('open-loop load generator', () => {
     expect(r.schedulingLagMs.length + r.late).toBe(40);
   });
 
+  it('gives up on queued sends after the drain time and counts them as not sent', async () => {
+    // One conversation answering in 100 ms, 20 sends 5 ms apart: only ~3 can go out within 100 ms + 200 ms drain.
+    const { stats, open } = fakeConversations({ replyMs: 100, turns: 1000 });
+    const r = await runOpenLoop({ ratePerSec: 200, durationMs: 100, initialPool: 1, maxPool: 1, drainMs: 200, open });
+
+    expect(r.scheduled).toBe(20);
+    expect(r.answered).toBe(stats.sends);
+    expect(r.answered + r.notSent).toBe(20);
+    expect(r.notSent).toBeGreaterThanOrEqual(15);
+  });
+
   it('reports sends that could not go out when no conversation can be opened', async () => {
-    const r = await runOpenLoop({ ratePerSec: 100, durationMs: 50, initialPool: 2, maxPool: 4, open: async () => ({ error: 'start answered 503' }) });
+    const r = await runOpenLoop({ ratePerSec: 100, durationMs: 50, initialPool: 2, maxPool: 4, drainMs: 100, open: async () => ({ error: 'start answered 503' }) });
 
     expect(r.scheduled).toBe(5);
     expect(r.answered).toBe(0);
