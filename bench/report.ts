@@ -1,4 +1,5 @@
 import type { BenchResults, Row } from './runBench.ts';
+import { openLoopMarkdown, openLoopText } from './openLoopReport.ts';
 import { round } from './stats.ts';
 
 const TARGETS = {
@@ -152,6 +153,7 @@ export function renderTable(r: BenchResults): string {
     ...(scalingRows(r).length ? ['', table(SCALING_HEAD, scalingRows(r))] : []),
     ...scalingLines(r),
     slackLine(r),
+    ...openLoopText(r.openLoop),
     ...verdicts(r),
     ...(r.problems.length ? ['', 'Problems:', ...r.problems.map((p) => `  - ${p}`)] : []),
     `Elapsed ${r.elapsedSec} s.`,
@@ -198,6 +200,8 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     ...scalingLines(r),
     ...(scalingRows(r).length ? ['', md(SCALING_HEAD, scalingRows(r))] : []),
+    '',
+    ...openLoopMarkdown(r.openLoop),
     ...(r.problems.length ? ['', '## Problems', '', ...r.problems.map((p) => `- ${p}`)] : []),
     '',
   ].join('\n');

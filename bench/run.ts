@@ -4,7 +4,8 @@
  * BENCH_DRIVERS (default pglite,pg), BENCH_IDLE (idle conversations for the heap figure, default 10000),
  * BENCH_THINK_MS (paced and Direct Line think time, default 5000), BENCH_DL_RESIDENTS (default 200),
  * BENCH_SCALE_RESIDENTS (residents against 1 and 2 server processes, default 40), BENCH_SCALE_THINK_MS
- * (their think time, default 0 = closed loop), BENCH_SLACK_EVENTS (signed Slack events, default 100).
+ * (their think time, default 0 = closed loop), BENCH_SLACK_EVENTS (signed Slack events, default 100),
+ * BENCH_OPEN_RATES (open-loop offered turns/s, default 100,200,400; off = skip), BENCH_OPEN_SECONDS (each, default 60).
  */
 import { configFromEnv, runBench } from './runBench.ts';
 
@@ -18,5 +19,6 @@ const failed =
   results.rows.some((r) => r.errors > 0) ||
   (dl?.measured === true && dl.lost + dl.duplicated + dl.wrong > 0) ||
   (scaling?.measured === true && scaling.runs.some((r) => r.lost + r.duplicated + r.wrong > 0)) ||
-  (slack?.measured === true && slack.notAcked + slack.lostRelays + slack.duplicatedRelays > 0);
+  (slack?.measured === true && slack.notAcked + slack.lostRelays + slack.duplicatedRelays > 0) ||
+  (results.openLoop?.measured === true && results.openLoop.runs.some((r) => r.lost + r.duplicated + r.wrong + r.notSent > 0));
 process.exitCode = failed ? 1 : 0;

@@ -7,6 +7,7 @@ import { anchorlineSystem, ROOT, type System } from './anchorline.ts';
 import { openBenchDb, type BenchDb, type BenchDriver } from './benchDb.ts';
 import { directLineLoad } from './directLineLoad.ts';
 import { closedLoop, paced, type LoadResult } from './load.ts';
+import { openLoopBench, openLoopSettings, type OpenLoopConfig, type OpenLoopResults } from './openLoop.ts';
 import { peerSystem } from './peer/peerSystem.ts';
 import { renderMarkdown, renderTable } from './report.ts';
 import { serverBench, type ServerBenchConfig, type ServerBenchResults } from './serverBench.ts';
@@ -31,6 +32,8 @@ export interface BenchConfig {
   directLine?: { residents: number; thinkMs: number; durationMs: number } | undefined;
   /** Real server processes on PostgreSQL: scaling 1 → 2 processes and Slack ack latency (undefined: skipped). */
   servers?: Omit<ServerBenchConfig, 'databaseUrl' | 'log'> | undefined;
+  /** Open-loop latency of one server process on PostgreSQL (bench/openLoop.ts; undefined: skipped). */
+  openLoop?: Omit<OpenLoopConfig, 'databaseUrl' | 'log'> | undefined;
   /** Where to write JSON and Markdown (undefined: nowhere). */
   resultsDir?: string | undefined;
   log: (line: string) => void;
@@ -55,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
       paced: { residents: 5, thinkMs: 20, durationMs: 2_000 },
       directLine: { residents: 3, thinkMs: 20, durationMs: 2_000 },
       servers: { scaling: { processes: [1, 2], residents: 2, thinkMs: 0, durationMs: 10_000, turnsPerConversation: 3, conversationsPerResident: 1 }, slackEvents: 5 },
+      openLoop: openLoopSettings(env),
       resultsDir: path.join(ROOT, 'bench', 'results'),
       log,
     };
@@ -74,6 +78,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
       scaling: { processes: [1, 2], residents: Number(env.BENCH_SCALE_RESIDENTS ?? 40), thinkMs: Number(env.BENCH_SCALE_THINK_MS ?? 0), durationMs: 10_000, turnsPerConversation: 6 },
       slackEvents: Number(env.BENCH_SLACK_EVENTS ?? 100),
     },
+    openLoop: openLoopSettings(env),
     resultsDir: path.join(ROOT, 'bench', 'results'),
     log,
   };
@@ -119,6 +124,8 @@ export interface BenchResults {
   directLine?: { measured: true; driver: BenchDriver; residents: number; thinkMs: number; turns: number; latencyMs: LatencySummary; lost: number; duplicated: number; wrong: number; firstProblem?: string } | { measured: false; reason: string };
   /** Real server processes: scaling 1 → 2 and Slack ack latency. */
   servers?: ServerBenchResults;
+  /** Open-loop latency at fixed offered rates, one server process. */
+  openLoop?: OpenLoopResults;
   problems: string[];
   elapsedSec: number;
 }
@@ -342,6 +349,17 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
         if (run.lost + run.duplicated + run.wrong > 0) results.problems.push(`scaling, ${run.processes} process(es): lost ${run.lost}, duplicated ${run.duplicated}, wrong ${run.wrong}; first: ${run.firstProblem}`);
       }
       if (slack.measured && slack.notAcked + slack.lostRelays + slack.duplicatedRelays > 0) results.problems.push(`slack: not acknowledged ${slack.notAcked}, relays lost ${slack.lostRelays}, duplicated ${slack.duplicatedRelays}; first: ${slack.firstProblem}`);
+    }
+  }
+  if (cfg.openLoop) {
+    if (!cfg.drivers.includes('pg')) results.openLoop = { measured: false, reason: 'needs PostgreSQL: the server process runs on it (BENCH_DRIVERS without pg)' };
+    else {
+      log(`== open loop on pg: ${cfg.openLoop.rates.join(', ')} turns/s offered, ${cfg.openLoop.secondsPerRate} s each`);
+      results.openLoop = await openLoopBench({ ...cfg.openLoop, databaseUrl: cfg.databaseUrl, log });
+      if (!results.openLoop.measured) results.problems.push(`open loop: ${results.openLoop.reason}`);
+      for (const x of results.openLoop.measured ? results.openLoop.runs : []) {
+        if (x.lost + x.duplicated + x.wrong + x.notSent > 0) results.problems.push(`open loop ${x.offeredPerSec}/s: lost ${x.lost}, duplicated ${x.duplicated}, wrong ${x.wrong}, not sent ${x.notSent}; first: ${x.firstProblem}`);
+      }
     }
   }
   results.machine.loadAvgEnd = os.loadavg().map((x) => round(x));

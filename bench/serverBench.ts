@@ -16,8 +16,8 @@ export const MAIN_SCRIPT: readonly ResidentTurn[] = [
   { text: 'English', value: 'en', replies: 2, expect: 'keep your answers' },
   { text: 'Yes', value: 'yes', replies: 2, expect: 'How old are you' },
   { text: '19', replies: 1, expect: 'at the moment' },
-  { text: 'looking for work', replies: 1, expect: 'worked in hospitality' },
-  { text: 'No, never', value: 'never', replies: 1, expect: 'right to work' },
+  { text: 'looking for work', replies: 1, expect: 'worked in a pub' },
+  { text: 'No, never', value: 'never', replies: 1, expect: 'allowed to work' },
   { text: 'yes', replies: 1, expect: 'postcode' },
 ];
 

@@ -7,7 +7,7 @@ const url = process.env.TEST_DATABASE_URL || undefined;
 const driver = url ? 'pg' : 'pglite';
 
 describe(`quick benchmark on ${driver}`, () => {
-  it('produces turn, cost, memory, Direct Line, scaling and Slack ack figures', async () => {
+  it('produces turn, cost, memory, Direct Line, scaling, Slack ack and open-loop figures', async () => {
     const cfg = configFromEnv({ BENCH_QUICK: '1', BENCH_DRIVERS: driver, ...(url ? { BENCH_DATABASE_URL: url } : {}) }, () => undefined);
     const r = await runBench({ ...cfg, resultsDir: undefined });
 
@@ -33,6 +33,7 @@ describe(`quick benchmark on ${driver}`, () => {
     // Real server processes (scaling 1 → 2, Slack ack) need PostgreSQL: two processes share one database.
     const { scaling, slack } = r.servers!;
     if (driver === 'pglite') {
+      expect(r.openLoop).toMatchObject({ measured: false, reason: expect.stringContaining('PostgreSQL') });
       expect(scaling).toMatchObject({ measured: false, reason: expect.stringContaining('PostgreSQL') });
       expect(slack).toMatchObject({ measured: false, reason: expect.stringContaining('PostgreSQL') });
       return;
@@ -46,5 +47,11 @@ describe(`quick benchmark on ${driver}`, () => {
     }
     expect(slack).toMatchObject({ events: 5, notAcked: 0, relayed: 5, lostRelays: 0, duplicatedRelays: 0 });
     expect(slack.ackMs.count).toBe(5);
+
+    // Open loop: one short rate against one server process; every scheduled message went out and was answered right.
+    if (!r.openLoop?.measured) throw new Error(`open loop not measured: ${JSON.stringify(r.openLoop)}`);
+    const [open] = r.openLoop.runs;
+    expect(open).toMatchObject({ offeredPerSec: 50, scheduled: 100, answered: 100, notSent: 0, lost: 0, duplicated: 0, wrong: 0 });
+    expect(open!.latencyMs.p99).toBeGreaterThan(0);
   }, 180_000);
 });
