@@ -1,5 +1,6 @@
 import type { BenchResults, Row } from './runBench.ts';
 import { round } from './stats.ts';
+import { memoryMarkdown } from './streamMemory.ts';
 
 const TARGETS = {
   ratio: 3,
@@ -190,6 +191,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     ...scalingLines(r),
     ...(scalingRows(r).length ? ['', md(SCALING_HEAD, scalingRows(r))] : []),
+    ...(r.memory ? ['', '## Server memory with open WebSocket streams', '', ...memoryMarkdown(r.memory)] : []),
     ...(r.problems.length ? ['', '## Problems', '', ...r.problems.map((p) => `- ${p}`)] : []),
     '',
   ].join('\n');

@@ -10,6 +10,7 @@ import { closedLoop, paced, type LoadResult } from './load.ts';
 import { peerSystem } from './peer/peerSystem.ts';
 import { renderMarkdown, renderTable } from './report.ts';
 import { serverBench, type ServerBenchConfig, type ServerBenchResults } from './serverBench.ts';
+import { streamMemory, type StreamMemoryConfig, type StreamMemoryResult } from './streamMemory.ts';
 import { SCRIPT } from './script.ts';
 import { round, summarise, type LatencySummary } from './stats.ts';
 
@@ -31,6 +32,8 @@ export interface BenchConfig {
   directLine?: { residents: number; thinkMs: number; durationMs: number } | undefined;
   /** Real server processes on PostgreSQL: scaling 1 → 2 processes and Slack ack latency (undefined: skipped). */
   servers?: Omit<ServerBenchConfig, 'databaseUrl' | 'log'> | undefined;
+  /** One server's RSS idle and with many open WebSocket streams, on PostgreSQL (bench/streamMemory.ts; undefined: skipped). */
+  memory?: Omit<StreamMemoryConfig, 'databaseUrl' | 'log'> | undefined;
   /** Where to write JSON and Markdown (undefined: nowhere). */
   resultsDir?: string | undefined;
   log: (line: string) => void;
@@ -55,6 +58,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
       paced: { residents: 5, thinkMs: 20, durationMs: 2_000 },
       directLine: { residents: 3, thinkMs: 20, durationMs: 2_000 },
       servers: { scaling: { processes: [1, 2], residents: 2, thinkMs: 0, durationMs: 10_000, turnsPerConversation: 3, conversationsPerResident: 1 }, slackEvents: 5 },
+      memory: { streams: 50, concurrency: 25, settleMs: 1000, message: true },
       resultsDir: path.join(ROOT, 'bench', 'results'),
       log,
     };
@@ -74,6 +78,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
       scaling: { processes: [1, 2], residents: Number(env.BENCH_SCALE_RESIDENTS ?? 40), thinkMs: Number(env.BENCH_SCALE_THINK_MS ?? 0), durationMs: 10_000, turnsPerConversation: 6 },
       slackEvents: Number(env.BENCH_SLACK_EVENTS ?? 100),
     },
+    memory: { streams: Number(env.BENCH_MEMORY_STREAMS ?? 1000), concurrency: 50, settleMs: 5000, message: true },
     resultsDir: path.join(ROOT, 'bench', 'results'),
     log,
   };
@@ -117,6 +122,8 @@ export interface BenchResults {
   directLine?: { measured: true; driver: BenchDriver; residents: number; thinkMs: number; turns: number; latencyMs: LatencySummary; lost: number; duplicated: number; wrong: number; firstProblem?: string } | { measured: false; reason: string };
   /** Real server processes: scaling 1 → 2 and Slack ack latency. */
   servers?: ServerBenchResults;
+  /** One server's memory with open WebSocket streams (bench/streamMemory.ts). */
+  memory?: StreamMemoryResult;
   problems: string[];
   elapsedSec: number;
 }
@@ -336,6 +343,14 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
         if (run.lost + run.duplicated + run.wrong > 0) results.problems.push(`scaling, ${run.processes} process(es): lost ${run.lost}, duplicated ${run.duplicated}, wrong ${run.wrong}; first: ${run.firstProblem}`);
       }
       if (slack.measured && slack.notAcked + slack.lostRelays + slack.duplicatedRelays > 0) results.problems.push(`slack: not acknowledged ${slack.notAcked}, relays lost ${slack.lostRelays}, duplicated ${slack.duplicatedRelays}; first: ${slack.firstProblem}`);
+    }
+  }
+  if (cfg.memory && cfg.drivers.includes('pg')) {
+    log(`== server memory on pg: idle, then ${cfg.memory.streams} open WebSocket streams`);
+    try {
+      results.memory = await streamMemory({ ...cfg.memory, databaseUrl: cfg.databaseUrl, log: (line) => log(`memory: ${line}`) });
+    } catch (err) {
+      results.problems.push(`memory: failed: ${(err as Error).message}`);
     }
   }
   results.machine.loadAvgEnd = os.loadavg().map((x) => round(x));

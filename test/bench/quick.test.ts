@@ -46,5 +46,8 @@ describe(`quick benchmark on ${driver}`, () => {
     }
     expect(slack).toMatchObject({ events: 5, notAcked: 0, relayed: 5, lostRelays: 0, duplicatedRelays: 0 });
     expect(slack.ackMs.count).toBe(5);
-  }, 180_000);
+    // One server's memory: idle, with 50 open streams that each got their greeting, then a reply each.
+    expect(r.memory).toMatchObject({ streams: 50 });
+    for (const reading of [r.memory!.idle, r.memory!.open, r.memory!.message!]) expect(reading.rssKb).toBeGreaterThan(reading.heapUsedKb);
+  }, 240_000);
 });
