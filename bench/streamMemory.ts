@@ -17,7 +17,8 @@
  *
  * Environment: MEMORY_DATABASE_URL (default postgres://root@127.0.0.1:5432/test), MEMORY_STREAMS
  * (1000), MEMORY_CONCURRENCY (conversations started at once, 50), MEMORY_SETTLE_MS (5000),
- * MEMORY_MESSAGE=0 to skip the message round, MEMORY_LIMIT_MS (give up, default 300000).
+ * MEMORY_MESSAGE=0 to skip the message round, MEMORY_LIMIT_MS (give up, default 300000),
+ * MEMORY_NODE_OPTIONS (more options for the server, e.g. `--max-semi-space-size=2` to measure a V8 flag).
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -41,6 +42,8 @@ export interface StreamMemoryConfig {
   settleMs: number;
   /** One message per conversation, answered on its stream, then a third reading. */
   message: boolean;
+  /** More Node options for the server (e.g. a V8 flag to measure), after the inspector's. */
+  nodeOptions?: string | undefined;
   log: (line: string) => void;
 }
 /** How long one conversation may take to start, open its stream and bring its greeting. */
@@ -221,6 +224,9 @@ export interface StreamMemoryResult {
   readyMs: number;
   openMs: number;
   messageMs?: number | undefined;
+  /** Server CPU (user + system, ms) per conversation started with its stream opened, and per message answered. */
+  cpuMsPerOpen?: number | undefined;
+  cpuMsPerMessage?: number | undefined;
 }
 
 /**
@@ -246,7 +252,7 @@ export async function streamMemory(cfg: StreamMemoryConfig): Promise<StreamMemor
       FLOWS_WATCH: 'false',
       NODE_ENV: 'test',
       // The inspector on a free loopback port, for a full GC before each reading (see connectInspector).
-      NODE_OPTIONS: '--inspect=127.0.0.1:0',
+      NODE_OPTIONS: ['--inspect=127.0.0.1:0', cfg.nodeOptions].filter(Boolean).join(' '),
     });
     const readyMs = performance.now() - t0;
     log(`server pid ${server.pid} ready on ${server.base} in ${(readyMs / 1000).toFixed(1)} s (${redact(cfg.databaseUrl)}, schema ${b.schema})`);
@@ -257,6 +263,7 @@ export async function streamMemory(cfg: StreamMemoryConfig): Promise<StreamMemor
 
     const base = `${server.base}/v3/directline`;
     const tOpen = performance.now();
+    const cpuOpen = server.cpuSeconds();
     let opened = 0;
     await pool(cfg.streams, cfg.concurrency, async (i) => {
       alive(server!);
@@ -274,6 +281,7 @@ export async function streamMemory(cfg: StreamMemoryConfig): Promise<StreamMemor
       if (opened % 250 === 0) log(`${opened} streams open`);
     });
     const openMs = performance.now() - tOpen;
+    const cpuMsPerOpen = cpuMsPer(cfg.streams, cpuOpen, server.cpuSeconds());
     log(`${cfg.streams} conversations started and streams open in ${(openMs / 1000).toFixed(1)} s`);
 
     const open = await reading(server, inspector, cfg.settleMs);
@@ -281,8 +289,10 @@ export async function streamMemory(cfg: StreamMemoryConfig): Promise<StreamMemor
 
     let message: Reading | undefined;
     let messageMs: number | undefined;
+    let cpuMsPerMessage: number | undefined;
     if (cfg.message) {
       const tMsg = performance.now();
+      const cpuMsg = server.cpuSeconds();
       await pool(residents.length, cfg.concurrency, async (i) => {
         alive(server!);
         const r = residents[i]!;
@@ -294,18 +304,24 @@ export async function streamMemory(cfg: StreamMemoryConfig): Promise<StreamMemor
         await messagesUntil(r, before + 2, `conversation ${i}: replies to its message`);
       });
       messageMs = performance.now() - tMsg;
+      cpuMsPerMessage = cpuMsPer(residents.length, cpuMsg, server.cpuSeconds());
       log(`${residents.length} messages answered on their streams in ${(messageMs / 1000).toFixed(1)} s`);
       message = await reading(server, inspector, cfg.settleMs);
       log(`${cfg.streams} open streams after one message each: ${show(message)}`);
     }
     const peakKb = memoryOf(server.pid).peakKb;
-    return { where: b.where, streams: cfg.streams, concurrency: cfg.concurrency, idle, open, message, peakKb, readyMs, openMs, messageMs };
+    return { where: b.where, streams: cfg.streams, concurrency: cfg.concurrency, idle, open, message, peakKb, readyMs, openMs, messageMs, cpuMsPerOpen, cpuMsPerMessage };
   } finally {
     inspector?.close();
     for (const r of residents) r.conv.close();
     await server?.stop();
     await b?.close().catch((err: unknown) => log(`could not drop schema ${b?.schema}: ${(err as Error).message}`));
   }
+}
+
+/** CPU ms per item between two cpuSeconds() readings (undefined off Linux). */
+function cpuMsPer(n: number, from: number | undefined, to: number | undefined): number | undefined {
+  return from === undefined || to === undefined ? undefined : Math.round(((to - from) * 1000 * 100) / n) / 100;
 }
 
 /** The result as Markdown: a table (idle, with the streams, after a message each) and the target's verdict. */
@@ -324,7 +340,8 @@ export function memoryMarkdown(m: StreamMemoryResult): string[] {
     `| peak RSS (VmHWM) | ${mb(m.peakKb)} | | | |`,
     '',
     `Ready in ${(m.readyMs / 1000).toFixed(1)} s. Time to start ${m.streams} conversations and open their streams (${m.concurrency} at once): ${(m.openMs / 1000).toFixed(1)} s.` +
-      (m.messageMs !== undefined ? ` One message each, answered on the stream: ${(m.messageMs / 1000).toFixed(1)} s.` : ''),
+      (m.messageMs !== undefined ? ` One message each, answered on the stream: ${(m.messageMs / 1000).toFixed(1)} s.` : '') +
+      (m.cpuMsPerOpen !== undefined ? ` Server CPU: ${m.cpuMsPerOpen} ms per conversation opened${m.cpuMsPerMessage !== undefined ? `, ${m.cpuMsPerMessage} ms per message` : ''}.` : ''),
     `Target < 150 MB RSS with ${m.streams} streams: ${worst / 1024 < 150 ? 'met' : 'not met'} (${mb(worst)} MB${m.streams === 1000 ? '' : '; the target is for 1,000 streams'}).`,
   ];
 }
@@ -343,6 +360,7 @@ async function main(): Promise<void> {
     concurrency: positive('MEMORY_CONCURRENCY', 50),
     settleMs: positive('MEMORY_SETTLE_MS', 5000),
     message: env.MEMORY_MESSAGE !== '0',
+    nodeOptions: env.MEMORY_NODE_OPTIONS,
     log: (line) => console.log(`[memory] ${line}`),
   });
   console.log('');
