@@ -1,6 +1,7 @@
 import type { BenchResults, Row } from './runBench.ts';
 import { openLoopMarkdown, openLoopText } from './openLoopReport.ts';
 import { round } from './stats.ts';
+import { memoryMarkdown } from './streamMemory.ts';
 
 const TARGETS = {
   /** Issue 16: ≥ 2× the peer's turns/s at 50 and 500 concurrent (issue 4 asked 3×). */
@@ -202,6 +203,7 @@ export function renderMarkdown(r: BenchResults): string {
     ...(scalingRows(r).length ? ['', md(SCALING_HEAD, scalingRows(r))] : []),
     '',
     ...openLoopMarkdown(r.openLoop),
+    ...(r.memory ? ['', '## Server memory with open WebSocket streams', '', ...memoryMarkdown(r.memory)] : []),
     ...(r.problems.length ? ['', '## Problems', '', ...r.problems.map((p) => `- ${p}`)] : []),
     '',
   ].join('\n');

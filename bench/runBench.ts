@@ -11,6 +11,7 @@ import { openLoopBench, openLoopSettings, type OpenLoopConfig, type OpenLoopResu
 import { peerSystem } from './peer/peerSystem.ts';
 import { renderMarkdown, renderTable } from './report.ts';
 import { serverBench, type ServerBenchConfig, type ServerBenchResults } from './serverBench.ts';
+import { streamMemory, type StreamMemoryConfig, type StreamMemoryResult } from './streamMemory.ts';
 import { SCRIPT } from './script.ts';
 import { round, summarise, type LatencySummary } from './stats.ts';
 
@@ -34,6 +35,8 @@ export interface BenchConfig {
   servers?: Omit<ServerBenchConfig, 'databaseUrl' | 'log'> | undefined;
   /** Open-loop latency of one server process on PostgreSQL (bench/openLoop.ts; undefined: skipped). */
   openLoop?: Omit<OpenLoopConfig, 'databaseUrl' | 'log'> | undefined;
+  /** One server's RSS idle and with many open WebSocket streams, on PostgreSQL (bench/streamMemory.ts; undefined: skipped). */
+  memory?: Omit<StreamMemoryConfig, 'databaseUrl' | 'log'> | undefined;
   /** Where to write JSON and Markdown (undefined: nowhere). */
   resultsDir?: string | undefined;
   log: (line: string) => void;
@@ -59,6 +62,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
       directLine: { residents: 3, thinkMs: 20, durationMs: 2_000 },
       servers: { scaling: { processes: [1, 2], residents: 2, thinkMs: 0, durationMs: 10_000, turnsPerConversation: 3, conversationsPerResident: 1 }, slackEvents: 5 },
       openLoop: openLoopSettings(env),
+      memory: { streams: 50, concurrency: 25, settleMs: 1000, message: true },
       resultsDir: path.join(ROOT, 'bench', 'results'),
       log,
     };
@@ -79,6 +83,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, log: (line: string) => voi
       slackEvents: Number(env.BENCH_SLACK_EVENTS ?? 100),
     },
     openLoop: openLoopSettings(env),
+    memory: { streams: Number(env.BENCH_MEMORY_STREAMS ?? 1000), concurrency: 50, settleMs: 5000, message: true },
     resultsDir: path.join(ROOT, 'bench', 'results'),
     log,
   };
@@ -126,6 +131,8 @@ export interface BenchResults {
   servers?: ServerBenchResults;
   /** Open-loop latency at fixed offered rates, one server process. */
   openLoop?: OpenLoopResults;
+  /** One server's memory with open WebSocket streams (bench/streamMemory.ts). */
+  memory?: StreamMemoryResult;
   problems: string[];
   elapsedSec: number;
 }
@@ -360,6 +367,14 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
       for (const x of results.openLoop.measured ? results.openLoop.runs : []) {
         if (x.lost + x.duplicated + x.wrong + x.notSent > 0) results.problems.push(`open loop ${x.offeredPerSec}/s: lost ${x.lost}, duplicated ${x.duplicated}, wrong ${x.wrong}, not sent ${x.notSent}; first: ${x.firstProblem}`);
       }
+    }
+  }
+  if (cfg.memory && cfg.drivers.includes('pg')) {
+    log(`== server memory on pg: idle, then ${cfg.memory.streams} open WebSocket streams`);
+    try {
+      results.memory = await streamMemory({ ...cfg.memory, databaseUrl: cfg.databaseUrl, log: (line) => log(`memory: ${line}`) });
+    } catch (err) {
+      results.problems.push(`memory: failed: ${(err as Error).message}`);
     }
   }
   results.machine.loadAvgEnd = os.loadavg().map((x) => round(x));

@@ -12,11 +12,16 @@
  * and waits for its replies on its stream, and the same is read a third time. Prints a table, closes
  * the streams, stops the server and drops the schema. Linux only (/proc).
  *
+ * `npm run bench` runs the same through streamMemory() (1,000 streams; 50 with BENCH_QUICK=1) and puts
+ * the table in its report (memoryMarkdown).
+ *
  * Environment: MEMORY_DATABASE_URL (default postgres://root@127.0.0.1:5432/test), MEMORY_STREAMS
  * (1000), MEMORY_CONCURRENCY (conversations started at once, 50), MEMORY_SETTLE_MS (5000),
- * MEMORY_MESSAGE=0 to skip the message round, MEMORY_LIMIT_MS (give up, default 300000).
+ * MEMORY_MESSAGE=0 to skip the message round, MEMORY_LIMIT_MS (give up, default 300000),
+ * MEMORY_NODE_OPTIONS (more options for the server, e.g. `--max-semi-space-size=2` to measure a V8 flag).
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { openBenchDb, POOL_MAX, redact, type BenchDb } from './benchDb.ts';
 import { SECRET } from './directLineLoad.ts';
@@ -26,16 +31,26 @@ import { withSearchPath } from './serverBench.ts';
 import { startServer, type ServerProcess } from './serverProcess.ts';
 
 const env = process.env;
-const databaseUrl = env.MEMORY_DATABASE_URL || DEFAULT_DATABASE_URL;
-const STREAMS = positive('MEMORY_STREAMS', 1000);
-const CONCURRENCY = positive('MEMORY_CONCURRENCY', 50);
-const SETTLE_MS = positive('MEMORY_SETTLE_MS', 5000);
-const LIMIT_MS = positive('MEMORY_LIMIT_MS', 300_000);
-const MESSAGE = env.MEMORY_MESSAGE !== '0';
+
+export interface StreamMemoryConfig {
+  databaseUrl: string;
+  /** Open WebSocket streams (one conversation each). */
+  streams: number;
+  /** Conversations started at once. */
+  concurrency: number;
+  /** Wait before each RSS reading. */
+  settleMs: number;
+  /** One message per conversation, answered on its stream, then a third reading. */
+  message: boolean;
+  /** More Node options for the server (e.g. a V8 flag to measure), after the inspector's. */
+  nodeOptions?: string | undefined;
+  log: (line: string) => void;
+}
 /** How long one conversation may take to start, open its stream and bring its greeting. */
 const STEP_TIMEOUT_MS = 30_000;
 const SIGNING_KEY = 'bench-token-signing-key-0123456789abcdef';
 
+/** A whole number ≥ 1 from the environment. */
 function positive(name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -44,7 +59,6 @@ function positive(name: string, fallback: number): number {
   return n;
 }
 
-const log = (line: string) => console.log(`[memory] ${line}`);
 
 /** VmRSS and VmHWM (peak) of a process, in kB, from /proc/<pid>/status. */
 function memoryOf(pid: number): { rssKb: number; peakKb: number } {
@@ -62,9 +76,9 @@ function memoryOf(pid: number): { rssKb: number; peakKb: number } {
   return { rssKb: field('VmRSS'), peakKb: field('VmHWM') };
 }
 
-/** Waits `SETTLE_MS`, then takes the median of five RSS readings 200 ms apart. */
-async function settledRss(server: ServerProcess): Promise<number> {
-  await sleep(SETTLE_MS);
+/** Waits `settleMs`, then takes the median of five RSS readings 200 ms apart. */
+async function settledRss(server: ServerProcess, settleMs: number): Promise<number> {
+  await sleep(settleMs);
   const readings: number[] = [];
   for (let i = 0; i < 5; i++) {
     alive(server);
@@ -118,7 +132,7 @@ async function connectInspector(server: ServerProcess): Promise<Inspector> {
   };
 }
 
-interface Reading {
+export interface Reading {
   /** Settled VmRSS as V8 left it, kB. */
   rssKb: number;
   /** VmRSS right after a full garbage collection, kB. */
@@ -127,8 +141,8 @@ interface Reading {
   heapUsedKb: number;
 }
 
-async function reading(server: ServerProcess, inspector: Inspector): Promise<Reading> {
-  const rssKb = await settledRss(server);
+async function reading(server: ServerProcess, inspector: Inspector, settleMs: number): Promise<Reading> {
+  const rssKb = await settledRss(server, settleMs);
   await inspector.collectGarbage();
   await sleep(500);
   const gcRssKb = memoryOf(server.pid).rssKb;
@@ -195,23 +209,42 @@ function messagesUntil(r: Resident, count: number, what: string): Promise<void> 
 const mb = (kb: number) => (kb / 1024).toFixed(1);
 const show = (r: Reading) => `RSS ${mb(r.rssKb)} MB, after GC ${mb(r.gcRssKb)} MB, V8 heap used ${mb(r.heapUsedKb)} MB`;
 
-async function main(): Promise<void> {
-  const deadline = setTimeout(() => {
-    console.error(`[memory] gave up after ${LIMIT_MS} ms (MEMORY_LIMIT_MS)`);
-    process.exit(1);
-  }, LIMIT_MS);
-  deadline.unref();
+export interface StreamMemoryResult {
+  /** The database the server used (password redacted). */
+  where: string;
+  streams: number;
+  concurrency: number;
+  idle: Reading;
+  /** With every stream open and its greeting delivered. */
+  open: Reading;
+  /** After one message each, answered on the streams (undefined: message round skipped). */
+  message?: Reading | undefined;
+  /** VmHWM at the end. */
+  peakKb: number;
+  readyMs: number;
+  openMs: number;
+  messageMs?: number | undefined;
+  /** Server CPU (user + system, ms) per conversation started with its stream opened, and per message answered. */
+  cpuMsPerOpen?: number | undefined;
+  cpuMsPerMessage?: number | undefined;
+}
 
+/**
+ * One server process on a fresh schema of `databaseUrl`: its memory idle, with `streams` open
+ * Direct Line WebSocket streams, and after one message on each (see the file's comment).
+ */
+export async function streamMemory(cfg: StreamMemoryConfig): Promise<StreamMemoryResult> {
+  const log = cfg.log;
   let b: BenchDb | undefined;
   let server: ServerProcess | undefined;
   let inspector: Inspector | undefined;
   const residents: Resident[] = [];
   try {
-    b = await openBenchDb('pg', databaseUrl);
+    b = await openBenchDb('pg', cfg.databaseUrl);
     log(`database: ${b.where}`);
     const t0 = performance.now();
     server = await startServer('memory', {
-      DATABASE_URL: withSearchPath(databaseUrl, b.schema!),
+      DATABASE_URL: withSearchPath(cfg.databaseUrl, b.schema!),
       DB_POOL_MAX: String(POOL_MAX),
       TOKEN_SIGNING_KEY: SIGNING_KEY,
       DIRECTLINE_SECRET: SECRET,
@@ -219,18 +252,20 @@ async function main(): Promise<void> {
       FLOWS_WATCH: 'false',
       NODE_ENV: 'test',
       // The inspector on a free loopback port, for a full GC before each reading (see connectInspector).
-      NODE_OPTIONS: '--inspect=127.0.0.1:0',
+      NODE_OPTIONS: ['--inspect=127.0.0.1:0', cfg.nodeOptions].filter(Boolean).join(' '),
     });
-    log(`server pid ${server.pid} ready on ${server.base} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${redact(databaseUrl)}, schema ${b.schema})`);
+    const readyMs = performance.now() - t0;
+    log(`server pid ${server.pid} ready on ${server.base} in ${(readyMs / 1000).toFixed(1)} s (${redact(cfg.databaseUrl)}, schema ${b.schema})`);
 
     inspector = await connectInspector(server);
-    const idle = await reading(server, inspector);
+    const idle = await reading(server, inspector, cfg.settleMs);
     log(`idle: ${show(idle)}`);
 
     const base = `${server.base}/v3/directline`;
     const tOpen = performance.now();
+    const cpuOpen = server.cpuSeconds();
     let opened = 0;
-    await pool(STREAMS, CONCURRENCY, async (i) => {
+    await pool(cfg.streams, cfg.concurrency, async (i) => {
       alive(server!);
       const conv = await within(openConversation(base, SECRET, `dl_memory_${i}`), STEP_TIMEOUT_MS, `conversation ${i}: start and open its stream`);
       if ('error' in conv) throw new Error(`conversation ${i}: ${conv.error}`);
@@ -246,16 +281,19 @@ async function main(): Promise<void> {
       if (opened % 250 === 0) log(`${opened} streams open`);
     });
     const openMs = performance.now() - tOpen;
-    log(`${STREAMS} conversations started and streams open in ${(openMs / 1000).toFixed(1)} s`);
+    const cpuMsPerOpen = cpuMsPer(cfg.streams, cpuOpen, server.cpuSeconds());
+    log(`${cfg.streams} conversations started and streams open in ${(openMs / 1000).toFixed(1)} s`);
 
-    const streams = await reading(server, inspector);
-    log(`${STREAMS} open streams: ${show(streams)}`);
+    const open = await reading(server, inspector, cfg.settleMs);
+    log(`${cfg.streams} open streams: ${show(open)}`);
 
     let message: Reading | undefined;
     let messageMs: number | undefined;
-    if (MESSAGE) {
+    let cpuMsPerMessage: number | undefined;
+    if (cfg.message) {
       const tMsg = performance.now();
-      await pool(residents.length, CONCURRENCY, async (i) => {
+      const cpuMsg = server.cpuSeconds();
+      await pool(residents.length, cfg.concurrency, async (i) => {
         alive(server!);
         const r = residents[i]!;
         const before = r.messages.length;
@@ -266,42 +304,78 @@ async function main(): Promise<void> {
         await messagesUntil(r, before + 2, `conversation ${i}: replies to its message`);
       });
       messageMs = performance.now() - tMsg;
+      cpuMsPerMessage = cpuMsPer(residents.length, cpuMsg, server.cpuSeconds());
       log(`${residents.length} messages answered on their streams in ${(messageMs / 1000).toFixed(1)} s`);
-      message = await reading(server, inspector);
-      log(`${STREAMS} open streams after one message each: ${show(message)}`);
+      message = await reading(server, inspector, cfg.settleMs);
+      log(`${cfg.streams} open streams after one message each: ${show(message)}`);
     }
     const peakKb = memoryOf(server.pid).peakKb;
-
-    const perStream = (r: Reading, k: keyof Reading) => ((r[k] - idle[k]) / STREAMS).toFixed(1);
-    const rows: [string, Reading][] = [[`${STREAMS} open streams`, streams]];
-    if (message) rows.push([`${STREAMS} streams, one message each`, message]);
-    console.log('');
-    console.log(`Server memory, Direct Line over WebSocket, PostgreSQL (${new Date().toISOString()}); "after GC" = right after a full collection via the inspector:`);
-    console.log('');
-    console.log('| state | RSS MB | RSS after GC MB | V8 heap used after GC MB | KB per stream over idle: RSS / after GC / heap |');
-    console.log('|---|---:|---:|---:|---:|');
-    console.log(`| idle | ${mb(idle.rssKb)} | ${mb(idle.gcRssKb)} | ${mb(idle.heapUsedKb)} | — |`);
-    for (const [name, r] of rows) {
-      console.log(`| ${name} | ${mb(r.rssKb)} | ${mb(r.gcRssKb)} | ${mb(r.heapUsedKb)} | ${perStream(r, 'rssKb')} / ${perStream(r, 'gcRssKb')} / ${perStream(r, 'heapUsedKb')} |`);
-    }
-    console.log(`| peak RSS (VmHWM) | ${mb(peakKb)} | | | |`);
-    console.log('');
-    console.log(`Time to start ${STREAMS} conversations and open their streams (${CONCURRENCY} at once): ${(openMs / 1000).toFixed(1)} s.`);
-    if (messageMs !== undefined) console.log(`Time for one message each, answered on the stream (${CONCURRENCY} at once): ${(messageMs / 1000).toFixed(1)} s.`);
-    const worst = Math.max(streams.rssKb, streams.gcRssKb);
-    console.log(`Target with ${STREAMS} streams < 150 MB RSS: ${worst / 1024 < 150 ? 'met' : 'not met'} (${mb(worst)} MB).`);
+    return { where: b.where, streams: cfg.streams, concurrency: cfg.concurrency, idle, open, message, peakKb, readyMs, openMs, messageMs, cpuMsPerOpen, cpuMsPerMessage };
   } finally {
     inspector?.close();
     for (const r of residents) r.conv.close();
     await server?.stop();
-    await b?.close().catch((err: unknown) => console.error(`[memory] could not drop schema ${b?.schema}: ${(err as Error).message}`));
+    await b?.close().catch((err: unknown) => log(`could not drop schema ${b?.schema}: ${(err as Error).message}`));
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(`[memory] failed: ${(err as Error).stack ?? String(err)}`);
+/** CPU ms per item between two cpuSeconds() readings (undefined off Linux). */
+function cpuMsPer(n: number, from: number | undefined, to: number | undefined): number | undefined {
+  return from === undefined || to === undefined ? undefined : Math.round(((to - from) * 1000 * 100) / n) / 100;
+}
+
+/** The result as Markdown: a table (idle, with the streams, after a message each) and the target's verdict. */
+export function memoryMarkdown(m: StreamMemoryResult): string[] {
+  const perStream = (r: Reading, k: keyof Reading) => ((r[k] - m.idle[k]) / m.streams).toFixed(1);
+  const rows: [string, Reading][] = [[`${m.streams} open streams`, m.open]];
+  if (m.message) rows.push([`${m.streams} streams, one message each`, m.message]);
+  const worst = Math.max(m.open.rssKb, m.open.gcRssKb);
+  return [
+    `One server process (\`node --import tsx src/main.ts\`, LOG_LEVEL=warn, Slack off) on ${m.where}; Direct Line over WebSocket; "after GC" = right after a full collection via the inspector:`,
+    '',
+    '| state | RSS MB | RSS after GC MB | V8 heap used after GC MB | KB per stream over idle: RSS / after GC / heap |',
+    '|---|---:|---:|---:|---:|',
+    `| idle | ${mb(m.idle.rssKb)} | ${mb(m.idle.gcRssKb)} | ${mb(m.idle.heapUsedKb)} | — |`,
+    ...rows.map(([name, r]) => `| ${name} | ${mb(r.rssKb)} | ${mb(r.gcRssKb)} | ${mb(r.heapUsedKb)} | ${perStream(r, 'rssKb')} / ${perStream(r, 'gcRssKb')} / ${perStream(r, 'heapUsedKb')} |`),
+    `| peak RSS (VmHWM) | ${mb(m.peakKb)} | | | |`,
+    '',
+    `Ready in ${(m.readyMs / 1000).toFixed(1)} s. Time to start ${m.streams} conversations and open their streams (${m.concurrency} at once): ${(m.openMs / 1000).toFixed(1)} s.` +
+      (m.messageMs !== undefined ? ` One message each, answered on the stream: ${(m.messageMs / 1000).toFixed(1)} s.` : '') +
+      (m.cpuMsPerOpen !== undefined ? ` Server CPU: ${m.cpuMsPerOpen} ms per conversation opened${m.cpuMsPerMessage !== undefined ? `, ${m.cpuMsPerMessage} ms per message` : ''}.` : ''),
+    `Target < 150 MB RSS with ${m.streams} streams: ${worst / 1024 < 150 ? 'met' : 'not met'} (${mb(worst)} MB${m.streams === 1000 ? '' : '; the target is for 1,000 streams'}).`,
+  ];
+}
+
+/** `npm run bench:memory`: settings from the environment, the table on stdout. */
+async function main(): Promise<void> {
+  const limitMs = positive('MEMORY_LIMIT_MS', 300_000);
+  const deadline = setTimeout(() => {
+    console.error(`[memory] gave up after ${limitMs} ms (MEMORY_LIMIT_MS)`);
     process.exit(1);
-  },
-);
+  }, limitMs);
+  deadline.unref();
+  const m = await streamMemory({
+    databaseUrl: env.MEMORY_DATABASE_URL || DEFAULT_DATABASE_URL,
+    streams: positive('MEMORY_STREAMS', 1000),
+    concurrency: positive('MEMORY_CONCURRENCY', 50),
+    settleMs: positive('MEMORY_SETTLE_MS', 5000),
+    message: env.MEMORY_MESSAGE !== '0',
+    nodeOptions: env.MEMORY_NODE_OPTIONS,
+    log: (line) => console.log(`[memory] ${line}`),
+  });
+  console.log('');
+  console.log(`Server memory (${new Date().toISOString()}):`);
+  console.log('');
+  for (const line of memoryMarkdown(m)) console.log(line);
+}
+
+// Run as a script (npm run bench:memory), not when runBench imports it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(`[memory] failed: ${(err as Error).stack ?? String(err)}`);
+      process.exit(1);
+    },
+  );
+}

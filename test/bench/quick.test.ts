@@ -53,5 +53,8 @@ describe(`quick benchmark on ${driver}`, () => {
     const [open] = r.openLoop.runs;
     expect(open).toMatchObject({ offeredPerSec: 50, scheduled: 100, answered: 100, notSent: 0, lost: 0, duplicated: 0, wrong: 0 });
     expect(open!.latencyMs.p99).toBeGreaterThan(0);
-  }, 180_000);
+    // One server's memory: idle, with 50 open streams that each got their greeting, then a reply each.
+    expect(r.memory).toMatchObject({ streams: 50 });
+    for (const reading of [r.memory!.idle, r.memory!.open, r.memory!.message!]) expect(reading.rssKb).toBeGreaterThan(reading.heapUsedKb);
+  }, 300_000);
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { loadBankHolidays } from '../../domain/handoffs/bankHolidays.ts';
 import { createHandoffService, type HandoffDesk, type HandoffServiceOptions } from '../../domain/handoffs/createHandoffService.ts';
@@ -9,7 +9,7 @@ import { createSafeguardingCheck } from '../../domain/safeguarding/createSafegua
 import { loadPhraseLists } from '../../domain/safeguarding/phraseList.ts';
 import type { SafeguardingCheck } from '../../engine/port.ts';
 import type { Db, Queryable } from '../../store/db.ts';
-import { createSlackApp, type SlackChannel } from './createSlackApp.ts';
+import type { SlackAppOptions, SlackChannel } from './createSlackApp.ts';
 
 export interface HandoffsOptions {
   db: Db;
@@ -61,6 +61,30 @@ function slackReady(s: HandoffsOptions['slack']): { ready: true; botToken: strin
 }
 
 /**
+ * The Slack app, with @slack/bolt imported only now: Bolt and its web client hold ~30 MB of a
+ * process's memory, which a deployment without Slack never needs. A configuration Bolt refuses
+ * surfaces when the desk starts (buildApp awaits it) or on the first Slack request.
+ */
+function loadSlackApp(o: SlackAppOptions): Promise<SlackChannel> {
+  const slack = import('./createSlackApp.ts').then((m) => m.createSlackApp(o));
+  // Not an unhandled rejection while nobody has awaited it yet; start() and the router see the error.
+  slack.catch(() => undefined);
+  return slack;
+}
+
+/** A router to mount now that hands each request to the Slack app's own router once it has loaded. */
+function routerWhenLoaded(slack: Promise<SlackChannel>): Router {
+  const router = express.Router();
+  // Express 5 passes a rejection (Bolt refused the configuration) to the error handler.
+  router.use(async (req, res, next) => {
+    const app = await slack;
+    if (app.router) app.router(req, res, next);
+    else next();
+  });
+  return router;
+}
+
+/**
  * Composition of the handoff desk: the channel-neutral service the engine calls, the
  * safeguarding matcher, and (when configured) the Slack app that consumes handoff events.
  * Without Slack the service still works: handoffs queue in the database, no events are
@@ -81,9 +105,9 @@ export function createHandoffs(o: HandoffsOptions): Handoffs {
     logger: o.logger.child({ module: 'handoffs' }),
     ...(o.pendingQuestion ? { pendingQuestion: o.pendingQuestion } : {}),
   });
-  let slack: SlackChannel | undefined;
+  let slack: Promise<SlackChannel> | undefined;
   if (ready.ready) {
-    slack = createSlackApp({
+    slack = loadSlackApp({
       botToken: ready.botToken,
       ...(s.signingSecret ? { signingSecret: s.signingSecret } : {}),
       ...(s.appToken ? { appToken: s.appToken } : {}),
@@ -104,9 +128,10 @@ export function createHandoffs(o: HandoffsOptions): Handoffs {
     service,
     safeguarding,
     eraser: (tx, conversationId) => service.eraseConversation(conversationId, tx),
-    router: slack?.router,
-    start: async () => slack?.start(),
-    stop: async () => slack?.stop(),
-    status: () => (slack ? slack.status() : { slack: 'off', reason: ready.ready ? 'not started' : ready.reason }),
+    // Bolt receives events over HTTP unless an app token asks for Socket Mode (createSlackApp.ts).
+    router: slack && !s.appToken ? routerWhenLoaded(slack) : undefined,
+    start: async () => (await slack)?.start(),
+    stop: async () => (await slack)?.stop(),
+    status: () => (slack ? { slack: s.appToken ? 'socket' : 'http' } : { slack: 'off', reason: ready.ready ? 'not started' : ready.reason }),
   };
 }

@@ -5,7 +5,6 @@
  */
 import type { OutcomeReport, OutcomeScope } from '../../domain/outcomes/outcomeReport.ts';
 import type { ReferralCode } from '../../store/referralCodes.ts';
-import { renderBarChart } from './charts.ts';
 import { dayOf, queryOfFilters } from './filters.ts';
 import { html } from './html.ts';
 import { outcomeTables, type OutcomeTable } from './outcomeTables.ts';
@@ -65,9 +64,19 @@ function legendText(t: OutcomeTable): string {
   return `Solid bars: ${a!.name.toLowerCase()}; ${second}. Each value is written beside its bar. ${MARKS}`;
 }
 
+/**
+ * charts.ts with vega and vega-lite (~45 MB resident once imported), loaded when the first chart is
+ * drawn: most processes serve residents and never draw one.
+ */
+let charts: Promise<typeof import('./charts.ts')> | undefined;
+function loadCharts(): Promise<typeof import('./charts.ts')> {
+  charts ??= import('./charts.ts');
+  return charts;
+}
+
 /** One section: heading, caption, chart, text legend, table, export link. */
 export async function sectionHtml(t: OutcomeTable, query: string): Promise<string> {
-  const chart = t.rows.length ? await renderBarChart(t.chart, `chart-${t.id}`) : '';
+  const chart = t.rows.length ? await (await loadCharts()).renderBarChart(t.chart, `chart-${t.id}`) : '';
   return `<section aria-labelledby="h-${t.id}"><h2 id="h-${t.id}">${html(t.heading)}</h2>
 <p class="note">${html(t.caption)}</p>
 ${chart ? `<figure>${chart}<figcaption class="legend-text">${legendText(t)}</figcaption></figure>` : ''}

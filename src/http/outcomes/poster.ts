@@ -3,7 +3,6 @@
  * link a resident would type (`<PUBLIC_URL>/?ref=CODE`), as SVG, so it prints sharp at any size;
  * the link is also written out in words for residents without a camera phone.
  */
-import QRCode from 'qrcode';
 import type { ReferralCode } from '../../store/referralCodes.ts';
 import { html } from './html.ts';
 import { outcomesPage } from './outcomesPage.ts';
@@ -15,6 +14,8 @@ export function referralLink(publicUrl: string, code: string): string {
 
 /** The QR code of a link as SVG (error correction M: a poster may get a crease or a pin hole). */
 export async function qrSvg(link: string): Promise<string> {
+  // qrcode (~8 MB resident) loads with the first poster or QR code, not with the server.
+  const { default: QRCode } = await import('qrcode');
   return QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#000000', light: '#ffffff' } });
 }
 

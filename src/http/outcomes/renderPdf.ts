@@ -4,7 +4,6 @@
  * binary answers 503 with a sentence saying so; the server never crashes for it.
  */
 import { access, constants } from 'node:fs/promises';
-import { chromium } from 'playwright-core';
 import { AppError } from '../../errors.ts';
 
 /** The flags every headless Chromium of ours runs with (test/helpers/chromium.ts). */
@@ -17,6 +16,8 @@ export async function renderPdf(pageHtml: string, chromiumPath: string): Promise
   } catch {
     throw new AppError('pdf_unavailable', `PDF export needs Chromium at ${chromiumPath} (CHROMIUM_PATH; apt-get install chromium): use the printable HTML report meanwhile`);
   }
+  // playwright-core (~85 MB resident once imported) loads with the first PDF, not with the server.
+  const { chromium } = await import('playwright-core');
   let browser;
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });

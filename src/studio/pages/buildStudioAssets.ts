@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 export interface StudioAsset {
   type: string;
@@ -46,6 +45,8 @@ const digest = (body: Buffer): string => createHash('sha256').update(body).diges
  * write the map to disk.
  */
 export async function buildStudioAssets(opts: { dev?: boolean } = {}): Promise<Map<string, StudioAsset>> {
+  // esbuild (~15 MB resident) is imported with the first studio page, not with the server.
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: Object.fromEntries(Object.entries(STUDIO_ENTRIES).map(([name, file]) => [name, path.join(clientDir, file)])),
     bundle: true,

@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let bundle: Promise<string> | undefined;
 
+const build: typeof import('esbuild').build = async (options) => (await import('esbuild')).build(options);
+
 /** The preview page's script (src/studio/client/preview.ts), bundled by esbuild once per process. */
 export function previewScript(): Promise<string> {
+  // esbuild (~15 MB resident) is imported with the first preview, not with the server.
   bundle ??= build({
     entryPoints: [path.join(here, '..', 'client', 'preview.ts')],
     bundle: true,
