@@ -135,6 +135,31 @@ describe('Direct Line stream hub', () => {
     }
   });
 
+  it('a stream opened on a long transcript gets all of it, in order, once (it is read a page at a time)', async () => {
+    const c = await conversation();
+    try {
+      expect((await c.post('hello', 'c1')).status).toBe(200);
+      await until(async () => c.texts(), (x) => x.includes('You said: hello'), 'the reply');
+      const lines = Array.from({ length: 250 }, (_, i) => `line ${i + 1}`);
+      await t.db.transaction((tx) => appendReplies(tx, c.conversationId, lines.map((text) => ({ type: 'adviser' as const, text })), MESSAGES_CHANNEL));
+      await until(async () => c.texts(), (x) => x.includes('line 250'), 'the last line on the open stream');
+      // A page reload: a second stream from the start.
+      const again: WebSocket = await openStream(s.domain, c.conversationId, c.token);
+      const frames: Frame[] = [];
+      again.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
+      const texts = () => frames.flatMap((f) => f.activities.filter((a) => a.type === 'message').map((a) => a.text));
+      await until(async () => texts(), (x) => x.includes('line 250'), 'the last line on the new stream');
+      await new Promise((r) => setTimeout(r, 100));
+      again.close();
+      expect(texts()).toEqual(['hello', 'You said: hello', ...lines]);
+      expect(c.texts()).toEqual(['hello', 'You said: hello', ...lines]);
+      expectLogOrder(frames);
+      expectLogOrder(c.frames);
+    } finally {
+      c.ws.close();
+    }
+  });
+
   it('reads both forms of the notification payload', () => {
     expect(parseMessagesNotice('dl-abc_1 42')).toEqual({ conversationId: 'dl-abc_1', lastSeq: 42 });
     expect(parseMessagesNotice('dl-abc_1')).toEqual({ conversationId: 'dl-abc_1' });

@@ -137,6 +137,15 @@ function writtenActivities(turn: Turn, outcome: TurnOutcome): WrittenActivities 
   }
   return { firstSeq, lastSeq, activities };
 }
+/**
+ * A 200 JSON answer written as is (headers set before, e.g. CORS, are kept): every posted
+ * activity gets one, and res.json's ETag (a hash of a body nobody caches) and content-type
+ * lookup cost more than the answer.
+ */
+function sendJson(res: http.ServerResponse, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(json)) }).end(json);
+}
 function ownOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? ''}`;
 }
@@ -413,7 +422,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
         };
         hub.sendEphemeral(conversationId, echo);
       }
-      res.json({ id });
+      sendJson(res, { id });
       return;
     }
 
@@ -458,7 +467,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
       clearTimeout(typing);
       local.done(written);
     }
-    res.json({ id: seqs[0] !== undefined ? activityId(conversationId, seqs[0]) : `${conversationId}|${turnActivityId}` });
+    sendJson(res, { id: seqs[0] !== undefined ? activityId(conversationId, seqs[0]) : `${conversationId}|${turnActivityId}` });
   });
 
   router.use(errorHandler(logger.child({ module: 'directline' })));

@@ -173,9 +173,10 @@ export function createStreamHub(opts: StreamHubOptions): StreamHub {
         const next = Number(set.watermark);
         if (next > sub.afterSeq) {
           if (set.activities.length > 0 && !sendSet(sub, set.activities, next)) break;
+          // A full page may have more behind it. Seqs are distinct, so a page of PAGE_ROWS rows spans
+          // at least PAGE_ROWS numbers; a shorter span was the whole rest (no second, empty read).
+          if (next - sub.afterSeq >= PAGE_ROWS) sub.again = true;
           sub.afterSeq = next;
-          // A full page may have more behind it.
-          sub.again = true;
         }
       } while (sub.again && !state.closed && sub.ws.readyState === sub.ws.OPEN);
     } catch (err) {
