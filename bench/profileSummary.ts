@@ -1,6 +1,8 @@
 /**
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by function and by
- * file, so the report can say where a turn's time goes. Usage: tsx bench/profileSummary.ts <file>
+ * file, so the report can say where a turn's time goes.
+ * Usage: tsx bench/profileSummary.ts <file> [top] [skipSeconds]; `skipSeconds` leaves out the
+ * profile's first seconds (a server's start-up, which is not a turn's cost).
  */
 import { readFileSync } from 'node:fs';
 
@@ -11,10 +13,14 @@ interface Node {
   children?: number[];
 }
 
-export function summariseProfile(file: string, top = 25): string {
+export function summariseProfile(file: string, top = 25, skipSeconds = 0): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
   const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  let at = 0;
+  p.samples.forEach((id, i) => {
+    at += p.timeDeltas[i] ?? 0;
+    if (at >= skipSeconds * 1e6) self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const byFn = new Map<string, number>();
@@ -42,4 +48,4 @@ export function summariseProfile(file: string, top = 25): string {
   return `total ${(total / 1000).toFixed(0)} ms\n-- self time by package / folder --\n${fmt(byFile)}\n-- self time by function --\n${fmt(byFn)}`;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(summariseProfile(process.argv[2]!, Number(process.argv[3] ?? 25)));
+if (import.meta.url === `file://${process.argv[1]}`) console.log(summariseProfile(process.argv[2]!, Number(process.argv[3] ?? 25), Number(process.argv[4] ?? 0)));

@@ -18,8 +18,29 @@ export interface Engine {
   sendProactive(conversationId: string, replies: Reply[]): Promise<number[]>;
 }
 
-/** NOTIFY channel: payload is the conversation id whose messages changed. */
+/**
+ * NOTIFY channel: the payload is `<conversationId> <lastSeq>` (the conversation whose messages
+ * changed and its newest seq after the commit), so a stream that already has that seq reads
+ * nothing. A bare `<conversationId>` (a process of the previous release during a rolling
+ * restart, or a test) is still understood: every stream of it reads what it has not seen.
+ */
 export const MESSAGES_CHANNEL = 'anchorline_messages';
+
+/** A MESSAGES_CHANNEL payload read back; `lastSeq` is undefined for the bare (older) form. */
+export interface MessagesNotice {
+  conversationId: string;
+  lastSeq?: number;
+}
+
+/** Reads a MESSAGES_CHANNEL payload in either form (see MESSAGES_CHANNEL). */
+export function parseMessagesNotice(payload: string): MessagesNotice {
+  const space = payload.lastIndexOf(' ');
+  if (space > 0) {
+    const tail = payload.slice(space + 1);
+    if (/^\d{1,15}$/.test(tail)) return { conversationId: payload.slice(0, space), lastSeq: Number(tail) };
+  }
+  return { conversationId: payload };
+}
 
 export type HandoffReason = 'resident_asked' | 'flow_step' | 'failed_answers' | 'safeguarding' | 'flow_changed';
 

@@ -114,7 +114,8 @@ export async function writeTurn(tx: Tx, w: TurnWrite): Promise<void> {
         .map((m) => `(${id}, ${L(m.seq)}, ${L(m.direction)}, ${L(m.activityId)}, ${L(m.body)})`)
         .join(', ')};`,
     );
-    parts.push(`SELECT pg_notify(${L(w.notifyChannel)}, ${id});`);
+    // `<conversationId> <lastSeq>` (engine/port.ts MESSAGES_CHANNEL): a stream already there reads nothing.
+    parts.push(`SELECT pg_notify(${L(w.notifyChannel)}, ${L(`${w.conversationId} ${w.lastSeq}`)});`);
   }
   await tx.commitWith(parts.join('\n'));
 }
@@ -136,7 +137,7 @@ export async function appendReplies(conn: Queryable, conversationId: string, bod
       JSON.stringify(body),
     ]);
   }
-  await conn.query('SELECT pg_notify($1, $2)', [notifyChannel, conversationId]);
+  await conn.query('SELECT pg_notify($1, $2)', [notifyChannel, `${conversationId} ${seqs.at(-1) ?? last}`]);
   return seqs;
 }
 

@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { errorHandler } from '../../http/errorHandler.ts';
 import { readBody } from '../../http/readBody.ts';
-import { MESSAGES_CHANNEL, type Engine } from '../../engine/port.ts';
+import { MESSAGES_CHANNEL, parseMessagesNotice, type Engine } from '../../engine/port.ts';
 import type { Reply } from '../../engine/reply.ts';
 import { turnSchema, type Turn } from '../../engine/turn.ts';
 import type { Db } from '../../store/db.ts';
@@ -235,7 +235,8 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     }
   }
 
-  const unlisten = await db.listen(MESSAGES_CHANNEL, (conversationId) => {
+  const unlisten = await db.listen(MESSAGES_CHANNEL, (payload) => {
+    const { conversationId } = parseMessagesNotice(payload);
     if (!conversationId.startsWith(PREFIX) || inTurn.has(conversationId)) return;
     const timer = setTimeout(() => {
       timers.delete(timer);

@@ -229,6 +229,11 @@ describe('Direct Line tokens and bad input', () => {
     expect(await post(JSON.stringify({ type: 'message', text: 'x'.repeat(70_000) }))).toMatchObject({ status: 413, body: { error: { code: 'body_too_large' } } });
     expect(await post(JSON.stringify({ type: 'message' }))).toMatchObject({ status: 400, body: { error: { code: 'empty_message' } } });
     expect(await post(JSON.stringify([1, 2]))).toMatchObject({ status: 400, body: { error: { code: 'bad_activity' } } });
+    // A message the engine refuses as a turn (a button value of more than 200 items) is the client's fault, named by field.
+    expect(await post(JSON.stringify({ type: 'message', text: 'hi', value: Array.from({ length: 201 }, () => 1) }))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'bad_activity', message: 'the activity cannot be a turn: value is out of range' } },
+    });
     expect(await call(`/conversations/${conversationId}/activities?watermark=abc`, { token })).toMatchObject({ status: 400, body: { error: { code: 'bad_watermark' } } });
     expect(await call(`/conversations/${conversationId}/activities`)).toMatchObject({ status: 401, body: { error: { code: 'unauthorized' } } });
     expect(await call(`/conversations/${conversationId}/activities`, { token: 'not-a-token' })).toMatchObject({ status: 403, body: { error: { code: 'token_malformed' } } });

@@ -8,7 +8,7 @@
 import type { Engine, TurnOutcome } from '../../../src/engine/port.ts';
 import { MESSAGES_CHANNEL } from '../../../src/engine/port.ts';
 import type { Reply } from '../../../src/engine/reply.ts';
-import type { Turn } from '../../../src/engine/turn.ts';
+import { parseTurn, type Turn } from '../../../src/engine/turn.ts';
 import type { Db, Queryable } from '../../../src/store/db.ts';
 
 function script(turn: Turn): Reply[] {
@@ -64,7 +64,9 @@ export function createMinimalEngine(db: Db): Engine & { turns: Turn[] } {
   const turns: Turn[] = [];
   return {
     turns,
-    async handleTurn(turn): Promise<TurnOutcome> {
+    async handleTurn(raw): Promise<TurnOutcome> {
+      // As the engine: the turn is checked here, once (a channel answers turn_invalid with 400).
+      const turn = parseTurn(raw);
       turns.push(turn);
       const outcome = await db.transaction(async (tx) => {
         await tx.query(`INSERT INTO conversations (id, channel, user_id) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [

@@ -5,9 +5,10 @@ import express, { type Request } from 'express';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { z } from 'zod';
-import type { Engine } from '../../../engine/port.ts';
-import { turnSchema, type Turn } from '../../../engine/turn.ts';
+import type { Engine, TurnOutcome } from '../../../engine/port.ts';
+import type { Turn } from '../../../engine/turn.ts';
 import type { Db } from '../../../store/db.ts';
+import type { MessageRow } from '../../../store/messages.ts';
 import { normaliseReferralCode } from '../../../store/referralCodes.ts';
 import { AppError, errorStatus, type ErrorCode } from '../../../errors.ts';
 import { errorHandler } from '../../../http/errorHandler.ts';
@@ -15,11 +16,11 @@ import { readBody } from '../../../http/readBody.ts';
 import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from '../inboundActivity.ts';
 import { renderReply } from '../renderReply.ts';
 import { START_TURN } from '../startTurn.ts';
-import { activityId, readActivityLog, type DirectLineActivity } from './activityLog.ts';
+import { activityId, readActivityLog, rowToActivity, type DirectLineActivity } from './activityLog.ts';
 import { findConversation, saveConversation } from '../../../store/directlineConversations.ts';
 import { createRateLimiter, DEFAULT_ADDRESS_RATE, DEFAULT_CONVERSATION_RATE, type MessageRate } from './rateLimiter.ts';
 import { directLineCors } from './directLineCors.ts';
-import { createStreamHub, type StreamStats } from './streamHub.ts';
+import { createStreamHub, type StreamStats, type WrittenActivities } from './streamHub.ts';
 import { addressKey, directFromThisMachine } from '../serviceUrls.ts';
 import { createTokenSigner, type TokenClaims } from './tokenSigner.ts';
 
@@ -101,12 +102,49 @@ function parseWatermark(v: unknown): number {
   if (!r.success) throw new AppError('bad_watermark', 'watermark must be a number returned by this service');
   return r.data ? Number(r.data) : 0;
 }
-/** The Turn the engine would refuse (e.g. an empty activity id) is the client's fault: 400, not 503. */
-function turnOf(turn: Turn): Turn {
-  const r = turnSchema.safeParse(turn);
-  if (r.success) return turn;
-  const where = r.error.issues[0]?.path.join('.') ?? '';
-  throw new AppError('bad_activity', `the activity cannot be a turn: ${where || 'a field'} is out of range`, { cause: r.error });
+/**
+ * The Turn the engine refused (e.g. an empty activity id) is the client's fault: 400, not 503.
+ * The engine checks the turn (once); its message starts with the first field at fault.
+ */
+function badActivity(err: AppError): AppError {
+  const colon = err.message.indexOf(':');
+  const where = colon > 0 ? err.message.slice(0, colon) : '';
+  return new AppError('bad_activity', `the activity cannot be a turn: ${where && where !== 'turn' ? where : 'a field'} is out of range`, { cause: err });
+}
+/**
+ * What the turn just stored, rendered as GET /activities would render it (the resident's message
+ * first, then the replies; seqs contiguous), so this process's streams get it without reading it
+ * back. Undefined when the turn wrote nothing (a repeated activity id).
+ */
+function writtenActivities(turn: Turn, outcome: TurnOutcome): WrittenActivities | undefined {
+  const { seqs, replies } = outcome;
+  const firstSeq = seqs[0];
+  const lastSeq = seqs.at(-1);
+  // Inbound kept (seqs = replies + 1) or not (an erasing turn keeps only its replies); anything else is read as before.
+  const inbound = seqs.length === replies.length + 1;
+  if (firstSeq === undefined || lastSeq === undefined || outcome.duplicate || (!inbound && seqs.length !== replies.length) || lastSeq - firstSeq !== seqs.length - 1) return undefined;
+  const createdAt = new Date();
+  const base = { conversationId: turn.conversationId, activityId: null, createdAt };
+  const rows: MessageRow[] = replies.map((body, i) => ({ ...base, seq: lastSeq - replies.length + 1 + i, direction: 'out', body }));
+  if (inbound) {
+    // The body runTurn stores for the resident's message.
+    rows.unshift({ ...base, seq: firstSeq, direction: 'in', activityId: turn.activityId, body: { text: turn.text, value: turn.value, userId: turn.user.id, clientActivityId: turn.clientActivityId } });
+  }
+  const activities: DirectLineActivity[] = [];
+  for (const row of rows) {
+    const a = rowToActivity(row);
+    if (a) activities.push(a);
+  }
+  return { firstSeq, lastSeq, activities };
+}
+/**
+ * A 200 JSON answer written as is (headers set before, e.g. CORS, are kept): every posted
+ * activity gets one, and res.json's ETag (a hash of a body nobody caches) and content-type
+ * lookup cost more than the answer.
+ */
+function sendJson(res: http.ServerResponse, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(json)) }).end(json);
 }
 function ownOrigin(req: Request): string {
   return `${req.protocol}://${req.get('host') ?? ''}`;
@@ -384,7 +422,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
         };
         hub.sendEphemeral(conversationId, echo);
       }
-      res.json({ id });
+      sendJson(res, { id });
       return;
     }
 
@@ -392,7 +430,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
     // As the engine counts it: empty text is no text.
     if (!input.text && input.value === undefined && !input.attachments) throw new AppError('empty_message', 'a message needs text or a value');
     const turnActivityId = clientActivityId ?? a.id ?? randomUUID();
-    const turn = turnOf({
+    const turn: Turn = {
       conversationId,
       channel: 'directline',
       activityId: turnActivityId,
@@ -402,7 +440,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
       ...(clientActivityId ? { clientActivityId } : {}),
       ...(referral ? { referral } : {}),
       receivedAt: new Date(),
-    });
+    };
     // A turn that waits on a slow action (postcode look-up, booking) shows Web Chat's typing dots.
     const typing = setTimeout(() => {
       hub.sendEphemeral(conversationId, {
@@ -414,16 +452,22 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
       });
     }, opts.typingAfterMs ?? 300);
     let seqs: number[];
+    const local = hub.localTurn(conversationId);
+    let written: WrittenActivities | undefined;
     try {
-      ({ seqs } = await engine.handleTurn(turn));
+      const outcome = await engine.handleTurn(turn);
+      seqs = outcome.seqs;
+      written = writtenActivities(turn, outcome);
     } catch (err) {
       // A message the engine cannot take is the client's fault (400); anything else: send it again.
+      if (err instanceof AppError && err.code === 'turn_invalid') throw badActivity(err);
       if (err instanceof AppError && err.status < 500) throw err;
       throw new AppError('try_again', 'the message was not processed; please send it again', { cause: err });
     } finally {
       clearTimeout(typing);
+      local.done(written);
     }
-    res.json({ id: seqs[0] !== undefined ? activityId(conversationId, seqs[0]) : `${conversationId}|${turnActivityId}` });
+    sendJson(res, { id: seqs[0] !== undefined ? activityId(conversationId, seqs[0]) : `${conversationId}|${turnActivityId}` });
   });
 
   router.use(errorHandler(logger.child({ module: 'directline' })));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { MESSAGES_CHANNEL } from '../../../engine/port.ts';
+import { MESSAGES_CHANNEL, parseMessagesNotice } from '../../../engine/port.ts';
 import type { Db } from '../../../store/db.ts';
 import { readActivityLog, type DirectLineActivity } from './activityLog.ts';
 
@@ -47,9 +47,27 @@ export interface StreamStats {
   cutUnresponsive: number;
 }
 
+/** What a turn of this process just committed, rendered: seqs `firstSeq`..`lastSeq` (some rows may render to nothing). */
+export interface WrittenActivities {
+  firstSeq: number;
+  lastSeq: number;
+  activities: DirectLineActivity[];
+}
+
+/** A turn of this process running for a conversation; `done` is called once, also when the turn failed. */
+export interface LocalTurn {
+  done(written?: WrittenActivities): void;
+}
+
 export interface StreamHub {
   /** Streams the log after `afterSeq` now, then every new message of the conversation. */
   add(ws: WebSocket, conversationId: string, afterSeq: number): Promise<void>;
+  /**
+   * Before a turn of this process runs: the conversation's notifications wait until `done`, which
+   * sends what the turn wrote straight to the streams exactly one turn behind (no read), then
+   * reads for any stream a waiting notification says is still behind.
+   */
+  localTurn(conversationId: string): LocalTurn;
   /** Sends an activity that is not stored (an echoed event, typing) to this process's open streams. */
   sendEphemeral(conversationId: string, activity: DirectLineActivity): void;
   readonly size: number;
@@ -73,9 +91,12 @@ function seqOf(activity: DirectLineActivity): number {
 
 /**
  * Open Direct Line WebSockets of this process. New messages are announced by the engine with
- * `NOTIFY anchorline_messages, '<conversationId>'` after each commit, from whichever process
- * wrote them; each stream then reads the activity log after its own watermark, so a missed or
- * coalesced notification never loses a message (the next read catches up).
+ * `NOTIFY anchorline_messages, '<conversationId> <lastSeq>'` after each commit, from whichever
+ * process wrote them; each stream behind `lastSeq` then reads the activity log after its own
+ * watermark, so a missed or coalesced notification never loses a message (the next read catches
+ * up). A turn of this process hands its rendered replies to `localTurn(..).done` instead: a stream
+ * whose watermark is the seq just before the turn's first gets them without a read, and the
+ * turn's own notification, held back while the turn runs, then finds nothing to read.
  *
  * Abuse limits (issue 12): the memory a socket can hold here is bounded — frames are at most
  * ~64 KiB and none is written while the socket already holds `maxBufferedBytes` unsent; such a
@@ -114,20 +135,25 @@ export function createStreamHub(opts: StreamHubOptions): StreamHub {
     return false;
   }
 
-  /** Sends the set in frames of at most ~FRAME_BYTES; each carries the watermark of its last activity. */
+  /**
+   * Sends the set in frames of at most ~FRAME_BYTES; each carries the watermark of its last activity.
+   * Each activity is serialised once: its JSON both measures the frame and goes into it.
+   */
   function sendSet(sub: Subscriber, activities: DirectLineActivity[], watermark: number): boolean {
-    let frame: DirectLineActivity[] = [];
+    let frame: string[] = [];
     let bytes = 0;
     const flush = (wm: number) => {
       if (!writable(sub)) return false;
-      sub.ws.send(JSON.stringify({ activities: frame, watermark: String(wm) }));
+      // The same text as JSON.stringify({ activities, watermark: String(wm) }).
+      sub.ws.send(`{"activities":[${frame.join(',')}],"watermark":"${wm}"}`);
       frame = [];
       bytes = 0;
       return true;
     };
     for (const [i, a] of activities.entries()) {
-      frame.push(a);
-      bytes += JSON.stringify(a).length;
+      const json = JSON.stringify(a);
+      frame.push(json);
+      bytes += json.length;
       if (bytes >= FRAME_BYTES && i < activities.length - 1 && !flush(seqOf(a))) return false;
     }
     return frame.length === 0 || flush(watermark);
@@ -147,9 +173,10 @@ export function createStreamHub(opts: StreamHubOptions): StreamHub {
         const next = Number(set.watermark);
         if (next > sub.afterSeq) {
           if (set.activities.length > 0 && !sendSet(sub, set.activities, next)) break;
+          // A full page may have more behind it. Seqs are distinct, so a page of PAGE_ROWS rows spans
+          // at least PAGE_ROWS numbers; a shorter span was the whole rest (no second, empty read).
+          if (next - sub.afterSeq >= PAGE_ROWS) sub.again = true;
           sub.afterSeq = next;
-          // A full page may have more behind it.
-          sub.again = true;
         }
       } while (sub.again && !state.closed && sub.ws.readyState === sub.ws.OPEN);
     } catch (err) {
@@ -159,10 +186,38 @@ export function createStreamHub(opts: StreamHubOptions): StreamHub {
     }
   }
 
-  const onNotify = (conversationId: string) => {
+  /** Conversations with a turn of this process running, and the newest seq a notification held back announced. */
+  const localTurns = new Map<string, { running: number; noticed: number }>();
+
+  /** Reads for every stream of the conversation that is behind `lastSeq` (all of them when unknown). */
+  function catchUp(conversationId: string, lastSeq: number): void {
     const subs = byConversation.get(conversationId);
-    if (subs) for (const sub of subs) void pump(sub);
+    if (subs) for (const sub of subs) if (sub.afterSeq < lastSeq) void pump(sub);
+  }
+
+  const onNotify = (payload: string) => {
+    const { conversationId, lastSeq = Infinity } = parseMessagesNotice(payload);
+    const local = localTurns.get(conversationId);
+    if (local) local.noticed = Math.max(local.noticed, lastSeq);
+    else catchUp(conversationId, lastSeq);
   };
+
+  /** The turn's own activities straight to each stream exactly one turn behind, then any read a held-back notification asks for. */
+  function finishLocal(conversationId: string, written: WrittenActivities | undefined): void {
+    const local = localTurns.get(conversationId);
+    if (!local) return;
+    const noticed = local.noticed;
+    local.noticed = 0;
+    if (--local.running === 0) localTurns.delete(conversationId);
+    if (written) {
+      for (const sub of byConversation.get(conversationId) ?? []) {
+        // A stream reading now (or behind) is left to its read and the notification: the order stays the log's.
+        if (sub.pumping || sub.afterSeq !== written.firstSeq - 1 || !writable(sub)) continue;
+        if (written.activities.length === 0 || sendSet(sub, written.activities, written.lastSeq)) sub.afterSeq = written.lastSeq;
+      }
+    }
+    if (noticed > 0) catchUp(conversationId, noticed);
+  }
 
   const keepAlive = setInterval(() => {
     for (const subs of byConversation.values()) {
@@ -228,6 +283,19 @@ export function createStreamHub(opts: StreamHubOptions): StreamHub {
         if (subs.size === 0 && byConversation.get(conversationId) === subs) byConversation.delete(conversationId);
       });
       await pump(sub);
+    },
+    localTurn(conversationId) {
+      const local = localTurns.get(conversationId);
+      if (local) local.running++;
+      else localTurns.set(conversationId, { running: 1, noticed: 0 });
+      let finished = false;
+      return {
+        done(written) {
+          if (finished) return;
+          finished = true;
+          finishLocal(conversationId, written);
+        },
+      };
     },
     sendEphemeral(conversationId, activity) {
       for (const sub of byConversation.get(conversationId) ?? []) {

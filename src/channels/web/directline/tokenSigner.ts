@@ -25,12 +25,22 @@ export interface TokenSigner {
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
 
 /**
+ * Tokens whose signature and claims were checked already, by the exact token text: a resident's
+ * every message carries the same token for 15 minutes, so its HMAC and parse are done once, not
+ * per request. Expiry is still checked each time. Bounded: emptied when full.
+ */
+const VERIFIED_MAX = 5000;
+
+/**
  * Direct Line tokens: `base64url(claims).base64url(HMAC-SHA256(key, claims))`. Stateless,
  * so any process holding the same key (TOKEN_SIGNING_KEY) accepts them; bound to one
  * conversation; expire after `ttlSeconds` (the client refreshes about every 15 minutes).
  */
 export function createTokenSigner(key: string | Buffer, ttlSeconds: number): TokenSigner {
   const mac = (payload: string) => createHmac('sha256', key).update(payload).digest();
+  const verified = new Map<string, TokenClaims>();
+  const expiry = (claims: TokenClaims, now: Date): TokenCheck =>
+    claims.exp <= Math.floor(now.getTime() / 1000) ? { ok: false, code: 'token_expired' } : { ok: true, claims };
   return {
     sign({ conversationId, userId, referral }, now = new Date()) {
       const iat = Math.floor(now.getTime() / 1000);
@@ -38,6 +48,8 @@ export function createTokenSigner(key: string | Buffer, ttlSeconds: number): Tok
       return { token: `${payload}.${b64(mac(payload))}`, expiresIn: ttlSeconds };
     },
     verify(token, now = new Date()) {
+      const known = verified.get(token);
+      if (known) return expiry(known, now);
       const parts = token.split('.');
       if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, code: 'token_malformed' };
       const [payload, sig] = parts as [string, string];
@@ -52,8 +64,9 @@ export function createTokenSigner(key: string | Buffer, ttlSeconds: number): Tok
       }
       const claims = claimsSchema.safeParse(json);
       if (!claims.success) return { ok: false, code: 'token_malformed' };
-      if (claims.data.exp <= Math.floor(now.getTime() / 1000)) return { ok: false, code: 'token_expired' };
-      return { ok: true, claims: claims.data };
+      if (verified.size >= VERIFIED_MAX) verified.clear();
+      verified.set(token, claims.data);
+      return expiry(claims.data, now);
     },
   };
 }
