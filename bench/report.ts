@@ -1,5 +1,6 @@
 import type { BenchResults, Row } from './runBench.ts';
 import { round } from './stats.ts';
+import { renderStartup } from './startup.ts';
 
 const TARGETS = {
   ratio: 3,
@@ -115,7 +116,7 @@ function scalingLines(r: BenchResults): string[] {
   const two = s.runs.find((x) => x.processes === 2);
   const think = s.runs[0]?.thinkMs ? `a message every ~${s.runs[0].thinkMs} ms each` : 'closed loop: each sends its next message as soon as the replies are in';
   return [
-    `Scaling: the shipped flow \`main\` over Direct Line (HTTP + WebSocket) against real server processes (\`node --import tsx src/main.ts\`) on ${r.servers!.where}; ${s.runs[0]?.residents ?? 0} residents (${think}), spread round robin; each conversation's stream stays on the process that started it and its turns alternate between processes, so with 2 processes half the replies cross processes via LISTEN/NOTIFY. Latency = POST → first reply on the stream.`,
+    `Scaling: the shipped flow \`main\` over Direct Line (HTTP + WebSocket) against real server processes (\`node dist/main.js\`, what \`npm start\` runs) on ${r.servers!.where}; ${s.runs[0]?.residents ?? 0} residents (${think}), spread round robin; each conversation's stream stays on the process that started it and its turns alternate between processes, so with 2 processes half the replies cross processes via LISTEN/NOTIFY. Latency = POST → first reply on the stream.`,
     ...s.runs
       .filter((x) => x.crossProcessMs.count > 0)
       .map((x) => `${x.processes} processes, turns posted to the process holding the stream: p50 ${x.sameProcessMs.p50} ms, p99 ${x.sameProcessMs.p99} ms (${x.sameProcessMs.count}); posted to the other process (reply via LISTEN/NOTIFY): p50 ${x.crossProcessMs.p50} ms, p99 ${x.crossProcessMs.p99} ms (${x.crossProcessMs.count}).`),
@@ -190,6 +191,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     ...scalingLines(r),
     ...(scalingRows(r).length ? ['', md(SCALING_HEAD, scalingRows(r))] : []),
+    ...(r.startup ? ['', ...renderStartup(r.startup)] : []),
     ...(r.problems.length ? ['', '## Problems', '', ...r.problems.map((p) => `- ${p}`)] : []),
     '',
   ].join('\n');

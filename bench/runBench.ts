@@ -12,6 +12,7 @@ import { renderMarkdown, renderTable } from './report.ts';
 import { serverBench, type ServerBenchConfig, type ServerBenchResults } from './serverBench.ts';
 import { SCRIPT } from './script.ts';
 import { round, summarise, type LatencySummary } from './stats.ts';
+import { runStartupBench, type StartupResults } from './startup.ts';
 
 export interface BenchConfig {
   quick: boolean;
@@ -117,6 +118,8 @@ export interface BenchResults {
   directLine?: { measured: true; driver: BenchDriver; residents: number; thinkMs: number; turns: number; latencyMs: LatencySummary; lost: number; duplicated: number; wrong: number; firstProblem?: string } | { measured: false; reason: string };
   /** Real server processes: scaling 1 → 2 and Slack ack latency. */
   servers?: ServerBenchResults;
+  /** Spawn → /readyz 200 of the compiled server (bench/startup.ts). */
+  startup?: StartupResults;
   problems: string[];
   elapsedSec: number;
 }
@@ -338,6 +341,11 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
       if (slack.measured && slack.notAcked + slack.lostRelays + slack.duplicatedRelays > 0) results.problems.push(`slack: not acknowledged ${slack.notAcked}, relays lost ${slack.lostRelays}, duplicated ${slack.duplicatedRelays}; first: ${slack.firstProblem}`);
     }
   }
+  log('== start-up of the compiled server (embedded fresh and existing, then PostgreSQL)');
+  results.startup = await runStartupBench({ runs: cfg.quick ? 1 : 3, databaseUrl: cfg.drivers.includes('pg') ? cfg.databaseUrl : undefined, log }).catch(
+    (err: unknown): StartupResults => ({ measured: false, reason: `failed: ${(err as Error).message}` }),
+  );
+  if (!results.startup.measured) results.problems.push(`start-up: ${results.startup.reason}`);
   results.machine.loadAvgEnd = os.loadavg().map((x) => round(x));
   results.elapsedSec = round((performance.now() - started) / 1000, 1);
 
