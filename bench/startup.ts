@@ -114,7 +114,7 @@ export function renderStartup(r: StartupResults | undefined): string[] {
   if (!r.measured) return [...head, `Not measured: ${r.reason}`];
   return [
     ...head,
-    `Spawn → first GET /readyz 200 of \`${r.command}\` (no flow watching, LOG_LEVEL=warn), median of ${r.rows[0]?.runs ?? 0}; CPU = user + system seconds of the server process at ready. Fresh = a new PGlite folder (initdb + every migration) or a new PostgreSQL schema (every migration).`,
+    `Spawn → first GET /readyz 200 of \`${r.command}\` (no flow watching, LOG_LEVEL=warn), median of ${r.rows[0]?.runs ?? 0}; CPU = user + system seconds of the server process at ready. Fresh = a new PGlite folder (filled from the initdb result kept in node_modules/.cache/anchorline, or initdb when there is none yet: about 7 s of CPU more, once per machine; then every migration) or a new PostgreSQL schema (every migration).`,
     '',
     '| start | median ms | runs ms | CPU s | target | met |',
     '| --- | ---: | --- | ---: | ---: | --- |',
