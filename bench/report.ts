@@ -2,6 +2,7 @@ import type { BenchResults, Row } from './runBench.ts';
 import { openLoopMarkdown, openLoopText } from './openLoopReport.ts';
 import { round } from './stats.ts';
 import { memoryMarkdown } from './streamMemory.ts';
+import { renderStartup } from './startup.ts';
 
 const TARGETS = {
   /** Issue 16: ≥ 2× the peer's turns/s at 50 and 500 concurrent (issue 4 asked 3×). */
@@ -124,7 +125,7 @@ function scalingLines(r: BenchResults): string[] {
   const two = s.runs.find((x) => x.processes === 2);
   const think = s.runs[0]?.thinkMs ? `a message every ~${s.runs[0].thinkMs} ms each` : 'closed loop: each sends its next message as soon as the replies are in';
   return [
-    `Scaling: the shipped flow \`main\` over Direct Line (HTTP + WebSocket) against real server processes (\`node --import tsx src/main.ts\`) on ${r.servers!.where}; ${s.runs[0]?.residents ?? 0} residents (${think}), spread round robin; each conversation's stream stays on the process that started it and its turns alternate between processes, so with 2 processes half the replies cross processes via LISTEN/NOTIFY. Latency = POST → first reply on the stream.`,
+    `Scaling: the shipped flow \`main\` over Direct Line (HTTP + WebSocket) against real server processes (\`node dist/main.js\`, what \`npm start\` runs) on ${r.servers!.where}; ${s.runs[0]?.residents ?? 0} residents (${think}), spread round robin; each conversation's stream stays on the process that started it and its turns alternate between processes, so with 2 processes half the replies cross processes via LISTEN/NOTIFY. Latency = POST → first reply on the stream.`,
     ...s.runs
       .filter((x) => x.crossProcessMs.count > 0)
       .map((x) => `${x.processes} processes, turns posted to the process holding the stream: p50 ${x.sameProcessMs.p50} ms, p99 ${x.sameProcessMs.p99} ms (${x.sameProcessMs.count}); posted to the other process (reply via LISTEN/NOTIFY): p50 ${x.crossProcessMs.p50} ms, p99 ${x.crossProcessMs.p99} ms (${x.crossProcessMs.count}).`),
@@ -204,6 +205,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     ...openLoopMarkdown(r.openLoop),
     ...(r.memory ? ['', '## Server memory with open WebSocket streams', '', ...memoryMarkdown(r.memory)] : []),
+    ...(r.startup ? ['', ...renderStartup(r.startup)] : []),
     ...(r.problems.length ? ['', '## Problems', '', ...r.problems.map((p) => `- ${p}`)] : []),
     '',
   ].join('\n');

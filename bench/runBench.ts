@@ -14,6 +14,7 @@ import { serverBench, type ServerBenchConfig, type ServerBenchResults } from './
 import { streamMemory, type StreamMemoryConfig, type StreamMemoryResult } from './streamMemory.ts';
 import { SCRIPT } from './script.ts';
 import { round, summarise, type LatencySummary } from './stats.ts';
+import { runStartupBench, type StartupResults } from './startup.ts';
 
 export interface BenchConfig {
   quick: boolean;
@@ -133,6 +134,8 @@ export interface BenchResults {
   openLoop?: OpenLoopResults;
   /** One server's memory with open WebSocket streams (bench/streamMemory.ts). */
   memory?: StreamMemoryResult;
+  /** Spawn → /readyz 200 of the compiled server (bench/startup.ts). */
+  startup?: StartupResults;
   problems: string[];
   elapsedSec: number;
 }
@@ -377,6 +380,11 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
       results.problems.push(`memory: failed: ${(err as Error).message}`);
     }
   }
+  log('== start-up of the compiled server (embedded fresh and existing, then PostgreSQL)');
+  results.startup = await runStartupBench({ runs: cfg.quick ? 1 : 3, databaseUrl: cfg.drivers.includes('pg') ? cfg.databaseUrl : undefined, log }).catch(
+    (err: unknown): StartupResults => ({ measured: false, reason: `failed: ${(err as Error).message}` }),
+  );
+  if (!results.startup.measured) results.problems.push(`start-up: ${results.startup.reason}`);
   results.machine.loadAvgEnd = os.loadavg().map((x) => round(x));
   results.elapsedSec = round((performance.now() - started) / 1000, 1);
 

@@ -2,12 +2,36 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { ROOT } from './anchorline.ts';
+import { ensureBuilt } from '../scripts/build.mjs';
 
-/** A real Anchorline server (`node --import tsx src/main.ts`) running as a child of the benchmark. */
+/**
+ * Which code a server runs: `compiled` is dist/main.js, what `npm start` runs (built first when
+ * missing or stale); `sources` is src/main.ts through tsx. BENCH_FROM_SOURCES=1 picks sources.
+ */
+export type ServerCode = 'compiled' | 'sources';
+export const defaultServerCode = (): ServerCode => (process.env.BENCH_FROM_SOURCES === '1' ? 'sources' : 'compiled');
+
+/** The node arguments that start a server from `code`, building dist/ first when it must. */
+export async function serverArgs(code: ServerCode): Promise<string[]> {
+  if (code === 'sources') return ['--import', 'tsx', 'src/main.ts'];
+  await ensureBuilt();
+  return ['dist/main.js'];
+}
+
+export interface StartOptions {
+  timeoutMs?: number;
+  code?: ServerCode;
+  /** Extra node flags before the script, e.g. --cpu-prof. */
+  nodeFlags?: string[];
+}
+
+/** A real Anchorline server (compiled dist/main.js, or src/main.ts through tsx) running as a child of the benchmark. */
 export interface ServerProcess {
   name: string;
   pid: number;
   base: string;
+  /** Milliseconds from spawn to the first GET /readyz 200 (polled every 25 ms). */
+  readyMs: number;
   /** user + system CPU seconds the process has used so far (Linux /proc; undefined elsewhere). */
   cpuSeconds(): number | undefined;
   /** The last 8 KB the process wrote (warnings and errors at LOG_LEVEL=warn). */
@@ -61,12 +85,15 @@ function cpuOf(pid: number): number | undefined {
  * Starts a server with `env` on a free port and waits for GET /readyz to answer 200.
  * Its output is kept (the last 8 KB) and shown only if it fails to start.
  */
-export async function startServer(name: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(name: string, env: Record<string, string>, opts: number | StartOptions = {}): Promise<ServerProcess> {
+  const { timeoutMs = 60_000, code = defaultServerCode(), nodeFlags = [] } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
   killAllOnExit();
+  const args = [...nodeFlags, ...(await serverArgs(code))];
   const port = await freePort();
   // Extra node flags for a profile of the server under load, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', 'src/main.ts'], {
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [...extra, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,7 +129,8 @@ export async function startServer(name: string, env: Record<string, string>, tim
       await stop(1000);
       throw new Error(`server ${name} not ready within ${timeoutMs} ms: ${output.trim().slice(-1000)}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 25));
   }
-  return { name, pid: child.pid!, base, cpuSeconds: () => cpuOf(child.pid!), output: () => output, ended: () => (child.exitCode !== null ? `exit ${child.exitCode}` : (child.signalCode ?? undefined)), stop };
+  const readyMs = performance.now() - spawnedAt;
+  return { name, pid: child.pid!, base, readyMs, cpuSeconds: () => cpuOf(child.pid!), output: () => output, ended: () => (child.exitCode !== null ? `exit ${child.exitCode}` : (child.signalCode ?? undefined)), stop };
 }

@@ -2,7 +2,8 @@
  * `npm run bench:memory` — the server's resident memory (RSS) idle and with many open Direct Line
  * WebSocket streams (target: < 150 MB with 1,000 streams).
  *
- * Starts a real server process (`node --import tsx src/main.ts`, LOG_LEVEL=warn) on a fresh schema
+ * Starts a real server process (the compiled `node dist/main.js` that `npm start` runs; sources
+ * through tsx with BENCH_FROM_SOURCES=1; LOG_LEVEL=warn) on a fresh schema
  * of its own on PostgreSQL, reads its VmRSS from /proc once start-up has settled (and again right
  * after a full GC asked for over the server's V8 inspector, with the V8 heap in use), then starts
  * MEMORY_STREAMS conversations with the Direct Line secret (so the anonymous token rate limit does
@@ -331,7 +332,7 @@ export function memoryMarkdown(m: StreamMemoryResult): string[] {
   if (m.message) rows.push([`${m.streams} streams, one message each`, m.message]);
   const worst = Math.max(m.open.rssKb, m.open.gcRssKb);
   return [
-    `One server process (\`node --import tsx src/main.ts\`, LOG_LEVEL=warn, Slack off) on ${m.where}; Direct Line over WebSocket; "after GC" = right after a full collection via the inspector:`,
+    `One server process (${process.env.BENCH_FROM_SOURCES === '1' ? '`node --import tsx src/main.ts`' : 'compiled, `node dist/main.js` as `npm start` runs it'}, LOG_LEVEL=warn, Slack off) on ${m.where}; Direct Line over WebSocket; "after GC" = right after a full collection via the inspector:`,
     '',
     '| state | RSS MB | RSS after GC MB | V8 heap used after GC MB | KB per stream over idle: RSS / after GC / heap |',
     '|---|---:|---:|---:|---:|',

@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (the project runs its sources directly).
+/**
+ * The command line: the compiled dist/cli/main.js when dist/ was built from the sources there now,
+ * otherwise src/cli/main.ts through tsx. It never builds (several CLI processes may run at once,
+ * e.g. in tests) and never runs a stale build: `npm start` or `npm run build` refresh dist/.
+ */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DIST, distProblem, ROOT } from '../scripts/build.mjs';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+if (process.env.ANCHORLINE_FROM_SOURCES !== '1' && distProblem() === undefined) {
+  await import(pathToFileURL(path.join(DIST, 'cli', 'main.js')).href);
+} else {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}

@@ -18,6 +18,7 @@ import { compileFlow, type CompiledFlow } from './compile.ts';
 import { parseFlowFile, type Locator } from './parseFlowFile.ts';
 import { formatProblem, hasErrors, type Problem } from './problem.ts';
 import { commitRelease } from './releases/commitRelease.ts';
+import { filesHash } from './releases/filesHash.ts';
 import type { Flow } from './schema.ts';
 
 export const FLOW_SUFFIX = '.flow.yaml';
@@ -272,7 +273,7 @@ export class FlowCatalog {
       this.#compiling.set(c.id, Promise.resolve({ ok: true, set }));
       this.#install(set);
     } else if (c.liveId !== null && c.liveId !== this.releaseId) {
-      const live = await this.#switch(c.liveId, this.db);
+      const live = await this.#switch(c.liveId, this.db, { files, set: r.set });
       if (!live.ok) {
         // The live release does not load in this process (an action it calls is not registered
         // here): run the folders, which do, rather than nothing.
@@ -306,16 +307,22 @@ export class FlowCatalog {
     return this.#switch(id, q);
   }
 
-  async #switch(id: number, q: Queryable): Promise<LoadResult> {
+  /**
+   * `loaded`: a set this process has just checked and compiled from `files`. When the release has
+   * exactly those files (a restart with the folder unchanged: the live release is the folder's) it
+   * is that set, and is not loaded a second time.
+   */
+  async #switch(id: number, q: Queryable, loaded?: { files: FlowFiles; set: FlowSet }): Promise<LoadResult> {
     let compiling = this.#compiling.get(id);
     if (!compiling) {
       const release = await findRelease(q, id);
       if (!release) return { ok: false, problems: [{ severity: 'error', code: 'release', file: 'flow_releases', line: 1, col: 1, path: String(id), message: `release ${id} does not exist` }] };
       const orphanPolicy = release.orphan_policy;
+      const same = loaded !== undefined && filesHash(release.files) === filesHash(loaded.files);
       // Another caller may have started it while the release was read.
       compiling =
         this.#compiling.get(id) ??
-        loadFlowSetFromFiles(release.files, this.opts).then(
+        (same ? Promise.resolve<LoadResult>({ ok: true, set: loaded.set }) : loadFlowSetFromFiles(release.files, this.opts)).then(
           (r): LoadResult => (r.ok ? { ok: true, set: { ...r.set, release: { id, orphanPolicy } } } : r),
           // A release that cannot even be read must not fail every turn: it stays refused here.
           (err: unknown): LoadResult => ({ ok: false, problems: [{ severity: 'error', code: 'release', file: 'flow_releases', line: 1, col: 1, path: String(id), message: (err as Error).message }] }),

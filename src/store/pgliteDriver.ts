@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable, QueryResult, Row, TransactionOptions, Tx } from './db.ts';
 import { beginSql, lazyTx, withRetries } from './db.ts';
 import { Mutex } from './mutex.ts';
+import { initdbTemplate, isEmptyDataDir, keepInitdbTemplate } from './pgliteTemplate.ts';
 
 /**
  * Embedded PostgreSQL (PGlite) in one folder. It has a single connection, so every
@@ -20,11 +21,16 @@ export class PgliteDb implements Db {
 
   /** `dataDir` undefined means in memory (tests). */
   static async open(dataDir?: string): Promise<PgliteDb> {
+    // An empty folder is filled from the kept initdb result when there is one (pgliteTemplate.ts).
+    const fresh = dataDir !== undefined && isEmptyDataDir(dataDir);
+    const template = fresh ? initdbTemplate() : undefined;
     const pg = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
+      ...(template ? { loadDataDir: template } : {}),
       // int8 as number, like the pg driver (see pgDriver.ts).
       parsers: { 20: (v: string) => Number(v) },
     });
+    if (fresh && !template) await keepInitdbTemplate(pg);
     return new PgliteDb(pg);
   }
 

@@ -29,6 +29,8 @@ describe(`quick benchmark on ${driver}`, () => {
     expect(cost.completedSnapshot.maxBytes).toBeGreaterThan(0);
     expect(r.heap?.conversations).toBe(50);
     expect(r.directLine).toMatchObject({ measured: true, lost: 0, duplicated: 0, wrong: 0 });
+    // Start-up of the compiled server: the embedded cases always, PostgreSQL's with a URL.
+    expect(r.startup?.measured && r.startup.rows.map((x) => x.case)).toEqual(['embedded fresh', 'embedded existing', ...(url ? ['pg fresh schema', 'pg existing schema'] : [])]);
 
     // Real server processes (scaling 1 → 2, Slack ack) need PostgreSQL: two processes share one database.
     const { scaling, slack } = r.servers!;
