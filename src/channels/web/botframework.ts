@@ -1,22 +1,13 @@
 /**
  * Bot Framework channels (Teams, Emulator, Azure Web Chat, …) through botbuilder's CloudAdapter
- * at POST /api/messages (issue 4). botbuilder is imported here and nowhere else: upstream has
- * archived the SDK, and moving to its successor must touch this folder only.
+ * at POST /api/messages (issue 4). botbuilder is imported in this folder and nowhere else: upstream
+ * has archived the SDK, and moving to its successor must touch this folder only. The SDK itself
+ * (botframeworkAdapter.ts, ~50 modules) is loaded at the first request or proactive delivery, not
+ * at start: most deployments serve residents through Direct Line only.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  ActivityTypes,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConfigurationServiceClientCredentialFactory,
-  StatusCodes,
-  TurnContext,
-  type Activity,
-  type ConversationReference,
-} from 'botbuilder';
-// CloudAdapter answers 401 only for this class of error, so it must be this module's.
-import { AuthenticationError, type AuthenticateRequestResult } from 'botframework-connector';
+import type { Activity, ConversationReference, TurnContext } from 'botbuilder';
+import type { AuthenticateRequestResult } from 'botframework-connector';
 import express from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -33,6 +24,7 @@ import { inboundActivitySchema, MAX_TEXT_LENGTH, residentInput } from './inbound
 import { renderReply } from './renderReply.ts';
 import { START_TURN } from './startTurn.ts';
 import { createRateLimiter, DEFAULT_CONVERSATION_RATE, type MessageRate } from './directline/rateLimiter.ts';
+import type { BotFrameworkSdk } from './botframeworkAdapter.ts';
 import { defaultServiceUrlHosts, directFromThisMachine, serviceUrlAllowed } from './serviceUrls.ts';
 
 export interface BotFrameworkOptions {
@@ -108,48 +100,20 @@ const activityEnvelopeSchema = z
   })
   .loose();
 
-const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
-
-/**
- * botbuilder answers a token whose signature does not verify with 500 (jsonwebtoken's error is not
- * an AuthenticationError); the Bot Framework would retry that. A bad token is a 401.
- */
-class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
-  /** The route authenticates before CloudAdapter does (to rate-limit signed requests only); the adapter reuses that result. */
-  readonly authenticated = new AsyncLocalStorage<AuthenticateRequestResult>();
-
-  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    const done = this.authenticated.getStore();
-    if (done) return done;
-    try {
-      return await super.authenticateRequest(activity, authHeader);
-    } catch (err) {
-      if (err instanceof Error && JWT_ERRORS.has(err.name)) throw new AuthenticationError(`unauthorized: ${err.message}`, StatusCodes.UNAUTHORIZED);
-      throw err;
-    }
-  }
-}
-
 export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Promise<BotFrameworkChannel> {
   const { engine, db, logger } = opts;
   if (!opts.appId && opts.nodeEnv === 'production') {
     throw new BotFrameworkConfigError('MicrosoftAppId and MicrosoftAppPassword are required in production');
   }
-  const credentials = new ConfigurationServiceClientCredentialFactory({
-    MicrosoftAppId: opts.appId,
-    MicrosoftAppPassword: opts.appPassword,
-    MicrosoftAppType: opts.appType,
-    MicrosoftAppTenantId: opts.appTenantId,
-  });
-  // Without an app id botbuilder accepts unauthenticated requests (Emulator, local tests only).
-  const auth = new StrictAuthentication({ MicrosoftAppId: opts.appId, MicrosoftAppTenantId: opts.appTenantId }, credentials);
-  const adapter = new CloudAdapter(auth);
-  adapter.onTurnError = async (_context, err) => {
-    logger.error({ err }, 'botframework turn failed');
-    // A 500 makes the channel retry (the engine is idempotent on the activity id); botbuilder
-    // puts the error's message in the response body, so it says nothing about the cause.
-    throw new Error('turn failed');
-  };
+  let sdk: Promise<BotFrameworkSdk> | undefined;
+  /** botbuilder's adapter, made on first use (a failed load is tried again next time). */
+  const loadSdk = (): Promise<BotFrameworkSdk> =>
+    (sdk ??= import('./botframeworkAdapter.ts')
+      .then((m) => m.createBotFrameworkSdk(opts, logger))
+      .catch((err: unknown) => {
+        sdk = undefined;
+        throw err;
+      }));
 
   const serviceUrlHosts = opts.serviceUrlHosts ?? defaultServiceUrlHosts(opts.nodeEnv);
   const rate = opts.conversationRate ?? DEFAULT_CONVERSATION_RATE;
@@ -180,6 +144,7 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
       return 0;
     }
     let sent = 0;
+    const { adapter } = await loadSdk();
     await adapter.continueConversationAsync(opts.appId ?? '', reference, async (context) => {
       // A proactive message answers nothing: without this botbuilder would send it as a reply to
       // the made-up continuation event, which some channels refuse.
@@ -205,14 +170,14 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
       receivedAt: new Date(),
     };
     let turn: Turn;
-    if (raw.type === ActivityTypes.Message) {
+    if (raw.type === 'message') {
       const input = residentInput(parsed.data);
       // As the engine counts it: empty text is no text (a turn it would refuse, answered 500).
       if (!input.text && input.value === undefined && !input.attachments) return;
       // Longer messages than a Turn holds are cut rather than refused: a channel cannot show a 413.
       if (input.text !== undefined) input.text = input.text.slice(0, MAX_TEXT_LENGTH);
       turn = { ...base, activityId: clip(raw.id ?? randomUUID()), ...input };
-    } else if (raw.type === ActivityTypes.ConversationUpdate && raw.membersAdded?.some((m) => m.id !== raw.recipient?.id)) {
+    } else if (raw.type === 'conversationUpdate' && raw.membersAdded?.some((m) => m.id !== raw.recipient?.id)) {
       // The resident joined: run the flow's greeting once (idempotent on this activity id).
       turn = { ...base, ...START_TURN };
     } else {
@@ -228,7 +193,7 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     inTurn.add(conversationId);
     try {
       await engine.handleTurn(turn);
-      await saveAddress(db, conversationId, TurnContext.getConversationReference(raw));
+      await saveAddress(db, conversationId, (await loadSdk()).conversationReference(raw));
       await send(conversationId, (a) => context.sendActivities(a));
     } finally {
       inTurn.delete(conversationId);
@@ -263,11 +228,12 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
     if (!opts.appId && !directFromThisMachine(req)) {
       throw new AppError('unauthenticated_remote', 'without MicrosoftAppId, /api/messages takes activities from this machine only');
     }
+    const { adapter, auth, isAuthenticationError } = await loadSdk();
     let authenticated: AuthenticateRequestResult;
     try {
       authenticated = await auth.authenticateRequest(activity.data as unknown as Activity, req.get('authorization') ?? '');
     } catch (err) {
-      if (err instanceof AuthenticationError) throw new AppError('unauthorized', 'the request is not signed by the Bot Framework', { cause: err });
+      if (isAuthenticationError(err)) throw new AppError('unauthorized', 'the request is not signed by the Bot Framework', { cause: err });
       throw err;
     }
     // Only a signed (or, in development, local) activity counts against its conversation, so a
