@@ -20,5 +20,7 @@ const failed =
   (dl?.measured === true && dl.lost + dl.duplicated + dl.wrong > 0) ||
   (scaling?.measured === true && scaling.runs.some((r) => r.lost + r.duplicated + r.wrong > 0)) ||
   (slack?.measured === true && slack.notAcked + slack.lostRelays + slack.duplicatedRelays > 0) ||
-  (results.openLoop?.measured === true && results.openLoop.runs.some((r) => r.lost + r.duplicated + r.wrong + r.notSent > 0));
+  // Messages not sent at an offered rate beyond the server's capacity are a figure of the run (its
+  // "not sent" column), not a fault; lost, duplicated or wrong replies are.
+  (results.openLoop?.measured === true && results.openLoop.runs.some((r) => r.lost + r.duplicated + r.wrong > 0));
 process.exitCode = failed ? 1 : 0;

@@ -368,7 +368,7 @@ export async function runBench(cfg: BenchConfig): Promise<BenchResults> {
       results.openLoop = await openLoopBench({ ...cfg.openLoop, databaseUrl: cfg.databaseUrl, log });
       if (!results.openLoop.measured) results.problems.push(`open loop: ${results.openLoop.reason}`);
       for (const x of results.openLoop.measured ? results.openLoop.runs : []) {
-        if (x.lost + x.duplicated + x.wrong + x.notSent > 0) results.problems.push(`open loop ${x.offeredPerSec}/s: lost ${x.lost}, duplicated ${x.duplicated}, wrong ${x.wrong}, not sent ${x.notSent}; first: ${x.firstProblem}`);
+        if (x.lost + x.duplicated + x.wrong > 0) results.problems.push(`open loop ${x.offeredPerSec}/s: lost ${x.lost}, duplicated ${x.duplicated}, wrong ${x.wrong}, not sent ${x.notSent}; first: ${x.firstProblem}`);
       }
     }
   }
