@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { ROOT } from './anchorline.ts';
+import { processCpuSeconds } from './benchDb.ts';
 import { ensureBuilt } from '../scripts/build.mjs';
 
 /**
@@ -70,17 +70,6 @@ function killAllOnExit(): void {
   }
 }
 
-function cpuOf(pid: number): number | undefined {
-  try {
-    // Fields after the "(comm)": state is field 3, utime 14, stime 15, in clock ticks (100 per second on Linux).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Starts a server with `env` on a free port and waits for GET /readyz to answer 200.
  * Its output is kept (the last 8 KB) and shown only if it fails to start.
@@ -132,5 +121,5 @@ export async function startServer(name: string, env: Record<string, string>, opt
     await new Promise((r) => setTimeout(r, 25));
   }
   const readyMs = performance.now() - spawnedAt;
-  return { name, pid: child.pid!, base, readyMs, cpuSeconds: () => cpuOf(child.pid!), output: () => output, ended: () => (child.exitCode !== null ? `exit ${child.exitCode}` : (child.signalCode ?? undefined)), stop };
+  return { name, pid: child.pid!, base, readyMs, cpuSeconds: () => processCpuSeconds(child.pid!), output: () => output, ended: () => (child.exitCode !== null ? `exit ${child.exitCode}` : (child.signalCode ?? undefined)), stop };
 }
