@@ -107,7 +107,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Courses, sessions, partners and vacancies are coordinator data in flows/: start-up adds what
     // is new and never changes what exists; a difference is reported, never fatal (flows/README.md).
     const courseOptions = courseOptionsOf(config);
-    const coordinatorData = await seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'insertNew', options: courseOptions, logger });
+    // It runs while the flows are checked and compiled below (database waits beside CPU work): the
+    // two read different files and write different tables. Awaited before anything serves.
+    const seeding = seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'insertNew', options: courseOptions, logger });
+    seeding.catch(() => undefined);
 
     // Wording in the resident's language from the live flow set (follows reloads): one source for
     // in-turn summaries and proactive notices. The actions are checked by the catalog and word their
@@ -122,6 +125,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // the catalog follows releases published by any process (NOTIFY and each turn's first round trip).
     const loaded = await catalog.start({ logger });
     cleanups.push(() => catalog.stop());
+    const coordinatorData = await seeding;
     if (!loaded.ok) {
       logger.error({ problems: loaded.problems.map(formatProblem) }, 'flows have errors: fix them (npm run flows -- check)');
     } else {
