@@ -53,7 +53,10 @@ export class TxSlots {
       // As long as the pool's own wait for a connection: a turn is not kept waiting forever.
       const timer = setTimeout(() => {
         const i = this.#queue.indexOf(waiter);
-        if (i >= 0) this.#queue.splice(i, 1);
+        // Taken as a rider: a committing transaction is running its first batch and will grant it
+        // the connection (or put it back); refusing it now would strand that connection.
+        if (i < 0) return;
+        this.#queue.splice(i, 1);
         reject(new Error('timeout exceeded when waiting for a database connection'));
       }, this.#waitMs);
       timer.unref();

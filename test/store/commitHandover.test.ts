@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { PgDb } from '../../src/store/pgDriver.ts';
+import { TxSlots } from '../../src/store/txSlots.ts';
 import { shippedEngine } from '../helpers/shippedEngine.ts';
 import { TEST_DATABASE_URL } from '../helpers/testDb.ts';
 
@@ -158,6 +159,31 @@ describe('turns of many residents at once through a small pool', () => {
       expect(trips).toBeLessThan(100);
     } finally {
       await turnsDb.close();
+    }
+  });
+});
+
+describe('the wait for a connection', () => {
+  it('a rider whose wait runs out while its first batch is on the wire still gets its connection', async () => {
+    const pool = new pg.Pool({ connectionString: url!, max: 2 });
+    try {
+      const slots = new TxSlots(pool, 1, 50);
+      const owner = await slots.acquire();
+      const waiting = slots.acquire('BEGIN;\nSELECT 1');
+      const rider = slots.takeRider();
+      expect(rider?.first).toBe('BEGIN;\nSELECT 1');
+      // Longer than the wait: the committing side is still busy with the rider's batch.
+      await new Promise((r) => setTimeout(r, 120));
+      rider!.grant({ client: owner.client });
+      const got = await waiting;
+      expect(got.client).toBe(owner.client);
+      slots.release(got.client);
+      // A waiter still in the queue when its wait runs out is refused with a clear message.
+      const again = await slots.acquire();
+      await expect(slots.acquire('BEGIN;\nSELECT 1')).rejects.toThrow(/waiting for a database connection/);
+      slots.release(again.client);
+    } finally {
+      await pool.end();
     }
   });
 });
