@@ -157,6 +157,18 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     checkDone();
   };
 
+  /** A conversation that opened joins the pool; one that could not is counted as wrong. */
+  const took = (c: Awaited<ReturnType<typeof o.open>>): LoopConversation | undefined => {
+    if ('error' in c) {
+      wrong++;
+      problem(`open: ${c.error}`);
+      return undefined;
+    }
+    opened++;
+    all.add(c);
+    return c;
+  };
+
   const openOne = () => {
     if (all.size + opening >= o.maxPool) return;
     // Past the schedule, replace only what a queued send still needs.
@@ -165,14 +177,8 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
     void o.open().then(
       (c) => {
         opening--;
-        if ('error' in c) {
-          wrong++;
-          problem(`open: ${c.error}`);
-        } else {
-          opened++;
-          all.add(c);
-          release(c, true);
-        }
+        const ok = took(c);
+        if (ok) release(ok, true);
         checkDone();
       },
       (err: unknown) => {
@@ -187,14 +193,8 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   // The pool is opened before the clock starts; its greetings are not part of the measurement.
   const first = await Promise.all(Array.from({ length: Math.min(o.initialPool, o.maxPool) }, () => o.open()));
   for (const c of first) {
-    if ('error' in c) {
-      wrong++;
-      problem(`open: ${c.error}`);
-    } else {
-      opened++;
-      all.add(c);
-      ready.push(c);
-    }
+    const ok = took(c);
+    if (ok) ready.push(ok);
   }
 
   const t0 = performance.now() + 5;
