@@ -70,14 +70,14 @@ export class TxSlots {
   }
 
   /**
-   * The oldest waiting transaction that starts with a batch, taken out of the queue: the caller
-   * sends its first batch after its own COMMIT and then grants it the connection (or puts it
-   * back with `putBack`). None while plain queries wait in the pool.
+   * The next waiting transaction, taken out of the queue, when it starts with a batch: the caller
+   * sends that batch after its own COMMIT and then grants it the connection (or puts it back with
+   * `putBack`). Only the head of the queue rides, so a transaction that starts with a plain query
+   * (jobs, the handoff desk) is never overtaken; none while plain queries wait in the pool.
    */
   takeRider(): (Waiter & { first: string }) | undefined {
-    if (this.#pool.waitingCount > 0) return undefined;
-    const i = this.#queue.findIndex((w) => w.first !== undefined);
-    return i < 0 ? undefined : (this.#queue.splice(i, 1)[0] as Waiter & { first: string });
+    if (this.#pool.waitingCount > 0 || this.#queue[0]?.first === undefined) return undefined;
+    return this.#queue.shift() as Waiter & { first: string };
   }
 
   /** A rider whose trip did not happen goes back to the head of the queue. */
