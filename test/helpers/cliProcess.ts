@@ -22,7 +22,8 @@ export interface CliRun {
 /** Runs `anchorline <argv…>` on that database (logs silent); never throws on a non-zero exit. */
 export function runCli(databaseUrl: string, argv: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
   return promisify(execFile)(process.execPath, ['bin/anchorline.js', ...argv], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env },
+    // The sources, as every other test runs them, whether or not a fresh dist/ is there.
+    env: { ...process.env, ANCHORLINE_FROM_SOURCES: '1', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env },
   }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),

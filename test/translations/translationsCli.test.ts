@@ -31,7 +31,7 @@ afterAll(async () => f?.remove());
 
 /** The real command line (bin/anchorline.js → src/cli/main.ts) on the copied folders. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, FLOWS_DIR: f.flowsDir, LOCALES_DIR: f.localesDir, LOG_LEVEL: 'silent' };
+  const env = { ...process.env, ANCHORLINE_FROM_SOURCES: '1', FLOWS_DIR: f.flowsDir, LOCALES_DIR: f.localesDir, LOG_LEVEL: 'silent' };
   try {
     const r = await promisify(execFile)(process.execPath, ['bin/anchorline.js', 'translations', ...args], { env, encoding: 'utf8' });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
