@@ -100,6 +100,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   collectProcessMetrics();
   const db = opts.db ?? (await openDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DB_POOL_MAX }));
   const cleanups: Array<() => Promise<void> | void> = [];
+  let seeding: ReturnType<typeof seedCoordinatorData> | undefined;
   try {
     const applied = await migrate(db);
     logger.info({ driver: db.driver, applied }, 'database ready');
@@ -109,7 +110,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const courseOptions = courseOptionsOf(config);
     // It runs while the flows are checked and compiled below (database waits beside CPU work): the
     // two read different files and write different tables. Awaited before anything serves.
-    const seeding = seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'insertNew', options: courseOptions, logger });
+    seeding = seedCoordinatorData(db, { flowsDir: config.FLOWS_DIR, mode: 'insertNew', options: courseOptions, logger });
     seeding.catch(() => undefined);
 
     // Wording in the resident's language from the live flow set (follows reloads): one source for
@@ -299,6 +300,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
     };
   } catch (err) {
+    // Seeding may still be writing when something beside it failed: let it finish before the database closes.
+    await seeding?.catch(() => undefined);
     for (const c of cleanups.toReversed()) await Promise.resolve(c()).catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
