@@ -32,12 +32,7 @@ export interface NewConsentEvent {
 
 /** Records consents given or withdrawn (one event per scope), in the caller's transaction. */
 export async function recordConsent(db: Queryable, events: NewConsentEvent[]): Promise<void> {
-  for (const e of events) {
-    await db.query(
-      `INSERT INTO consent_events (conversation_id, purpose, scope, granted, wording_key, wording_version, locale, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [e.conversationId, e.purpose, e.scope ?? '', e.granted, e.wordingKey, e.wordingVersion, e.locale, e.at],
-    );
-  }
+  if (events.length > 0) await db.multi(recordConsentSql(events));
 }
 
 /**
