@@ -114,6 +114,9 @@ export async function createBotFrameworkChannel(opts: BotFrameworkOptions): Prom
         sdk = undefined;
         throw err;
       }));
+  // With an app id this is a real Bot Framework deployment: its SDK loads now, so a configuration
+  // botbuilder refuses stops start-up, as it did before the SDK was loaded lazily.
+  if (opts.appId) await loadSdk();
 
   const serviceUrlHosts = opts.serviceUrlHosts ?? defaultServiceUrlHosts(opts.nodeEnv);
   const rate = opts.conversationRate ?? DEFAULT_CONVERSATION_RATE;

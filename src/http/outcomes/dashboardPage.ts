@@ -70,7 +70,11 @@ function legendText(t: OutcomeTable): string {
  */
 let charts: Promise<typeof import('./charts.ts')> | undefined;
 function loadCharts(): Promise<typeof import('./charts.ts')> {
-  charts ??= import('./charts.ts');
+  // A failed load is tried again by the next page, not remembered.
+  charts ??= import('./charts.ts').catch((err: unknown) => {
+    charts = undefined;
+    throw err;
+  });
   return charts;
 }
 
