@@ -84,7 +84,7 @@ export function createEngine(opts: EngineOptions): Engine & { readonly db: Db } 
       });
       outcome = result.outcome;
       logger.info({ conversationId: turn.conversationId, channel: turn.channel, outcome, replies: result.replies.length }, 'turn');
-      return { replies: result.replies, duplicate: result.duplicate, seqs: result.seqs };
+      return { replies: result.replies, duplicate: result.duplicate, written: result.written };
     } catch (err) {
       logger.error({ conversationId: turn.conversationId, err }, 'turn failed');
       throw err;

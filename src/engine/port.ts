@@ -7,8 +7,20 @@ export interface TurnOutcome {
   replies: Reply[];
   /** True when this activityId was already handled: the first replies, nothing run again. */
   duplicate: boolean;
-  /** Message seq numbers written by this turn (inbound first), for channels that stream. */
-  seqs: number[];
+  /**
+   * The transcript rows this turn wrote, as stored (the resident's message first when kept, then
+   * the replies; seqs contiguous): a channel that streams can send them without reading them back.
+   * Empty for a repeated activity id.
+   */
+  written: WrittenMessage[];
+}
+
+/** One transcript row a turn wrote (`messages`). */
+export interface WrittenMessage {
+  seq: number;
+  direction: 'in' | 'out';
+  activityId: string | null;
+  body: unknown;
 }
 
 /** What channels see of the engine. The engine imports nothing from channels. */

@@ -5,7 +5,7 @@ import type { Tx } from '../store/db.ts';
 import { forgetReachSql, startedSql } from '../store/funnelEvents.ts';
 import { commandOf } from './commandOf.ts';
 import { runSteps } from './pipeline.ts';
-import { MESSAGES_CHANNEL, type TurnOutcome } from './port.ts';
+import { MESSAGES_CHANNEL, type TurnOutcome, type WrittenMessage } from './port.ts';
 import { reask } from './reask.ts';
 import { Renderer } from './render.ts';
 import type { Reply } from './reply.ts';
@@ -85,7 +85,7 @@ async function beginTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<TurnStat
 async function finishTurn(t: TurnState): Promise<TurnOutcome> {
   // Numbers keep rising even after an erase: an open stream's watermark must not skip what follows.
   let seq = t.conv.last_seq;
-  const messages: Array<{ seq: number; direction: 'in' | 'out'; activityId: string | null; body: unknown }> = [];
+  const messages: WrittenMessage[] = [];
   if (t.keepInbound) {
     const { turn } = t;
     messages.push({
@@ -116,13 +116,13 @@ async function finishTurn(t: TurnState): Promise<TurnOutcome> {
     notifyChannel: MESSAGES_CHANNEL,
     extraSql,
   });
-  return { replies: t.replies, duplicate: false, seqs: messages.map((m) => m.seq) };
+  return { replies: t.replies, duplicate: false, written: messages };
 }
 
 /** One turn in its transaction: load, the steps, write. A repeated activity id runs nothing. */
 export async function runTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<RunOutcome> {
   const t = await beginTurn(tx, turn, deps);
-  if (Array.isArray(t)) return { replies: t, duplicate: true, seqs: [], outcome: 'duplicate' };
+  if (Array.isArray(t)) return { replies: t, duplicate: true, written: [], outcome: 'duplicate' };
   await runSteps(turnSteps, t);
   return { ...(await finishTurn(t)), outcome: 'ok' };
 }
@@ -134,7 +134,7 @@ export async function runTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<Run
  */
 export async function recoverTurn(tx: Tx, turn: Turn, deps: EngineDeps): Promise<RunOutcome> {
   const t = await beginTurn(tx, turn, deps);
-  if (Array.isArray(t)) return { replies: t, duplicate: false, seqs: [], outcome: 'ok' };
+  if (Array.isArray(t)) return { replies: t, duplicate: false, written: [], outcome: 'ok' };
   t.replies.push(t.r.text('engine.actionFailed'));
   await reask(t).catch(() => undefined);
   // "Delete my data" that failed keeps nothing it was asked to delete, not even the request.

@@ -5,7 +5,7 @@
  * Direct Line endpoint relies on. Replies are scripted: a greeting with choices on start,
  * "You said: …" to text, "You chose: …" to a value, a card to "card".
  */
-import type { Engine, TurnOutcome } from '../../../src/engine/port.ts';
+import type { Engine, TurnOutcome, WrittenMessage } from '../../../src/engine/port.ts';
 import { MESSAGES_CHANNEL } from '../../../src/engine/port.ts';
 import type { Reply } from '../../../src/engine/reply.ts';
 import { parseTurn, type Turn } from '../../../src/engine/turn.ts';
@@ -79,23 +79,24 @@ export function createMinimalEngine(db: Db): Engine & { turns: Turn[] } {
           `SELECT replies FROM processed_activities WHERE conversation_id = $1 AND activity_id = $2`,
           [turn.conversationId, turn.activityId],
         );
-        if (seen.rows[0]) return { replies: seen.rows[0].replies, duplicate: true, seqs: [] };
+        if (seen.rows[0]) return { replies: seen.rows[0].replies, duplicate: true, written: [] };
         const replies = script(turn);
-        const seqs = [
-          await append(tx, turn.conversationId, 'in', turn.activityId, {
-            ...(turn.text !== undefined ? { text: turn.text } : {}),
-            ...(turn.value !== undefined ? { value: turn.value } : {}),
-            userId: turn.user.id,
-            ...(turn.clientActivityId ? { clientActivityId: turn.clientActivityId } : {}),
-          }),
+        const inbound = {
+          ...(turn.text !== undefined ? { text: turn.text } : {}),
+          ...(turn.value !== undefined ? { value: turn.value } : {}),
+          userId: turn.user.id,
+          ...(turn.clientActivityId ? { clientActivityId: turn.clientActivityId } : {}),
+        };
+        const written: WrittenMessage[] = [
+          { seq: await append(tx, turn.conversationId, 'in', turn.activityId, inbound), direction: 'in', activityId: turn.activityId, body: inbound },
         ];
-        for (const r of replies) seqs.push(await append(tx, turn.conversationId, 'out', null, r));
+        for (const r of replies) written.push({ seq: await append(tx, turn.conversationId, 'out', null, r), direction: 'out', activityId: null, body: r });
         await tx.query(`INSERT INTO processed_activities (conversation_id, activity_id, replies) VALUES ($1, $2, $3)`, [
           turn.conversationId,
           turn.activityId,
           JSON.stringify(replies),
         ]);
-        return { replies, duplicate: false, seqs };
+        return { replies, duplicate: false, written };
       });
       if (!outcome.duplicate) await db.query(`SELECT pg_notify($1, $2)`, [MESSAGES_CHANNEL, turn.conversationId]);
       return outcome;

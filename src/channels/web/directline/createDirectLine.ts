@@ -112,30 +112,22 @@ function badActivity(err: AppError): AppError {
   return new AppError('bad_activity', `the activity cannot be a turn: ${where && where !== 'turn' ? where : 'a field'} is out of range`, { cause: err });
 }
 /**
- * What the turn just stored, rendered as GET /activities would render it (the resident's message
- * first, then the replies; seqs contiguous), so this process's streams get it without reading it
- * back. Undefined when the turn wrote nothing (a repeated activity id).
+ * What the turn just stored, rendered as GET /activities would render it, so this process's
+ * streams get it without reading it back. Undefined when the turn wrote nothing (a repeated
+ * activity id). The time is this process's, not the row's `created_at` (milliseconds apart).
  */
-function writtenActivities(turn: Turn, outcome: TurnOutcome): WrittenActivities | undefined {
-  const { seqs, replies } = outcome;
-  const firstSeq = seqs[0];
-  const lastSeq = seqs.at(-1);
-  // Inbound kept (seqs = replies + 1) or not (an erasing turn keeps only its replies); anything else is read as before.
-  const inbound = seqs.length === replies.length + 1;
-  if (firstSeq === undefined || lastSeq === undefined || outcome.duplicate || (!inbound && seqs.length !== replies.length) || lastSeq - firstSeq !== seqs.length - 1) return undefined;
+function writtenActivities(conversationId: string, outcome: TurnOutcome): WrittenActivities | undefined {
+  const first = outcome.written[0];
+  const last = outcome.written.at(-1);
+  if (!first || !last) return undefined;
   const createdAt = new Date();
-  const base = { conversationId: turn.conversationId, activityId: null, createdAt };
-  const rows: MessageRow[] = replies.map((body, i) => ({ ...base, seq: lastSeq - replies.length + 1 + i, direction: 'out', body }));
-  if (inbound) {
-    // The body runTurn stores for the resident's message.
-    rows.unshift({ ...base, seq: firstSeq, direction: 'in', activityId: turn.activityId, body: { text: turn.text, value: turn.value, userId: turn.user.id, clientActivityId: turn.clientActivityId } });
-  }
   const activities: DirectLineActivity[] = [];
-  for (const row of rows) {
-    const a = rowToActivity(row);
+  for (const m of outcome.written) {
+    // The engine built these bodies itself (a Reply, or the resident's message): what reading the row back would parse.
+    const a = rowToActivity({ ...m, conversationId, createdAt } as MessageRow);
     if (a) activities.push(a);
   }
-  return { firstSeq, lastSeq, activities };
+  return { firstSeq: first.seq, lastSeq: last.seq, activities };
 }
 /**
  * A 200 JSON answer written as is (headers set before, e.g. CORS, are kept): every posted
@@ -451,13 +443,13 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
         timestamp: new Date().toISOString(),
       });
     }, opts.typingAfterMs ?? 300);
-    let seqs: number[];
+    let firstSeq: number | undefined;
     const local = hub.localTurn(conversationId);
     let written: WrittenActivities | undefined;
     try {
       const outcome = await engine.handleTurn(turn);
-      seqs = outcome.seqs;
-      written = writtenActivities(turn, outcome);
+      firstSeq = outcome.written[0]?.seq;
+      written = writtenActivities(conversationId, outcome);
     } catch (err) {
       // A message the engine cannot take is the client's fault (400); anything else: send it again.
       if (err instanceof AppError && err.code === 'turn_invalid') throw badActivity(err);
@@ -467,7 +459,7 @@ export function createDirectLine(opts: DirectLineOptions): DirectLine {
       clearTimeout(typing);
       local.done(written);
     }
-    sendJson(res, { id: seqs[0] !== undefined ? activityId(conversationId, seqs[0]) : `${conversationId}|${turnActivityId}` });
+    sendJson(res, { id: firstSeq !== undefined ? activityId(conversationId, firstSeq) : `${conversationId}|${turnActivityId}` });
   });
 
   router.use(errorHandler(logger.child({ module: 'directline' })));
