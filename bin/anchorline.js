@@ -9,8 +9,22 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DIST, distProblem, ROOT } from '../scripts/build.mjs';
 
-if (process.env.ANCHORLINE_FROM_SOURCES !== '1' && distProblem() === undefined) {
+/** Whether tsx is installed (it is a development dependency: an install without them has only dist/). */
+function hasTsx() {
+  try {
+    import.meta.resolve('tsx');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const problem = distProblem();
+if (process.env.ANCHORLINE_FROM_SOURCES !== '1' && problem === undefined) {
   await import(pathToFileURL(path.join(DIST, 'cli', 'main.js')).href);
+} else if (!hasTsx()) {
+  process.stderr.write(`anchorline: the compiled dist/ is ${problem ?? 'not used (ANCHORLINE_FROM_SOURCES=1)'}, and tsx (to run the sources) is not installed: run \`npm run build\` first.\n`);
+  process.exit(1);
 } else {
   const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
